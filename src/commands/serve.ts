@@ -1,0 +1,9 @@
+import type { Command } from './types.js';
+import { UserError } from './types.js';
+
+export const command: Command = {
+  name: 'serve',
+  summary: '(not available yet)',
+  usage: 'scrutin serve: not available in this build yet.',
+  run: () => Promise.reject(new UserError('this command is not available in this build yet')),
+};
