@@ -1,0 +1,322 @@
+// Configuration: every Elekto environment variable, plus Scrutin's own, read from
+// the process environment and from a `.env` file. The real environment wins over
+// the file (Elekto lets the file win, which surprises operators who set a variable
+// in a unit file or a Kubernetes Secret). Every problem is collected and reported
+// in one message, so an operator fixes them all in one go.
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+
+export type AppEnv = 'production' | 'development' | 'test';
+export type DbKind = 'sqlite' | 'postgresql' | 'mysql';
+
+export type DbConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgresql' | 'mysql'; host: string; port: number; database: string; user: string; password: string };
+
+export interface Config {
+  appName: string;
+  appEnv: AppEnv;
+  /** null: generate once and keep it in the database (SPEC §8). */
+  appKey: string | null;
+  debug: boolean;
+  appUrl: URL;
+  port: number;
+  host: string;
+  connect: 'http' | 'socket';
+  socketPath: string;
+  minPasscodeLength: number;
+  db: DbConfig;
+  meta: {
+    repo: string | null;
+    electionDir: string;
+    deployment: string;
+    path: string;
+    branch: string;
+    secret: string | null;
+    token: string | null;
+    /** Seconds between checks of the database-recorded revision (replicas). */
+    followInterval: number;
+  };
+  github: {
+    clientId: string | null;
+    clientSecret: string | null;
+    redirect: string;
+    url: URL;
+    apiUrl: URL;
+  };
+  metrics: { token: string | null; port: number | null };
+  /** Maximum simultaneous passphrase key derivations; null = one per CPU core. */
+  kdfConcurrency: number | null;
+  logLevel: string;
+  /** Fastify `trustProxy`: false, true, a hop count or a list of addresses/CIDRs. */
+  trustProxy: boolean | number | string;
+  /** Development sign-in (SPEC §3): only in development with no GitHub client. */
+  devLogin: boolean;
+  /** Warnings to log at startup (weak key in development, missing webhook secret...). */
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `the configuration has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Values that are never acceptable as APP_KEY in production. */
+const WEAK_KEYS = new Set(['test', 'changeme', 'change-me', 'secret', 'key', 'appkey', 'app_key', 'password', 'example', 'scrutin', 'elekto', 'replace-me-with-scrutin-key-output']);
+export const MIN_APP_KEY_LENGTH = 16;
+
+export const KEY_ADVICE = 'generate one with `npx scrutin key` (or leave APP_KEY blank to let Scrutin generate and keep one in the database)';
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` (if present) under the process environment: the environment wins. */
+export function readEnvironment(processEnv: Env, cwd: string, file = processEnv.ENV_FILE ?? '.env'): Env {
+  const path = isAbsolute(file) ? file : resolve(cwd, file);
+  const fromFile: Env = existsSync(path) ? parseEnv(readFileSync(path, 'utf8')) : {};
+  const merged: Env = { ...fromFile };
+  for (const [name, value] of Object.entries(processEnv)) {
+    if (value !== undefined) merged[name] = value;
+  }
+  return merged;
+}
+
+/** Collects problems while reading variables, so all of them are reported at once. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  /** Trimmed value; blank counts as unset (Elekto's .env.example leaves many blank). */
+  str(name: string): string | undefined {
+    const v = this.env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.str(name);
+    if (v === undefined) return fallback;
+    if (/^(true|1|yes|on)$/i.test(v)) return true;
+    if (/^(false|0|no|off)$/i.test(v)) return false;
+    this.problems.push(`${name} must be True or False (got "${v}")`);
+    return fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const v = this.str(name);
+    if (v === undefined) return fallback;
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${v}")`);
+      return fallback;
+    }
+    return Number(v);
+  }
+
+  oneOf<T extends string>(name: string, allowed: Record<string, T>, fallback: T): T {
+    const v = this.str(name);
+    if (v === undefined) return fallback;
+    const hit = allowed[v.toLowerCase()];
+    if (hit === undefined) {
+      this.problems.push(`${name} must be one of ${[...new Set(Object.values(allowed))].join(', ')} (got "${v}")`);
+      return fallback;
+    }
+    return hit;
+  }
+
+  url(name: string, fallback: string): URL {
+    const v = this.str(name) ?? fallback;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http');
+      return u;
+    } catch {
+      this.problems.push(`${name} must be an http(s) URL (got "${v}")`);
+      return new URL(fallback);
+    }
+  }
+
+  require(name: string, why: string): string | null {
+    const v = this.str(name);
+    if (v === undefined) {
+      this.problems.push(`${name} is required ${why}`);
+      return null;
+    }
+    return v;
+  }
+}
+
+const DB_KINDS: Record<string, DbKind> = {
+  sqlite: 'sqlite', sqlite3: 'sqlite',
+  postgresql: 'postgresql', postgres: 'postgresql', pgsql: 'postgresql',
+  mysql: 'mysql', mariadb: 'mysql',
+};
+
+const DEFAULT_DB_PORT: Record<'postgresql' | 'mysql', number> = { postgresql: 5432, mysql: 3306 };
+
+function dbFromUrl(raw: string, r: Reader, cwd: string): DbConfig | null {
+  if (/^(sqlite|file):/i.test(raw)) {
+    const path = raw.replace(/^(sqlite|file):(\/\/)?/i, '');
+    if (path === '') {
+      r.problems.push('DATABASE_URL names no SQLite file (use sqlite:./data/scrutin.db)');
+      return null;
+    }
+    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(cwd, path) };
+  }
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    r.problems.push('DATABASE_URL is not a valid URL');
+    return null;
+  }
+  const kind = DB_KINDS[u.protocol.replace(/:$/, '').toLowerCase()];
+  if (kind === undefined || kind === 'sqlite') {
+    r.problems.push(`DATABASE_URL scheme "${u.protocol}" is not supported (postgresql://, mysql://, mariadb:// or sqlite:)`);
+    return null;
+  }
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  if (u.hostname === '' || database === '') {
+    r.problems.push('DATABASE_URL must name a host and a database (postgresql://user:password@host:5432/name)');
+    return null;
+  }
+  return {
+    kind,
+    host: u.hostname,
+    port: u.port === '' ? DEFAULT_DB_PORT[kind] : Number(u.port),
+    database,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  };
+}
+
+function readDb(r: Reader, cwd: string): DbConfig {
+  const url = r.str('DATABASE_URL');
+  if (url !== undefined) return dbFromUrl(url, r, cwd) ?? { kind: 'sqlite', path: resolve(cwd, 'data/scrutin.db') };
+  const kind = r.oneOf('DB_CONNECTION', DB_KINDS, 'sqlite');
+  if (kind === 'sqlite') {
+    const path = r.str('DB_PATH') ?? 'data/scrutin.db';
+    return { kind, path: path === ':memory:' ? path : resolve(cwd, path) };
+  }
+  const why = `when DB_CONNECTION=${kind} (or set DATABASE_URL)`;
+  const host = r.require('DB_HOST', why) ?? '';
+  const database = r.require('DB_DATABASE', why) ?? '';
+  const user = r.require('DB_USERNAME', why) ?? '';
+  return {
+    kind,
+    host,
+    port: r.int('DB_PORT', DEFAULT_DB_PORT[kind], 1, 65535),
+    database,
+    user,
+    password: r.str('DB_PASSWORD') ?? '',
+  };
+}
+
+function readTrustProxy(r: Reader): boolean | number | string {
+  const v = r.str('TRUST_PROXY');
+  if (v === undefined || /^(false|0|no|off)$/i.test(v)) return false;
+  if (/^(true|yes|on)$/i.test(v)) return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+export interface LoadOptions {
+  /** `serve` needs GitHub and the meta repository in production; other commands do not. */
+  purpose?: 'serve' | 'tool';
+}
+
+export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): Config {
+  const r = new Reader(env);
+  const warnings: string[] = [];
+  const appEnv = r.oneOf<AppEnv>('APP_ENV', { production: 'production', prod: 'production', development: 'development', dev: 'development', test: 'test' }, 'production');
+  const production = appEnv === 'production';
+
+  const appKey = r.str('APP_KEY') ?? null;
+  if (appKey !== null && (appKey.length < MIN_APP_KEY_LENGTH || WEAK_KEYS.has(appKey.toLowerCase()))) {
+    const why = WEAK_KEYS.has(appKey.toLowerCase()) ? 'is a well-known placeholder' : `is shorter than ${MIN_APP_KEY_LENGTH} characters`;
+    if (production) r.problems.push(`APP_KEY ${why}, so session cookies could be forged: ${KEY_ADVICE}`);
+    else warnings.push(`APP_KEY ${why}; acceptable only outside production`);
+  }
+
+  const port = r.int('APP_PORT', 5000, 1, 65535);
+  const host = r.str('APP_HOST') ?? '127.0.0.1';
+  const connect = r.oneOf('APP_CONNECT', { http: 'http', socket: 'socket' }, 'http');
+  const appUrlRaw = r.str('APP_URL');
+  const appUrl = r.url('APP_URL', `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`);
+  // Elekto's example APP_URL is `http://localhost` with the port elsewhere; keep a
+  // URL without a path so links and the OAuth callback resolve against its origin.
+
+  const githubClientId = r.str('GITHUB_CLIENT_ID') ?? null;
+  const githubClientSecret = r.str('GITHUB_CLIENT_SECRET') ?? null;
+  const redirect = r.str('GITHUB_REDIRECT') ?? '/oauth/github/callback';
+  if (!redirect.startsWith('/')) r.problems.push(`GITHUB_REDIRECT must be a path starting with / (got "${redirect}")`);
+
+  const metaRepo = r.str('META_REPO') ?? null;
+  const metaSecret = r.str('META_SECRET') ?? null;
+  const electionDir = (r.str('ELECTION_DIR') ?? 'elections').replace(/^\/+|\/+$/g, '');
+  if (electionDir.split('/').includes('..')) r.problems.push('ELECTION_DIR must stay inside the repository (no "..")');
+
+  if (options.purpose === 'serve' && production) {
+    r.require('GITHUB_CLIENT_ID', 'in production: voters sign in with GitHub');
+    r.require('GITHUB_CLIENT_SECRET', 'in production: voters sign in with GitHub');
+    r.require('META_REPO', 'in production: elections come from the meta repository');
+    if (appUrlRaw === undefined) r.problems.push('APP_URL is required in production: it is the public address used for the OAuth callback and secure cookies');
+  }
+  if (options.purpose === 'serve' && metaRepo !== null && metaSecret === null) {
+    warnings.push('META_SECRET is not set: the webhook /v1/webhooks/meta/sync will answer 503 until it is');
+  }
+  if ((githubClientId === null) !== (githubClientSecret === null)) {
+    r.problems.push('GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together');
+  }
+
+  const metricsPortRaw = r.str('METRICS_PORT');
+  const config: Config = {
+    appName: r.str('APP_NAME') ?? 'Scrutin',
+    appEnv,
+    appKey,
+    debug: r.bool('APP_DEBUG', false),
+    appUrl,
+    port,
+    host,
+    connect,
+    socketPath: resolve(cwd, r.str('APP_SOCKET') ?? 'scrutin.sock'),
+    minPasscodeLength: r.int('MIN_PASSCODE_LENGTH', 6, 1, 1024),
+    db: readDb(r, cwd),
+    meta: {
+      repo: metaRepo,
+      electionDir,
+      deployment: r.str('META_DEPLOYMENT') ?? 'local',
+      path: resolve(cwd, r.str('META_PATH') ?? 'meta'),
+      branch: r.str('META_BRANCH') ?? 'main',
+      secret: metaSecret,
+      token: r.str('META_REPO_TOKEN') ?? null,
+      followInterval: r.int('META_FOLLOW_INTERVAL', 5, 1, 3600),
+    },
+    github: {
+      clientId: githubClientId,
+      clientSecret: githubClientSecret,
+      redirect,
+      url: r.url('GITHUB_URL', 'https://github.com'),
+      apiUrl: r.url('GITHUB_API_URL', 'https://api.github.com'),
+    },
+    metrics: {
+      token: r.str('METRICS_TOKEN') ?? null,
+      port: metricsPortRaw === undefined ? null : r.int('METRICS_PORT', 0, 1, 65535),
+    },
+    kdfConcurrency: r.str('KDF_CONCURRENCY') === undefined ? null : r.int('KDF_CONCURRENCY', 1, 1, 64),
+    logLevel: r.oneOf('LOG_LEVEL', { fatal: 'fatal', error: 'error', warn: 'warn', info: 'info', debug: 'debug', trace: 'trace', silent: 'silent' }, 'info'),
+    trustProxy: readTrustProxy(r),
+    devLogin: appEnv === 'development' && githubClientId === null,
+    warnings,
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+/** Environment + `.env` → validated configuration (throws ConfigError). */
+export function loadConfig(processEnv: Env, cwd: string, options: LoadOptions = {}): Config {
+  return parseConfig(readEnvironment(processEnv, cwd), cwd, options);
+}

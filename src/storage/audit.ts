@@ -1,0 +1,44 @@
+// The audit trail: an append-only record of officer actions and syncs, with time
+// and actor. It must never record who cast which ballot, so no use-case that casts,
+// views or revokes a ballot writes here.
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { fromDbTime, toDbTime } from './time.js';
+
+export interface AuditEntry {
+  id: number;
+  at: Date;
+  electionKey: string | null;
+  actor: string | null;
+  action: string;
+  detail: string | null;
+}
+
+export interface NewAuditEntry {
+  at: Date;
+  electionKey: string | null;
+  actor: string | null;
+  action: string;
+  detail?: string | null;
+}
+
+export class AuditRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async append(entry: NewAuditEntry): Promise<void> {
+    await this.db
+      .insertInto('scrutin_audit')
+      .values({ at: toDbTime(entry.at), election_key: entry.electionKey, actor: entry.actor, action: entry.action, detail: entry.detail ?? null })
+      .execute();
+  }
+
+  /** Newest first. `electionKey` null lists entries that belong to no election (syncs). */
+  async list(options: { electionKey?: string | null; limit?: number } = {}): Promise<AuditEntry[]> {
+    let q = this.db.selectFrom('scrutin_audit').selectAll();
+    if (options.electionKey !== undefined) {
+      q = options.electionKey === null ? q.where('election_key', 'is', null) : q.where('election_key', '=', options.electionKey);
+    }
+    const rows = await q.orderBy('id', 'desc').limit(options.limit ?? 200).execute();
+    return rows.map((r) => ({ id: r.id, at: fromDbTime(r.at) ?? new Date(0), electionKey: r.election_key, actor: r.actor, action: r.action, detail: r.detail }));
+  }
+}

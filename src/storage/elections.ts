@@ -1,0 +1,122 @@
+// The `election` table mirrors the meta repository: one row per election key,
+// created the first time the key is seen. A sync never deletes a row (ballots hang
+// off it); an election whose folder disappeared is marked orphaned, and comes back
+// to life if the folder returns. Deleting is `purge`, an explicit operator command.
+import type { Kysely } from 'kysely';
+import type { DbKind } from '../config.js';
+import { isUniqueViolation } from './errors.js';
+import { insertReturningId } from './insert.js';
+import type { Database } from './schema.js';
+import { fromDbTime, toDbTime } from './time.js';
+
+export interface ElectionRow {
+  id: number;
+  key: string;
+  name: string | null;
+  orphanedAt: Date | null;
+  linksErasedAt: Date | null;
+}
+
+export interface ElectionSyncChange {
+  added: string[];
+  renamed: string[];
+  orphaned: string[];
+  restored: string[];
+}
+
+export interface PurgeCounts {
+  ballots: number;
+  voters: number;
+  requests: number;
+}
+
+export class ElectionRepo {
+  constructor(private readonly db: Kysely<Database>, private readonly kind: DbKind) {}
+
+  private select() {
+    return this.db.selectFrom('election').select(['id', 'key', 'name', 'orphaned_at', 'links_erased_at']);
+  }
+
+  private static toRow(r: { id: number; key: string; name: string | null; orphaned_at: Date | string | null; links_erased_at: Date | string | null }): ElectionRow {
+    return { id: r.id, key: r.key, name: r.name, orphanedAt: fromDbTime(r.orphaned_at), linksErasedAt: fromDbTime(r.links_erased_at) };
+  }
+
+  async list(): Promise<ElectionRow[]> {
+    const rows = await this.select().orderBy('key').execute();
+    return rows.map((r) => ElectionRepo.toRow(r));
+  }
+
+  async findByKey(key: string): Promise<ElectionRow | null> {
+    const row = await this.select().where('key', '=', key).executeTakeFirst();
+    return row === undefined ? null : ElectionRepo.toRow(row);
+  }
+
+  /** The row for `key`, created if missing (safe when several replicas race). */
+  async ensure(key: string, name: string | null, now: Date): Promise<number> {
+    const existing = await this.findByKey(key);
+    if (existing !== null) return existing.id;
+    try {
+      const at = toDbTime(now);
+      return await insertReturningId(this.kind, this.db.insertInto('election').values({ key, name, created_at: at, updated_at: at }));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const row = await this.findByKey(key);
+      if (row === null) throw error;
+      return row.id;
+    }
+  }
+
+  /** Brings the table in line with the meta repository's elections. Never deletes. */
+  async syncWith(elections: ReadonlyArray<{ key: string; name: string | null }>, now: Date): Promise<ElectionSyncChange> {
+    const change: ElectionSyncChange = { added: [], renamed: [], orphaned: [], restored: [] };
+    const at = toDbTime(now);
+    const rows = new Map((await this.list()).map((r) => [r.key, r]));
+    for (const e of elections) {
+      const row = rows.get(e.key);
+      if (row === undefined) {
+        await this.ensure(e.key, e.name, now);
+        change.added.push(e.key);
+        continue;
+      }
+      const renamed = e.name !== null && e.name !== row.name;
+      if (renamed) change.renamed.push(e.key);
+      if (row.orphanedAt !== null) change.restored.push(e.key);
+      if (renamed || row.orphanedAt !== null) {
+        await this.db
+          .updateTable('election')
+          .set({ name: renamed ? e.name : row.name, orphaned_at: null, updated_at: at })
+          .where('id', '=', row.id)
+          .execute();
+      }
+    }
+    const present = new Set(elections.map((e) => e.key));
+    for (const row of rows.values()) {
+      if (!present.has(row.key) && row.orphanedAt === null) {
+        await this.db.updateTable('election').set({ orphaned_at: at, updated_at: at }).where('id', '=', row.id).execute();
+        change.orphaned.push(row.key);
+      }
+    }
+    return change;
+  }
+
+  async purgeCounts(electionId: number): Promise<PurgeCounts> {
+    const count = async (table: 'ballot' | 'voter' | 'request') => {
+      const r = await this.db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).where('election_id', '=', electionId).executeTakeFirst();
+      return Number(r?.n ?? 0);
+    };
+    return { ballots: await count('ballot'), voters: await count('voter'), requests: await count('request') };
+  }
+
+  /** Deletes an election and everything attached to it. Call inside a transaction. */
+  async purge(electionId: number): Promise<void> {
+    await this.db.deleteFrom('ballot').where('election_id', '=', electionId).execute();
+    await this.db.deleteFrom('voter').where('election_id', '=', electionId).execute();
+    await this.db.deleteFrom('request').where('election_id', '=', electionId).execute();
+    await this.db.deleteFrom('scrutin_passphrase_attempt').where('election_id', '=', electionId).execute();
+    await this.db.deleteFrom('election').where('id', '=', electionId).execute();
+  }
+
+  async markLinksErased(electionId: number, now: Date): Promise<void> {
+    await this.db.updateTable('election').set({ links_erased_at: toDbTime(now) }).where('id', '=', electionId).execute();
+  }
+}

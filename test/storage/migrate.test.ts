@@ -1,0 +1,161 @@
+// Migrations on every engine: an empty database, an Elekto schema-2 database, an
+// Elekto 0.5 (schema 1) database, duplicates that block the upgrade, and several
+// processes migrating at once.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { Store } from '../../src/storage/store.js';
+import { MigrationBlocked } from '../../src/storage/migrate.js';
+import { dialects, freshDatabase } from '../helpers/db.js';
+import { runCli } from '../helpers/cli.js';
+import { elektoDdl } from '../fixtures/elekto/ddl.js';
+import { elektoRows, insertElektoRows } from '../fixtures/elekto/rows.js';
+
+async function snapshot(store: Store) {
+  const users = await store.db.selectFrom('user').select(['id', 'username', 'name']).orderBy('id').execute();
+  const elections = await store.db.selectFrom('election').select(['id', 'key', 'name']).orderBy('id').execute();
+  const voters = await store.db.selectFrom('voter').select(['id', 'user_id', 'election_id', 'salt', 'ballot_id']).orderBy('id').execute();
+  const ballots = await store.db.selectFrom('ballot').select(['id', 'election_id', 'rank', 'candidate', 'voter']).orderBy('voter').orderBy('candidate').execute();
+  const requests = await store.db.selectFrom('request').select(['id', 'user_id', 'election_id', 'name', 'email', 'description']).orderBy('id').execute();
+  return {
+    users,
+    elections,
+    voters: voters.map((v) => ({ id: v.id, user_id: v.user_id, election_id: v.election_id, salt: Buffer.from(v.salt ?? []).toString('hex'), ballot_id: Buffer.from(v.ballot_id ?? []).toString('hex') })),
+    ballots: ballots.map((b) => ({ ...b, id: b.id.trim() })),
+    requests,
+  };
+}
+
+async function schemaVersion(store: Store): Promise<number[]> {
+  const rows = await store.db.selectFrom('schema_version').select('version').execute();
+  return rows.map((r) => r.version);
+}
+
+async function loadElekto(store: Store, version: 1 | 2) {
+  for (const statement of elektoDdl(store.kind, version)) await sql.raw(statement).execute(store.db);
+  await insertElektoRows(store.db, store.kind, version);
+}
+
+for (const kind of dialects()) {
+  describe(`migrations on ${kind}`, () => {
+    test('an empty database gets Elekto\'s tables, Scrutin\'s additions and schema_version 2; a second run is a no-op', async () => {
+      const database = await freshDatabase(kind);
+      const store = Store.open(database.config);
+      try {
+        const first = await store.migrate();
+        assert.deepEqual(first.applied, ['0001_elekto_schema', '0002_scrutin_additions']);
+        assert.deepEqual(await schemaVersion(store), [2]);
+        const tables = (await store.db.introspection.getTables()).map((t) => t.name);
+        for (const name of ['user', 'election', 'voter', 'ballot', 'request', 'schema_version', 'scrutin_setting', 'scrutin_audit', 'scrutin_passphrase_attempt']) {
+          assert.ok(tables.includes(name), `table ${name} exists`);
+        }
+        assert.deepEqual((await store.migrate()).applied, []);
+        assert.deepEqual(await store.pendingMigrations(), []);
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    });
+
+    test('an Elekto schema-2 database is adopted with every row intact', async () => {
+      const database = await freshDatabase(kind);
+      const store = Store.open(database.config);
+      try {
+        await loadElekto(store, 2);
+        const before = await snapshot(store);
+        assert.equal(before.ballots.length, elektoRows.ballots.length);
+        const report = await store.migrate();
+        assert.deepEqual(report.applied, ['0001_elekto_schema', '0002_scrutin_additions']);
+        assert.deepEqual(await snapshot(store), before);
+        assert.deepEqual(await schemaVersion(store), [2]);
+        assert.deepEqual((await store.migrate()).applied, []);
+        // The new constraint holds: a second voter row for (election, user) is refused.
+        await assert.rejects(
+          store.db.insertInto('voter').values({ user_id: 1, election_id: 1, salt: null, ballot_id: null, kdf: null }).execute(),
+        );
+        // The adopted user is found case-insensitively and keeps its id.
+        const user = await store.users.findByLogin('jberkus');
+        assert.ok(user !== null);
+        assert.equal(user.id, 1);
+        assert.equal(user.login, 'JBerkus');
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    });
+
+    test('an Elekto 0.5 (schema 1) database is upgraded: ballot ids become 32 characters, voter gains salt and ballot_id, nothing is lost', async () => {
+      const database = await freshDatabase(kind);
+      const store = Store.open(database.config);
+      try {
+        await loadElekto(store, 1);
+        const ballotsBefore = await store.db.selectFrom('ballot').select(['id', 'candidate', 'rank', 'voter']).orderBy('id').execute();
+        await store.migrate();
+        assert.deepEqual(await schemaVersion(store), [2]);
+        const ballotsAfter = await store.db.selectFrom('ballot').select(['id', 'candidate', 'rank', 'voter']).orderBy('id').execute();
+        assert.equal(ballotsAfter.length, ballotsBefore.length);
+        ballotsBefore.forEach((b, i) => {
+          const after = ballotsAfter[i]!;
+          const integerId: unknown = b.id; // an INTEGER column before the upgrade
+          assert.equal(after.id.trim(), String(integerId).padStart(32, '0'));
+          assert.equal(after.candidate, b.candidate);
+          assert.equal(after.rank, b.rank);
+          assert.equal(after.voter, b.voter);
+        });
+        const cols = (await store.db.introspection.getTables()).find((t) => t.name === 'ballot')!.columns.map((c) => c.name);
+        assert.ok(!cols.includes('created_at') && !cols.includes('updated_at'), 'ballot timestamps dropped');
+        const voters = await store.db.selectFrom('voter').select(['id', 'salt', 'ballot_id']).execute();
+        assert.equal(voters.length, elektoRows.voters.length);
+        // A new ballot row with a hex id can be inserted after the upgrade.
+        await store.db.insertInto('ballot').values({ id: 'f'.repeat(32), election_id: 1, rank: 1, candidate: 'x', voter: 'v' }).execute();
+        assert.deepEqual((await store.migrate()).applied, []);
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    });
+
+    test('duplicate voter rows stop the migration, are named, and nothing is changed', async () => {
+      const database = await freshDatabase(kind);
+      const store = Store.open(database.config);
+      try {
+        await loadElekto(store, 2);
+        await store.db.insertInto('voter').values({ user_id: 2, election_id: 1, salt: null, ballot_id: null }).execute();
+        const before = await snapshot(store);
+        await assert.rejects(store.migrate(), (error: unknown) => {
+          assert.ok(error instanceof MigrationBlocked);
+          assert.match(error.message, /voter: 2 rows for election 2021---GB and user dims/);
+          return true;
+        });
+        assert.deepEqual(await snapshot(store), before);
+        const voterCols = (await store.db.introspection.getTables()).find((t) => t.name === 'voter')!.columns.map((c) => c.name);
+        assert.ok(!voterCols.includes('kdf'), 'no Scrutin column was added');
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    });
+
+    test('several processes migrating the same empty database at once all succeed, and it is migrated once', async () => {
+      const database = await freshDatabase(kind);
+      try {
+        const env = { DATABASE_URL: database.url, APP_ENV: 'test' };
+        const results = await Promise.all(Array.from({ length: 4 }, () => runCli(['migrate'], env)));
+        for (const r of results) assert.equal(r.code, 0, r.stderr);
+        const applied = results.filter((r) => r.stdout.includes('applied 0001_elekto_schema, 0002_scrutin_additions'));
+        const noop = results.filter((r) => r.stdout.includes('up to date'));
+        assert.equal(applied.length, 1, results.map((r) => r.stdout + r.stderr).join('\n'));
+        assert.equal(noop.length, 3);
+        const store = Store.open(database.config);
+        try {
+          assert.deepEqual(await schemaVersion(store), [2]);
+          assert.deepEqual(await store.pendingMigrations(), []);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await database.drop();
+      }
+    });
+  });
+}
