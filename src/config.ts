@@ -49,6 +49,8 @@ export interface Config {
   /** Maximum simultaneous passphrase key derivations; null = one per CPU core. */
   kdfConcurrency: number | null;
   logLevel: string;
+  /** Requests per minute per client address; 0 turns the general limit off. */
+  rateLimitPerMinute: number;
   /** Fastify `trustProxy`: false, true, a hop count or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string;
   /** Development sign-in (SPEC §3): only in development with no GitHub client. */
@@ -308,6 +310,7 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
     },
     kdfConcurrency: r.str('KDF_CONCURRENCY') === undefined ? null : r.int('KDF_CONCURRENCY', 1, 1, 64),
     logLevel: r.oneOf('LOG_LEVEL', { fatal: 'fatal', error: 'error', warn: 'warn', info: 'info', debug: 'debug', trace: 'trace', silent: 'silent' }, 'info'),
+    rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     trustProxy: readTrustProxy(r),
     devLogin: appEnv === 'development' && githubClientId === null,
     warnings,

@@ -1,0 +1,54 @@
+// What the HTTP layer is given to work with. Routes read the meta repository only
+// through a CatalogueReader (an in-memory snapshot), never from disk.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { MetaSnapshot } from '../core/meta/types.js';
+import type { Store } from '../storage/store.js';
+
+export interface CatalogueStatus {
+  /** ok: last sync succeeded; degraded: serving an older snapshot after a failure; empty: nothing loaded yet. */
+  state: 'ok' | 'degraded' | 'empty';
+  revision: string | null;
+  lastSuccessAt: Date | null;
+  lastError: string | null;
+}
+
+export interface CatalogueReader {
+  current: () => MetaSnapshot;
+  status: () => CatalogueStatus;
+}
+
+/** Asks for a meta repository sync (webhook); resolves when queued, not when done. */
+export type SyncRequester = (reason: string) => void;
+
+export interface AppContext {
+  config: Config;
+  store: Store;
+  catalogue: CatalogueReader;
+  clock: () => Date;
+  log: FastifyBaseLogger;
+  /** Present when a meta repository is configured. */
+  requestSync?: SyncRequester;
+  /** Key for signed session cookies (derived from APP_KEY). */
+  sessionKey: Buffer;
+  /** Services other areas attach (KDF pool, metrics...). Typed by their owners. */
+  services: Record<string, unknown>;
+}
+
+export function emptySnapshot(now: Date): MetaSnapshot {
+  return { revision: null, loadedAt: now, entries: new Map(), problems: [] };
+}
+
+/** A catalogue that always returns the same snapshot (tests, and before the first sync). */
+export class FixedCatalogue implements CatalogueReader {
+  constructor(private snapshot: MetaSnapshot) {}
+  current(): MetaSnapshot {
+    return this.snapshot;
+  }
+  replace(snapshot: MetaSnapshot): void {
+    this.snapshot = snapshot;
+  }
+  status(): CatalogueStatus {
+    return { state: 'ok', revision: this.snapshot.revision, lastSuccessAt: this.snapshot.loadedAt, lastError: null };
+  }
+}

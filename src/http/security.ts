@@ -1,0 +1,41 @@
+// Headers and limits that protect every page: a strict Content-Security-Policy (no
+// inline script or style, nothing from another origin), the usual helmet headers,
+// and a per-client request limit. Forms may post to GitHub only because the OAuth
+// sign-in form redirects there.
+import type { FastifyInstance } from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { AppContext } from './context.js';
+
+export function contentSecurityPolicy(ctx: AppContext): Record<string, string[] | null> {
+  const https = ctx.config.appUrl.protocol === 'https:';
+  return {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'"],
+    'font-src': ["'self'"],
+    'connect-src': ["'self'"],
+    'form-action': ["'self'", ctx.config.github.url.origin],
+    'frame-ancestors': ["'none'"],
+    'base-uri': ["'none'"],
+    'object-src': ["'none'"],
+    'upgrade-insecure-requests': https ? [] : null,
+  };
+}
+
+export async function registerSecurity(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(ctx) },
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'same-origin' },
+    hsts: ctx.config.appUrl.protocol === 'https:' ? { maxAge: 31536000, includeSubDomains: true } : false,
+  });
+  await app.register(fastifyRateLimit, {
+    global: ctx.config.rateLimitPerMinute > 0,
+    max: ctx.config.rateLimitPerMinute > 0 ? ctx.config.rateLimitPerMinute : 1_000_000,
+    timeWindow: '1 minute',
+    // Health checks come from the orchestrator, many times a minute.
+    allowList: (req) => req.url === '/health',
+  });
+}

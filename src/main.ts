@@ -1,0 +1,90 @@
+// Assembles the running service: database (migrated), app key, meta catalogue,
+// HTTP server; and takes it down gracefully. `scrutin serve` and `scrutin demo`
+// both come through here.
+import { chmodSync, existsSync, rmSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Config } from './config.js';
+import { resolveAppKey, sessionKeyFrom } from './app/appKey.js';
+import { emptySnapshot, FixedCatalogue, type AppContext, type CatalogueReader } from './http/context.js';
+import { buildServer } from './http/server.js';
+import { loggerOptions } from './log.js';
+import { Store } from './storage/store.js';
+
+export interface Service {
+  app: FastifyInstance;
+  ctx: AppContext;
+  /** Where it listens: a URL or a socket path. */
+  address: string;
+  stop: () => Promise<void>;
+}
+
+export interface StartOptions {
+  /** Listen (default) or only build (tests use inject). */
+  listen?: boolean;
+  clock?: () => Date;
+  /** Replace the catalogue (tests). */
+  catalogue?: CatalogueReader;
+  logDestination?: pino.DestinationStream;
+}
+
+export async function startService(config: Config, options: StartOptions = {}): Promise<Service> {
+  const log = pino(loggerOptions(config.logLevel), options.logDestination ?? pino.destination(1));
+  for (const warning of config.warnings) log.warn(warning);
+  const clock = options.clock ?? (() => new Date());
+
+  const store = Store.open(config.db);
+  try {
+    await store.ping();
+    const report = await store.migrate();
+    if (report.applied.length > 0) log.info({ applied: report.applied }, 'database migrated');
+    const appKey = await resolveAppKey(config.appKey, store, clock());
+    if (appKey.source === 'database') log.info('APP_KEY is blank: using the key kept in the database');
+
+    const catalogue = options.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
+    const ctx: AppContext = { config, store, catalogue, clock, log, sessionKey: sessionKeyFrom(appKey.key), services: {} };
+    const app = await buildServer(ctx);
+
+    let address = 'inject';
+    if (options.listen !== false) {
+      if (config.connect === 'socket') {
+        if (existsSync(config.socketPath)) rmSync(config.socketPath);
+        await app.listen({ path: config.socketPath });
+        chmodSync(config.socketPath, 0o660);
+        address = config.socketPath;
+      } else {
+        await app.listen({ host: config.host, port: config.port });
+        address = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+      }
+    }
+    let stopped = false;
+    return {
+      app,
+      ctx,
+      address,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Stops the service on SIGTERM/SIGINT, letting requests in flight finish. */
+export function stopOnSignals(service: Service, onStopped: () => void = () => undefined): void {
+  const handler = (signal: NodeJS.Signals) => {
+    service.ctx.log.info({ signal }, 'shutting down');
+    service.stop().then(onStopped, (error: unknown) => {
+      service.ctx.log.error({ err: error }, 'error while shutting down');
+      process.exitCode = 1;
+      onStopped();
+    });
+  };
+  process.once('SIGTERM', handler);
+  process.once('SIGINT', handler);
+}

@@ -1,0 +1,95 @@
+import type { Child } from 'hono/jsx';
+import type { PageContext } from './page.js';
+
+interface Props {
+  ctx: PageContext;
+  title: string;
+  children?: Child;
+  /** Load the one page script (ballot ranking, local times). */
+  script?: boolean;
+  /** Breadcrumb trail: [label, href] pairs, the last one is the current page. */
+  crumbs?: Array<[string, string]>;
+}
+
+function NavLink({ ctx, href, label }: { ctx: PageContext; href: string; label: string }) {
+  const current = ctx.path === href || (href !== '/app' && ctx.path.startsWith(`${href}/`));
+  return (
+    <li>
+      <a href={href} aria-current={current ? 'page' : undefined}>{label}</a>
+    </li>
+  );
+}
+
+export function Layout({ ctx, title, children, script, crumbs }: Props) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${ctx.appName}`}</title>
+        <link rel="stylesheet" href={ctx.assets.css} />
+        {script === true ? <script src={ctx.assets.js} defer></script> : null}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">Skip to content</a>
+        {ctx.devLogin ? (
+          <div class="dev-banner" role="note">
+            Development sign-in is on: anyone can sign in as any login. Never use this set-up for a real election.
+          </div>
+        ) : null}
+        <header class="site-header">
+          <div class="wrap header-row">
+            <a class="brand" href={ctx.user === null ? '/elections' : '/app'}>{ctx.appName}</a>
+            <nav aria-label="Main">
+              <ul class="nav">
+                {ctx.user !== null ? (
+                  <>
+                    <NavLink ctx={ctx} href="/app" label="Dashboard" />
+                    <NavLink ctx={ctx} href="/app/elections" label="Elections" />
+                  </>
+                ) : (
+                  <NavLink ctx={ctx} href="/elections" label="Elections" />
+                )}
+              </ul>
+            </nav>
+            <div class="account">
+              {ctx.user !== null ? (
+                <form method="post" action="/logout" class="inline">
+                  <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                  <span class="who">Signed in as <strong>{ctx.user.login}</strong></span>{' '}
+                  <button type="submit" class="link-button">Sign out</button>
+                </form>
+              ) : (
+                <a href="/login" class="button small">Sign in</a>
+              )}
+            </div>
+          </div>
+        </header>
+        <main id="main" class="wrap" tabindex={-1}>
+          {crumbs !== undefined && crumbs.length > 0 ? (
+            <nav aria-label="Breadcrumb" class="crumbs">
+              <ol>
+                {crumbs.map(([label, href], i) => (
+                  <li>{i === crumbs.length - 1 ? <span aria-current="page">{label}</span> : <a href={href}>{label}</a>}</li>
+                ))}
+              </ol>
+            </nav>
+          ) : null}
+          {ctx.flash.length > 0 ? (
+            <div class="flashes">
+              {ctx.flash.map((f) => (
+                <p class={`flash flash-${f.kind}`} role={f.kind === 'error' ? 'alert' : 'status'}>{f.text}</p>
+              ))}
+            </div>
+          ) : null}
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>{ctx.appName} runs on Scrutin: ranked elections counted with the Schulze method. Your ballot is secret: it is stored apart from your name.</p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

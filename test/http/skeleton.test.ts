@@ -1,0 +1,137 @@
+// The HTTP skeleton: health, redirects, error pages with real statuses, security
+// headers, CSRF on every form, sessions that cannot be forged, safe redirects.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { safeNext } from '../../src/http/session.js';
+
+describe('HTTP skeleton', () => {
+  let t: TestApp;
+  before(async () => { t = await startTestApp(); });
+  after(async () => { await t.close(); });
+
+  test('GET /health answers 200 with the database reachable', async () => {
+    const res = await t.client().get('/health');
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.json<{ database: string }>().database, 'ok');
+  });
+
+  test('GET / redirects to /app', async () => {
+    const c = t.client();
+    const root = await c.get('/');
+    assert.equal(root.statusCode, 302);
+    assert.equal(root.headers.location, '/app');
+  });
+
+  test('an unknown page is a 404 page, not a 200', async () => {
+    const res = await t.client().get('/no/such/page');
+    assert.equal(res.statusCode, 404);
+    assert.match(res.headers['content-type'] as string, /text\/html/);
+    assert.match(res.body, /Not found/);
+  });
+
+  test('pages carry a strict CSP without unsafe-inline and no third-party origins except the GitHub form target', async () => {
+    const res = await t.client().get('/login');
+    const csp = res.headers['content-security-policy'] as string;
+    assert.ok(csp.includes("script-src 'self'"));
+    assert.ok(!csp.includes('unsafe-inline'));
+    assert.ok(!csp.includes('unsafe-eval'));
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.doesNotMatch(res.body, /<script(?![^>]*src="\/assets\/)/, 'no inline script');
+    assert.doesNotMatch(res.body, /(src|href)="https?:\/\//, 'nothing loaded from another origin');
+  });
+
+  test('the session cookie is HttpOnly and SameSite=Lax', async () => {
+    const res = await t.client().get('/login');
+    const cookie = String(res.headers['set-cookie']);
+    assert.match(cookie, /scrutin_session=/);
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Lax/);
+  });
+
+  test('a POST without a CSRF token is refused with 403 and changes nothing', async () => {
+    const c = t.client();
+    await c.get('/login');
+    const res = await c.post('/login/dev', { username: 'mallory' });
+    assert.equal(res.statusCode, 403);
+    assert.match(res.body, /form has expired/);
+    assert.equal(await t.service.ctx.store.users.findByLogin('mallory'), null);
+  });
+
+  test('a CSRF token from another session is refused', async () => {
+    const a = t.client();
+    const token = await a.csrf('/login');
+    const b = t.client();
+    await b.get('/login');
+    const res = await b.post('/login/dev', { username: 'mallory', _csrf: token });
+    assert.equal(res.statusCode, 403);
+  });
+
+  test('development sign-in creates the user, starts a session and lands on the page asked for', async () => {
+    const c = t.client();
+    const res = await c.post('/login/dev', { username: 'Alice', next: '/app/elections?status=running' }, { csrfFrom: '/login' });
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, '/app/elections?status=running');
+    const user = await t.service.ctx.store.users.findByLogin('alice');
+    assert.equal(user?.login, 'Alice');
+    const login = await c.get('/login');
+    assert.equal(login.statusCode, 303, 'a signed-in user is sent on from /login');
+  });
+
+  test('after sign-in, a next pointing at another site is ignored', async () => {
+    for (const next of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)']) {
+      const c = t.client();
+      const res = await c.post('/login/dev', { username: 'bob', next }, { csrfFrom: '/login' });
+      assert.equal(res.statusCode, 303);
+      assert.equal(res.headers.location, '/app', `next=${next}`);
+    }
+  });
+
+  test('an invalid login on the development form is a 400 with an explanation', async () => {
+    const c = t.client();
+    const res = await c.post('/login/dev', { username: '-bad--login-' }, { csrfFrom: '/login' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /GitHub login/);
+  });
+
+  test('a tampered session cookie is ignored (treated as signed out), not trusted', async () => {
+    const c = t.client();
+    await c.signIn('carol');
+    const value = c.cookies.get('scrutin_session')!;
+    const flipped = value.slice(0, 10) + (value[10] === 'A' ? 'B' : 'A') + value.slice(11);
+    c.cookies.set('scrutin_session', flipped);
+    const login = await c.get('/login');
+    assert.equal(login.statusCode, 200, 'the tampered session is not signed in');
+    assert.doesNotMatch(login.body, /Signed in as/);
+  });
+
+  test('sign-out is a POST and ends the session', async () => {
+    const c = t.client();
+    await c.signIn('dave');
+    // Any page a signed-in user sees carries the sign-out form (here, a 404 page).
+    const page = await c.get('/no-such-page');
+    assert.match(page.body, /Signed in as <strong>dave<\/strong>/);
+    const res = await c.post('/logout', {}, { csrfFrom: '/no-such-page' });
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, '/login');
+    const login = await c.get('/login');
+    assert.equal(login.statusCode, 200, 'signed out: /login shows the form again');
+    assert.match(login.body, /You are signed out/);
+    const get = await c.get('/logout');
+    assert.equal(get.statusCode, 303, 'GET /logout changes nothing and redirects');
+  });
+});
+
+describe('safeNext', () => {
+  test('keeps same-site paths and drops everything else', () => {
+    assert.equal(safeNext('/app/elections/x?y=1'), '/app/elections/x?y=1');
+    assert.equal(safeNext('/'), '/');
+    for (const bad of ['//evil.com', 'https://evil.com', '/\\evil.com', 'evil.com', '', '/a\nb', 42, null, '/%0d%0aSet-Cookie:x']) {
+      const out = safeNext(bad);
+      assert.ok(out === null || (out.startsWith('/') && !out.startsWith('//') && !/[\r\n]/.test(out)), `${String(bad)} → ${String(out)}`);
+    }
+    assert.equal(safeNext('//evil.com'), null);
+    assert.equal(safeNext('https://evil.com'), null);
+  });
+});
