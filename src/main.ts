@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
 import { resolveAppKey, sessionKeyFrom } from './app/appKey.js';
+import { unavailableBallots } from './app/ballotsUnavailable.js';
 import { emptySnapshot, FixedCatalogue, type AppContext, type CatalogueReader } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { loggerOptions } from './log.js';
@@ -42,7 +43,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     if (appKey.source === 'database') log.info('APP_KEY is blank: using the key kept in the database');
 
     const catalogue = options.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
-    const ctx: AppContext = { config, store, catalogue, clock, log, sessionKey: sessionKeyFrom(appKey.key), services: {} };
+    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: {} };
     const app = await buildServer(ctx);
 
     let address = 'inject';

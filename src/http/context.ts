@@ -1,6 +1,7 @@
 // What the HTTP layer is given to work with. Routes read the meta repository only
 // through a CatalogueReader (an in-memory snapshot), never from disk.
 import type { FastifyBaseLogger } from 'fastify';
+import type { BallotService } from '../app/ballotService.js';
 import type { Config } from '../config.js';
 import type { MetaSnapshot } from '../core/meta/types.js';
 import type { Store } from '../storage/store.js';
@@ -29,6 +30,8 @@ export interface AppContext {
   log: FastifyBaseLogger;
   /** Present when a meta repository is configured. */
   requestSync?: SyncRequester;
+  /** Casting, viewing and revoking ballots. */
+  ballots: BallotService;
   /** Key for signed session cookies (derived from APP_KEY). */
   sessionKey: Buffer;
   /** Services other areas attach (KDF pool, metrics...). Typed by their owners. */
