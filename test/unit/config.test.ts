@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, parseConfig } from '../../src/config.js';
+import { runCli } from '../helpers/cli.js';
+
+const ELEKTO_VARIABLES = 'APP_NAME APP_ENV APP_KEY APP_DEBUG APP_URL APP_PORT APP_HOST APP_CONNECT MIN_PASSCODE_LENGTH DB_CONNECTION DB_HOST DB_PORT DB_DATABASE DB_USERNAME DB_PASSWORD DB_PATH META_REPO ELECTION_DIR META_DEPLOYMENT META_PATH META_BRANCH META_SECRET GITHUB_REDIRECT GITHUB_CLIENT_ID GITHUB_CLIENT_SECRET'.split(' ');
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+test('defaults: production, SQLite under ./data, port 5000, Elekto\'s defaults', () => {
+  const c = parseConfig({ APP_KEY: 'a-strong-enough-key-here' }, '/srv/scrutin');
+  assert.equal(c.appEnv, 'production');
+  assert.deepEqual(c.db, { kind: 'sqlite', path: '/srv/scrutin/data/scrutin.db' });
+  assert.equal(c.port, 5000);
+  assert.equal(c.minPasscodeLength, 6);
+  assert.equal(c.meta.branch, 'main');
+  assert.equal(c.meta.electionDir, 'elections');
+  assert.equal(c.github.redirect, '/oauth/github/callback');
+  assert.equal(c.github.url.origin, 'https://github.com');
+  assert.equal(c.devLogin, false);
+});
+
+test('DB_PORT defaults per engine', () => {
+  const base = { DB_HOST: 'db', DB_DATABASE: 'e', DB_USERNAME: 'u', APP_ENV: 'development' };
+  const pg = parseConfig({ ...base, DB_CONNECTION: 'postgresql' }, '/');
+  const my = parseConfig({ ...base, DB_CONNECTION: 'mysql' }, '/');
+  assert.ok(pg.db.kind === 'postgresql' && pg.db.port === 5432);
+  assert.ok(my.db.kind === 'mysql' && my.db.port === 3306);
+});
+
+test('DATABASE_URL replaces the DB_* parts', () => {
+  const c = parseConfig({ APP_ENV: 'development', DATABASE_URL: 'postgresql://scrutin:s%40cret@db.internal/elections', DB_CONNECTION: 'mysql' }, '/');
+  assert.deepEqual(c.db, { kind: 'postgresql', host: 'db.internal', port: 5432, database: 'elections', user: 'scrutin', password: 's@cret' });
+  const m = parseConfig({ APP_ENV: 'development', DATABASE_URL: 'mariadb://root@127.0.0.1:3307/x' }, '/');
+  assert.ok(m.db.kind === 'mysql' && m.db.port === 3307);
+  assert.deepEqual(parseConfig({ APP_ENV: 'development', DATABASE_URL: 'sqlite:data/x.db' }, '/srv').db, { kind: 'sqlite', path: '/srv/data/x.db' });
+});
+
+test('every bad variable is named in one error', () => {
+  const problems = problemsOf(() => parseConfig({ APP_ENV: 'staging', APP_PORT: '99999', DB_CONNECTION: 'oracle', APP_DEBUG: 'maybe', MIN_PASSCODE_LENGTH: 'six', GITHUB_URL: 'ftp://x' }, '/'));
+  for (const name of ['APP_ENV', 'APP_PORT', 'DB_CONNECTION', 'APP_DEBUG', 'MIN_PASSCODE_LENGTH', 'GITHUB_URL']) {
+    assert.ok(problems.some((p) => p.startsWith(name)), `${name} named in ${JSON.stringify(problems)}`);
+  }
+});
+
+test('APP_KEY: blank is fine (generated later); weak or short stops production and says how to fix it; development only warns', () => {
+  assert.equal(parseConfig({}, '/').appKey, null);
+  for (const weak of ['test', 'short', 'changeme']) {
+    const problems = problemsOf(() => parseConfig({ APP_KEY: weak }, '/'));
+    assert.ok(problems.some((p) => p.includes('APP_KEY') && p.includes('scrutin key')), weak);
+  }
+  const dev = parseConfig({ APP_ENV: 'development', APP_KEY: 'test' }, '/');
+  assert.ok(dev.warnings.some((w) => w.includes('APP_KEY')));
+});
+
+test('serving in production requires GitHub, the meta repository and APP_URL', () => {
+  const problems = problemsOf(() => parseConfig({}, '/', { purpose: 'serve' }));
+  for (const name of ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET', 'META_REPO', 'APP_URL']) assert.ok(problems.some((p) => p.startsWith(name)), name);
+  assert.doesNotThrow(() => parseConfig({ APP_ENV: 'development' }, '/', { purpose: 'serve' }));
+});
+
+test('development sign-in only in development and only without a GitHub client', () => {
+  assert.equal(parseConfig({ APP_ENV: 'development' }, '/').devLogin, true);
+  assert.equal(parseConfig({ APP_ENV: 'development', GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y' }, '/').devLogin, false);
+  assert.equal(parseConfig({ APP_ENV: 'production', APP_KEY: 'a-strong-enough-key-here' }, '/').devLogin, false);
+});
+
+test('.env is read, and the real environment wins over it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scrutin-env-'));
+  writeFileSync(join(dir, '.env'), 'APP_NAME=from-file\nAPP_PORT=6000\nAPP_ENV=development\n# a comment\nMETA_BRANCH="quoted"\n');
+  const c = loadConfig({ APP_PORT: '7000' }, dir);
+  assert.equal(c.appName, 'from-file');
+  assert.equal(c.port, 7000);
+  assert.equal(c.meta.branch, 'quoted');
+});
+
+test('.env.example documents every Elekto variable and parses as a valid development configuration', () => {
+  const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+  for (const name of ELEKTO_VARIABLES) assert.match(text, new RegExp(`^${name}=`, 'm'), name);
+  for (const name of ['GITHUB_URL', 'GITHUB_API_URL', 'DATABASE_URL']) assert.match(text, new RegExp(`^${name}=`, 'm'), name);
+  const dir = mkdtempSync(join(tmpdir(), 'scrutin-env-'));
+  writeFileSync(join(dir, '.env'), text);
+  assert.doesNotThrow(() => loadConfig({ APP_ENV: 'development' }, dir));
+});
+
+test('scrutin serve with a broken configuration prints one message naming each bad variable and exits non-zero', async () => {
+  const r = await runCli(['serve'], { APP_ENV: 'production', APP_KEY: 'test', DB_CONNECTION: 'postgresql', APP_PORT: 'x' });
+  assert.equal(r.code, 1);
+  for (const name of ['APP_KEY', 'DB_HOST', 'DB_DATABASE', 'DB_USERNAME', 'APP_PORT', 'GITHUB_CLIENT_ID', 'META_REPO', 'APP_URL']) assert.match(r.stderr, new RegExp(`- ${name}`), name);
+  assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
+});
