@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
 import { resolveAppKey, sessionKeyFrom } from './app/appKey.js';
+import type { BallotService } from './app/ballotService.js';
 import { unavailableBallots } from './app/ballotsUnavailable.js';
 import { emptySnapshot, FixedCatalogue, type AppContext, type CatalogueReader } from './http/context.js';
 import { buildServer } from './http/server.js';
@@ -27,6 +28,8 @@ export interface StartOptions {
   /** Replace the catalogue (tests). */
   catalogue?: CatalogueReader;
   logDestination?: pino.DestinationStream;
+  /** Replace the ballot service (tests use an in-memory double). */
+  ballots?: BallotService;
 }
 
 export async function startService(config: Config, options: StartOptions = {}): Promise<Service> {
@@ -43,7 +46,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     if (appKey.source === 'database') log.info('APP_KEY is blank: using the key kept in the database');
 
     const catalogue = options.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
-    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: {} };
+    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: options.ballots ?? unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: {} };
     const app = await buildServer(ctx);
 
     let address = 'inject';

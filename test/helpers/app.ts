@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { parseConfig, type Config } from '../../src/config.js';
+import type { BallotService } from '../../src/app/ballotService.js';
 import type { MetaSnapshot } from '../../src/core/meta/types.js';
 import { emptySnapshot, FixedCatalogue } from '../../src/http/context.js';
 import { startService, type Service } from '../../src/main.js';
@@ -27,6 +28,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   snapshot?: MetaSnapshot;
   now?: Date;
+  /** Build the ballot service from the app's catalogue, clock and config (e.g. the memory double). */
+  ballots?: (deps: { catalogue: FixedCatalogue; clock: () => Date; config: Config }) => BallotService;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -37,7 +40,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const catalogue = new FixedCatalogue(options.snapshot ?? emptySnapshot(now));
   const logs: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb(); } });
-  const service = await startService(config, { listen: false, clock: () => now, catalogue, logDestination: sink });
+  const clock = () => now;
+  const ballots = options.ballots?.({ catalogue, clock, config });
+  const service = await startService(config, { listen: false, clock, catalogue, logDestination: sink, ...(ballots !== undefined ? { ballots } : {}) });
   return {
     service,
     config,
