@@ -11,6 +11,8 @@ import { unavailableBallots } from './app/ballotsUnavailable.js';
 import { emptySnapshot, FixedCatalogue, type AppContext, type CatalogueReader } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { loggerOptions } from './log.js';
+import { startMetricsListener, type MetricsListener } from './observability/listener.js';
+import { createMetrics } from './observability/metrics.js';
 import { Store } from './storage/store.js';
 
 export interface Service {
@@ -46,10 +48,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
     if (appKey.source === 'database') log.info('APP_KEY is blank: using the key kept in the database');
 
     const catalogue = options.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
-    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: options.ballots ?? unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: {} };
+    const metrics = createMetrics({ pool: () => store.pool.stats() });
+    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: options.ballots ?? unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: {}, metrics };
+    metrics.attachSync(() => ctx.catalogue.status());
     const app = await buildServer(ctx);
 
     let address = 'inject';
+    let metricsListener: MetricsListener | null = null;
     if (options.listen !== false) {
       if (config.connect === 'socket') {
         if (existsSync(config.socketPath)) rmSync(config.socketPath);
@@ -60,6 +65,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
         await app.listen({ host: config.host, port: config.port });
         address = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
       }
+      if (config.metrics.port !== null) {
+        metricsListener = await startMetricsListener({ metrics, host: config.host, port: config.metrics.port, token: config.metrics.token, log }).catch(async (error: unknown) => {
+          await app.close();
+          throw error;
+        });
+        log.info({ address: metricsListener.address }, 'metrics listener started');
+      }
     }
     let stopped = false;
     return {
@@ -69,6 +81,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       stop: async () => {
         if (stopped) return;
         stopped = true;
+        await metricsListener?.close();
         await app.close();
         await store.close();
       },

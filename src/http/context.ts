@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { BallotService } from '../app/ballotService.js';
 import type { Config } from '../config.js';
 import type { MetaSnapshot } from '../core/meta/types.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Store } from '../storage/store.js';
 
 export interface CatalogueStatus {
@@ -36,6 +37,8 @@ export interface AppContext {
   sessionKey: Buffer;
   /** Services other areas attach (KDF pool, metrics...). Typed by their owners. */
   services: Record<string, unknown>;
+  /** Prometheus metrics of this service (absent in contexts built without one). */
+  metrics?: Metrics;
 }
 
 export function emptySnapshot(now: Date): MetaSnapshot {

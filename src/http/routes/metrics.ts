@@ -1,8 +1,31 @@
-// Placeholder: the routes of this area are delivered by their own issue. The module
-// is registered already so each area owns exactly one file.
+// Metrics: counts every answered request (by route pattern), and serves GET /metrics
+// on the main listener when METRICS_TOKEN protects it. Where /metrics is reachable:
+//   METRICS_PORT set   → only on its own listener (src/observability/listener.ts), 404 here;
+//   METRICS_TOKEN only → here, with `Authorization: Bearer <token>`;
+//   neither            → nowhere: 404, so an unconfigured site never publishes it.
 import type { FastifyInstance } from 'fastify';
+import { scrapeAllowed } from '../../observability/metrics.js';
 import type { RouteDeps } from './deps.js';
 
-export function metricsRoutes(_app: FastifyInstance, _deps: RouteDeps): void {
-  // Nothing yet.
+export function metricsRoutes(app: FastifyInstance, { ctx }: RouteDeps): void {
+  const metrics = ctx.metrics;
+  if (metrics === undefined) return;
+
+  // A global hook (this module is called on the root instance). routeOptions.url is
+  // the pattern (`/app/elections/:key`), so no login or query string becomes a label.
+  app.addHook('onResponse', (req, reply, done) => {
+    metrics.observeRequest(req.method, req.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  const { token, port } = ctx.config.metrics;
+  if (port !== null || token === null) return;
+
+  app.get('/metrics', async (req, reply) => {
+    if (!scrapeAllowed(req.headers.authorization, token)) {
+      return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({ error: 'Unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>.' });
+    }
+    const text = await metrics.render();
+    return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(text);
+  });
 }

@@ -1,0 +1,171 @@
+// Prometheus metrics (prom-client), one registry per running service rather than
+// prom-client's global one, so several apps can live in one process (tests) without
+// mixing their counts.
+//
+// Privacy rule: nothing here may identify a voter or order ballots. Labels are route
+// patterns (never raw URLs, which could hold a login or a query string), status
+// codes, methods and election keys; the vote counter is a bare count per election.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface KdfLoad {
+  /** Key derivations waiting for a slot. */
+  queued: number;
+  /** Key derivations in progress. */
+  running: number;
+}
+
+export interface SyncState {
+  /** Commit of the meta repository being served, when known. */
+  revision: string | null;
+  /** ok | degraded | empty (see CatalogueStatus). */
+  state: string;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface MetricsOptions {
+  /** Database pool figures, read at each scrape. */
+  pool?: () => PoolStats;
+  /** Process metrics (memory, event loop lag, GC); off in tests that count series. */
+  processMetrics?: boolean;
+}
+
+/** The label given to requests that matched no route: never the raw URL. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** Latency buckets (seconds): pages take milliseconds, a vote's key derivation seconds. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export class Metrics {
+  readonly registry = new Registry();
+  private kdf: (() => KdfLoad) | null = null;
+  private sync: (() => SyncState) | null = null;
+
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly httpDuration: Histogram<'method' | 'route'>;
+  private readonly votes: Counter<'election'>;
+  private readonly syncRuns: Counter;
+  private readonly syncFailures: Counter;
+
+  constructor(options: MetricsOptions = {}) {
+    const registers = [this.registry];
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+
+    this.httpRequests = new Counter({
+      name: 'scrutin_http_requests_total',
+      help: 'HTTP requests answered, by route pattern and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'scrutin_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by route pattern',
+      labelNames: ['method', 'route'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.votes = new Counter({
+      name: 'scrutin_votes_cast_total',
+      help: 'Ballots cast (or re-cast) since this process started, by election; a count only',
+      labelNames: ['election'],
+      registers,
+    });
+    this.syncRuns = new Counter({ name: 'scrutin_meta_sync_runs_total', help: 'Meta repository syncs attempted by this process', registers });
+    this.syncFailures = new Counter({ name: 'scrutin_meta_sync_failures_total', help: 'Meta repository syncs that failed in this process', registers });
+
+    // Read at scrape time from whoever owns the figure, so nothing has to push.
+    const kdfValue = (pick: (load: KdfLoad) => number) => (this.kdf === null ? 0 : pick(this.kdf()));
+    const kdfQueued = new Gauge({ name: 'scrutin_kdf_queued', help: 'Passphrase key derivations waiting for a slot', registers, collect: () => { kdfQueued.set(kdfValue((l) => l.queued)); } });
+    const kdfRunning = new Gauge({ name: 'scrutin_kdf_running', help: 'Passphrase key derivations in progress', registers, collect: () => { kdfRunning.set(kdfValue((l) => l.running)); } });
+
+    const revision = new Gauge({
+      name: 'scrutin_meta_revision_info',
+      help: 'The meta repository revision this process serves (value is always 1)',
+      labelNames: ['revision', 'state'],
+      registers,
+      collect: () => {
+        revision.reset();
+        if (this.sync === null) return;
+        const s = this.sync();
+        revision.set({ revision: s.revision ?? 'none', state: s.state }, 1);
+      },
+    });
+
+    const pool = options.pool;
+    if (pool !== undefined) {
+      const connections = new Gauge({
+        name: 'scrutin_db_pool_connections',
+        help: 'Database connections held by this process, by state',
+        labelNames: ['state'],
+        registers,
+        collect: () => {
+          const s = pool();
+          connections.set({ state: 'in_use' }, Math.max(0, s.total - s.idle));
+          connections.set({ state: 'idle' }, s.idle);
+        },
+      });
+      const waiting = new Gauge({ name: 'scrutin_db_pool_waiting', help: 'Queries waiting for a free database connection', registers, collect: () => { waiting.set(pool().waiting); } });
+    }
+  }
+
+  /** Records one answered request; `route` must be the route pattern, not the URL. */
+  observeRequest(method: string, route: string | undefined, status: number, seconds: number): void {
+    const r = route ?? UNMATCHED_ROUTE;
+    this.httpRequests.inc({ method, route: r, status: String(status) });
+    this.httpDuration.observe({ method, route: r }, seconds);
+  }
+
+  /** Called by the ballot use-case once a ballot is stored. */
+  voteCast(electionKey: string): void {
+    this.votes.inc({ election: electionKey });
+  }
+
+  /** Called by the meta repository sync when a run ends. */
+  syncFinished(outcome: 'ok' | 'failed'): void {
+    this.syncRuns.inc();
+    if (outcome === 'failed') this.syncFailures.inc();
+  }
+
+  /** The KDF pool hands over a reader of its queue; read at each scrape. */
+  attachKdf(read: () => KdfLoad): void {
+    this.kdf = read;
+  }
+
+  /** The catalogue (or sync) hands over a reader of the revision it serves. */
+  attachSync(read: () => SyncState): void {
+    this.sync = read;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  return new Metrics(options);
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/**
+ * Whether a scrape may read the metrics. With no token configured every scrape is
+ * allowed (the caller decides where /metrics is reachable at all). Digests are
+ * compared so the time taken reveals neither the token nor its length.
+ */
+export function scrapeAllowed(authorization: string | undefined, token: string | null): boolean {
+  if (token === null) return true;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  const given = match?.[1] ?? '';
+  return timingSafeEqual(digest(given), digest(token)) && given !== '';
+}
