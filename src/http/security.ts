@@ -2,7 +2,7 @@
 // inline script or style, nothing from another origin), the usual helmet headers,
 // and a per-client request limit. Forms may post to GitHub only because the OAuth
 // sign-in form redirects there.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { AppContext } from './context.js';
@@ -37,5 +37,10 @@ export async function registerSecurity(app: FastifyInstance, ctx: AppContext): P
     timeWindow: '1 minute',
     // Health checks come from the orchestrator, many times a minute.
     allowList: (req) => req.url === '/health',
+    // A Unix-socket peer has no address: without a trusted X-Forwarded-For (TRUST_PROXY=1,
+    // docs/operations.md) req.ip is undefined, which the default key generator cannot
+    // take. All such requests then share the proxy's budget. (Over TCP the default
+    // generator stays, with its grouping of IPv6 clients by /64.)
+    ...(ctx.config.connect === 'socket' ? { keyGenerator: (req: FastifyRequest) => (req.ip as string | undefined) ?? 'unix-socket-peer' } : {}),
   });
 }
