@@ -1,0 +1,109 @@
+// Typed reads of YAML values with a located problem for each wrong one. Plain
+// scalars are read from their source text where the YAML type would lose what the
+// operator wrote: a voter `007` stays "007" (not 7), a name `2024` stays "2024".
+import type { Problem } from './types.js';
+import { loginProblem } from './login.js';
+import { parseTimestamp } from './timestamp.js';
+import { deref, isNullNode, isScalar, isSeq, scalarText } from './yaml.js';
+import type { Node, YamlFile } from './yaml.js';
+
+export class FieldReader {
+  constructor(
+    readonly y: YamlFile,
+    readonly problems: Problem[],
+  ) {}
+
+  error(node: unknown, message: string): void {
+    this.problems.push({ file: this.y.file, line: this.y.lineOf(node), message, severity: 'error' });
+  }
+
+  warn(node: unknown, message: string): void {
+    this.problems.push({ file: this.y.file, line: this.y.lineOf(node), message, severity: 'warning' });
+  }
+
+  /** Text, or null when absent/null. Collections are an error. */
+  text(key: string, node: Node | null): string | null {
+    if (isNullNode(node) || node === null) return null;
+    if (isScalar(node)) return scalarText(node);
+    this.error(node, `${key} must be text`);
+    return null;
+  }
+
+  bool(key: string, node: Node | null, fallback: boolean): boolean {
+    if (isNullNode(node) || node === null) return fallback;
+    if (isScalar(node) && typeof node.value === 'boolean') return node.value;
+    this.error(node, `${key} must be True or False (got ${describe(node)})`);
+    return fallback;
+  }
+
+  int(key: string, node: Node | null, fallback: number): number {
+    if (isNullNode(node) || node === null) return fallback;
+    if (isScalar(node)) {
+      if (typeof node.value === 'number' && Number.isInteger(node.value)) return node.value;
+      if (typeof node.value === 'string' && /^\s*\d+\s*$/.test(node.value)) return Number(node.value);
+    }
+    this.error(node, `${key} must be a whole number (got ${describe(node)})`);
+    return fallback;
+  }
+
+  timestamp(key: string, node: Node | null): Date | null {
+    if (isNullNode(node) || node === null) return null;
+    if (isScalar(node) && (node.value instanceof Date || typeof node.value === 'string')) {
+      const date = parseTimestamp(scalarText(node));
+      if (date !== null) return date;
+    }
+    this.error(node, `${key} must be a date and time such as 2024-09-27 11:59:59 (UTC) or 2024-09-27T11:59:59+02:00 (got ${describe(node)})`);
+    return null;
+  }
+
+  /** A list of strings (null or missing: empty). */
+  strings(key: string, node: Node | null): string[] {
+    if (isNullNode(node) || node === null) return [];
+    if (!isSeq(node)) {
+      this.error(node, `${key} must be a list`);
+      return [];
+    }
+    const out: string[] = [];
+    for (const raw of node.items) {
+      const item = deref(this.y, raw);
+      if (isNullNode(item)) continue;
+      if (item !== null && isScalar(item)) out.push(scalarText(item).trim());
+      else this.error(item, `each entry of ${key} must be text`);
+    }
+    return out;
+  }
+
+  /** A list of GitHub logins, each checked; empty entries are skipped with a warning. */
+  logins(key: string, node: Node | null): string[] {
+    if (isNullNode(node) || node === null) return [];
+    if (!isSeq(node)) {
+      this.error(node, `${key} must be a list of GitHub logins (one "- login" per line)`);
+      return [];
+    }
+    const out: string[] = [];
+    for (const raw of node.items) {
+      const item = deref(this.y, raw);
+      if (isNullNode(item)) {
+        this.warn(raw, `an empty entry in ${key} was ignored`);
+        continue;
+      }
+      if (item === null || !isScalar(item)) {
+        this.error(item, `each entry of ${key} must be a GitHub login`);
+        continue;
+      }
+      const login = scalarText(item).trim();
+      const why = loginProblem(login);
+      if (why === null) out.push(login);
+      else this.error(item, `${key}: ${why}`);
+    }
+    return out;
+  }
+}
+
+function describe(node: Node): string {
+  if (isScalar(node)) {
+    const text = scalarText(node);
+    return text.length > 40 ? `"${text.slice(0, 40)}…"` : `"${text}"`;
+  }
+  return isSeq(node) ? 'a list' : 'a map';
+}
