@@ -1,11 +1,54 @@
-// Sign-in pages. GitHub OAuth (SPEC §3) is added here by the voter-path work; this
-// file starts with the login page, the development sign-in and sign-out.
-import type { FastifyInstance } from 'fastify';
+// Sign-in pages: GitHub OAuth (SPEC §3), the development sign-in and sign-out.
+// The OAuth `state` and the page the user was going to travel in a short-lived
+// HttpOnly cookie scoped to the callback path; only a same-site path is ever used
+// as the final redirect. The GitHub token never leaves GitHubOAuth.signInWithCode.
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { GitHubOAuth, GitHubSignInError } from '../../github/oauth.js';
 import { LoginPage } from '../../views/LoginPage.js';
 import { badRequest, notFound } from '../errors.js';
 import { currentUser, flash, safeNext, sendPage, signIn, signOut } from '../session.js';
 import type { RouteDeps } from './deps.js';
+
+export const OAUTH_COOKIE = 'scrutin_oauth';
+/** A sign-in at GitHub must come back within this time. */
+const OAUTH_COOKIE_SECONDS = 10 * 60;
+
+interface PendingSignIn {
+  state: string;
+  next: string | null;
+}
+
+function encodePending(p: PendingSignIn): string {
+  return Buffer.from(JSON.stringify(p)).toString('base64url');
+}
+
+function decodePending(raw: string | undefined): PendingSignIn | null {
+  if (raw === undefined || raw === '' || raw.length > 4096) return null;
+  try {
+    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
+    const parsed = z.object({ state: z.string().min(16), next: z.string().nullable() }).safeParse(value);
+    // `next` is re-checked: the cookie is only as trustworthy as the browser that sent it.
+    return parsed.success ? { state: parsed.data.state, next: safeNext(parsed.data.next) } : null;
+  } catch {
+    return null;
+  }
+}
+
+function sameState(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** What GitHub's `error` parameter means for the person signing in. */
+function describeGitHubError(code: string): string {
+  if (code === 'access_denied') return 'You cancelled signing in at GitHub, so you are not signed in.';
+  if (code === 'redirect_uri_mismatch') return 'GitHub refused the sign-in because this server\'s callback address does not match its OAuth app. Tell the administrator.';
+  if (code === 'application_suspended') return 'GitHub has suspended this server\'s OAuth app. Tell the administrator.';
+  return 'GitHub could not complete the sign-in. Please try again.';
+}
 
 /** GitHub's login syntax: 1–39 alphanumerics or single hyphens, not at either end. */
 export const githubLogin = z.string().trim().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'A GitHub login has 1 to 39 letters, digits or single hyphens, and does not start or end with a hyphen.');
@@ -25,6 +68,59 @@ function demoLogins(deps: RouteDeps): string[] {
 
 export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { ctx } = deps;
+  const github = GitHubOAuth.fromConfig(ctx.config);
+  const callbackPath = ctx.config.github.redirect.split('?')[0] ?? '/oauth/github/callback';
+  const cookieOptions = { path: callbackPath, httpOnly: true, sameSite: 'lax', secure: ctx.config.appUrl.protocol === 'https:' } as const;
+
+  /** Back to the sign-in page with a message, still remembering where the user was going. */
+  const backToLogin = (req: FastifyRequest, reply: FastifyReply, message: string, next: string | null) => {
+    flash(req, 'error', message);
+    return reply.redirect(next === null ? '/login' : `/login?next=${encodeURIComponent(next)}`, 303);
+  };
+
+  app.post('/oauth/github/login', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, (req, reply) => {
+    if (github === null) throw notFound();
+    const next = safeNext((req.body as Record<string, unknown> | undefined)?.next);
+    const state = github.newState();
+    void reply.setCookie(OAUTH_COOKIE, encodePending({ state, next }), { ...cookieOptions, maxAge: OAUTH_COOKIE_SECONDS });
+    return reply.redirect(github.authorizationUrl(state).href, 303);
+  });
+
+  // Elekto's login page linked here; starting a sign-in is a POST, so show the form.
+  app.get('/oauth/github/login', (_req, reply) => reply.redirect('/login', 303));
+
+  app.get(callbackPath, async (req, reply) => {
+    if (github === null) throw notFound();
+    const query = req.query as Record<string, unknown>;
+    const pending = decodePending(req.cookies[OAUTH_COOKIE]);
+    void reply.clearCookie(OAUTH_COOKIE, cookieOptions);
+    if (pending === null) {
+      return backToLogin(req, reply, 'Your sign-in took too long or was started in another window. Please sign in again.', null);
+    }
+    if (typeof query.state !== 'string' || !sameState(query.state, pending.state)) {
+      req.log.warn('GitHub callback with a state that does not match this browser\'s sign-in');
+      return backToLogin(req, reply, 'This sign-in could not be verified as yours. Please sign in again.', pending.next);
+    }
+    if (typeof query.error === 'string') {
+      req.log.info({ githubError: query.error.slice(0, 64) }, 'GitHub sign-in not completed');
+      return backToLogin(req, reply, describeGitHubError(query.error), pending.next);
+    }
+    if (typeof query.code !== 'string' || query.code === '' || query.code.length > 512) {
+      return backToLogin(req, reply, 'GitHub did not send a sign-in code. Please sign in again.', pending.next);
+    }
+    let profile;
+    try {
+      profile = await github.signInWithCode(query.code);
+    } catch (error) {
+      if (!(error instanceof GitHubSignInError)) throw error;
+      req.log.warn({ kind: error.kind, detail: error.detail }, 'GitHub sign-in failed');
+      return backToLogin(req, reply, error.message, pending.next);
+    }
+    const user = await ctx.store.users.recordSignIn({ login: profile.login, name: profile.name, githubId: profile.id, now: ctx.clock() });
+    signIn(req, { id: user.id, login: user.login, name: user.name });
+    req.log.info({ userId: user.id }, 'GitHub sign-in');
+    return reply.redirect(pending.next ?? '/app', 303);
+  });
 
   app.get('/login', (req, reply) => {
     const next = safeNext((req.query as Record<string, unknown>).next ?? (req.query as Record<string, unknown>).r);
