@@ -1,0 +1,180 @@
+// `npm run bench:meta`: how long the whole meta repository takes to parse, and how much
+// memory the snapshot holds, for a big community (500 elections × 10 candidates ×
+// 1,000 voters). Goal on the project's 2-core machine: parse under 2 s.
+//
+// Sections are functions run in order; the page-latency section (GET /app/elections
+// and /app/elections/<key> against this snapshot) is meant to be appended to
+// `sections` by whoever builds the pages, reusing `generateMetaRepo` and the snapshot.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MetaSnapshot } from '../src/core/meta/types.js';
+import { loadSnapshot } from '../src/metarepo/load.js';
+
+export interface BenchShape {
+  elections: number;
+  candidates: number;
+  voters: number;
+}
+
+const WORDS = 'community release testing contributor steering governance review network storage security docs mentoring'.split(' ');
+
+function bio(seed: number): string {
+  const paragraph = (n: number): string => Array.from({ length: n }, (_, i) => WORDS[(seed + i * 7) % WORDS.length]).join(' ');
+  return [
+    '<!-- template instructions -->',
+    '',
+    '## SIGS',
+    '',
+    `- SIG ${WORDS[seed % WORDS.length]} ([link](https://example.org/sig/${seed}))`,
+    '- WG **testing**',
+    '',
+    '## What I have done',
+    '',
+    paragraph(120),
+    '',
+    "## What I'll do",
+    '',
+    paragraph(120),
+    '',
+    '## Resources About Me',
+    '',
+    `- https://example.org/people/${seed}`,
+  ].join('\n');
+}
+
+/** Writes a meta repository of the given shape under `root/elections`. */
+export function generateMetaRepo(root: string, shape: BenchShape): void {
+  for (let e = 0; e < shape.elections; e++) {
+    const dir = join(root, 'elections', `${2000 + (e % 25)}`, `election-${e}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'election.yaml'), [
+      `name: Election number ${e}`,
+      'organization: Benchmark',
+      'start_datetime: 2030-01-01 00:00:00',
+      'end_datetime: 2030-02-01 00:00:00',
+      `no_winners: ${1 + (e % 3)}`,
+      'allow_no_opinion: True',
+      'delete_after: False',
+      'show_candidate_fields:',
+      '  - employer',
+      'election_officers:',
+      '  - officer-one',
+      '  - officer-two',
+      'eligibility: Members with **50 contributions** in [the last year](https://example.org/rules).',
+      'exception_description: Ask for an exception if you were missed.',
+      'exception_due: 2030-01-20 00:00:00',
+      '',
+    ].join('\n'));
+    const voters = ['# generated voters', 'eligible_voters:'];
+    for (let v = 0; v < shape.voters; v++) voters.push(`  - voter-${e}-${v}${v % 100 === 0 ? '  # a comment' : ''}`);
+    writeFileSync(join(dir, 'voters.yaml'), `${voters.join('\n')}\n`);
+    writeFileSync(join(dir, 'election_desc.md'), `# Election ${e}\n\nVote for the ${WORDS[e % WORDS.length]} committee. See [the guide](https://example.org/guide).\n`);
+    if (e % 2 === 0) writeFileSync(join(dir, 'results.md'), `# Results\n\n## Winner: candidate-${e}-0\n`);
+    for (let c = 0; c < shape.candidates; c++) {
+      const id = `cand-${e}-${c}`;
+      writeFileSync(join(dir, `candidate-${id}.md`), [
+        '-'.repeat(61),
+        `name: Candidate ${c} of ${e}`,
+        `ID: ${id}`,
+        'info:',
+        `  - employer: Company ${c}`,
+        `  - slack: ${id}`,
+        '-'.repeat(61),
+        '',
+        bio(e * 31 + c),
+        '',
+      ].join('\n'));
+    }
+  }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g !== undefined) {
+    g();
+    g();
+  }
+}
+
+export interface BenchContext {
+  root: string;
+  shape: BenchShape;
+  snapshot: MetaSnapshot | null;
+  print: (line: string) => void;
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+
+async function heapAfterGc(): Promise<number> {
+  await settle();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+async function parseSection(ctx: BenchContext): Promise<void> {
+  const { root, print } = ctx;
+  const electionDir = 'elections';
+  // One warm-up pass (JIT, file cache), then measured passes.
+  await loadSnapshot({ root, electionDir });
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    await settle();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await loadSnapshot({ root, electionDir });
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  const before = await heapAfterGc();
+  const snapshot = await loadSnapshot({ root, electionDir });
+  const after = await heapAfterGc();
+  ctx.snapshot = snapshot;
+
+  const entries = [...snapshot.entries.values()];
+  const broken = entries.filter((e) => !e.ok).length;
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const hasGc = (globalThis as { gc?: unknown }).gc !== undefined;
+  print('## parse (loadSnapshot: walk, read, parse YAML and Markdown)');
+  print(`elections parsed: ${entries.length} (${broken} with errors)`);
+  print(`full parse time: median ${median(wall).toFixed(0)} ms wall, ${median(cpu).toFixed(0)} ms CPU (runs: ${wall.map((t) => t.toFixed(0)).join(', ')} ms; goal < 2000 ms)`);
+  print(`snapshot memory (heap delta after GC): ${mib(after - before)}${hasGc ? '' : ' (imprecise: run with --expose-gc)'}`);
+  print(`machine load average (1 min): ${loadavg()[0]?.toFixed(2) ?? '?'} on ${cpus().length} cores`);
+}
+
+/** Sections run in order; append more (page latency) here. */
+export const sections: { name: string; run: (ctx: BenchContext) => Promise<void> }[] = [{ name: 'parse', run: parseSection }];
+
+async function main(): Promise<void> {
+  const shape: BenchShape = {
+    elections: Number(process.env.BENCH_ELECTIONS ?? 500),
+    candidates: Number(process.env.BENCH_CANDIDATES ?? 10),
+    voters: Number(process.env.BENCH_VOTERS ?? 1000),
+  };
+  const root = mkdtempSync(join(tmpdir(), 'scrutin-bench-meta-'));
+  const print = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  try {
+    const t0 = performance.now();
+    generateMetaRepo(root, shape);
+    print(`# bench:meta — ${shape.elections} elections × ${shape.candidates} candidates × ${shape.voters} voters (generated in ${(performance.now() - t0).toFixed(0)} ms)`);
+    const ctx: BenchContext = { root, shape, snapshot: null, print };
+    for (const section of sections) await section.run(ctx);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
