@@ -86,7 +86,7 @@ function parseOptions(args: string[], io: CommandIO): Options {
   } catch {
     envDir = io.env.ELECTION_DIR;
   }
-  const electionDir = (values['election-dir'] ?? (envDir?.trim() || 'elections')).replace(/^\/+|\/+$/g, '');
+  const electionDir = (values['election-dir'] ?? (envDir?.trim() || 'elections')).replace(/^(?:\.?\/)+|\/+$/g, '').replace(/^\.$/, '');
   if (electionDir.split('/').includes('..')) throw new UserError('--election-dir must stay inside the repository (no "..")', 2);
   return { path: resolve(io.cwd, positionals[0] ?? '.'), electionDir, rules, format };
 }

@@ -8,6 +8,7 @@ import { Catalogue } from '../../src/metarepo/catalogue.js';
 import type { SyncSource } from '../../src/metarepo/catalogue.js';
 import { createCatalogue } from '../../src/metarepo/source.js';
 import type { MetaSnapshot } from '../../src/core/meta/types.js';
+import type { CatalogueReader } from '../../src/http/context.js';
 import { makeUpstream } from './gitRepo.js';
 
 function snapshot(revision: string | null): MetaSnapshot {
@@ -213,4 +214,11 @@ test('end to end with git: a pushed voter appears, a force-push is followed, a v
     process.env.PATH = savedPath;
     up.cleanup();
   }
+});
+
+test('a Catalogue is what the HTTP layer reads (CatalogueReader)', () => {
+  const cat = new Catalogue({ source: { update: () => Promise.resolve(null), load: (r) => Promise.resolve(snapshot(r)) }, initial: snapshot(null) });
+  const reader: CatalogueReader = cat;
+  assert.equal(reader.status().state, 'empty');
+  assert.equal(reader.current().revision, null);
 });
