@@ -7,7 +7,9 @@ import pino from 'pino';
 import type { Config } from './config.js';
 import { resolveAppKey, sessionKeyFrom } from './app/appKey.js';
 import type { BallotService } from './app/ballotService.js';
+import { createBallotService } from './app/ballots.js';
 import { unavailableBallots } from './app/ballotsUnavailable.js';
+import { KdfPool } from './crypto/kdf.js';
 import { emptySnapshot, FixedCatalogue, type AppContext, type CatalogueReader } from './http/context.js';
 import { buildServer } from './http/server.js';
 import { loggerOptions } from './log.js';
@@ -49,7 +51,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
 
     const catalogue = options.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
     const metrics = createMetrics({ pool: () => store.pool.stats() });
-    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: options.ballots ?? unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: {}, metrics };
+    const kdfPool = new KdfPool({ concurrency: config.kdfConcurrency });
+    metrics.attachKdf(() => ({ queued: kdfPool.queued, running: kdfPool.running }));
+    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: { kdfPool }, metrics };
+    ctx.ballots = options.ballots ?? createBallotService(ctx, kdfPool);
     metrics.attachSync(() => ctx.catalogue.status());
     const app = await buildServer(ctx);
 

@@ -3,6 +3,7 @@
 // them to a connection or to a transaction.
 import { sql, type Kysely } from 'kysely';
 import type { DbConfig, DbKind } from '../config.js';
+import { AttemptRepo } from './attempts.js';
 import { AuditRepo } from './audit.js';
 import { BallotRepo } from './ballots.js';
 import { openDb, type PoolInfo } from './db.js';
@@ -20,6 +21,7 @@ export class Store {
   readonly requests: RequestRepo;
   readonly settings: SettingRepo;
   readonly audit: AuditRepo;
+  readonly attempts: AttemptRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -33,6 +35,7 @@ export class Store {
     this.requests = new RequestRepo(db, kind);
     this.settings = new SettingRepo(db);
     this.audit = new AuditRepo(db);
+    this.attempts = new AttemptRepo(db, kind);
   }
 
   static open(config: DbConfig, options: { poolSize?: number } = {}): Store {
