@@ -28,6 +28,7 @@ export function Layout({ ctx, title, children, script, crumbs }: Props) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${ctx.appName}`}</title>
         <link rel="stylesheet" href={ctx.assets.css} />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         {script === true ? <script src={ctx.assets.js} defer></script> : null}
       </head>
       <body>
@@ -86,7 +87,10 @@ export function Layout({ ctx, title, children, script, crumbs }: Props) {
         </main>
         <footer class="site-footer">
           <div class="wrap">
-            <p>{ctx.appName} runs on Scrutin: ranked elections counted with the Schulze method. Your ballot is secret: it is stored apart from your name.</p>
+            <p>
+              {ctx.appName === 'Scrutin' ? 'Scrutin' : `${ctx.appName} runs on Scrutin`}: ranked elections counted with the Schulze method. Your ballot is
+              secret: it is stored apart from your name.
+            </p>
           </div>
         </footer>
       </body>

@@ -1,8 +1,39 @@
-// Placeholder: the routes of this area are delivered by their own issue. The module
-// is registered already so each area owns exactly one file.
+// The public pages: the list of elections and each election's description, window,
+// eligibility rules and candidates, for anyone without signing in. Never a voter
+// list, never anyone's status.
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { phaseAt } from '../../core/election/phase.js';
+import { ElectionsPage } from '../../views/ElectionsPage.js';
+import { PublicElectionPage } from '../../views/PublicElectionPage.js';
+import { badRequest, HttpError } from '../errors.js';
+import { sendPage } from '../session.js';
+import { findEntry } from '../voting/facts.js';
 import type { RouteDeps } from './deps.js';
+import { listItem, sortEntries } from './voter.js';
 
-export function publicRoutes(_app: FastifyInstance, _deps: RouteDeps): void {
-  // Nothing yet.
+const statusQuery = z.object({ status: z.enum(['running', 'upcoming', 'completed']).optional() });
+const keyParams = z.object({ key: z.string() });
+
+export function publicRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { ctx } = deps;
+
+  app.get('/elections', (req, reply) => {
+    const query = statusQuery.safeParse(req.query);
+    if (!query.success) throw badRequest('The status filter must be running, upcoming or completed.', ['See all elections', '/elections']);
+    const filter = query.data.status ?? null;
+    const now = ctx.clock();
+    const items = sortEntries(ctx.catalogue.current().entries.values(), now)
+      .filter((e) => filter === null || (e.ok && phaseAt(e.election, now) === filter))
+      .map((e) => listItem(e, now));
+    return sendPage(reply, ElectionsPage({ ctx: deps.page(req, reply), now, items, filter, base: '/elections' }));
+  });
+
+  app.get('/elections/:key', (req, reply) => {
+    const { key } = keyParams.parse(req.params);
+    const entry = findEntry(ctx, key, '/elections');
+    if (!entry.ok) throw new HttpError(503, 'This election is unavailable', 'Its files have errors, so it cannot be shown right now. Please try again later.', ['See all elections', '/elections']);
+    const now = ctx.clock();
+    return sendPage(reply, PublicElectionPage({ ctx: deps.page(req, reply), election: entry.election, phase: phaseAt(entry.election, now), now }));
+  });
 }

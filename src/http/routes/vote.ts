@@ -1,8 +1,160 @@
-// Placeholder: the routes of this area are delivered by their own issue. The module
-// is registered already so each area owns exactly one file.
-import type { FastifyInstance } from 'fastify';
+// The ballot (SPEC §4): the form, casting, and viewing or revoking with the
+// passphrase. The routes only parse and render; every rule (window to the second,
+// eligibility, ranks 1..N, abstention, passphrase length and attempts) is enforced
+// by the BallotService, and a refused ballot comes back with the voter's ranks kept.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { OpenOutcome } from '../../app/ballotService.js';
+import type { SessionUser } from '../../views/page.js';
+import { BallotPage } from '../../views/BallotPage.js';
+import { ElectionPage } from '../../views/ElectionPage.js';
+import { MyBallotPage } from '../../views/MyBallotPage.js';
+import { NotEligiblePage } from '../../views/NotEligiblePage.js';
+import { HttpError } from '../errors.js';
+import { requireUser, userOf } from '../guards.js';
+import { flash, sendPage } from '../session.js';
+import { voterOrder } from '../voting/candidateOrder.js';
+import { electionFacts, findEntry, refuse, usable, usableEntry, type UsableEntry } from '../voting/facts.js';
 import type { RouteDeps } from './deps.js';
 
-export function voteRoutes(_app: FastifyInstance, _deps: RouteDeps): void {
-  // Nothing yet.
+const keyParams = z.object({ key: z.string() });
+/** Elekto's "no opinion" rank; the plain selects post '' instead, and both mean the same. */
+const NO_OPINION_VALUE = '100000000';
+
+type Body = Record<string, unknown>;
+
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  // A repeated field is malformed; joining keeps it visibly invalid for the service.
+  if (Array.isArray(value)) return value.map(String).join(',');
+  return '';
+}
+
+/** The `candidate@<ID>` fields of a posted ballot, as text. */
+function candidateFields(body: Body): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (name.startsWith('candidate@')) out[name] = text(value);
+  }
+  return out;
+}
+
+export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { ctx } = deps;
+
+  const backTo = (key: string): [string, string] => ['Back to the election', `/app/elections/${key}`];
+
+  /** Re-shows the election page with a problem on the passphrase form. */
+  const passphraseProblem = async (req: FastifyRequest, reply: FastifyReply, user: SessionUser, entry: UsableEntry, message: string, status: number) => {
+    const facts = await electionFacts(ctx, user, entry);
+    const candidates = voterOrder(entry.election.candidates, ctx.sessionKey, user.id, entry.key);
+    return sendPage(reply, ElectionPage({ ctx: deps.page(req, reply), election: entry.election, facts, candidates, attemptLimit: ctx.ballots.attemptLimit, passphraseProblem: { message } }), status);
+  };
+
+  /** The common answer to a view or revoke that did not open the ballot. */
+  const notOpened = async (req: FastifyRequest, reply: FastifyReply, user: SessionUser, entry: UsableEntry, outcome: Exclude<OpenOutcome, { ok: true }>) => {
+    if (outcome.kind === 'wrong-passphrase') {
+      const left = outcome.attemptsLeft <= 0 ? 'No attempts are left for now.' : outcome.attemptsLeft === 1 ? 'One attempt is left before this form locks for a while.' : `${outcome.attemptsLeft} attempts are left before this form locks for a while.`;
+      return passphraseProblem(req, reply, user, entry, `${outcome.message} ${left}`, 403);
+    }
+    if (outcome.kind === 'rate-limited') {
+      void reply.header('retry-after', String(outcome.retryAfterSeconds));
+      const minutes = Math.max(1, Math.ceil(outcome.retryAfterSeconds / 60));
+      return passphraseProblem(req, reply, user, entry, `${outcome.message} You can try again in about ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`, 429);
+    }
+    throw new HttpError(outcome.status, outcome.status === 404 ? 'Not found' : 'Not possible', outcome.message, backTo(entry.key));
+  };
+
+  const readPassphrase = (req: FastifyRequest) => text((req.body as Body | undefined)?.password);
+
+  app.register((scoped, _opts, done) => {
+    scoped.addHook('preHandler', requireUser);
+
+    scoped.get('/app/elections/:key/vote', async (req, reply) => {
+      const user = userOf(req);
+      const { key } = keyParams.parse(req.params);
+      const entry = usableEntry(findEntry(ctx, key));
+      const election = entry.election;
+      const facts = await electionFacts(ctx, user, entry);
+      if (!facts.eligible && !facts.status.voted && facts.phase !== 'completed') {
+        return sendPage(reply, NotEligiblePage({ ctx: deps.page(req, reply), election, facts }), 403);
+      }
+      if (facts.status.voted && !facts.vote.ok) {
+        flash(req, 'info', facts.vote.reason);
+        return reply.redirect(`/app/elections/${key}`, 303);
+      }
+      refuse(facts.vote, backTo(key));
+      const candidates = voterOrder(election.candidates, ctx.sessionKey, user.id, key);
+      return sendPage(reply, BallotPage({ ctx: deps.page(req, reply), election, candidates, now: facts.now, values: {}, minPasscodeLength: ctx.config.minPasscodeLength }));
+    });
+
+    scoped.post('/app/elections/:key/vote', async (req, reply) => {
+      const user = userOf(req);
+      const { key } = keyParams.parse(req.params);
+      const election = usable(findEntry(ctx, key));
+      const body = (req.body ?? {}) as Body;
+      const fields = candidateFields(body);
+      const outcome = await ctx.ballots.cast({
+        user,
+        electionKey: key,
+        fields,
+        passphrase: text(body.password),
+        confirmAbstention: text(body.confirm_abstention) !== '',
+      });
+      if (outcome.ok) {
+        req.log.info({ election: key, userId: user.id }, 'ballot cast');
+        if (outcome.abstention) flash(req, 'success', 'Your abstention has been recorded.');
+        return reply.redirect(`/app/elections/${key}/confirmation`, 303);
+      }
+      if (outcome.kind === 'refused') throw new HttpError(outcome.status, outcome.status === 404 ? 'Not found' : 'Your ballot was not cast', outcome.message, backTo(key));
+      const values: Record<string, string> = {};
+      for (const c of election.candidates) {
+        const v = (fields[`candidate@${c.id}`] ?? '').trim();
+        values[c.id] = v === NO_OPINION_VALUE ? '' : v;
+      }
+      const candidates = voterOrder(election.candidates, ctx.sessionKey, user.id, key);
+      return sendPage(
+        reply,
+        BallotPage({
+          ctx: deps.page(req, reply),
+          election,
+          candidates,
+          now: ctx.clock(),
+          values,
+          minPasscodeLength: ctx.config.minPasscodeLength,
+          problem: { message: outcome.message, fieldErrors: outcome.fieldErrors },
+          needsAbstention: outcome.needsAbstentionConfirmation,
+        }),
+        outcome.status,
+      );
+    });
+
+    scoped.post('/app/elections/:key/vote/view', async (req, reply) => {
+      const user = userOf(req);
+      const { key } = keyParams.parse(req.params);
+      const entry = usableEntry(findEntry(ctx, key));
+      const election = entry.election;
+      const passphrase = readPassphrase(req);
+      if (passphrase === '') return passphraseProblem(req, reply, user, entry, 'Enter the passphrase you chose when you voted.', 400);
+      const outcome = await ctx.ballots.view({ user, electionKey: key, passphrase });
+      if (!outcome.ok) return notOpened(req, reply, user, entry, outcome);
+      const facts = await electionFacts(ctx, user, entry);
+      return sendPage(reply, MyBallotPage({ ctx: deps.page(req, reply), election, choices: outcome.choices, canRevoke: facts.revoke.ok }));
+    });
+
+    scoped.post('/app/elections/:key/vote/edit', async (req, reply) => {
+      const user = userOf(req);
+      const { key } = keyParams.parse(req.params);
+      const entry = usableEntry(findEntry(ctx, key));
+      const passphrase = readPassphrase(req);
+      if (passphrase === '') return passphraseProblem(req, reply, user, entry, 'Enter the passphrase you chose when you voted.', 400);
+      const outcome = await ctx.ballots.revoke({ user, electionKey: key, passphrase });
+      if (!outcome.ok) return notOpened(req, reply, user, entry, outcome);
+      req.log.info({ election: key, userId: user.id }, 'ballot revoked');
+      flash(req, 'success', 'Your ballot has been revoked. You can vote again now; if you do not, you will not have voted.');
+      return reply.redirect(`/app/elections/${key}/vote`, 303);
+    });
+
+    done();
+  });
 }

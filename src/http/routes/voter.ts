@@ -1,8 +1,146 @@
-// Placeholder: the routes of this area are delivered by their own issue. The module
-// is registered already so each area owns exactly one file.
+// The signed-in voter's pages (SPEC §4, Elekto's URLs): dashboard, the list of
+// elections, an election, a candidate, the published results and the confirmation
+// after voting. Everything is read from the in-memory snapshot; the database is
+// asked only about this user (voted? requested an exception?).
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { phaseAt } from '../../core/election/phase.js';
+import type { ElectionEntry } from '../../core/meta/types.js';
+import { canSeePublishedResults, isEligible, isOfficer } from '../../policies/election.js';
+import { CandidatePage } from '../../views/CandidatePage.js';
+import type { ElectionListItem } from '../../views/components/ElectionList.js';
+import { ConfirmationPage } from '../../views/ConfirmationPage.js';
+import { DashboardPage } from '../../views/DashboardPage.js';
+import { ElectionPage } from '../../views/ElectionPage.js';
+import { ElectionsPage } from '../../views/ElectionsPage.js';
+import { ResultsPage } from '../../views/ResultsPage.js';
+import { UnavailablePage } from '../../views/UnavailablePage.js';
+import { badRequest, notFound } from '../errors.js';
+import { requireUser, userOf } from '../guards.js';
+import { flash, sendPage } from '../session.js';
+import { voterOrder } from '../voting/candidateOrder.js';
+import { electionFacts, findEntry, refuse, usable } from '../voting/facts.js';
 import type { RouteDeps } from './deps.js';
 
-export function voterRoutes(_app: FastifyInstance, _deps: RouteDeps): void {
-  // Nothing yet.
+const statusQuery = z.object({ status: z.enum(['running', 'upcoming', 'completed']).optional() });
+const keyParams = z.object({ key: z.string() });
+const candidateParams = z.object({ key: z.string(), id: z.string() });
+
+/** Entries in a stable, useful order: running first (closing soonest), then upcoming, then closed (latest first). */
+export function sortEntries(entries: Iterable<ElectionEntry>, now: Date): ElectionEntry[] {
+  const rank = (e: ElectionEntry) => (e.ok ? { running: 0, upcoming: 1, completed: 2 }[phaseAt(e.election, now)] : 3);
+  const when = (e: ElectionEntry) => {
+    if (!e.ok) return 0;
+    const phase = phaseAt(e.election, now);
+    if (phase === 'running') return e.election.endDatetime.getTime();
+    if (phase === 'upcoming') return e.election.startDatetime.getTime();
+    return -e.election.endDatetime.getTime();
+  };
+  return [...entries].sort((a, b) => rank(a) - rank(b) || when(a) - when(b) || a.key.localeCompare(b.key));
+}
+
+export function listItem(entry: ElectionEntry, now: Date, note?: ElectionListItem['note']): ElectionListItem {
+  if (!entry.ok) return { key: entry.key, name: entry.name ?? entry.key, organization: null, phase: 'unavailable', start: null, end: null };
+  const e = entry.election;
+  return { key: e.key, name: e.name, organization: e.organization, phase: phaseAt(e, now), start: e.startDatetime, end: e.endDatetime, ...(note !== undefined ? { note } : {}) };
+}
+
+export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { ctx } = deps;
+
+  app.register((scoped, _opts, done) => {
+    scoped.addHook('preHandler', requireUser);
+
+    scoped.get('/app', async (req, reply) => {
+      const user = userOf(req);
+      const now = ctx.clock();
+      const voted = await ctx.ballots.votedKeys(user.id);
+      const open: ElectionListItem[] = [];
+      const upcoming: ElectionListItem[] = [];
+      const past: ElectionListItem[] = [];
+      const others: ElectionListItem[] = [];
+      const officer: Array<{ key: string; name: string }> = [];
+      for (const entry of sortEntries(ctx.catalogue.current().entries.values(), now)) {
+        if (isOfficer(entry, user.login)) officer.push({ key: entry.key, name: entry.ok ? entry.election.name : (entry.name ?? entry.key) });
+        if (!entry.ok) continue;
+        const e = entry.election;
+        const phase = phaseAt(e, now);
+        const eligible = isEligible(e, user.login);
+        const hasVoted = voted.has(e.key);
+        if (phase === 'running' && (eligible || hasVoted)) {
+          open.push(listItem(entry, now, hasVoted ? { text: 'You voted', tone: 'ok' } : { text: 'Not voted yet', tone: 'todo' }));
+        } else if (phase === 'running') {
+          others.push(listItem(entry, now, { text: 'Not on the voter list', tone: 'info' }));
+        } else if (phase === 'upcoming') {
+          upcoming.push(listItem(entry, now, eligible ? { text: 'You can vote', tone: 'info' } : { text: 'Not on the voter list', tone: 'info' }));
+        } else if (hasVoted) {
+          past.push(listItem(entry, now, { text: 'You voted', tone: 'ok' }));
+        }
+      }
+      return sendPage(reply, DashboardPage({ ctx: deps.page(req, reply), now, open, upcoming, past, others, officer }));
+    });
+
+    scoped.get('/app/elections', async (req, reply) => {
+      const user = userOf(req);
+      const query = statusQuery.safeParse(req.query);
+      if (!query.success) throw badRequest('The status filter must be running, upcoming or completed.', ['See all elections', '/app/elections']);
+      const filter = query.data.status ?? null;
+      const now = ctx.clock();
+      const voted = await ctx.ballots.votedKeys(user.id);
+      const items = sortEntries(ctx.catalogue.current().entries.values(), now)
+        .filter((e) => filter === null || (e.ok && phaseAt(e.election, now) === filter))
+        .map((e) => {
+          if (!e.ok) return listItem(e, now);
+          if (voted.has(e.key)) return listItem(e, now, { text: 'You voted', tone: 'ok' });
+          const phase = phaseAt(e.election, now);
+          if (phase === 'running' && isEligible(e.election, user.login)) return listItem(e, now, { text: 'Not voted yet', tone: 'todo' });
+          return listItem(e, now);
+        });
+      return sendPage(reply, ElectionsPage({ ctx: deps.page(req, reply), now, items, filter, base: '/app/elections' }));
+    });
+
+    scoped.get('/app/elections/:key', async (req, reply) => {
+      const user = userOf(req);
+      const { key } = keyParams.parse(req.params);
+      const entry = findEntry(ctx, key);
+      if (!entry.ok) {
+        return sendPage(reply, UnavailablePage({ ctx: deps.page(req, reply), name: entry.name ?? entry.key, electionKey: entry.key, problems: entry.problems, officer: isOfficer(entry, user.login) }), 503);
+      }
+      const facts = await electionFacts(ctx, user, entry);
+      const candidates = voterOrder(entry.election.candidates, ctx.sessionKey, user.id, key);
+      return sendPage(reply, ElectionPage({ ctx: deps.page(req, reply), election: entry.election, facts, candidates, attemptLimit: ctx.ballots.attemptLimit }));
+    });
+
+    scoped.get('/app/elections/:key/candidates/:id', async (req, reply) => {
+      const user = userOf(req);
+      const { key, id } = candidateParams.parse(req.params);
+      const election = usable(findEntry(ctx, key));
+      const candidate = election.candidates.find((c) => c.id === id);
+      if (candidate === undefined) throw notFound('candidate', ['Back to the election', `/app/elections/${key}`]);
+      const status = await ctx.ballots.status(user.id, key);
+      const canVote = phaseAt(election, ctx.clock()) === 'running' && isEligible(election, user.login) && !status.voted;
+      return sendPage(reply, CandidatePage({ ctx: deps.page(req, reply), election, candidate, canVote }));
+    });
+
+    scoped.get('/app/elections/:key/results', (req, reply) => {
+      const { key } = keyParams.parse(req.params);
+      const election = usable(findEntry(ctx, key));
+      refuse(canSeePublishedResults(election, ctx.clock()), ['Back to the election', `/app/elections/${key}`]);
+      return sendPage(reply, ResultsPage({ ctx: deps.page(req, reply), election, resultsHtml: election.resultsHtml ?? '' }));
+    });
+
+    scoped.get('/app/elections/:key/confirmation', async (req, reply) => {
+      const user = userOf(req);
+      const { key } = keyParams.parse(req.params);
+      const election = usable(findEntry(ctx, key));
+      const status = await ctx.ballots.status(user.id, key);
+      if (!status.voted) {
+        flash(req, 'info', 'You have not voted in this election yet.');
+        return reply.redirect(`/app/elections/${key}`, 303);
+      }
+      return sendPage(reply, ConfirmationPage({ ctx: deps.page(req, reply), election, hasPassphrase: status.hasPassphrase }));
+    });
+
+    done();
+  });
 }

@@ -1,0 +1,67 @@
+import { ElectionList, type ElectionListItem } from './components/ElectionList.js';
+import { Layout } from './Layout.js';
+import type { PageContext } from './page.js';
+
+export interface DashboardProps {
+  ctx: PageContext;
+  now: Date;
+  /** Running elections this user may vote in (voted or not). */
+  open: ElectionListItem[];
+  upcoming: ElectionListItem[];
+  /** Closed elections this user voted in. */
+  past: ElectionListItem[];
+  /** Running elections whose voter list does not include this user. */
+  others: ElectionListItem[];
+  /** Elections this user is an officer of. */
+  officer: Array<{ key: string; name: string }>;
+}
+
+function Section({ id, title, intro, items, now }: { id: string; title: string; intro?: string; items: ElectionListItem[]; now: Date }) {
+  if (items.length === 0) return null;
+  return (
+    <section class="dash-section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {intro !== undefined ? <p class="hint">{intro}</p> : null}
+      <ElectionList items={items} now={now} base="/app/elections" />
+    </section>
+  );
+}
+
+export function DashboardPage({ ctx, now, open, upcoming, past, others, officer }: DashboardProps) {
+  const who = ctx.user?.name ?? ctx.user?.login ?? '';
+  const toVote = open.filter((i) => i.note?.tone === 'todo').length;
+  const nothing = open.length + upcoming.length + past.length + others.length + officer.length === 0;
+  return (
+    <Layout ctx={ctx} title="Dashboard" script>
+      <h1>Hello, {who}</h1>
+      <p class="lead">
+        {toVote > 0
+          ? `You have ${toVote === 1 ? 'one election' : `${toVote} elections`} to vote in.`
+          : open.length > 0
+            ? 'You have voted in every open election you are eligible for. Thank you.'
+            : 'There is no open election for you to vote in right now.'}
+      </p>
+      {nothing ? (
+        <section class="card empty">
+          <h2>No elections for you yet</h2>
+          <p>When an election you are eligible for opens, it appears here. You can also browse <a href="/app/elections">every election</a>.</p>
+        </section>
+      ) : null}
+      <Section id="open" title="Voting now" items={open} now={now} />
+      <Section id="upcoming" title="Coming up" items={upcoming} now={now} />
+      <Section id="others" title="Other open elections" intro="You are not on the voter list of these elections. If you think you should be, open the election to request an exception." items={others} now={now} />
+      <Section id="past" title="Elections you voted in" items={past} now={now} />
+      {officer.length > 0 ? (
+        <section class="dash-section" aria-labelledby="officer">
+          <h2 id="officer">Elections you run</h2>
+          <ul class="link-list">
+            {officer.map((o) => (
+              <li><a href={`/app/elections/${o.key}/admin/`}>{o.name}</a> <span class="muted">· officer area</span></li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <p><a href="/app/elections">See all elections</a></p>
+    </Layout>
+  );
+}
