@@ -218,3 +218,17 @@ test('one broken candidate makes the election unavailable, but every problem is 
   assert.equal(entry.ok, false);
   assert.deepEqual(errors(entry).map((p) => p.file.split('/').pop()), ['candidate-ann.md', 'election.yaml', 'voters.yaml']);
 });
+
+test('garbage in any file never throws: random bytes and mangled YAML give problems, not exceptions', () => {
+  // A fixed pseudo-random sequence, so a failure can be reproduced.
+  let seed = 12345;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pieces = ['---', '-', ':', '- ', '  ', '\n', '"', "'", '[', ']', '{', '}', '!!', '&a', '*a', '#', '|', '>', '%YAML', 'name', 'ID', 'info', '\t', '\u0000', 'é', '2024-02-30'];
+  for (let i = 0; i < 300; i++) {
+    const text = Array.from({ length: 1 + Math.floor(next() * 40) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+    const target = ['election.yaml', 'voters.yaml', 'candidate-ann.md', 'election_desc.md'][i % 4]!;
+    const entry = parseElectionFolder(folder({ [target]: text }));
+    // The safety net in parseElectionFolder must not be what caught it.
+    assert.ok(entry.problems.every((p) => !p.message.includes('Scrutin bug')), `${JSON.stringify(text)}: ${JSON.stringify(entry.problems)}`);
+  }
+});

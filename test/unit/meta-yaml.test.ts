@@ -45,6 +45,13 @@ test('parseTimestamp rejects what is not a valid instant', () => {
   assert.equal(parseTimestamp('2024-02-29')?.toISOString(), '2024-02-29T00:00:00.000Z');
 });
 
+test('parseTimestamp: offsets that cross a day, month or year boundary, and early years', () => {
+  assert.equal(parseTimestamp('2023-03-01T00:30:00+01:00')?.toISOString(), '2023-02-28T23:30:00.000Z');
+  assert.equal(parseTimestamp('2024-03-01T00:30:00+01:00')?.toISOString(), '2024-02-29T23:30:00.000Z');
+  assert.equal(parseTimestamp('2024-12-31T23:30:00-01:00')?.toISOString(), '2025-01-01T00:30:00.000Z');
+  assert.equal(parseTimestamp('0024-01-01')?.toISOString(), '0024-01-01T00:00:00.000Z');
+});
+
 test('a number where a timestamp belongs is a located error', () => {
   const entry = parseElectionFolder(folder({ 'election.yaml': base({ start_datetime: '1727438399' }) }));
   assert.equal(entry.ok, false);

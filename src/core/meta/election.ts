@@ -199,8 +199,18 @@ function uniqueLogins(logins: readonly string[]): { list: string[]; set: Set<str
   return { list, set };
 }
 
-/** Parses one election folder. Never throws. */
+/** Parses one election folder. Never throws: an unexpected failure becomes a problem of that election. */
 export function parseElectionFolder(folder: ElectionFolder): ElectionEntry {
+  try {
+    return parseFolder(folder);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const problems: Problem[] = [{ file: folder.dir === '' ? 'election.yaml' : `${folder.dir}/election.yaml`, message: `this election could not be read (${message}); please report this as a Scrutin bug`, severity: 'error' }];
+    return { key: folder.key, dir: folder.dir, ok: false, name: null, officerSet: new Set(), problems };
+  }
+}
+
+function parseFolder(folder: ElectionFolder): ElectionEntry {
   const { key, dir, files } = folder;
   const path = (name: string): string => (dir === '' ? name : `${dir}/${name}`);
   const problems: Problem[] = [...(folder.problems ?? [])];

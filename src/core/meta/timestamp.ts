@@ -34,6 +34,9 @@ export function parseTimestamp(text: string): Date | null {
     if (hours > 14 || minutes > 59) return null;
     offsetMinutes = (zm[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
   }
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
-  return new Date(utc);
+  // Not Date.UTC, which reads years 0-99 as 1900-1999.
+  const local = new Date(0);
+  local.setUTCFullYear(year, month - 1, day);
+  local.setUTCHours(hour, minute, second, millis);
+  return new Date(local.getTime() - offsetMinutes * 60_000);
 }
