@@ -105,11 +105,10 @@ async function checkElection(store: Store, election: { id: number; key: string; 
     if (b.badRanks > 0) lines.add('ballots with bad ranks', `ballot ${b.voter} has ${b.badRanks} rank${b.badRanks === 1 ? '' : 's'} outside 1..${candidateCount} and no-opinion`);
   }
   if (voters.length !== ballots.length) {
-    problems.unshift(
-      voters.length > ballots.length
-        ? `${voters.length} voter rows but ${ballots.length} ballots: ${voters.length - ballots.length} vote${voters.length - ballots.length === 1 ? ' has' : 's have'} no ballot`
-        : `${voters.length} voter rows but ${ballots.length} ballots: ${ballots.length - voters.length} ballot${ballots.length - voters.length === 1 ? ' has' : 's have'} no voter`,
-    );
+    const v = voters.length;
+    const b = ballots.length;
+    const counts = `${v} voter row${v === 1 ? '' : 's'} but ${b} ballot${b === 1 ? '' : 's'}`;
+    problems.unshift(v > b ? `${counts}: ${v - b} vote${v - b === 1 ? ' has' : 's have'} no ballot` : `${counts}: ${b - v} ballot${b - v === 1 ? ' has' : 's have'} no voter`);
   }
   lines.finish();
   return { key: election.key, voters: voters.length, ballots: ballots.length, candidates: candidateCount, links, linksErased, problems };
