@@ -353,6 +353,60 @@ test('the counter refuses ranks that are not positive integers, and seats below 
   assert.throws(() => tallyBallots(['a', 'b'], [{ a: 1, z: 2 }]), /"z", who is not a candidate/);
 });
 
+// ---------------------------------------------------------------- the counter on large fields
+
+/** The pairwise matrix the obvious way: every pair of every ballot. */
+function directCount(n: number, ballots: Int32Array[]): Uint32Array {
+  const d = new Uint32Array(n * n);
+  for (const r of ballots) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (r[i]! > 0 && r[j]! > 0 && r[i]! < r[j]!) d[i * n + j]!++;
+      }
+    }
+  }
+  return d;
+}
+
+function randomRanks(random: () => number, n: number, spread: number): Int32Array {
+  const r = new Int32Array(n);
+  for (let i = 0; i < n; i++) r[i] = random() < 0.15 ? 0 : 1 + Math.floor(random() * spread);
+  return r;
+}
+
+test('property: on fields of 13 to 65 candidates the counter equals a direct count (bit sets, wide ranks, 1 and 3 words)', () => {
+  const random = prng(1234);
+  for (const n of [13, 20, 31, 32, 33, 50, 63, 64, 65]) {
+    // Mostly ranks 1..n; some ballots with ranks far apart, counted pair by pair.
+    const ballots = Array.from({ length: 300 }, (_, k) => randomRanks(random, n, k % 7 === 0 ? 50 * n : n));
+    const counter = new PairwiseCounter(n);
+    for (const b of ballots) counter.addRanks(b);
+    assert.deepEqual([...counter.d], [...directCount(n, ballots)], `${n} candidates`);
+    assert.equal(counter.ballots, 300);
+  }
+});
+
+test('the counter stays exact past 65,535 ballots and when d is read while counting', () => {
+  const random = prng(77);
+  const n = 20;
+  const ballots = Array.from({ length: 70_000 }, () => randomRanks(random, n, n));
+  const counter = new PairwiseCounter(n);
+  ballots.forEach((b, k) => {
+    counter.addRanks(b);
+    if (k === 1000) assert.deepEqual([...counter.d], [...directCount(n, ballots.slice(0, 1001))]);
+  });
+  assert.deepEqual([...counter.d], [...directCount(n, ballots)]);
+  // Every ballot ranking everyone the same way: each ordered pair counted 70,000 times.
+  const same = new PairwiseCounter(3);
+  for (let k = 0; k < 70_000; k++) same.addRanks([1, 2, 3]);
+  assert.deepEqual([...same.d], [0, 70_000, 70_000, 0, 0, 70_000, 0, 0, 0]);
+  const wide = new PairwiseCounter(14);
+  const order = Int32Array.from({ length: 14 }, (_, i) => i + 1);
+  for (let k = 0; k < 70_000; k++) wide.addRanks(order);
+  assert.equal(wide.d[0 * 14 + 13], 70_000);
+  assert.equal(wide.d[13 * 14 + 0], 0);
+});
+
 // ---------------------------------------------------------------- properties
 
 test('property: the engine agrees with the naive reference on 400 random elections', () => {

@@ -2,7 +2,7 @@
 // names the row and column an officer would look at in a spreadsheet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BallotCsvError, CsvBallotCount, countCsv, tallyCsv } from '../../src/core/tally/index.js';
+import { BallotCsvError, CsvBallotCount, countBallots, countCsv, tallyCsv } from '../../src/core/tally/index.js';
 
 /** d as a map "x>y" → count, for readable expectations. */
 function pairs(content: string | Uint8Array): Record<string, number> {
@@ -100,6 +100,43 @@ test('a reused read buffer is safe: the unfinished row is copied', () => {
   assert.deepEqual([...counter.d], [0, 2, 1, 0]);
 });
 
+test('random files in random chunks count exactly as the same ballots given directly', () => {
+  let seed = 11;
+  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let k = 0; k < 30; k++) {
+    const n = 1 + Math.floor(random() * 20);
+    const ids = Array.from({ length: n }, (_, i) => `c${i}`);
+    const ballots: Record<string, number>[] = [];
+    const rows = [ids.join(',')];
+    for (let b = 0; b < 60; b++) {
+      const ballot: Record<string, number> = {};
+      const cells = ids.map((id) => {
+        const roll = random();
+        if (roll < 0.1) return 'No opinion';
+        if (roll < 0.12) return '100000000';
+        const rank = 1 + Math.floor(random() * (roll < 0.15 ? 1000 : n));
+        ballot[id] = rank;
+        return roll < 0.17 ? `00${rank}` : String(rank);
+      });
+      ballots.push(ballot);
+      rows.push(cells.join(','));
+    }
+    const eol = k % 2 === 0 ? '\n' : '\r\n';
+    const bytes = new TextEncoder().encode(rows.join(eol) + (k % 3 === 0 ? '' : eol));
+    const count = new CsvBallotCount();
+    for (let at = 0; at < bytes.length; ) {
+      const size = 1 + Math.floor(random() * 40);
+      count.push(bytes.subarray(at, at + size));
+      at += size;
+    }
+    const { candidates, counter } = count.end();
+    const direct = countBallots(ids, ballots);
+    assert.deepEqual(candidates, ids);
+    assert.equal(counter.ballots, 60);
+    assert.deepEqual([...counter.d], [...direct.d], `file ${k}`);
+  }
+});
+
 // ---------------------------------------------------------------- refused
 
 test('an empty file is refused', () => {
@@ -139,6 +176,12 @@ test('a row with the wrong number of cells is refused', () => {
   assertError('a,b,c\n1,2,3\n1,2\n', 3, 3, /row 3 has 2 cells but the header has 3 columns; column 3 \("c"\) is missing/);
   assertError('a,b,c\n1,2,3,4\n', 2, 4, /row 2 has 4 cells but the header has 3 columns/);
   assertError('a,b,c\n1,2,3,\n', 2, 4, /row 2 has 4 cells/);
+});
+
+test('near misses of "No opinion" are refused, not read as no opinion', () => {
+  assertError('a,b\n1,No opinionX\n', 2, 2, /row 2, column 2 \("b"\): "No opinionX" is not a rank/);
+  assertError('a,b\nNo opinio,1\n', 2, 1, /"No opinio" is not a rank/);
+  assertError('a,b\n1,No opinion\r2,1\n', 2, 2, /carriage return/);
 });
 
 test('a blank row between ballots is refused', () => {

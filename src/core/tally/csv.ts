@@ -48,6 +48,24 @@ const NINE = 57;
 /** A longer row is not a ballot: most likely a file whose lines end in CR alone. */
 const MAX_ROW_BYTES = 1 << 20;
 
+/** `No opinion`, exactly as Elekto writes it: matched on bytes, as it fills many cells. */
+const NO_OPINION_BYTES = Uint8Array.from('No opinion', (ch) => ch.charCodeAt(0));
+const NO_OPINION_FIRST = 0x4e; // N
+const INCOMPLETE = -1;
+const SLOW = -2;
+
+/** Whether the bytes at `at` spell `No opinion` (the caller checks what follows). */
+function noOpinionAt(buf: Uint8Array, at: number): boolean {
+  for (let k = 0; k < NO_OPINION_BYTES.length; k++) if (buf[at + k] !== NO_OPINION_BYTES[k]) return false;
+  return true;
+}
+
+/** Whether the cell starting at `at` (its row ending at `end`) is exactly `No opinion`. */
+function noOpinionCell(buf: Uint8Array, at: number, end: number): boolean {
+  const after = at + NO_OPINION_BYTES.length;
+  return after <= end && (after === end || buf[after] === COMMA) && noOpinionAt(buf, at);
+}
+
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
@@ -164,29 +182,48 @@ export class BallotCsvParser {
   /** Parses the complete rows in `chunk`; the unfinished last one waits for more. */
   push(chunk: Uint8Array): void {
     if (this.#ended) throw new Error('push() after end()');
-    let data = chunk;
-    if (this.#carry !== null) {
-      data = new Uint8Array(this.#carry.length + chunk.length);
-      data.set(this.#carry);
-      data.set(chunk, this.#carry.length);
-      this.#carry = null;
-    }
     let start = 0;
-    for (;;) {
-      const lf = data.indexOf(LF, start);
-      if (lf < 0) break;
-      this.#line(data, start, lf);
+    if (this.#carry !== null) {
+      // Finish the row left over from the last chunk without copying this whole chunk.
+      const lf = chunk.indexOf(LF);
+      const head = this.#joinCarry(chunk.subarray(0, lf < 0 ? chunk.length : lf));
+      if (lf < 0) {
+        this.#carry = head;
+        return;
+      }
+      this.#carry = null;
+      this.#line(head, 0, head.length);
       start = lf + 1;
     }
-    if (start < data.length) {
-      if (data.length - start > MAX_ROW_BYTES) {
-        throw new BallotCsvError(`row ${this.#row + 1} is longer than 1 MiB; rows must end with a line break (LF or CRLF)`, this.#row + 1, null);
+    const length = chunk.length;
+    while (start < length) {
+      if (this.#headerDone && this.#blankFrom === 0) {
+        const next = this.#quickBallot(chunk, start);
+        if (next >= 0) {
+          start = next;
+          continue;
+        }
+        if (next === INCOMPLETE) break;
       }
-      // An explicit copy: the caller may reuse its buffer, and Buffer#slice would not copy.
-      const rest = new Uint8Array(data.length - start);
-      rest.set(data.subarray(start));
-      this.#carry = rest;
+      const lf = chunk.indexOf(LF, start);
+      if (lf < 0) break;
+      this.#line(chunk, start, lf);
+      start = lf + 1;
     }
+    // An explicit copy: the caller may reuse its buffer, and Buffer#slice would not copy.
+    if (start < chunk.length) this.#carry = this.#joinCarry(chunk.subarray(start));
+  }
+
+  /** The unfinished row so far followed by `more`, in a new array. */
+  #joinCarry(more: Uint8Array): Uint8Array {
+    const before = this.#carry?.length ?? 0;
+    if (before + more.length > MAX_ROW_BYTES) {
+      throw new BallotCsvError(`row ${this.#row + 1} is longer than 1 MiB; rows must end with a line break (LF or CRLF)`, this.#row + 1, null);
+    }
+    const joined = new Uint8Array(before + more.length);
+    if (this.#carry !== null) joined.set(this.#carry);
+    joined.set(more, before);
+    return joined;
   }
 
   /** Finishes the file (a last row without a line break is fine). Returns the candidate IDs. */
@@ -261,6 +298,9 @@ export class BallotCsvParser {
       let rank: number;
       if ((j === end || c === COMMA) && j > i && j - i <= 9 && value > 0 && value <= NO_OPINION_RANK) {
         rank = value === NO_OPINION_RANK ? 0 : value;
+      } else if (j === i && c === NO_OPINION_FIRST && noOpinionCell(buf, i, end)) {
+        rank = 0;
+        j = i + NO_OPINION_BYTES.length;
       } else {
         const comma = buf.indexOf(COMMA, j);
         j = comma < 0 || comma > end ? end : comma;
@@ -274,6 +314,59 @@ export class BallotCsvParser {
     }
     if (col !== n) this.#cellCount(buf, start, end);
     this.#sink.ballot(ranks);
+  }
+
+  /**
+   * The common case in one pass over the bytes: a row of plain ranks and `No opinion`
+   * ending in LF or CRLF. Returns the index after the row; INCOMPLETE when the chunk
+   * ends first; SLOW for anything else, which #line then parses with full checks and
+   * messages (nothing is counted until a row is known to be good).
+   */
+  #quickBallot(buf: Uint8Array, start: number): number {
+    const ranks = this.#ranks;
+    const n = ranks.length;
+    const length = buf.length;
+    let col = 0;
+    let i = start;
+    for (;;) {
+      let value = 0;
+      let j = i;
+      let c = 0;
+      while (j < length) {
+        c = buf[j] ?? 0;
+        if (c < ZERO || c > NINE) break;
+        value = value * 10 + (c - ZERO);
+        j++;
+      }
+      if (j === length) return INCOMPLETE;
+      if (j === i) {
+        if (c !== NO_OPINION_FIRST) return SLOW;
+        j += NO_OPINION_BYTES.length;
+        if (j >= length) return INCOMPLETE;
+        if (!noOpinionAt(buf, i)) return SLOW;
+        c = buf[j] ?? 0;
+      } else {
+        if (j - i > 9 || value === 0 || value > NO_OPINION_RANK) return SLOW;
+        if (value === NO_OPINION_RANK) value = 0;
+      }
+      if (col === n) return SLOW;
+      ranks[col++] = value;
+      if (c === COMMA) {
+        i = j + 1;
+        continue;
+      }
+      if (c === CR) {
+        if (j + 1 === length) return INCOMPLETE;
+        if (buf[j + 1] !== LF) return SLOW;
+        j++;
+      } else if (c !== LF) {
+        return SLOW;
+      }
+      if (col !== n) return SLOW;
+      this.#row++;
+      this.#sink.ballot(ranks);
+      return j + 1;
+    }
   }
 
   #where(col: number): string {
