@@ -66,7 +66,10 @@ function writeElection(path: string, ballots: number, n: number): void {
 }
 
 interface Run {
+  /** Wall-clock time of the whole process. */
   seconds: number;
+  /** User + system CPU time, from /usr/bin/time: steadier than wall time on a busy machine. */
+  cpu: number | null;
   maxRssMiB: number | null;
   stdout: string;
 }
@@ -74,13 +77,18 @@ interface Run {
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 function measure(command: string, args: string[]): Run {
-  const argv = timeBin === null ? [command, ...args] : [timeBin, '-f', 'MAXRSS_KB=%M', command, ...args];
+  const argv = timeBin === null ? [command, ...args] : [timeBin, '-f', 'MAXRSS_KB=%M CPU=%U+%S', command, ...args];
   const started = performance.now();
   const child = spawnSync(argv[0]!, argv.slice(1), { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, NODE_ENV: 'production' } });
   const seconds = (performance.now() - started) / 1000;
   if (child.status !== 0) throw new Error(`${argv.join(' ')} failed (${child.status}): ${child.stderr}`);
-  const rss = /MAXRSS_KB=(\d+)/.exec(child.stderr);
-  return { seconds, maxRssMiB: rss === null ? null : Number(rss[1]) / 1024, stdout: child.stdout };
+  const rss = /MAXRSS_KB=(\d+) CPU=([\d.]+)\+([\d.]+)/.exec(child.stderr);
+  return {
+    seconds,
+    cpu: rss === null ? null : Number(rss[2]) + Number(rss[3]),
+    maxRssMiB: rss === null ? null : Number(rss[1]) / 1024,
+    stdout: child.stdout,
+  };
 }
 
 function best(command: string, args: string[]): Run {
@@ -114,9 +122,10 @@ function ranking(json: string): string {
 
 const fmtTime = (s: number): string => `${s.toFixed(2)} s`;
 const fmtMem = (m: number | null): string => (m === null ? 'n/a' : `${m.toFixed(0)} MiB`);
+const fmtCpu = (c: number | null): string => (c === null ? 'n/a' : `${c.toFixed(2)} s`);
 
 function row(cells: string[]): string {
-  const widths = [-18, -38, 9, 10, 12, 5];
+  const widths = [-18, -36, 8, 8, 9, 11, 10, 5];
   return cells.map((c, i) => ((widths[i] ?? 0) < 0 ? c.padEnd(-(widths[i] ?? 0)) : c.padStart(widths[i] ?? 0))).join(' ').trimEnd();
 }
 
@@ -130,10 +139,11 @@ function main(): void {
   if (!existsSync(join(root, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build`');
 
   const dir = mkdtempSync(join(tmpdir(), 'scrutin-bench-'));
-  console.log(`Random CSVs in ${dir}. Whole-process wall time, best of ${runs} for scrutin, one run for Python.`);
+  console.log(`Random CSVs in ${dir}. Whole processes: wall time and CPU time (user + system), best of ${runs} runs`);
+  console.log('for scrutin, one run for Python. On a busy machine, compare CPU times.');
   console.log(timeBin === null ? 'No /usr/bin/time: peak memory not measured.' : 'Peak memory: maximum resident set size, from /usr/bin/time.');
   console.log('');
-  console.log(row(['ballots × cand.', 'runner', 'time', 'max RSS', 'Python ÷ it', 'same']));
+  console.log(row(['ballots × cand.', 'runner', 'wall', 'CPU', 'max RSS', 'Py÷it wall', 'Py÷it CPU', 'same']));
   try {
     const sizesWithStartup: [number, number][] = [[1, 2], ...sizes];
     let pythonPerPairBallot: number | null = null;
@@ -157,10 +167,11 @@ function main(): void {
       results.forEach(({ label: runner, result }, k) => {
         const same = reference === null ? '' : ranking(result.stdout) === reference ? 'yes' : 'NO';
         const ratio = python === null ? '' : `${(python.seconds / result.seconds).toFixed(1)}×`;
-        console.log(row([k === 0 ? label : k === 1 ? `  (${mib.toFixed(1)} MiB)` : '', runner, fmtTime(result.seconds), fmtMem(result.maxRssMiB), ratio, same]));
+        const cpuRatio = python?.cpu == null || result.cpu === null ? '' : `${(python.cpu / Math.max(result.cpu, 0.01)).toFixed(1)}×`;
+        console.log(row([k === 0 ? label : k === 1 ? `  (${mib.toFixed(1)} MiB)` : '', runner, fmtTime(result.seconds), fmtCpu(result.cpu), fmtMem(result.maxRssMiB), ratio, cpuRatio, same]));
       });
       if (python === null) console.log(row(['', 'Python reference', skipped]));
-      else console.log(row(['', 'Python reference (bench/tally_reference.py)', fmtTime(python.seconds), fmtMem(python.maxRssMiB), '1×']));
+      else console.log(row(['', 'Python reference', fmtTime(python.seconds), fmtCpu(python.cpu), fmtMem(python.maxRssMiB), '1×', '1×']));
       console.log('');
       if (!values.keep) rmSync(file);
     }
