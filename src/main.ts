@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { resolveAppKey, sessionKeyFrom } from './app/appKey.js';
 import type { BallotService } from './app/ballotService.js';
 import { createBallotService } from './app/ballots.js';
+import { startMetaService, type MetaService } from './app/metaService.js';
 import { unavailableBallots } from './app/ballotsUnavailable.js';
 import { KdfPool } from './crypto/kdf.js';
 import { emptySnapshot, FixedCatalogue, type AppContext, type CatalogueReader } from './http/context.js';
@@ -42,6 +43,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const clock = options.clock ?? (() => new Date());
 
   const store = Store.open(config.db);
+  let meta: MetaService | null = null;
   try {
     await store.ping();
     const report = await store.migrate();
@@ -49,12 +51,18 @@ export async function startService(config: Config, options: StartOptions = {}): 
     const appKey = await resolveAppKey(config.appKey, store, clock());
     if (appKey.source === 'database') log.info('APP_KEY is blank: using the key kept in the database');
 
-    const catalogue = options.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
+    // The first meta sync runs here, before the server listens (a failure leaves it degraded).
+    meta = options.catalogue === undefined ? await startMetaService({ config, store, log, clock }) : null;
+    const catalogue = options.catalogue ?? meta?.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
     const metrics = createMetrics({ pool: () => store.pool.stats() });
     const kdfPool = new KdfPool({ concurrency: config.kdfConcurrency });
     metrics.attachKdf(() => ({ queued: kdfPool.queued, running: kdfPool.running }));
     const ctx: AppContext = { config, store, catalogue, clock, log, ballots: unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: { kdfPool }, metrics };
     ctx.ballots = options.ballots ?? createBallotService(ctx, kdfPool);
+    if (meta !== null) {
+      ctx.requestSync = meta.requestSync;
+      ctx.services.meta = meta;
+    }
     metrics.attachSync(() => ctx.catalogue.status());
     const app = await buildServer(ctx);
 
@@ -88,10 +96,12 @@ export async function startService(config: Config, options: StartOptions = {}): 
         stopped = true;
         await metricsListener?.close();
         await app.close();
+        await meta?.stop();
         await store.close();
       },
     };
   } catch (error) {
+    await meta?.stop().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

@@ -1,0 +1,155 @@
+// The meta repository inside the running service: which catalogue to build from the
+// configuration, the first sync before the server listens, the database sync after
+// every swap, the webhook's sync requests, and following the other replicas.
+//
+// Modes (docs/meta-repository.md, "Where the elections come from"):
+// - META_REPO set: clone or update it into META_PATH (git), follow other replicas.
+// - META_REPO unset, META_PATH/ELECTION_DIR an existing folder: read that folder as it
+//   is (a checkout kept up to date by something else, or a plain folder). Syncs re-read
+//   it; there is no replica following, since each replica has its own folder.
+// - Otherwise: no elections (an empty catalogue), and the election table is left alone.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { Catalogue, type CatalogueLogger, type SyncOutcome, type SyncRequest } from '../metarepo/catalogue.js';
+import { createCatalogue, createMetaSource, describeSyncError } from '../metarepo/source.js';
+import type { MetaSnapshot } from '../core/meta/types.js';
+import type { Store } from '../storage/store.js';
+import { followRevision, type Follower } from './followRevision.js';
+import { syncMeta } from './syncMeta.js';
+
+export type MetaMode = 'git' | 'folder';
+
+export interface ConfiguredCatalogue {
+  catalogue: Catalogue;
+  mode: MetaMode;
+}
+
+function emptySnapshot(now: Date): MetaSnapshot {
+  return { revision: null, loadedAt: now, entries: new Map(), problems: [] };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether META_PATH can be served as a folder when META_REPO is unset. */
+export function folderModeAvailable(meta: Config['meta']): boolean {
+  return isDirectory(join(meta.path, meta.electionDir));
+}
+
+/**
+ * The catalogue the configuration asks for, or null when there is no meta repository
+ * at all (META_REPO unset and no usable META_PATH folder).
+ */
+export function catalogueFor(config: Config, clock: () => Date, log?: CatalogueLogger): ConfiguredCatalogue | null {
+  const meta = config.meta;
+  const initial = emptySnapshot(clock());
+  if (meta.repo !== null) {
+    const catalogue = createCatalogue({ repo: meta.repo, path: meta.path, branch: meta.branch, electionDir: meta.electionDir, token: meta.token, initial, clock, now: clock, ...(log !== undefined ? { log } : {}) });
+    return { catalogue, mode: 'git' };
+  }
+  if (!folderModeAvailable(meta)) return null;
+  const folder = createMetaSource({ repo: null, path: meta.path, branch: meta.branch, electionDir: meta.electionDir, now: clock });
+  const catalogue = new Catalogue({
+    source: {
+      // A folder that vanished is a failed sync (keep serving what was read), not an
+      // empty repository: an empty snapshot would orphan every election.
+      update: () => (existsSync(join(meta.path, meta.electionDir)) ? folder.update() : Promise.reject(new Error(`the folder ${join(meta.path, meta.electionDir)} (META_PATH/ELECTION_DIR) no longer exists`))),
+      load: folder.load,
+    },
+    initial,
+    clock,
+    ...(log !== undefined ? { log } : {}),
+    describeError: (error) => describeSyncError(error),
+  });
+  return { catalogue, mode: 'folder' };
+}
+
+export interface MetaServiceDeps {
+  config: Config;
+  store: Store;
+  log: CatalogueLogger & { info: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
+  clock: () => Date;
+}
+
+export interface MetaService {
+  catalogue: Catalogue;
+  mode: MetaMode;
+  /** The outcome of the sync run before the server started listening. */
+  first: SyncOutcome;
+  /** For the webhook: starts (or joins) a sync in the background. */
+  requestSync: (reason: string) => void;
+  /** A sync whose outcome the caller waits for (tests, the follower). */
+  sync: (request: SyncRequest | string) => Promise<SyncOutcome>;
+  stop: () => Promise<void>;
+}
+
+/** How long stopping waits for a sync in progress before letting the store close. */
+const STOP_WAIT_MS = 10_000;
+
+/**
+ * Builds the catalogue, syncs once (a failure is logged and leaves the service
+ * degraded, not down), applies every swap to the database and, with git, starts
+ * following the revision the other replicas record. Null when no meta repository is
+ * configured.
+ */
+export async function startMetaService(deps: MetaServiceDeps): Promise<MetaService | null> {
+  const { config, store, log, clock } = deps;
+  const configured = catalogueFor(config, clock, log);
+  if (configured === null) {
+    log.info({ path: config.meta.path, electionDir: config.meta.electionDir }, 'no meta repository: META_REPO is unset and META_PATH holds no ELECTION_DIR folder; serving no elections');
+    return null;
+  }
+  const { catalogue, mode } = configured;
+  catalogue.onSwap(async (snapshot) => {
+    await syncMeta({ store, log, now: clock() }, snapshot);
+  });
+
+  const pending = new Set<Promise<SyncOutcome>>();
+  const sync = (request: SyncRequest | string): Promise<SyncOutcome> => {
+    const run = catalogue.requestSync(request);
+    pending.add(run);
+    void run.finally(() => pending.delete(run));
+    return run;
+  };
+
+  const first = await sync('startup');
+  if (first.status === 'failed') {
+    log.error({ error: first.error, mode }, 'the first meta repository sync failed: serving without elections until a sync succeeds (/health says degraded)');
+  }
+  const follower: Follower | null = mode === 'git'
+    ? followRevision({ settings: store.settings, catalogue: { current: () => catalogue.current(), requestSync: sync }, log, intervalSeconds: config.meta.followInterval })
+    : null;
+
+  let stopped = false;
+  return {
+    catalogue,
+    mode,
+    first,
+    requestSync: (reason) => {
+      if (!stopped) void sync(reason);
+    },
+    sync,
+    stop: async () => {
+      stopped = true;
+      const done = Promise.all([follower?.stop(), ...pending]);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, STOP_WAIT_MS);
+        timer.unref();
+      });
+      await Promise.race([done, timeout]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The meta service a running server attached to its context (`ctx.services.meta`), if any. */
+export function metaServiceOf(ctx: { services: Record<string, unknown> }): MetaService | null {
+  return (ctx.services.meta as MetaService | undefined) ?? null;
+}
