@@ -3,18 +3,30 @@
 // one clear line (stack traces only with APP_DEBUG).
 import type { Command, CommandIO } from './commands/types.js';
 import { UserError } from './commands/types.js';
-import { command as serve } from './commands/serve.js';
-import { command as migrate } from './commands/migrate.js';
-import { command as key } from './commands/key.js';
-import { command as demo } from './commands/demo.js';
-import { command as sync } from './commands/sync.js';
-import { command as validate } from './commands/validate.js';
-import { command as tally } from './commands/tally.js';
-import { command as check } from './commands/check.js';
-import { command as backup } from './commands/backup.js';
-import { command as elections } from './commands/elections.js';
 
-export const commands: readonly Command[] = [serve, migrate, sync, validate, tally, check, elections, backup, key, demo];
+/**
+ * Every command, with its one-line summary. A command's module is imported only
+ * when that command runs: `scrutin tally` must not pay for loading the web server.
+ * test/cli/registry.test.ts keeps these summaries equal to the modules' own.
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  { name: 'serve', summary: 'Migrate the database, sync the meta repository and serve the web application', load: async () => (await import('./commands/serve.js')).command },
+  { name: 'migrate', summary: 'Create or upgrade the database schema (adopts Elekto databases)', load: async () => (await import('./commands/migrate.js')).command },
+  { name: 'sync', summary: 'Clone or update the meta repository and bring the election table in line', load: async () => (await import('./commands/sync.js')).command },
+  { name: 'validate', summary: 'Check a meta repository (or one election folder) the way CI would', load: async () => (await import('./commands/validate.js')).command },
+  { name: 'tally', summary: 'Count a ballot CSV with the Schulze method (ranking, winners, ties, why)', load: async () => (await import('./commands/tally.js')).command },
+  { name: 'check', summary: 'Check that every vote has exactly one whole ballot (after a crash, restore or upgrade)', load: async () => (await import('./commands/check.js')).command },
+  { name: 'elections', summary: 'List the elections in the database (orphans included); purge one explicitly', load: async () => (await import('./commands/elections.js')).command },
+  { name: 'backup', summary: 'Consistent online backup of a SQLite database (prints the dump command for PostgreSQL/MySQL)', load: async () => (await import('./commands/backup.js')).command },
+  { name: 'key', summary: 'Print a fresh random APP_KEY', load: async () => (await import('./commands/key.js')).command },
+  { name: 'demo', summary: 'Run a self-contained demo (SQLite, bundled elections, development sign-in)', load: async () => (await import('./commands/demo.js')).command },
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -38,11 +50,12 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     io.out(overview());
     return name === undefined ? 1 : 0;
   }
-  const cmd = commands.find((c) => c.name === name);
-  if (cmd === undefined) {
+  const entry = commands.find((c) => c.name === name);
+  if (entry === undefined) {
     io.err(`scrutin: unknown command "${name}". Run \`scrutin --help\` for the list.`);
     return 2;
   }
+  const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(cmd.usage);
     return 0;

@@ -143,7 +143,7 @@ function githubEscape(text: string, property: boolean): string {
 
 export const command: Command = {
   name: 'validate',
-  summary: 'check a meta repository (or one election folder) the way CI would',
+  summary: 'Check a meta repository (or one election folder) the way CI would',
   usage: USAGE,
   run: async (args, io) => {
     const options = parseOptions(args, io);
