@@ -1,0 +1,143 @@
+// followRevision with a fake database setting and a fake catalogue: it syncs (forced)
+// exactly when the recorded revision differs from the one served, never overlaps
+// checks, gives up on a revision a sync cannot reach, and retries after failures.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { followRevision } from '../../src/app/followRevision.js';
+import type { MetaSnapshot } from '../../src/core/meta/types.js';
+import type { SyncOutcome, SyncRequest } from '../../src/metarepo/catalogue.js';
+
+function snapshot(revision: string | null): MetaSnapshot {
+  return { revision, loadedAt: new Date(0), entries: new Map(), problems: [] };
+}
+
+function fakes(intervalSeconds = 3600) {
+  const state = {
+    recorded: null as string | null,
+    served: 'r1' as string | null,
+    /** What the next fetch reaches (null: it fails). */
+    remote: 'r1' as string | null,
+    requests: [] as SyncRequest[],
+    warnings: [] as string[],
+  };
+  const follower = followRevision({
+    settings: { get: (name) => Promise.resolve(name === 'meta_revision' ? state.recorded : null) },
+    catalogue: {
+      current: () => snapshot(state.served),
+      requestSync: (request): Promise<SyncOutcome> => {
+        state.requests.push(request);
+        if (state.remote === null) return Promise.resolve({ status: 'failed', error: 'git fetch failed' });
+        const previousRevision = state.served;
+        state.served = state.remote;
+        return Promise.resolve({ status: 'swapped', revision: state.remote, previousRevision, snapshot: snapshot(state.remote) });
+      },
+    },
+    log: { info: () => undefined, warn: (_obj, msg) => state.warnings.push(msg) },
+    intervalSeconds,
+  });
+  return { state, follower };
+}
+
+test('nothing recorded yet, or the same revision recorded: no sync', async () => {
+  const { state, follower } = fakes();
+  try {
+    assert.equal((await follower.check()).status, 'nothing-recorded');
+    state.recorded = 'r1';
+    assert.equal((await follower.check()).status, 'in-step');
+    assert.deepEqual(state.requests, []);
+  } finally {
+    await follower.stop();
+  }
+});
+
+test('another revision recorded: one forced sync, then in step', async () => {
+  const { state, follower } = fakes();
+  try {
+    await follower.check();
+    state.recorded = 'r2';
+    state.remote = 'r2';
+    const result = await follower.check();
+    assert.equal(result.status, 'followed');
+    assert.equal(state.requests.length, 1);
+    assert.equal(state.requests[0]?.force, true, 'forced: the checkout may already be at that commit');
+    assert.equal(state.served, 'r2');
+    assert.equal((await follower.check()).status, 'in-step');
+    assert.equal(state.requests.length, 1);
+  } finally {
+    await follower.stop();
+  }
+});
+
+test('concurrent checks share one run', async () => {
+  const { state, follower } = fakes();
+  try {
+    await follower.check();
+    state.recorded = 'r2';
+    state.remote = 'r2';
+    await Promise.all([follower.check(), follower.check(), follower.check()]);
+    assert.equal(state.requests.length, 1);
+  } finally {
+    await follower.stop();
+  }
+});
+
+test('a recorded revision the fetch never reaches is not chased forever; a new one is followed again', async () => {
+  const { state, follower } = fakes();
+  try {
+    await follower.check();
+    state.recorded = 'elsewhere'; // another replica on another branch, say
+    state.remote = 'r1';
+    assert.equal((await follower.check()).status, 'followed');
+    assert.equal(state.warnings.length, 1, 'says why once');
+    assert.equal((await follower.check()).status, 'stuck');
+    assert.equal((await follower.check()).status, 'stuck');
+    assert.equal(state.requests.length, 1);
+    state.recorded = 'r3';
+    state.remote = 'r3';
+    assert.equal((await follower.check()).status, 'followed');
+    assert.equal(state.served, 'r3');
+  } finally {
+    await follower.stop();
+  }
+});
+
+test('a failed fetch is tried again at the next check', async () => {
+  const { state, follower } = fakes();
+  try {
+    await follower.check();
+    state.recorded = 'r2';
+    state.remote = null;
+    const failed = await follower.check();
+    assert.ok(failed.status === 'followed' && failed.outcome.status === 'failed');
+    assert.equal(state.served, 'r1');
+    state.remote = 'r2';
+    await follower.check();
+    assert.equal(state.requests.length, 2);
+    assert.equal(state.served, 'r2');
+  } finally {
+    await follower.stop();
+  }
+});
+
+test('the timer checks at start and then every interval, and stop() ends it', async () => {
+  const { state, follower } = fakes(0.02);
+  const settle = async (done: () => boolean) => {
+    for (let i = 0; i < 100 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  state.recorded = 'r2';
+  state.remote = 'r2';
+  // No explicit check: the startup check does it, then the periodic ones.
+  await settle(() => state.served === 'r2');
+  assert.equal(state.served, 'r2');
+  state.recorded = 'r3';
+  state.remote = 'r3';
+  await settle(() => state.served === 'r3');
+  assert.equal(state.served, 'r3');
+  await follower.stop();
+  const before = state.requests.length;
+  state.recorded = 'r4';
+  state.remote = 'r4';
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(state.requests.length, before, 'stopped: no more checks');
+  assert.equal(state.served, 'r3');
+});
