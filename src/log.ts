@@ -20,6 +20,11 @@ export const redactPaths = [
   '*.token',
   '*.access_token',
   '*.body',
+  // mysql2 puts the statement, values inlined (a ballot's rows, a sealed link), on
+  // its errors; a 500 logs the error with its properties.
+  'err.sql',
+  '*.sql',
+  'err.parameters',
 ];
 
 export function loggerOptions(level: string): LoggerOptions {

@@ -108,8 +108,12 @@ describe('logs and metrics never hold secrets', () => {
       assert.ok(t.logs.some((line) => line.includes('canary-7c6b5a4d3e2f')));
       // Redaction covers the usual names wherever they sit in an object.
       t.service.ctx.log.info({ password: 'pw-canary-1', nested: { passphrase: 'pp-canary-2', token: 'tk-canary-3' } }, 'redacted fields');
+      // A MySQL driver error carries the statement with its values inlined (a ballot's rows).
+      const driverError = Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY', sql: "insert into `ballot` values ('sql-canary-4', 1, 'alice')" });
+      t.service.ctx.log.error({ err: driverError }, 'request failed');
       const joined = t.logs.join('');
-      for (const canary of ['pw-canary-1', 'pp-canary-2', 'tk-canary-3']) assert.ok(!joined.includes(canary), `${canary} is redacted`);
+      for (const canary of ['pw-canary-1', 'pp-canary-2', 'tk-canary-3', 'sql-canary-4']) assert.ok(!joined.includes(canary), `${canary} is redacted`);
+      assert.ok(joined.includes('ER_DUP_ENTRY'), 'the rest of the error is kept');
     } finally {
       await t.close();
     }
