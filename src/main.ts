@@ -51,10 +51,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
     const appKey = await resolveAppKey(config.appKey, store, clock());
     if (appKey.source === 'database') log.info('APP_KEY is blank: using the key kept in the database');
 
-    // The first meta sync runs here, before the server listens (a failure leaves it degraded).
-    meta = options.catalogue === undefined ? await startMetaService({ config, store, log, clock }) : null;
-    const catalogue = options.catalogue ?? meta?.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
     const metrics = createMetrics({ pool: () => store.pool.stats() });
+    // The first meta sync runs here, before the server listens (a failure leaves it degraded).
+    meta = options.catalogue === undefined ? await startMetaService({ config, store, log, clock, metrics }) : null;
+    const catalogue = options.catalogue ?? meta?.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
     const kdfPool = new KdfPool({ concurrency: config.kdfConcurrency });
     metrics.attachKdf(() => ({ queued: kdfPool.queued, running: kdfPool.running }));
     const ctx: AppContext = { config, store, catalogue, clock, log, ballots: unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: { kdfPool }, metrics };

@@ -75,6 +75,8 @@ export interface MetaServiceDeps {
   store: Store;
   log: CatalogueLogger & { info: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
   clock: () => Date;
+  /** Told once per sync run (the `scrutin_meta_sync_*` counters). */
+  metrics?: { syncFinished: (outcome: 'ok' | 'failed') => void };
 }
 
 export interface MetaService {
@@ -111,10 +113,18 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
   });
 
   const pending = new Set<Promise<SyncOutcome>>();
+  // Requests coalesced into one run get the same promise: count each run once.
+  const seen = new WeakSet<Promise<SyncOutcome>>();
   const sync = (request: SyncRequest | string): Promise<SyncOutcome> => {
     const run = catalogue.requestSync(request);
-    pending.add(run);
-    void run.finally(() => pending.delete(run));
+    if (!seen.has(run)) {
+      seen.add(run);
+      pending.add(run);
+      void run.then((outcome) => {
+        pending.delete(run);
+        deps.metrics?.syncFinished(outcome.status === 'failed' ? 'failed' : 'ok');
+      });
+    }
     return run;
   };
 

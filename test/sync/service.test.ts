@@ -130,7 +130,7 @@ for (const kind of dialects()) {
 
     test('the repository going away keeps the last good snapshot; /health says degraded with 200', async () => {
       const upstream = makeUpstream();
-      const server = await startMetaServer(upstream, { kind });
+      const server = await startMetaServer(upstream, { kind, env: { METRICS_TOKEN: 'metrics-token-0123456789' } });
       try {
         const before = server.service.ctx.catalogue.current();
         assert.equal(before.entries.size, 3);
@@ -147,6 +147,9 @@ for (const kind of dialects()) {
         assert.ok(body.meta.lastError !== null && body.meta.lastError.length > 0);
         assert.equal((await server.service.app.inject('/elections/2021---GB')).statusCode, 200, 'pages keep working');
         assert.deepEqual(await server.service.ctx.store.elections.list(), rowsBefore, 'nothing orphaned by a failed sync');
+        const scrape = await server.service.app.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-token-0123456789' } });
+        assert.match(scrape.body, /^scrutin_meta_sync_runs_total 2$/m, 'the startup sync and this one');
+        assert.match(scrape.body, /^scrutin_meta_sync_failures_total 1$/m);
 
         renameSync(`${upstream.bare}.gone`, upstream.bare);
         assert.equal((await server.deliver()).statusCode, 202);
