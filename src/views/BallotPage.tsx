@@ -2,7 +2,9 @@ import type { Candidate, Election } from '../core/meta/types.js';
 import { ballotSummary, expressesPreference } from '../http/voting/summary.js';
 import { ErrorSummary, FieldError } from './components/ErrorSummary.js';
 import { When } from './components/When.js';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import { Layout } from './Layout.js';
+import { trusted } from './render.js';
 import type { PageContext } from './page.js';
 
 export interface BallotPageProps {
@@ -26,6 +28,26 @@ function fieldTarget(field: string): string {
   if (field.startsWith('candidate@')) return rankFieldId(field.slice('candidate@'.length));
   if (field === 'password') return 'password';
   return 'ballot-list';
+}
+
+const optionCache = new Map<string, HtmlEscapedString>();
+
+/**
+ * The options of one rank select. A ballot of 30 candidates has 930 of them, so the
+ * HTML (numbers and fixed words only, nothing from the meta repository) is built
+ * once per shape and reused.
+ */
+function rankOptions(n: number, allowNoOpinion: boolean, value: string): HtmlEscapedString {
+  const key = `${n}|${allowNoOpinion ? 1 : 0}|${value}`;
+  let html = optionCache.get(key);
+  if (html === undefined) {
+    const sel = (v: string) => (v === value ? ' selected=""' : '');
+    let out = `<option value=""${sel('')}>${allowNoOpinion ? 'No opinion' : 'Choose a rank'}</option>`;
+    for (let r = 1; r <= n; r++) out += `<option value="${r}"${sel(String(r))}>${r === 1 ? '1 (best)' : String(r)}</option>`;
+    html = trusted(out);
+    if (optionCache.size < 5000) optionCache.set(key, html);
+  }
+  return html;
 }
 
 function badge(rank: number | null, tied: boolean): string {
@@ -91,10 +113,7 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
                   <div class="ballot-controls">
                     <label for={fid} class="rank-label">Rank<span class="visually-hidden"> for {c.name}</span></label>
                     <select id={fid} name={`candidate@${c.id}`} required={!election.allowNoOpinion} aria-invalid={err !== undefined ? 'true' : undefined} aria-describedby={err !== undefined ? `${fid}-error` : undefined}>
-                      <option value="" selected={value === ''}>{election.allowNoOpinion ? 'No opinion' : 'Choose a rank'}</option>
-                      {Array.from({ length: n }, (_, i) => String(i + 1)).map((r) => (
-                        <option value={r} selected={value === r}>{r === '1' ? '1 (best)' : r}</option>
-                      ))}
+                      {rankOptions(n, election.allowNoOpinion, value)}
                     </select>
                   </div>
                   <FieldError id={`${fid}-error`} text={err} />

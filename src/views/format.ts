@@ -5,9 +5,19 @@ const utcFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: '
 const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
+// Intl formatting is slow and every page shows the same few election times: remember them.
+const utcCache = new Map<number, string>();
+
 /** `Tue 15 September 2026, 14:00 UTC` */
 export function utcText(date: Date): string {
-  return `${utcFormat.format(date).replace(' at ', ', ')} UTC`;
+  const t = date.getTime();
+  let text = utcCache.get(t);
+  if (text === undefined) {
+    text = `${utcFormat.format(date).replace(' at ', ', ')} UTC`;
+    if (utcCache.size > 10_000) utcCache.clear();
+    utcCache.set(t, text);
+  }
+  return text;
 }
 
 /** `15 September 2026` */

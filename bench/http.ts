@@ -1,0 +1,135 @@
+// `npm run bench:http`: requests/s and latency of the voter's three busiest pages —
+// the dashboard, an election page and the ballot — with a signed-in session, at
+// concurrency 1 and 32, through a real socket on 127.0.0.1 (autocannon).
+// Goals on the project's 2-core machine: p50 under 5 ms at concurrency 1, and over
+// 1,000 requests/s for the election page at concurrency 32. Prints figures; asserts
+// nothing. BENCH_SECONDS (default 5) sets each run's length; LOG_LEVEL (default
+// warn) the server's; the ballot service is the in-memory test double, so the
+// figures measure the pages (the real service adds one indexed query per page).
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { Writable } from 'node:stream';
+import { parseConfig } from '../src/config.js';
+import { FixedCatalogue } from '../src/http/context.js';
+import { startService } from '../src/main.js';
+import type { Candidate } from '../src/core/meta/types.js';
+import { freshDatabase } from '../test/helpers/db.js';
+import { MemoryBallots } from '../test/helpers/memoryBallots.js';
+import { entryOf, makeCandidate, makeElection, snapshotOf } from '../test/helpers/meta.js';
+import { freePort } from '../test/helpers/net.js';
+
+interface Histogram { p50: number; p99: number; average: number }
+interface Result { requests: Histogram & { average: number }; latency: Histogram; non2xx: number; errors: number; timeouts: number }
+type Autocannon = (options: { url: string; connections: number; duration: number; headers: Record<string, string>; pipelining?: number }) => Promise<Result>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const day = 86_400_000;
+const now = new Date();
+
+/** A big community: 60 elections, the one under test with 30 candidates and 5,000 voters. */
+function snapshot() {
+  const bio = '<h2>About me</h2>' + '<p>I have worked on the release process, reviewed hundreds of pull requests and mentored new contributors. '.repeat(6) + '</p>';
+  const candidates = (n: number): Candidate[] => Array.from({ length: n }, (_, i) => makeCandidate(`cand${i}`, `Candidate Number ${i}`, { info: [{ key: 'employer', value: `Company ${i}` }], bioHtml: bio }));
+  const voters = ['bench-voter', ...Array.from({ length: 4999 }, (_, i) => `voter-${i}`)];
+  const entries = [];
+  for (let i = 0; i < 60; i++) {
+    const offset = (i % 3) - 1; // past, running, upcoming
+    entries.push(entryOf(makeElection({
+      key: `20${10 + (i % 16)}---election-${i}`,
+      name: `Election ${i}`,
+      organization: 'Bench Foundation',
+      startDatetime: new Date(now.getTime() + offset * 30 * day - 5 * day),
+      endDatetime: new Date(now.getTime() + offset * 30 * day + 5 * day),
+      voters: i % 2 === 0 ? voters : voters.slice(1, 500),
+      candidates: candidates(8),
+      showCandidateFields: ['employer'],
+    })));
+  }
+  entries.push(entryOf(makeElection({
+    key: 'big---running',
+    name: 'The Big Running Election',
+    organization: 'Bench Foundation',
+    startDatetime: new Date(now.getTime() - 3 * day),
+    endDatetime: new Date(now.getTime() + 7 * day),
+    exceptionDue: new Date(now.getTime() + 2 * day),
+    voters,
+    candidates: candidates(30),
+    showCandidateFields: ['employer'],
+    descriptionHtml: '<p>' + 'A long description of the election and its rules. '.repeat(40) + '</p>',
+  })));
+  return snapshotOf(entries, 'bench', now);
+}
+
+async function signIn(url: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const remember = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [name, ...value] = (pair ?? '').split('=');
+      if (name !== undefined) jar.set(name, value.join('='));
+    }
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const login = await fetch(`${url}/login`);
+  remember(login);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1] ?? '';
+  const res = await fetch(`${url}/login/dev`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() }, body: new URLSearchParams({ _csrf: token, username: 'bench-voter' }) });
+  remember(res);
+  if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
+  return cookie();
+}
+
+/** The server runs in a child process, so the load generator does not share its event loop. */
+async function serve(): Promise<void> {
+  const database = await freshDatabase('sqlite');
+  const port = await freePort();
+  const config = parseConfig({
+    APP_ENV: 'development', APP_KEY: 'bench-key-0123456789abcdef', APP_HOST: '127.0.0.1', APP_PORT: String(port),
+    DATABASE_URL: database.url, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  }, process.cwd());
+  const catalogue = new FixedCatalogue(snapshot());
+  const clock = () => new Date();
+  const ballots = new MemoryBallots({ catalogue, clock, minPasscodeLength: config.minPasscodeLength });
+  const sink = new Writable({ write(_chunk, _enc, cb) { cb(); } });
+  const service = await startService(config, { listen: true, clock, catalogue, ballots, logDestination: sink });
+  process.send?.({ url: `http://127.0.0.1:${port}`, logLevel: config.logLevel });
+  process.once('disconnect', () => {
+    void service.stop().then(() => database.drop()).then(() => process.exit(0));
+  });
+}
+
+async function main(): Promise<void> {
+  const child = fork(new URL(import.meta.url).pathname, ['--serve'], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])], stdio: 'inherit' });
+  const { url, logLevel } = await new Promise<{ url: string; logLevel: string }>((resolve, reject) => {
+    child.once('message', (m) => { resolve(m as { url: string; logLevel: string }); });
+    child.once('exit', (code) => { reject(new Error(`the bench server exited (${code})`)); });
+  });
+  try {
+    const cookie = await signIn(url);
+    const pages: Array<[string, string]> = [['dashboard', '/app'], ['election', '/app/elections/big---running'], ['ballot', '/app/elections/big---running/vote']];
+    for (const [, path] of pages) {
+      const check = await fetch(`${url}${path}`, { headers: { cookie } });
+      if (check.status !== 200) throw new Error(`${path} answered ${check.status}`);
+      await check.text();
+    }
+    console.log(`HTTP pages, signed in; ${seconds} s per run; ${cpus().length} CPUs; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; server log level ${logLevel}`);
+    console.log('page        conc   req/s     p50 ms   p99 ms   non-2xx');
+    for (const [name, path] of pages) {
+      for (const connections of [1, 32]) {
+        // A short warm-up so the JIT and the SQLite page cache are in their steady state.
+        await autocannon({ url: `${url}${path}`, connections, duration: 1, headers: { cookie } });
+        const r = await autocannon({ url: `${url}${path}`, connections, duration: seconds, headers: { cookie } });
+        console.log(`${name.padEnd(11)} ${String(connections).padStart(4)} ${r.requests.average.toFixed(0).padStart(8)} ${r.latency.p50.toFixed(2).padStart(9)} ${r.latency.p99.toFixed(2).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(9)}`);
+      }
+    }
+    console.log('goals: p50 < 5 ms at concurrency 1; > 1,000 req/s for the election page at concurrency 32');
+  } finally {
+    child.disconnect();
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+if (process.argv.includes('--serve')) await serve();
+else await main();
