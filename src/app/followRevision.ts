@@ -12,11 +12,14 @@ export interface FollowDeps {
   log: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
   /** Seconds between checks. */
   intervalSeconds: number;
+  /** True when this replica's last snapshot has not reached the database yet: sync even if the revisions agree. */
+  behind?: () => boolean;
 }
 
 export type FollowCheck =
   | { status: 'in-step' | 'nothing-recorded' | 'stuck'; recorded: string | null }
   | { status: 'followed'; recorded: string; outcome: SyncOutcome }
+  | { status: 'retried'; outcome: SyncOutcome }
   | { status: 'error'; error: string };
 
 export interface Follower {
@@ -45,6 +48,13 @@ export function followRevision(deps: FollowDeps): Follower {
   let stuckOn: string | null = null;
 
   const checkOnce = async (): Promise<FollowCheck> => {
+    if (deps.behind?.() === true) {
+      const outcome = await deps.catalogue.requestSync({ reason: 'the last snapshot did not reach the database', force: true });
+      // Still behind (the database still away): wait longer before reloading again.
+      if (outcome.status === 'failed' || deps.behind()) failures++;
+      else failures = 0;
+      return { status: 'retried', outcome };
+    }
     let recorded: string | null;
     try {
       recorded = await deps.settings.get(META_REVISION_SETTING);

@@ -108,15 +108,26 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
     return null;
   }
   const { catalogue, mode } = configured;
+  // When applying a snapshot to the database fails (the database briefly away), the
+  // snapshot is served anyway; the next sync must apply it again even if git has
+  // nothing new, so it is forced, and the follower asks for one.
+  let databaseBehind = false;
   catalogue.onSwap(async (snapshot) => {
-    await syncMeta({ store, log, now: clock() }, snapshot);
+    try {
+      await syncMeta({ store, log, now: clock() }, snapshot);
+      databaseBehind = false;
+    } catch (error) {
+      databaseBehind = true;
+      throw error;
+    }
   });
 
   const pending = new Set<Promise<SyncOutcome>>();
   // Requests coalesced into one run get the same promise: count each run once.
   const seen = new WeakSet<Promise<SyncOutcome>>();
   const sync = (request: SyncRequest | string): Promise<SyncOutcome> => {
-    const run = catalogue.requestSync(request);
+    const asked = typeof request === 'string' ? { reason: request } : request;
+    const run = catalogue.requestSync(databaseBehind ? { ...asked, force: true } : asked);
     if (!seen.has(run)) {
       seen.add(run);
       pending.add(run);
@@ -133,7 +144,7 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
     log.error({ error: first.error, mode }, 'the first meta repository sync failed: serving without elections until a sync succeeds (/health says degraded)');
   }
   const follower: Follower | null = mode === 'git'
-    ? followRevision({ settings: store.settings, catalogue: { current: () => catalogue.current(), requestSync: sync }, log, intervalSeconds: config.meta.followInterval })
+    ? followRevision({ settings: store.settings, catalogue: { current: () => catalogue.current(), requestSync: sync }, log, intervalSeconds: config.meta.followInterval, behind: () => databaseBehind })
     : null;
 
   let stopped = false;

@@ -13,6 +13,7 @@ function snapshot(revision: string | null): MetaSnapshot {
 
 function fakes(intervalSeconds = 3600) {
   const state = {
+    behind: false,
     recorded: null as string | null,
     served: 'r1' as string | null,
     /** What the next fetch reaches (null: it fails). */
@@ -34,6 +35,7 @@ function fakes(intervalSeconds = 3600) {
     },
     log: { info: () => undefined, warn: (_obj, msg) => state.warnings.push(msg) },
     intervalSeconds,
+    behind: () => state.behind,
   });
   return { state, follower };
 }
@@ -140,4 +142,21 @@ test('the timer checks at start and then every interval, and stop() ends it', as
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.equal(state.requests.length, before, 'stopped: no more checks');
   assert.equal(state.served, 'r3');
+});
+
+test('a snapshot that did not reach the database is applied again (forced) even when the revisions agree', async () => {
+  const { state, follower } = fakes();
+  try {
+    state.recorded = 'r1';
+    assert.equal((await follower.check()).status, 'in-step');
+    state.behind = true;
+    const result = await follower.check();
+    assert.equal(result.status, 'retried');
+    assert.equal(state.requests.at(-1)?.force, true);
+    state.behind = false;
+    assert.equal((await follower.check()).status, 'in-step');
+    assert.equal(state.requests.length, 1);
+  } finally {
+    await follower.stop();
+  }
 });

@@ -12,6 +12,7 @@ import { META_REVISION_SETTING } from '../../src/app/syncMeta.js';
 import type { Store } from '../../src/storage/store.js';
 import { TestClient } from '../helpers/app.js';
 import { dialects } from '../helpers/db.js';
+import { waitFor } from '../helpers/net.js';
 import { candidateFile } from '../metarepo/fixture.js';
 import { makeUpstream, type Upstream } from '../metarepo/gitRepo.js';
 import { startMetaServer, type MetaServer } from './harness.js';
@@ -156,6 +157,32 @@ for (const kind of dialects()) {
         await server.until(() => server.meta.catalogue.status().state === 'ok', 'recovered');
         assert.equal(((await server.service.app.inject('/health')).json<{ status: string }>()).status, 'ok');
       } finally {
+        await server.close();
+        upstream.cleanup();
+      }
+    });
+
+    test('a snapshot the database missed (database briefly away) is applied again by the follower', async () => {
+      const upstream = makeUpstream();
+      const server = await startMetaServer(upstream, { kind, env: { META_FOLLOW_INTERVAL: '1' } });
+      const elections = server.service.ctx.store.elections;
+      const realSyncWith = elections.syncWith.bind(elections);
+      try {
+        let refused = 0;
+        elections.syncWith = () => {
+          refused++;
+          return Promise.reject(new Error('database unavailable'));
+        };
+        writeLiveElection(upstream, ['alice']);
+        await pushAndSync(server, upstream, 'live election while the database is away');
+        assert.ok(refused >= 1);
+        assert.ok(server.entry('live').ok, 'the snapshot is served anyway');
+        assert.equal(await elections.findByKey('live'), null, 'but not in the table yet');
+        elections.syncWith = realSyncWith;
+        await server.until(() => !server.meta.catalogue.status().syncing && server.logs.some((l) => l.includes('a meta snapshot listener failed')), 'the failure logged');
+        await waitFor(async () => ((await elections.findByKey('live')) !== null ? true : undefined), 20_000, 'the row added by a later sync');
+      } finally {
+        elections.syncWith = realSyncWith;
         await server.close();
         upstream.cleanup();
       }
