@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  axeViolations, browserSkipReason, describeViolations, foreignRequests, launchBrowser, loadStatic, recordRequests, signInWithGitHub, startBrowserApp, type BrowserApp,
+  axeViolations, browserSkipReason, describeViolations, dragRow, foreignRequests, launchBrowser, loadStatic, recordRequests, rowOrder, signInWithGitHub, startBrowserApp, tabTo, type BrowserApp,
 } from '../helpers/browser.js';
 import { demoSnapshot, NOW, steering, toc } from './fixtures.js';
 
@@ -73,21 +73,7 @@ describe('the voter path in Chromium', { skip: skip ?? false }, () => {
     checked.push(label);
   }
 
-  async function tabTo(page: Page, matches: string, limit = 80): Promise<void> {
-    for (let i = 0; i < limit; i++) {
-      await page.keyboard.press('Tab');
-      const hit = await page.evaluate(`document.activeElement && document.activeElement.matches(${JSON.stringify(matches)})`);
-      if (hit === true) return;
-    }
-    throw new Error(`Tab never reached ${matches}`);
-  }
-
   const rankOf = (page: Page, id: string) => page.inputValue(`#rank-${id}`);
-  /** Candidate ids in the order the ballot shows them. */
-  const rowOrder = async (page: Page): Promise<string[]> => {
-    const ids: unknown = await page.evaluate('[...document.querySelectorAll("#ballot-list .ballot-row")].map(r => r.getAttribute("data-id"))');
-    return Array.isArray(ids) ? ids.map(String) : [];
-  };
   const summary = (page: Page) => page.textContent('#ballot-summary');
   const stored = async (login: string) => {
     const user = await app.service.ctx.store.users.findByLogin(login);
@@ -172,16 +158,7 @@ describe('the voter path in Chromium', { skip: skip ?? false }, () => {
     assert.equal(await stored('alice-voter'), undefined);
 
     // Vote again by dragging: Emil to the top, then Bruno onto Emil (a tie), then Ada below them.
-    const drag = async (from: string, to: string, where: 'before' | 'tie' | 'after') => {
-      const handle = await page.locator(`.ballot-row[data-id="${from}"] .drag-handle`).boundingBox();
-      const target = await page.locator(`.ballot-row[data-id="${to}"]`).boundingBox();
-      assert.ok(handle && target);
-      const y = target.y + target.height * (where === 'before' ? 0.12 : where === 'tie' ? 0.5 : 0.88);
-      await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(handle.x + handle.width / 2, y, { steps: 12 });
-      await page.mouse.up();
-    };
+    const drag = (from: string, to: string, where: 'before' | 'tie' | 'after') => dragRow(page, from, to, where);
     const firstRow = (await rowOrder(page))[0] ?? 'ada';
     await drag('emil', firstRow, 'before');
     assert.equal(await rankOf(page, 'emil'), '1');

@@ -5,10 +5,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createBallotService } from '../../src/app/ballots.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { MetaSnapshot } from '../../src/core/meta/types.js';
 import { FixedCatalogue } from '../../src/http/context.js';
+import { KdfPool } from '../../src/crypto/kdf.js';
 import { startService, type Service } from '../../src/main.js';
+import { CHEAP_KDF } from './ballotHarness.js';
 import { freshDatabase, type TestDatabase } from './db.js';
 import { githubEnv, startFakeGitHub, type FakeAccount, type FakeGitHub } from './fakeGithub.js';
 import { MemoryBallots } from './memoryBallots.js';
@@ -32,6 +35,7 @@ export interface BrowserApp {
   service: Service;
   config: Config;
   catalogue: FixedCatalogue;
+  /** The in-memory double (unused when the app runs the real ballot service). */
   ballots: MemoryBallots;
   github: FakeGitHub;
   logs: string[];
@@ -39,7 +43,15 @@ export interface BrowserApp {
   close: () => Promise<void>;
 }
 
-export async function startBrowserApp(options: { snapshot: MetaSnapshot; now: Date; env?: Record<string, string> }): Promise<BrowserApp> {
+export interface BrowserAppOptions {
+  snapshot: MetaSnapshot;
+  now: Date;
+  env?: Record<string, string>;
+  /** 'memory' (default): the in-memory test double; 'real': the server's own ballot service with cheap KDF parameters. */
+  ballots?: 'memory' | 'real';
+}
+
+export async function startBrowserApp(options: BrowserAppOptions): Promise<BrowserApp> {
   const github = await startFakeGitHub();
   const database: TestDatabase = await freshDatabase('sqlite');
   const port = await freePort();
@@ -65,7 +77,10 @@ export async function startBrowserApp(options: { snapshot: MetaSnapshot; now: Da
   const ballots = new MemoryBallots({ catalogue, clock, minPasscodeLength: config.minPasscodeLength });
   const logs: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb(); } });
-  const service = await startService(config, { listen: true, clock, catalogue, ballots, logDestination: sink });
+  const real = options.ballots === 'real';
+  const service = await startService(config, { listen: true, clock, catalogue, logDestination: sink, ...(real ? {} : { ballots }) });
+  // The real service, as the server builds it, but with cheap key derivation so a test takes seconds.
+  if (real) service.ctx.ballots = createBallotService(service.ctx, new KdfPool({ concurrency: 2 }), { newParams: CHEAP_KDF });
   return {
     url,
     service,
@@ -146,4 +161,32 @@ export async function signInWithGitHub(page: Page, app: BrowserApp, account: Fak
   await page.goto(`${app.url}${startPath}`);
   await page.getByRole('button', { name: 'Sign in with GitHub' }).click();
   await page.waitForURL((u) => u.origin === app.url && !u.pathname.startsWith('/login') && !u.pathname.startsWith('/oauth'));
+}
+
+/** Presses Tab until the focused element matches `selector` (keyboard-only navigation). */
+export async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate(`document.activeElement !== null && document.activeElement.matches(${JSON.stringify(selector)})`);
+    if (hit === true) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** Drags candidate `from` by its handle onto candidate `to`: above it, onto it (a tie) or below it. */
+export async function dragRow(page: Page, from: string, to: string, where: 'before' | 'tie' | 'after'): Promise<void> {
+  const handle = await page.locator(`.ballot-row[data-id="${from}"] .drag-handle`).boundingBox();
+  const target = await page.locator(`.ballot-row[data-id="${to}"]`).boundingBox();
+  if (handle === null || target === null) throw new Error(`cannot drag ${from} to ${to}: not visible`);
+  const y = target.y + target.height * (where === 'before' ? 0.12 : where === 'tie' ? 0.5 : 0.88);
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + handle.width / 2, y, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Candidate ids in the order the ballot shows them. */
+export async function rowOrder(page: Page): Promise<string[]> {
+  const ids: unknown = await page.evaluate('[...document.querySelectorAll("#ballot-list .ballot-row")].map(r => r.getAttribute("data-id"))');
+  return Array.isArray(ids) ? ids.map(String) : [];
 }

@@ -109,12 +109,14 @@ export class MemoryBallots implements BallotService {
     const windowMs = this.attemptLimit.windowMinutes * 60_000;
     const recent = (this.attempts.get(id) ?? []).filter((t) => now - t < windowMs);
     if (recent.length >= this.attemptLimit.max) {
-      return { ok: false, kind: 'rate-limited', status: 429, message: 'Too many passphrase attempts. Wait and try again.', retryAfterSeconds: Math.ceil((windowMs - (now - (recent[0] ?? now))) / 1000) };
+      const retryAfterSeconds = Math.ceil((windowMs - (now - (recent[0] ?? now))) / 1000);
+      return { ok: false, kind: 'rate-limited', status: 429, message: `Too many passphrase attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, retryAfterSeconds };
     }
     if (request.passphrase !== stored.passphrase) {
       recent.push(now);
       this.attempts.set(id, recent);
-      return { ok: false, kind: 'wrong-passphrase', status: 403, message: 'That passphrase does not open this ballot.', attemptsLeft: this.attemptLimit.max - recent.length };
+      const left = this.attemptLimit.max - recent.length;
+      return { ok: false, kind: 'wrong-passphrase', status: 403, message: `That passphrase does not open this ballot. You have ${left} of ${this.attemptLimit.max} attempts left.`, attemptsLeft: left };
     }
     if (action === 'revoke') this.ballots.delete(id);
     return { ok: true, choices: stored.choices.map((c) => ({ ...c })) };

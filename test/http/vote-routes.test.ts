@@ -187,14 +187,14 @@ describe('vote routes', () => {
 
     const wrong = await c.post('/app/elections/tsc/vote/view', { password: 'wrong one' }, { csrfFrom: '/app/elections/tsc' });
     assert.equal(wrong.statusCode, 403);
-    assert.match(wrong.body, /does not open this ballot\. 2 attempts are left/);
+    assert.match(wrong.body, /does not open this ballot\. You have 2 of 3 attempts left/);
     assert.match(wrong.body, /id="open-password-error"/);
     await c.post('/app/elections/tsc/vote/view', { password: 'wrong two' }, { csrfFrom: '/app/elections/tsc' });
     await c.post('/app/elections/tsc/vote/edit', { password: 'wrong three' }, { csrfFrom: '/app/elections/tsc' });
     const locked = await c.post('/app/elections/tsc/vote/view', { password: 'correct horse' }, { csrfFrom: '/app/elections/tsc' });
     assert.equal(locked.statusCode, 429);
     assert.ok(Number(locked.headers['retry-after']) > 0);
-    assert.match(locked.body, /Too many passphrase attempts/);
+    assert.match(locked.body, /Too many passphrase attempts\. Try again in 15 minutes/);
 
     t.setNow(new Date(NOW.getTime() + 16 * 60_000));
     const revoke = await c.post('/app/elections/tsc/vote/edit', { password: 'correct horse' }, { csrfFrom: '/app/elections/tsc' });

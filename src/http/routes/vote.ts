@@ -53,14 +53,11 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   /** The common answer to a view or revoke that did not open the ballot. */
   const notOpened = async (req: FastifyRequest, reply: FastifyReply, user: SessionUser, entry: UsableEntry, outcome: Exclude<OpenOutcome, { ok: true }>) => {
-    if (outcome.kind === 'wrong-passphrase') {
-      const left = outcome.attemptsLeft <= 0 ? 'No attempts are left for now.' : outcome.attemptsLeft === 1 ? 'One attempt is left before this form locks for a while.' : `${outcome.attemptsLeft} attempts are left before this form locks for a while.`;
-      return passphraseProblem(req, reply, user, entry, `${outcome.message} ${left}`, 403);
-    }
+    // The service's messages already say how many attempts are left, or how long to wait.
+    if (outcome.kind === 'wrong-passphrase') return passphraseProblem(req, reply, user, entry, outcome.message, 403);
     if (outcome.kind === 'rate-limited') {
       void reply.header('retry-after', String(outcome.retryAfterSeconds));
-      const minutes = Math.max(1, Math.ceil(outcome.retryAfterSeconds / 60));
-      return passphraseProblem(req, reply, user, entry, `${outcome.message} You can try again in about ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`, 429);
+      return passphraseProblem(req, reply, user, entry, outcome.message, 429);
     }
     throw new HttpError(outcome.status, outcome.status === 404 ? 'Not found' : 'Not possible', outcome.message, backTo(entry.key));
   };
