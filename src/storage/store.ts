@@ -9,6 +9,7 @@ import { BallotRepo } from './ballots.js';
 import { openDb, type PoolInfo } from './db.js';
 import { ElectionRepo } from './elections.js';
 import { migrateToLatest, pendingMigrations, type MigrationReport } from './migrate.js';
+import { OfficerRepo } from './officer.js';
 import { RequestRepo } from './requests.js';
 import type { Database } from './schema.js';
 import { SettingRepo } from './settings.js';
@@ -22,6 +23,7 @@ export class Store {
   readonly settings: SettingRepo;
   readonly audit: AuditRepo;
   readonly attempts: AttemptRepo;
+  readonly officer: OfficerRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -36,6 +38,7 @@ export class Store {
     this.settings = new SettingRepo(db);
     this.audit = new AuditRepo(db);
     this.attempts = new AttemptRepo(db, kind);
+    this.officer = new OfficerRepo(db, kind);
   }
 
   static open(config: DbConfig, options: { poolSize?: number } = {}): Store {

@@ -1,8 +1,229 @@
-// Placeholder: the routes of this area are delivered by their own issue. The module
-// is registered already so each area owns exactly one file.
-import type { FastifyInstance } from 'fastify';
+// The election officers' workspace (SPEC §6): turnout and who has voted (never how),
+// exception review, the count explained, the downloads, and the audit trail. Every
+// route: signed in → the election exists (404) → the user is one of *its* officers
+// (403) → what the phase allows (results and downloads only once completed) → act,
+// audit → present.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { countElection, UnknownCandidatesError, type ElectionCount } from '../../app/officer/countElection.js';
+import { exportBallots } from '../../app/officer/exportBallots.js';
+import { officerOverview, votersCsv } from '../../app/officer/overview.js';
+import { decideException, votersYamlLine } from '../../app/officer/reviewException.js';
+import { phaseAt } from '../../core/election/phase.js';
+import type { Election, ElectionEntry, Problem } from '../../core/meta/types.js';
+import { resultsDraft } from '../../core/officer/resultsDraft.js';
+import { turnoutOf } from '../../core/officer/turnout.js';
+import { formatJson } from '../../core/tally/index.js';
+import { canSeeCount, canUseOfficerArea, isEligible } from '../../policies/election.js';
+import type { ExceptionRequest } from '../../storage/requests.js';
+import { ExceptionReviewPage, NOTE_MAX, type ReviewField } from '../../views/officer/ExceptionReviewPage.js';
+import { adminBase, type OfficerFrame } from '../../views/officer/OfficerLayout.js';
+import { OfficerPage } from '../../views/officer/OfficerPage.js';
+import { OfficerResultsPage } from '../../views/officer/OfficerResultsPage.js';
+import type { SessionUser } from '../../views/page.js';
+import { publicDir } from '../assets.js';
+import { HttpError, notFound } from '../errors.js';
+import { requireUser, userOf } from '../guards.js';
+import { flash, sendPage } from '../session.js';
+import { findEntry, refuse } from '../voting/facts.js';
 import type { RouteDeps } from './deps.js';
 
-export function adminRoutes(_app: FastifyInstance, _deps: RouteDeps): void {
-  // Nothing yet.
+const keyParams = z.object({ key: z.string() });
+const requestParams = z.object({ key: z.string(), id: z.string() });
+
+const decisionForm = z.object({
+  decision: z.enum(['approve', 'deny'], { error: 'Choose whether to approve or deny the request.' }),
+  note: z.string().trim().max(NOTE_MAX, `The note can be at most ${NOTE_MAX} characters.`),
+});
+
+/** officer.css with a content hash, so browsers may cache it as long as app.css. */
+function officerStylesheet(): string {
+  const digest = createHash('sha256').update(readFileSync(`${publicDir}officer.css`)).digest('hex').slice(0, 12);
+  return `/assets/officer.css?v=${digest}`;
+}
+
+function entryName(entry: ElectionEntry): string {
+  return entry.ok ? entry.election.name : (entry.name ?? entry.key);
+}
+
+/** An entry's problems and its election's warnings may be the same values: each once. */
+function uniqueProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const id = `${p.file}:${p.line ?? ''}:${p.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+function download(reply: FastifyReply, type: string, filename: string, body: string): FastifyReply {
+  return reply
+    .type(type)
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .send(body);
+}
+
+export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { ctx } = deps;
+  const stylesheet = officerStylesheet();
+
+  interface Officer {
+    user: SessionUser;
+    entry: ElectionEntry;
+    now: Date;
+  }
+
+  /** Signed in (the preHandler), the election exists, and this user is one of its officers. */
+  function officerOf(req: FastifyRequest): Officer {
+    const user = userOf(req);
+    const { key } = keyParams.parse(req.params);
+    const entry = findEntry(ctx, key);
+    refuse(canUseOfficerArea(entry, user.login), ['Back to the election', `/app/elections/${key}`]);
+    return { user, entry, now: ctx.clock() };
+  }
+
+  /** The count's pages and downloads: an officer, the election parses, and voting is over. */
+  function countable(req: FastifyRequest): Officer & { election: Election } {
+    const officer = officerOf(req);
+    refuse(canSeeCount(officer.entry, officer.user.login, officer.now), ['Back to the officer area', `${adminBase(officer.entry.key)}/`]);
+    if (!officer.entry.ok) throw new Error('canSeeCount allowed an election that does not parse');
+    return { ...officer, election: officer.entry.election };
+  }
+
+  function frameFor(req: FastifyRequest, reply: FastifyReply, officer: Officer): OfficerFrame {
+    const completed = officer.entry.ok && phaseAt(officer.entry.election, officer.now) === 'completed';
+    return { ctx: deps.page(req, reply), stylesheet, electionKey: officer.entry.key, electionName: entryName(officer.entry), completed };
+  }
+
+  async function audit(officer: Officer, action: string, detail: string | null = null): Promise<void> {
+    await ctx.store.audit.append({ at: ctx.clock(), electionKey: officer.entry.key, actor: officer.user.login, action, detail });
+  }
+
+  async function counted(election: Election): Promise<ElectionCount> {
+    try {
+      return await countElection(ctx.store, election);
+    } catch (error) {
+      if (error instanceof UnknownCandidatesError) throw new HttpError(409, 'The ballots cannot be counted yet', error.message, ['Back to the officer area', `${adminBase(election.key)}/`]);
+      throw error;
+    }
+  }
+
+  /** A request of this election, or 404 — whatever election another id belongs to. */
+  async function requestOf(req: FastifyRequest, officer: Officer): Promise<{ request: ExceptionRequest; electionId: number }> {
+    const { id } = requestParams.parse(req.params);
+    const back: [string, string] = ['Back to the officer area', `${adminBase(officer.entry.key)}/`];
+    if (!/^[1-9]\d{0,9}$/.test(id) || Number(id) > 2_147_483_647) throw notFound('exception request', back);
+    const row = await ctx.store.elections.findByKey(officer.entry.key);
+    const request = row === null ? null : await ctx.store.requests.findById(Number(id));
+    if (row === null || request === null || request.electionId !== row.id) throw notFound('exception request', back);
+    return { request, electionId: row.id };
+  }
+
+  function reviewPage(req: FastifyRequest, reply: FastifyReply, officer: Officer, request: ExceptionRequest, extra: { values?: { decision?: string; note?: string }; errors?: Partial<Record<ReviewField, string>> } = {}) {
+    const election = officer.entry.ok ? officer.entry.election : null;
+    return ExceptionReviewPage({
+      frame: frameFor(req, reply, officer),
+      request,
+      yamlLine: votersYamlLine(request.login),
+      eligibleNow: election === null ? null : request.login !== '' && isEligible(election, request.login),
+      votersFile: `${officer.entry.dir}/voters.yaml`,
+      ...extra,
+    });
+  }
+
+  app.register((scoped, _opts, done) => {
+    scoped.addHook('preHandler', requireUser);
+
+    scoped.get('/app/elections/:key/admin', async (req, reply) => {
+      const officer = officerOf(req);
+      const { entry, now } = officer;
+      const overview = await officerOverview(ctx.store, entry, now);
+      const problems = uniqueProblems(entry.ok ? [...entry.problems, ...entry.election.warnings] : entry.problems);
+      return sendPage(reply, OfficerPage({
+        frame: frameFor(req, reply, officer),
+        election: entry.ok ? entry.election : null,
+        phase: entry.ok ? phaseAt(entry.election, now) : 'unavailable',
+        now,
+        problems,
+        overview,
+      }));
+    });
+
+    scoped.get('/app/elections/:key/admin/voters.csv', async (req, reply) => {
+      const officer = officerOf(req);
+      const { entry } = officer;
+      if (!entry.ok) throw new HttpError(409, 'No voter list to download', 'This election\'s files have errors, so its voter list cannot be read. Fix them first.', ['Back to the officer area', `${adminBase(entry.key)}/`]);
+      const row = await ctx.store.elections.findByKey(entry.key);
+      const voted = row === null ? { logins: [], withoutLogin: 0 } : await ctx.store.officer.votedLogins(row.id);
+      const turnout = turnoutOf(entry.election.voters, voted.logins, voted.withoutLogin);
+      await audit(officer, 'voters.downloaded', `${turnout.eligible} eligible voters, ${turnout.voted} voted`);
+      return download(reply, 'text/csv; charset=utf-8', `${entry.key}-voters.csv`, votersCsv(turnout));
+    });
+
+    scoped.get('/app/elections/:key/admin/exception/:id', async (req, reply) => {
+      const officer = officerOf(req);
+      const { request } = await requestOf(req, officer);
+      return sendPage(reply, reviewPage(req, reply, officer, request));
+    });
+
+    scoped.post('/app/elections/:key/admin/exception/:id', async (req, reply) => {
+      const officer = officerOf(req);
+      const { request, electionId } = await requestOf(req, officer);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const values = { decision: typeof body.decision === 'string' ? body.decision : '', note: typeof body.note === 'string' ? body.note : '' };
+      const parsed = decisionForm.safeParse(values);
+      if (!parsed.success) {
+        const errors: Partial<Record<ReviewField, string>> = {};
+        for (const issue of parsed.error.issues) {
+          const field = issue.path[0];
+          if (field === 'decision' || field === 'note') errors[field] ??= issue.message;
+        }
+        return sendPage(reply, reviewPage(req, reply, officer, request, { values, errors }), 400);
+      }
+      const decision = parsed.data.decision === 'approve' ? 'approved' : 'denied';
+      const recorded = await decideException(ctx.store, { electionKey: officer.entry.key, electionId, request, decision, note: parsed.data.note, officer: officer.user.login, now: ctx.clock() });
+      if (!recorded) throw notFound('exception request', ['Back to the officer area', `${adminBase(officer.entry.key)}/`]);
+      req.log.info({ election: officer.entry.key, requestId: request.id, decision }, 'exception request decided');
+      flash(req, 'success', decision === 'approved'
+        ? `Approved. Add ${request.login || 'the requester'} to voters.yaml by pull request: the line is below.`
+        : 'Denied. The requester sees the decision and your note on their request page.');
+      return reply.redirect(`${adminBase(officer.entry.key)}/exception/${request.id}`, 303);
+    });
+
+    scoped.get('/app/elections/:key/admin/results', async (req, reply) => {
+      const officer = countable(req);
+      const { election } = officer;
+      const count = await counted(election);
+      const draft = resultsDraft({ name: election.name, start: election.startDatetime, end: election.endDatetime, eligible: election.voters.length, result: count.result, abstentions: count.abstentions, names: count.names });
+      await audit(officer, 'results.viewed', `${count.result.ballots} ballots counted`);
+      return sendPage(reply, OfficerResultsPage({ frame: frameFor(req, reply, officer), election, count, eligible: election.voters.length, draft }));
+    });
+
+    scoped.get('/app/elections/:key/admin/results.json', async (req, reply) => {
+      const officer = countable(req);
+      const count = await counted(officer.election);
+      await audit(officer, 'results.downloaded', `${count.result.ballots} ballots counted`);
+      return download(reply, 'application/json; charset=utf-8', `${officer.election.key}-results.json`, formatJson(count.result, count.names));
+    });
+
+    scoped.get('/app/elections/:key/admin/download', async (req, reply) => {
+      const officer = countable(req);
+      let exported;
+      try {
+        exported = await exportBallots(ctx.store, officer.election);
+      } catch (error) {
+        if (error instanceof UnknownCandidatesError) throw new HttpError(409, 'The ballots cannot be exported yet', error.message, ['Back to the officer area', `${adminBase(officer.election.key)}/`]);
+        throw error;
+      }
+      await audit(officer, 'ballots.downloaded', `${exported.ballots} ballots`);
+      return download(reply, 'text/csv; charset=utf-8', `${officer.election.key}-ballots.csv`, exported.csv);
+    });
+
+    done();
+  });
 }

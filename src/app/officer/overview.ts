@@ -1,0 +1,56 @@
+// What the officer area shows about one election, gathered in one place: turnout by
+// login (never how anyone voted), votes per day, the exception requests and the
+// audit trail. An election whose files do not parse still has its requests and trail.
+import type { ElectionEntry } from '../../core/meta/types.js';
+import { fillDays, turnoutOf, type DayCount, type Turnout } from '../../core/officer/turnout.js';
+import type { AuditEntry } from '../../storage/audit.js';
+import type { ExceptionRequest } from '../../storage/requests.js';
+import type { Store } from '../../storage/store.js';
+
+export interface OfficerOverview {
+  /** null for an election whose files do not parse (no voter list to compare with). */
+  turnout: Turnout | null;
+  days: DayCount[];
+  /** Votes whose time was never recorded (counted in the turnout, not in the chart). */
+  undatedVotes: number;
+  requests: ExceptionRequest[];
+  /** This election's audit trail, newest first. */
+  audit: AuditEntry[];
+  /** The latest syncs of the meta repository (they belong to no one election). */
+  syncs: AuditEntry[];
+}
+
+export const AUDIT_SHOWN = 200;
+export const SYNCS_SHOWN = 5;
+
+export async function officerOverview(store: Store, entry: ElectionEntry, now: Date): Promise<OfficerOverview> {
+  const row = await store.elections.findByKey(entry.key);
+  const [voted, daily, requests, audit, syncs] = await Promise.all([
+    row === null ? { logins: [], withoutLogin: 0 } : store.officer.votedLogins(row.id),
+    row === null ? { days: [], undated: 0 } : store.officer.votesPerDay(row.id),
+    row === null ? [] : store.requests.listByElection(row.id),
+    store.audit.list({ electionKey: entry.key, limit: AUDIT_SHOWN }),
+    store.audit.list({ electionKey: null, limit: SYNCS_SHOWN }),
+  ]);
+  if (!entry.ok) return { turnout: null, days: [], undatedVotes: daily.undated, requests, audit, syncs };
+  const e = entry.election;
+  return {
+    turnout: turnoutOf(e.voters, voted.logins, voted.withoutLogin),
+    days: fillDays(daily.days, e.startDatetime, e.endDatetime, now),
+    undatedVotes: daily.undated,
+    requests,
+    audit,
+    syncs,
+  };
+}
+
+/** The voter list with who has voted, for reminders: `login,voted` with yes/no. */
+export function votersCsv(turnout: Turnout): string {
+  const lines = ['login,voted', ...[...turnout.lines].sort((a, b) => a.login.localeCompare(b.login)).map((l) => `${csvSafe(l.login)},${l.voted ? 'yes' : 'no'}`)];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** GitHub logins hold only letters, digits and hyphens; anything else in voters.yaml is quoted. */
+function csvSafe(login: string): string {
+  return /^[A-Za-z0-9-]+$/.test(login) ? login : `"${login.replaceAll('"', '""')}"`;
+}

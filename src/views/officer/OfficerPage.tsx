@@ -1,0 +1,214 @@
+import type { OfficerOverview } from '../../app/officer/overview.js';
+import type { Phase } from '../../core/election/phase.js';
+import type { Election, Problem } from '../../core/meta/types.js';
+import { percent } from '../../core/officer/resultsDraft.js';
+import type { AuditEntry } from '../../storage/audit.js';
+import type { ExceptionRequest } from '../../storage/requests.js';
+import { PhaseBadge } from '../components/PhaseBadge.js';
+import { When } from '../components/When.js';
+import { adminBase, OfficerLayout, utcSeconds, type OfficerFrame } from './OfficerLayout.js';
+import { VotesChart } from './VotesChart.js';
+
+export interface OfficerPageProps {
+  frame: OfficerFrame;
+  /** null when the election's files do not parse. */
+  election: Election | null;
+  phase: Phase | 'unavailable';
+  now: Date;
+  problems: Problem[];
+  overview: OfficerOverview;
+}
+
+const ACTIONS: Record<string, string> = {
+  'results.viewed': 'Viewed the results',
+  'results.downloaded': 'Downloaded the results (JSON)',
+  'ballots.downloaded': 'Downloaded the ballots (CSV)',
+  'voters.downloaded': 'Downloaded the voter list (CSV)',
+  'exception.approved': 'Approved an exception request',
+  'exception.denied': 'Denied an exception request',
+  'links-erased': 'Erased the voter–ballot links (delete_after)',
+  'meta.sync': 'Synced the meta repository',
+  'election.purge': 'Purged the election',
+};
+
+export function actionLabel(action: string): string {
+  return ACTIONS[action] ?? action;
+}
+
+export function RequestStatus({ request }: { request: ExceptionRequest }) {
+  if (request.decision === 'approved') return <span class="chip chip-ok">Approved</span>;
+  if (request.decision === 'denied') return <span class="chip chip-bad">Denied</span>;
+  return <span class="chip chip-todo">Pending</span>;
+}
+
+function Problems({ problems, broken }: { problems: Problem[]; broken: boolean }) {
+  if (problems.length === 0) return null;
+  return (
+    <section class={`card ${broken ? 'problem-card' : ''}`} aria-labelledby="problems">
+      <h2 id="problems">{broken ? 'This election\'s files have errors' : 'Warnings in this election\'s files'}</h2>
+      <p>
+        {broken
+          ? 'Voters see this election as unavailable until these are fixed in the meta repository. Nothing else is affected.'
+          : 'The election works, but check these:'}
+      </p>
+      <ul class="problems">
+        {problems.map((p) => (
+          <li><code>{p.file}{p.line !== undefined ? `:${p.line}` : ''}</code>: {p.message}{p.severity === 'warning' && broken ? ' (warning)' : ''}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Window({ election, phase, now }: { election: Election; phase: Phase; now: Date }) {
+  return (
+    <section class="card" aria-labelledby="window">
+      <h2 id="window">Phase and window</h2>
+      <p><PhaseBadge phase={phase} /></p>
+      <dl class="facts stacked">
+        <div><dt>Voting opens</dt><dd><When date={election.startDatetime} now={now} /></dd></div>
+        <div><dt>Voting closes</dt><dd><When date={election.endDatetime} now={now} /></dd></div>
+        <div><dt>Exception requests until</dt><dd><When date={election.exceptionDue} now={now} /></dd></div>
+        <div><dt>Seats</dt><dd>{String(election.noWinners)}</dd></div>
+        <div><dt>Candidates</dt><dd>{String(election.candidates.length)}</dd></div>
+        <div><dt>Links erased after the close</dt><dd>{election.deleteAfter ? 'Yes (delete_after)' : 'No'}</dd></div>
+      </dl>
+    </section>
+  );
+}
+
+function TurnoutCard({ frame, overview }: { frame: OfficerFrame; overview: OfficerOverview }) {
+  const t = overview.turnout;
+  if (t === null) return null;
+  const share = percent(t.voted, t.eligible);
+  const waiting = t.lines.filter((l) => !l.voted);
+  const voted = t.lines.filter((l) => l.voted);
+  return (
+    <section class="card" aria-labelledby="turnout">
+      <h2 id="turnout">Turnout</h2>
+      <p class="turnout-figure">
+        <strong>{String(t.voted)}</strong> of {String(t.eligible)} eligible voters have voted{share !== null ? <> (<strong>{share}</strong>)</> : null}.
+      </p>
+      {t.votedOffList > 0 ? (
+        <p class="hint">{t.votedOffList === 1 ? '1 more person' : `${t.votedOffList} more people`} voted who {t.votedOffList === 1 ? 'is' : 'are'} not on the current voter list (removed after voting, or a record without a login). Their ballots count.</p>
+      ) : null}
+      {overview.undatedVotes > 0 ? <p class="hint">{overview.undatedVotes === 1 ? '1 vote has' : `${overview.undatedVotes} votes have`} no recorded time (from Elekto) and {overview.undatedVotes === 1 ? 'is' : 'are'} not in the chart.</p> : null}
+      <h3>Votes per day</h3>
+      {overview.days.length > 0 ? <VotesChart days={overview.days} id="votes-per-day" /> : <p class="empty">Voting has not started yet.</p>}
+      <h3 id="voters">Who has voted</h3>
+      <p class="hint">This shows only whether each eligible voter has voted, never how.</p>
+      <p><a class="button" href={`${adminBase(frame.electionKey)}/voters.csv`} download>Download the list for reminders (CSV)</a></p>
+      <details class="voter-list" open={waiting.length > 0 && waiting.length <= 200}>
+        <summary>Not voted yet ({String(waiting.length)})</summary>
+        {waiting.length === 0 ? <p>Everyone on the voter list has voted.</p> : <ul class="logins">{waiting.map((l) => <li>{l.login}</li>)}</ul>}
+      </details>
+      <details class="voter-list">
+        <summary>Voted ({String(voted.length)})</summary>
+        {voted.length === 0 ? <p>Nobody has voted yet.</p> : <ul class="logins">{voted.map((l) => <li>{l.login}</li>)}</ul>}
+      </details>
+    </section>
+  );
+}
+
+function Requests({ frame, requests }: { frame: OfficerFrame; requests: ExceptionRequest[] }) {
+  return (
+    <section class="card" aria-labelledby="requests">
+      <h2 id="requests">Exception requests</h2>
+      {requests.length === 0 ? (
+        <p class="empty">No exception requests.</p>
+      ) : (
+        <div class="table-scroll">
+          <table>
+            <thead><tr><th scope="col">Requester</th><th scope="col">Name</th><th scope="col">Sent</th><th scope="col">Status</th></tr></thead>
+            <tbody>
+              {requests.map((r) => (
+                <tr>
+                  <td><a href={`${adminBase(frame.electionKey)}/exception/${r.id}`}>{r.login || `user ${r.userId}`}<span class="visually-hidden"> — review request #{String(r.id)}</span></a></td>
+                  <td>{r.name}</td>
+                  <td>{r.createdAt !== null ? utcSeconds(r.createdAt) : '—'}</td>
+                  <td><RequestStatus request={r} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ResultsLinks({ frame, election, now }: { frame: OfficerFrame; election: Election | null; now: Date }) {
+  const base = adminBase(frame.electionKey);
+  return (
+    <section class="card" aria-labelledby="count">
+      <h2 id="count">Results and downloads</h2>
+      {frame.completed ? (
+        <>
+          <p>Voting is over. The count is computed from the stored ballots each time you open it.</p>
+          <ul class="link-list">
+            <li><a href={`${base}/results`}>Results</a>: winners, ranking, pairwise matrix, reasons and a draft results.md</li>
+            <li><a href={`${base}/download`} download>Ballots (CSV)</a>, to count offline with <code>scrutin tally</code></li>
+            <li><a href={`${base}/results.json`} download>Results (JSON)</a>, as <code>scrutin tally --format json</code> writes them</li>
+          </ul>
+        </>
+      ) : election !== null ? (
+        <p>The results and the ballot download are available once voting closes, <When date={election.endDatetime} now={now} />.</p>
+      ) : (
+        <p>The results are available once the election's files are fixed and voting has closed.</p>
+      )}
+    </section>
+  );
+}
+
+function AuditTable({ entries, caption, id }: { entries: AuditEntry[]; caption: string; id: string }) {
+  if (entries.length === 0) return <p class="empty">Nothing recorded yet.</p>;
+  return (
+    <div class="table-scroll">
+      <table class="audit" aria-describedby={id}>
+        <caption class="visually-hidden">{caption}</caption>
+        <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Details</th></tr></thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr>
+              <td class="nowrap"><time datetime={e.at.toISOString()}>{utcSeconds(e.at)}</time></td>
+              <td>{e.actor ?? 'Scrutin'}</td>
+              <td>{actionLabel(e.action)}</td>
+              <td class="detail">{e.detail ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function OfficerPage({ frame, election, phase, now, problems, overview }: OfficerPageProps) {
+  return (
+    <OfficerLayout frame={frame} title={`Officer area · ${frame.electionName}`} section="overview">
+      <header class="page-head">
+        <p class="org">{election?.organization ?? 'Election'}</p>
+        <h1>{frame.electionName}: officer area</h1>
+        <p class="page-head-meta"><PhaseBadge phase={phase} /> Only this election's officers can see this page.</p>
+      </header>
+      <Problems problems={problems} broken={election === null} />
+      <div class="columns">
+        <div class="column-main">
+          <TurnoutCard frame={frame} overview={overview} />
+          <Requests frame={frame} requests={overview.requests} />
+        </div>
+        <div class="column-side">
+          {election !== null && phase !== 'unavailable' ? <Window election={election} phase={phase} now={now} /> : null}
+          <ResultsLinks frame={frame} election={election} now={now} />
+        </div>
+      </div>
+      <section class="card" aria-labelledby="audit">
+        <h2 id="audit">Audit trail</h2>
+        <p class="hint" id="audit-hint">Officer actions on this election, newest first. Voting itself is never recorded here: nothing links a voter to a ballot.</p>
+        <AuditTable entries={overview.audit} caption="Officer actions on this election" id="audit-hint" />
+        <h3 id="syncs">Latest syncs of the meta repository</h3>
+        <p class="hint" id="syncs-hint">Every sync, for all elections: the revision read and what changed in the election table.</p>
+        <AuditTable entries={overview.syncs} caption="Latest syncs of the meta repository" id="syncs-hint" />
+      </section>
+    </OfficerLayout>
+  );
+}
