@@ -12,7 +12,8 @@
   var localFormat = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
   document.querySelectorAll('time[data-local]').forEach(function (el) {
     var when = new Date(el.getAttribute('datetime'));
-    if (isNaN(when.getTime())) return;
+    // Where local time is UTC at that moment, the page already says it.
+    if (isNaN(when.getTime()) || when.getTimezoneOffset() === 0) return;
     var text;
     try { text = when.toLocaleString(undefined, localFormat); } catch (e) { return; }
     var out = document.createElement('span');
