@@ -1,0 +1,104 @@
+// OfficerRepo on each database: a decision only reaches a request of the election it
+// names (in the statement itself), who voted by login, and votes per UTC day cut out
+// of each engine's own timestamp column.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../../src/storage/store.js';
+import { dialects, freshStore } from '../helpers/db.js';
+
+const now = new Date('2026-05-10T12:00:00Z');
+
+async function voterRow(store: Store, electionId: number, login: string | null, createdAt: string | null): Promise<void> {
+  const userId = login === null ? null : (await store.users.recordSignIn({ login, name: null, githubId: null, now })).id;
+  await store.db.insertInto('voter').values({ user_id: userId, election_id: electionId, created_at: createdAt, updated_at: createdAt, salt: null, ballot_id: null, kdf: null }).execute();
+}
+
+for (const kind of dialects()) {
+  describe(`officer storage on ${kind}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    let tsc = 0;
+    let gb = 0;
+    let requestInTsc = 0;
+    let requestInGb = 0;
+
+    before(async () => {
+      ({ store, cleanup } = await freshStore(kind));
+      tsc = await store.elections.ensure('tsc', 'TSC', now);
+      gb = await store.elections.ensure('gb', 'GB', now);
+      const mallory = await store.users.recordSignIn({ login: 'Mallory', name: null, githubId: null, now });
+      const peggy = await store.users.recordSignIn({ login: 'peggy', name: null, githubId: null, now });
+      const base = { name: 'N', email: 'n@example.org', chat: '', description: 'd', comments: '', now };
+      const a = await store.requests.create({ ...base, userId: mallory.id, electionId: tsc });
+      const b = await store.requests.create({ ...base, userId: peggy.id, electionId: gb });
+      assert.ok(a.ok && b.ok);
+      requestInTsc = a.request.id;
+      requestInGb = b.request.id;
+    });
+    after(async () => { await cleanup(); });
+
+    test('a decision reaches a request of the named election only, and sets reviewed', async () => {
+      const decide = { decision: 'approved' as const, note: 'ok', decidedBy: 'olivia', now };
+      assert.equal(await store.officer.decideRequest({ ...decide, electionId: tsc, requestId: requestInGb }), false, 'gb\'s request through tsc');
+      assert.equal(await store.officer.decideRequest({ ...decide, electionId: tsc, requestId: 987654 }), false, 'no such request');
+      const untouched = await store.requests.findById(requestInGb);
+      assert.equal(untouched?.decision, null);
+      assert.equal(untouched.reviewed, false);
+
+      assert.equal(await store.officer.decideRequest({ ...decide, electionId: tsc, requestId: requestInTsc }), true);
+      const decided = await store.requests.findById(requestInTsc);
+      assert.equal(decided?.decision, 'approved');
+      assert.equal(decided.decisionNote, 'ok');
+      assert.equal(decided.decidedBy, 'olivia');
+      assert.equal(decided.decidedAt?.toISOString(), now.toISOString());
+      assert.equal(decided.reviewed, true);
+      assert.equal(decided.login, 'Mallory');
+
+      // The same decision again in the same second still answers true (MySQL reports matched rows).
+      assert.equal(await store.officer.decideRequest({ ...decide, electionId: tsc, requestId: requestInTsc }), true);
+      const later = new Date(now.getTime() + 60_000);
+      assert.equal(await store.officer.decideRequest({ electionId: tsc, requestId: requestInTsc, decision: 'denied', note: '', decidedBy: 'otto', now: later }), true);
+      const changed = await store.requests.findById(requestInTsc);
+      assert.equal(changed?.decision, 'denied');
+      assert.equal(changed.decisionNote, '');
+      assert.equal(changed.decidedBy, 'otto');
+      assert.equal(changed.decidedAt?.toISOString(), later.toISOString());
+      assert.equal((await store.requests.findById(requestInGb))?.decision, null);
+    });
+
+    test('who voted, by login; rows without a login counted apart; other elections ignored', async () => {
+      const election = await store.elections.ensure('turnout', 'Turnout', now);
+      await voterRow(store, election, 'Alice', '2026-05-01 10:00:00');
+      await voterRow(store, election, 'bob', null);
+      await voterRow(store, election, null, '2026-05-01 11:00:00');
+      await voterRow(store, gb, 'carol', '2026-05-01 11:00:00');
+      const voted = await store.officer.votedLogins(election);
+      assert.deepEqual([...voted.logins].sort(), ['Alice', 'bob']);
+      assert.equal(voted.withoutLogin, 1);
+      assert.deepEqual(await store.officer.votedLogins(await store.elections.ensure('empty', 'Empty', now)), { logins: [], withoutLogin: 0 });
+    });
+
+    test('votes per UTC day, day boundaries exact, undated rows apart', async () => {
+      const election = await store.elections.ensure('daily', 'Daily', now);
+      for (const at of ['2026-05-01 00:00:00', '2026-05-01 23:59:59', '2026-05-02 00:00:00', '2026-05-04 12:30:00', '2026-05-04 13:30:00', '2026-05-04 23:00:00']) {
+        await voterRow(store, election, `u-${randomUUID().slice(0, 8)}`, at);
+      }
+      await voterRow(store, election, `u-${randomUUID().slice(0, 8)}`, null);
+      await voterRow(store, tsc, `u-${randomUUID().slice(0, 8)}`, '2026-05-03 10:00:00');
+      const daily = await store.officer.votesPerDay(election);
+      assert.deepEqual(daily.days, [{ day: '2026-05-01', votes: 2 }, { day: '2026-05-02', votes: 1 }, { day: '2026-05-04', votes: 3 }]);
+      assert.equal(daily.undated, 1);
+      assert.deepEqual(await store.officer.votesPerDay(await store.elections.ensure('none', 'None', now)), { days: [], undated: 0 });
+    });
+
+    if (kind === 'sqlite') {
+      test('Elekto\'s SQLAlchemy text timestamps (microseconds, or a T) fall on their day', async () => {
+        const election = await store.elections.ensure('elekto', 'Elekto', now);
+        await voterRow(store, election, 'x1', '2021-01-12 23:59:59.999999');
+        await voterRow(store, election, 'x2', '2021-01-13T00:00:01');
+        assert.deepEqual((await store.officer.votesPerDay(election)).days, [{ day: '2021-01-12', votes: 1 }, { day: '2021-01-13', votes: 1 }]);
+      });
+    }
+  });
+}
