@@ -22,9 +22,10 @@ const usage = [
   'which expresses no preference either way (it is not "last").',
   '',
   'Options:',
-  '  --winners N      seats to fill (the election\'s no_winners); default 1',
+  '  --winners N      seats to fill (the election\'s no_winners); default 1, or no_winners with --election',
   '  --format F       text (default), json, or markdown (a draft results.md)',
-  '  --election KEY   count the stored ballots of a completed election (not available yet)',
+  '  --election KEY   count the stored ballots of a completed election from the configured',
+  '                   database (candidates from the meta repository clone; see `scrutin sync`)',
   '',
   'When candidates tied in the ranking contend for the last seats, no winner is named',
   'for those seats: the output says which candidates tie for which seats.',
@@ -35,7 +36,7 @@ const usage = [
 interface Options {
   file: string | undefined;
   election: string | undefined;
-  winners: number;
+  winners: number | undefined;
   format: Format;
 }
 
@@ -60,7 +61,7 @@ function parseOptions(args: string[]): Options {
   if (format === undefined) {
     throw new UserError(`--format must be text, json or markdown, not "${values.format}"`, USAGE_ERROR);
   }
-  let winners = 1;
+  let winners: number | undefined;
   if (values.winners !== undefined) {
     if (!/^\d+$/.test(values.winners) || Number(values.winners) < 1) {
       throw new UserError(`--winners must be a whole number from 1, not "${values.winners}"`, USAGE_ERROR);
@@ -100,12 +101,12 @@ export const command: Command = {
   async run(args, io) {
     const options = parseOptions(args);
     if (options.file === undefined) {
-      throw new UserError(
-        `--election ${options.election ?? ''}: counting stored ballots is not available in this build yet; ` +
-          'download the ballots CSV from the election\'s officer page and run `scrutin tally FILE.csv`',
-      );
+      // Loaded only here: counting a file must not pay for the database drivers.
+      const { tallyStoredElection } = await import('./tallyElection.js');
+      io.out(await tallyStoredElection({ key: options.election ?? '', winners: options.winners, format: options.format }, io));
+      return 0;
     }
-    const result = await countFile(options.file, io.cwd, options.winners);
+    const result = await countFile(options.file, io.cwd, options.winners ?? 1);
     const output = options.format === 'json' ? formatJson(result) : options.format === 'markdown' ? formatMarkdown(result) : formatText(result);
     io.out(output);
     return 0;

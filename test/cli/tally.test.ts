@@ -108,10 +108,10 @@ test('wrong options exit 2 with one line', async () => {
   }
 });
 
-test('--election is refused clearly until stored ballots can be read', async () => {
+test('--election without a meta repository clone is refused in one line (counting itself: test/cli/tally-election.test.ts)', async () => {
   const { code, err } = await tally(['--election', '2021---GB']);
   assert.equal(code, 1);
-  assert.match(err, /--election 2021---GB: counting stored ballots is not available in this build yet/);
+  assert.match(err, /no meta repository clone at .* \(META_PATH\): run `scrutin sync` first/);
   assert.equal((await tally(['--election', 'x', 'w.csv'])).code, 2);
 });
 

@@ -22,6 +22,7 @@ export interface OfficerPageProps {
 const ACTIONS: Record<string, string> = {
   'results.viewed': 'Viewed the results',
   'results.downloaded': 'Downloaded the results (JSON)',
+  'results.counted': 'Counted with scrutin tally --election',
   'ballots.downloaded': 'Downloaded the ballots (CSV)',
   'voters.downloaded': 'Downloaded the voter list (CSV)',
   'exception.approved': 'Approved an exception request',
