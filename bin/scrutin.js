@@ -14,7 +14,9 @@ let entry = compiled;
 if (existsSync(source)) {
   try {
     const { register } = await import('tsx/esm/api');
-    register();
+    // Point tsx at our tsconfig whatever the working directory: without it, tsx
+    // would compile the JSX views for React and every page would fail.
+    register({ tsconfig: join(root, 'tsconfig.json') });
     entry = source;
   } catch {
     entry = compiled;
