@@ -42,7 +42,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   for (const warning of config.warnings) log.warn(warning);
   const clock = options.clock ?? (() => new Date());
 
-  const store = Store.open(config.db);
+  const store = Store.open(config.db, { onIdleError: (error) => { log.warn({ err: error }, 'database connection lost while idle; it will be reopened'); } });
   let meta: MetaService | null = null;
   try {
     await store.ping();

@@ -23,7 +23,13 @@ export interface OpenedDb {
   pool: PoolInfo;
 }
 
-export function openDb(config: DbConfig, options: { poolSize?: number } = {}): OpenedDb {
+export interface OpenOptions {
+  poolSize?: number;
+  /** Errors of idle pooled connections (a database restart, a dropped connection). */
+  onIdleError?: (error: Error) => void;
+}
+
+export function openDb(config: DbConfig, options: OpenOptions = {}): OpenedDb {
   const poolSize = options.poolSize ?? 10;
   if (config.kind === 'sqlite') {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
@@ -47,6 +53,10 @@ export function openDb(config: DbConfig, options: { poolSize?: number } = {}): O
       max: poolSize,
       connectionTimeoutMillis: 10000,
     });
+    // Without a listener, pg re-throws an idle client's error (the server restarting,
+    // an administrator ending connections) as an uncaught exception and the process
+    // dies. The client is discarded by the pool; the next query opens a new one.
+    pool.on('error', (error) => { options.onIdleError?.(error); });
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
       kind: 'postgresql',

@@ -6,7 +6,7 @@ import type { DbConfig, DbKind } from '../config.js';
 import { AttemptRepo } from './attempts.js';
 import { AuditRepo } from './audit.js';
 import { BallotRepo } from './ballots.js';
-import { openDb, type PoolInfo } from './db.js';
+import { openDb, type OpenOptions, type PoolInfo } from './db.js';
 import { ElectionRepo } from './elections.js';
 import { migrateToLatest, pendingMigrations, type MigrationReport } from './migrate.js';
 import { OfficerRepo } from './officer.js';
@@ -41,7 +41,7 @@ export class Store {
     this.officer = new OfficerRepo(db, kind);
   }
 
-  static open(config: DbConfig, options: { poolSize?: number } = {}): Store {
+  static open(config: DbConfig, options: OpenOptions = {}): Store {
     const { db, kind, pool } = openDb(config, options);
     return new Store(db, kind, pool);
   }

@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ElectionFolder } from '../../src/core/meta/election.js';
 
-/** /work/shared/fixtures/elekto-meta-sample — never written to. */
-export const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/elekto-meta-sample', import.meta.url));
+/**
+ * The real Elekto sample, copied into test/fixtures so tests run wherever the
+ * repository is cloned (CI clones it away from ../shared) — never written to.
+ */
+export const FIXTURE = fileURLToPath(new URL('../fixtures/elekto-meta-sample', import.meta.url));
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'scrutin-meta-'): { path: string; cleanup: () => void } {
