@@ -69,18 +69,31 @@ async function startProxy(mode: 'socket' | 'http', appPort: number): Promise<Pro
   const test = spawnSync(nginx!, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf')], { encoding: 'utf8' });
   assert.equal(test.status, 0, `nginx -t rejects the site:\n${test.stderr}`);
   const child = spawn(nginx!, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  for (let i = 0; i < 100; i++) {
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  for (let i = 0; ; i++) {
     const up = await fetchRaw({ url: `http://127.0.0.1:${ports.http}/` }).then(() => true, () => false);
     if (up) break;
+    if (child.exitCode !== null || child.signalCode !== null || i >= 100) {
+      child.kill('SIGKILL');
+      const log = readFileSync(join(dir, 'logs', 'error.log'), { encoding: 'utf8', flag: 'a+' });
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`nginx did not start (exit ${String(child.exitCode)}):\n${stderr}\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   return { dir, https: ports.https, http: ports.http, cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), process: child };
 }
 
 async function stopProxy(p: Proxy): Promise<void> {
-  const exited = new Promise((resolve) => p.process.once('exit', resolve));
-  p.process.kill('SIGTERM');
-  await exited;
+  if (p.process.exitCode === null && p.process.signalCode === null) {
+    const exited = new Promise((resolve) => p.process.once('exit', resolve));
+    p.process.kill('SIGTERM');
+    // A graceful stop takes milliseconds; never let a stuck proxy hold the suite.
+    const timer = setTimeout(() => p.process.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
   rmSync(p.dir, { recursive: true, force: true });
 }
 
@@ -98,9 +111,9 @@ function viaTls(p: Proxy, path: string, options: { method?: string; headers?: Re
 }
 
 for (const mode of ['socket', 'http'] as const) {
-  describe(`deploy/nginx/scrutin.conf, ${mode} mode`, { skip }, () => {
-    let app: ListeningApp;
-    let proxy: Proxy;
+  describe(`deploy/nginx/scrutin.conf, ${mode} mode`, { skip, timeout: 60_000 }, () => {
+    let app: ListeningApp | undefined;
+    let proxy: Proxy | undefined;
     const LIMIT = 5;
 
     before(async () => {
@@ -113,24 +126,25 @@ for (const mode of ['socket', 'http'] as const) {
         : await startListening({ ...common, APP_CONNECT: 'http', APP_HOST: '127.0.0.1', APP_PORT: String(appPort), TRUST_PROXY: '127.0.0.1' });
     });
     after(async () => {
-      await app.close();
-      await stopProxy(proxy);
+      // before() may have failed half-way; clean up what exists.
+      await app?.close();
+      if (proxy !== undefined) await stopProxy(proxy);
     });
 
     it('serves Scrutin over TLS, and redirects plain http to https', async () => {
-      const health = await viaTls(proxy, '/health');
+      const health = await viaTls(proxy!, '/health');
       assert.equal(health.status, 200, health.body);
       assert.equal((JSON.parse(health.body) as { status: string }).status, 'ok');
-      const page = await viaTls(proxy, '/login');
+      const page = await viaTls(proxy!, '/login');
       assert.equal(page.status, 200);
       assert.match(String(page.headers['strict-transport-security']), /max-age=/, 'Scrutin sends HSTS for an https APP_URL');
-      const plain = await fetchRaw({ url: `http://127.0.0.1:${proxy.http}/login` }, { host: HOST });
+      const plain = await fetchRaw({ url: `http://127.0.0.1:${proxy!.http}/login` }, { host: HOST });
       assert.equal(plain.status, 301);
       assert.equal(plain.headers.location, `https://${HOST}/login`);
     });
 
     it('passes the real client address, and a client cannot pick another', async () => {
-      const remaining = async (from: string, claimed: string) => Number((await viaTls(proxy, '/login', { from, headers: { 'x-forwarded-for': claimed } })).headers['x-ratelimit-remaining']);
+      const remaining = async (from: string, claimed: string) => Number((await viaTls(proxy!, '/login', { from, headers: { 'x-forwarded-for': claimed } })).headers['x-ratelimit-remaining']);
       const first = await remaining('127.0.0.1', '198.51.100.1');
       const second = await remaining('127.0.0.1', '198.51.100.2');
       assert.equal(second, first - 1, 'claiming another address changes nothing: same client, same budget');
@@ -140,9 +154,13 @@ for (const mode of ['socket', 'http'] as const) {
     });
 
     it('refuses oversized bodies and keeps /metrics from the public', async () => {
-      const big = await viaTls(proxy, '/login/dev', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `username=${'a'.repeat(300 * 1024)}` });
+      const big = await viaTls(proxy!, '/login/dev', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `username=${'a'.repeat(300 * 1024)}` });
       assert.equal(big.status, 413);
-      assert.equal((await viaTls(proxy, '/metrics')).status, 403);
+      assert.equal((await viaTls(proxy!, '/metrics')).status, 403);
+      // GitHub's webhook may carry more than a form: it reaches Scrutin, which judges it.
+      const push = await viaTls(proxy!, '/v1/webhooks/meta/sync', { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push' }, body: JSON.stringify({ ref: 'refs/heads/main', padding: 'x'.repeat(1024 * 1024) }) });
+      assert.notEqual(push.status, 413, 'Nginx lets a 1 MiB webhook through');
+      assert.match(String(push.headers['content-type']), /json/, 'Scrutin answered');
     });
   });
 }

@@ -45,7 +45,7 @@ async function prefill(store: Store, n: number): Promise<void> {
   }
 }
 
-describe('scrutin backup (SQLite)', () => {
+describe('scrutin backup (SQLite)', { timeout: 180_000 }, () => {
   it('copies a consistent snapshot while another process writes, and the copy restores', async () => {
     const { store, database, cleanup } = await freshStore('sqlite');
     const dir = mkdtempSync(join(tmpdir(), 'scrutin-backup-'));
@@ -175,7 +175,7 @@ function shell(command: string, env: NodeJS.ProcessEnv): { code: number | null; 
 }
 
 for (const kind of dialects().filter((k) => k !== 'sqlite')) {
-  describe(`backup and restore on ${kind}`, () => {
+  describe(`backup and restore on ${kind}`, { timeout: 120_000 }, () => {
     const tool = kind === 'postgresql' ? 'pg_dump' : 'mariadb-dump';
     const available = spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
     it(`the printed ${tool} command dumps a database that restores`, { skip: available ? false : `${tool} is not installed` }, async () => {

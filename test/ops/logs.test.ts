@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { startTestApp } from '../helpers/app.js';
 
-describe('logs and metrics never hold secrets', () => {
+describe('logs and metrics never hold secrets', { timeout: 60_000 }, () => {
   it('after sign-in, OAuth callback, webhook, password forms and scrapes', async () => {
     const metricsToken = 'mt-6b1d0c5e8f2a4979';
     const t = await startTestApp({ env: { LOG_LEVEL: 'trace', METRICS_TOKEN: metricsToken } });

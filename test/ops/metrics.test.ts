@@ -80,7 +80,7 @@ describe('the metrics registry', () => {
   });
 });
 
-describe('GET /metrics', () => {
+describe('GET /metrics', { timeout: 60_000 }, () => {
   it('answers 404 when neither METRICS_TOKEN nor METRICS_PORT is set', async () => {
     const t = await startTestApp();
     try {

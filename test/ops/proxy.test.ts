@@ -48,7 +48,7 @@ async function overSocket(trustProxy: string | null): Promise<[number, number, n
   }
 }
 
-describe('APP_CONNECT=socket', () => {
+describe('APP_CONNECT=socket', { timeout: 60_000 }, () => {
   it('listens on APP_SOCKET with mode 0660 and serves /health there', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scrutin-sock-'));
     const socketPath = join(dir, 'scrutin.sock');
@@ -87,7 +87,7 @@ describe('APP_CONNECT=socket', () => {
   });
 });
 
-describe('TRUST_PROXY', () => {
+describe('TRUST_PROXY', { timeout: 60_000 }, () => {
   it('ignores X-Forwarded-For when unset: every request counts against the proxy address', async () => {
     assert.deepEqual(await overTcp(null), [LIMIT - 1, LIMIT - 2, LIMIT - 3]);
   });
