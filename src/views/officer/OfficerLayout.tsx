@@ -45,3 +45,11 @@ export function OfficerLayout({ frame, title, section, crumb, children }: { fram
 export function utcSeconds(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
+
+/**
+ * A table that may scroll sideways on a phone: a labelled region that takes focus,
+ * so keyboard users can scroll it too.
+ */
+export function ScrollTable({ label, children }: { label: string; children?: Child }) {
+  return <div class="table-scroll" tabindex={0} role="region" aria-label={label}>{children}</div>;
+}

@@ -6,7 +6,7 @@ import type { AuditEntry } from '../../storage/audit.js';
 import type { ExceptionRequest } from '../../storage/requests.js';
 import { PhaseBadge } from '../components/PhaseBadge.js';
 import { When } from '../components/When.js';
-import { adminBase, OfficerLayout, utcSeconds, type OfficerFrame } from './OfficerLayout.js';
+import { adminBase, OfficerLayout, ScrollTable, utcSeconds, type OfficerFrame } from './OfficerLayout.js';
 import { VotesChart } from './VotesChart.js';
 
 export interface OfficerPageProps {
@@ -118,7 +118,7 @@ function Requests({ frame, requests }: { frame: OfficerFrame; requests: Exceptio
       {requests.length === 0 ? (
         <p class="empty">No exception requests.</p>
       ) : (
-        <div class="table-scroll">
+        <ScrollTable label="Exception requests table">
           <table>
             <thead><tr><th scope="col">Requester</th><th scope="col">Name</th><th scope="col">Sent</th><th scope="col">Status</th></tr></thead>
             <tbody>
@@ -132,7 +132,7 @@ function Requests({ frame, requests }: { frame: OfficerFrame; requests: Exceptio
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       )}
     </section>
   );
@@ -164,7 +164,7 @@ function ResultsLinks({ frame, election, now }: { frame: OfficerFrame; election:
 function AuditTable({ entries, caption, id }: { entries: AuditEntry[]; caption: string; id: string }) {
   if (entries.length === 0) return <p class="empty">Nothing recorded yet.</p>;
   return (
-    <div class="table-scroll">
+    <ScrollTable label={caption}>
       <table class="audit" aria-describedby={id}>
         <caption class="visually-hidden">{caption}</caption>
         <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Details</th></tr></thead>
@@ -179,7 +179,7 @@ function AuditTable({ entries, caption, id }: { entries: AuditEntry[]; caption: 
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollTable>
   );
 }
 

@@ -4,7 +4,7 @@ import { ordinal, percent } from '../../core/officer/resultsDraft.js';
 import { pairwiseBucket } from '../../core/officer/turnout.js';
 import type { Comparison, PathEvidence, TallyResult } from '../../core/tally/index.js';
 import { When } from '../components/When.js';
-import { adminBase, OfficerLayout, type OfficerFrame } from './OfficerLayout.js';
+import { adminBase, OfficerLayout, ScrollTable, type OfficerFrame } from './OfficerLayout.js';
 
 export interface OfficerResultsProps {
   frame: OfficerFrame;
@@ -67,7 +67,7 @@ function Ranking({ result, label }: { result: TallyResult; label: Label }) {
   return (
     <section class="card" aria-labelledby="ranking">
       <h2 id="ranking">Full ranking</h2>
-      <div class="table-scroll">
+      <ScrollTable label="Full ranking table">
         <table class="ranking-table">
           <thead><tr><th scope="col">Place</th><th scope="col">Candidate</th><th scope="col">ID</th><th scope="col" class="num">Beaten by</th><th scope="col">Outcome</th></tr></thead>
           <tbody>
@@ -82,7 +82,7 @@ function Ranking({ result, label }: { result: TallyResult; label: Label }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
       <p class="hint">"Beaten by" counts the candidates whose strongest path to this one is stronger than the path back. Candidates beaten by as many share a place.</p>
     </section>
   );
@@ -100,7 +100,7 @@ function Pairwise({ result, label }: { result: TallyResult; label: Label }) {
         Each cell counts the ballots ranking the row's candidate above the column's. Green: more ballots prefer the row's candidate than the
         column's; red: fewer; the deeper the colour, the larger the margin. Candidates in ranking order.
       </p>
-      <div class="table-scroll" tabindex={0} role="region" aria-labelledby="pairwise">
+      <ScrollTable label="Pairwise preferences table">
         <table class="matrix" aria-describedby="pairwise-hint">
           <thead>
             <tr><td class="corner"></td>{order.map((y) => <th scope="col">{label(y)}</th>)}</tr>
@@ -120,7 +120,7 @@ function Pairwise({ result, label }: { result: TallyResult; label: Label }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
       <ul class="legend" aria-hidden="true">
         <li><span class="swatch pw-win-3"></span> clear majority</li>
         <li><span class="swatch pw-win-1"></span> narrow majority</li>
@@ -139,7 +139,7 @@ function Strongest({ result, label }: { result: TallyResult; label: Label }) {
     <details class="strongest">
       <summary>Strongest paths (table)</summary>
       <p class="hint" id="strongest-hint">Each cell is the strength of the strongest path from the row's candidate to the column's (0: no path).</p>
-      <div class="table-scroll" tabindex={0} role="region" aria-label="Strongest paths">
+      <ScrollTable label="Strongest paths table">
         <table class="matrix" aria-describedby="strongest-hint">
           <thead><tr><td class="corner"></td>{order.map((y) => <th scope="col">{label(y)}</th>)}</tr></thead>
           <tbody>
@@ -151,7 +151,7 @@ function Strongest({ result, label }: { result: TallyResult; label: Label }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
     </details>
   );
 }

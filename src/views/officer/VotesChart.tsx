@@ -1,4 +1,5 @@
 import type { DayCount } from '../../core/officer/turnout.js';
+import { ScrollTable } from './OfficerLayout.js';
 
 // Votes per day as an SVG bar chart drawn on the server: no chart library, no
 // script, no inline style (the CSP forbids it; colours come from officer.css). The
@@ -68,7 +69,7 @@ export function VotesChart({ days, id }: { days: DayCount[]; id: string }) {
       <figcaption>
         <details>
           <summary>Votes per day as a table</summary>
-          <div class="table-scroll">
+          <ScrollTable label="Votes per day (UTC), table">
             <table class="compact">
               <caption class="visually-hidden">Votes per day (UTC)</caption>
               <thead><tr><th scope="col">Day (UTC)</th><th scope="col" class="num">Votes</th></tr></thead>
@@ -76,7 +77,7 @@ export function VotesChart({ days, id }: { days: DayCount[]; id: string }) {
                 {days.map((d) => <tr><td><time datetime={d.day}>{longDay.format(dateOf(d.day))}</time></td><td class="num">{String(d.votes)}</td></tr>)}
               </tbody>
             </table>
-          </div>
+          </ScrollTable>
         </details>
       </figcaption>
     </figure>
