@@ -85,11 +85,16 @@ describe('the acceptance path with the real ballot service', { skip: skip ?? fal
     await context.close();
   });
 
-  test('with JavaScript disabled: cast with a passphrase, view, revoke, vote again', async () => {
+  test('with JavaScript disabled: find the election, read a candidate, cast with a passphrase, view, revoke, vote again', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
-    await signInWithGitHub(page, app, { login: 'Bob', id: 7002, name: null }, BALLOT);
+    await signInWithGitHub(page, app, { login: 'Bob', id: 7002, name: null }, '/app');
+    await page.getByRole('link', { name: steering.name }).click();
+    await page.getByRole('link', { name: 'Chen Wei' }).click();
+    assert.match((await page.textContent('main')) ?? '', /Contoso/);
+    await page.getByRole('link', { name: 'Go to your ballot' }).click();
+    await page.waitForURL(`**${BALLOT}`);
     await page.selectOption('#rank-ada', '1');
     await page.selectOption('#rank-chen', '2');
     await page.selectOption('#rank-emil', '2');
