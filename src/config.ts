@@ -51,7 +51,7 @@ export interface Config {
   logLevel: string;
   /** Requests per minute per client address; 0 turns the general limit off. */
   rateLimitPerMinute: number;
-  /** Fastify `trustProxy`: false, true, a hop count or a list of addresses/CIDRs. */
+  /** Fastify `trustProxy`: false, true, a hop count or a list of addresses/CIDRs (default 1 hop in socket mode). */
   trustProxy: boolean | number | string;
   /** Development sign-in (SPEC §3): only in development with no GitHub client. */
   devLogin: boolean;
@@ -217,9 +217,13 @@ function readDb(r: Reader, cwd: string): DbConfig {
   };
 }
 
-function readTrustProxy(r: Reader): boolean | number | string {
+function readTrustProxy(r: Reader, connect: 'http' | 'socket'): boolean | number | string {
   const v = r.str('TRUST_PROXY');
-  if (v === undefined || /^(false|0|no|off)$/i.test(v)) return false;
+  // On a Unix socket the only peer is the local reverse proxy, and requests carry no
+  // client address of their own: trust that one hop unless told otherwise, so rate
+  // limits apply per visitor rather than to everyone at once.
+  if (v === undefined) return connect === 'socket' ? 1 : false;
+  if (/^(false|0|no|off)$/i.test(v)) return false;
   if (/^(true|yes|on)$/i.test(v)) return true;
   if (/^\d+$/.test(v)) return Number(v);
   return v;
@@ -311,7 +315,7 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
     kdfConcurrency: r.str('KDF_CONCURRENCY') === undefined ? null : r.int('KDF_CONCURRENCY', 1, 1, 64),
     logLevel: r.oneOf('LOG_LEVEL', { fatal: 'fatal', error: 'error', warn: 'warn', info: 'info', debug: 'debug', trace: 'trace', silent: 'silent' }, 'info'),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
-    trustProxy: readTrustProxy(r),
+    trustProxy: readTrustProxy(r, connect),
     devLogin: appEnv === 'development' && githubClientId === null,
     warnings,
   };

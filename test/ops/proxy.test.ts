@@ -116,7 +116,11 @@ describe('TRUST_PROXY', { timeout: 60_000 }, () => {
     }
   });
 
-  it('over the socket without TRUST_PROXY, all clients share one budget (why the docs require TRUST_PROXY=1)', async () => {
-    assert.deepEqual(await overSocket(null), [LIMIT - 1, LIMIT - 2, LIMIT - 3]);
+  it('over the socket, TRUST_PROXY defaults to one hop: the proxy\'s header is believed without configuration', async () => {
+    assert.deepEqual(await overSocket(null), [LIMIT - 1, LIMIT - 1, LIMIT - 2]);
+  });
+
+  it('over the socket with TRUST_PROXY=false, all clients share one budget', async () => {
+    assert.deepEqual(await overSocket('false'), [LIMIT - 1, LIMIT - 2, LIMIT - 3]);
   });
 });

@@ -100,3 +100,10 @@ test('scrutin serve with a broken configuration prints one message naming each b
   for (const name of ['APP_KEY', 'DB_HOST', 'DB_DATABASE', 'DB_USERNAME', 'APP_PORT', 'GITHUB_CLIENT_ID', 'META_REPO', 'APP_URL']) assert.match(r.stderr, new RegExp(`- ${name}`), name);
   assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
 });
+
+test('TRUST_PROXY: off by default over TCP, one hop by default on a Unix socket, explicit values win', () => {
+  assert.equal(parseConfig({ APP_ENV: 'development' }, '/').trustProxy, false);
+  assert.equal(parseConfig({ APP_ENV: 'development', APP_CONNECT: 'socket' }, '/').trustProxy, 1);
+  assert.equal(parseConfig({ APP_ENV: 'development', APP_CONNECT: 'socket', TRUST_PROXY: 'false' }, '/').trustProxy, false);
+  assert.equal(parseConfig({ APP_ENV: 'development', TRUST_PROXY: '10.0.0.0/8' }, '/').trustProxy, '10.0.0.0/8');
+});
