@@ -35,6 +35,7 @@ const gb = makeElection({
   voters: ['alice'],
   officers: ['oscar'],
 });
+const quiet = makeElection({ key: 'quiet', name: 'Quiet', startDatetime: START, endDatetime: END, noWinners: 1, voters: ['alice', 'bob'], officers: ['olivia'] });
 const broken: ElectionEntry = {
   key: 'broken',
   dir: 'elections/broken',
@@ -92,7 +93,7 @@ describe('the officer area', () => {
   let gbRequest = 0;
 
   before(async () => {
-    t = await startTestApp({ now: DURING, snapshot: snapshotOf([entryOf(tsc), entryOf(gb), broken]) });
+    t = await startTestApp({ now: DURING, snapshot: snapshotOf([entryOf(tsc), entryOf(gb), entryOf(quiet), broken]) });
     // Tie at the seat boundary for 2 seats: Ann beats everyone; Ben and Cat are level; both beat Dan.
     await cast('alice', { ann: '1', ben: '2', cat: '3', dan: '4' }, new Date('2026-05-02T08:00:00Z'));
     await cast('bob', { ann: '1', ben: '3', cat: '2', dan: '4' }, new Date('2026-05-02T21:30:00Z'));
@@ -396,6 +397,32 @@ describe('the officer area', () => {
     for (const row of everything.rows) {
       for (const v of ['alice', 'bob', 'carol', ...voterIds]) assert.ok(!(row.detail ?? '').toLowerCase().includes(v.toLowerCase()) && row.actor !== v, `audit entry mentions ${v}: ${row.detail ?? ''}`);
     }
+  });
+
+  test('an election nobody voted in: the overview, an empty count with everyone tied, and an empty CSV', async () => {
+    const c = await as('olivia');
+    const overview = await c.get('/app/elections/quiet/admin/');
+    assert.equal(overview.statusCode, 200);
+    assert.match(overview.body, /<strong>0<\/strong> of 2 eligible voters have voted \(<strong>0%<\/strong>\)/);
+    assert.match(overview.body, /No exception requests\./);
+    t.setNow(AFTER);
+    const results = await c.get('/app/elections/quiet/admin/results');
+    assert.equal(results.statusCode, 200);
+    assert.match(results.body, /<dt>Ballots counted<\/dt><dd>0<\/dd>/);
+    assert.match(results.body, /No winner can be named from the count alone\./);
+    assert.match(results.body, /<strong>Tie for seat 1:<\/strong> ANN, BEN and CAT are tied\./);
+    assert.equal((await c.get('/app/elections/quiet/admin/download')).body, 'ann,ben,cat\r\n');
+  });
+
+  test('a HEAD request for a download sends nothing and records nothing', async () => {
+    t.setNow(AFTER);
+    const c = await as('olivia');
+    const before = (await t.service.ctx.store.audit.list({ electionKey: 'tsc' })).length;
+    const cookie = [...c.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+    const head = await t.service.app.inject({ method: 'HEAD', url: `${ADMIN}/download`, headers: { cookie } });
+    assert.equal(head.statusCode, 200);
+    assert.equal(head.body, '');
+    assert.equal((await t.service.ctx.store.audit.list({ electionKey: 'tsc' })).length, before);
   });
 
   test('an election whose files do not parse: its officers see the problems with file and line; no count, no voter list', async () => {

@@ -100,7 +100,9 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { ctx: deps.page(req, reply), stylesheet, electionKey: officer.entry.key, electionName: entryName(officer.entry), completed };
   }
 
-  async function audit(officer: Officer, action: string, detail: string | null = null): Promise<void> {
+  async function audit(req: FastifyRequest, officer: Officer, action: string, detail: string | null = null): Promise<void> {
+    // A HEAD request (a link checker, a prefetch) receives nothing: it is not a download.
+    if (req.method === 'HEAD') return;
     await ctx.store.audit.append({ at: ctx.clock(), electionKey: officer.entry.key, actor: officer.user.login, action, detail });
   }
 
@@ -161,7 +163,7 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const row = await ctx.store.elections.findByKey(entry.key);
       const voted = row === null ? { logins: [], withoutLogin: 0 } : await ctx.store.officer.votedLogins(row.id);
       const turnout = turnoutOf(entry.election.voters, voted.logins, voted.withoutLogin);
-      await audit(officer, 'voters.downloaded', `${turnout.eligible} eligible voters, ${turnout.voted} voted`);
+      await audit(req, officer, 'voters.downloaded', `${turnout.eligible} eligible voters, ${turnout.voted} voted`);
       return download(reply, 'text/csv; charset=utf-8', `${entry.key}-voters.csv`, votersCsv(turnout));
     });
 
@@ -200,14 +202,14 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const { election } = officer;
       const count = await counted(election);
       const draft = resultsDraft({ name: election.name, start: election.startDatetime, end: election.endDatetime, eligible: election.voters.length, result: count.result, abstentions: count.abstentions, names: count.names });
-      await audit(officer, 'results.viewed', `${count.result.ballots} ballots counted`);
+      await audit(req, officer, 'results.viewed', `${count.result.ballots} ballots counted`);
       return sendPage(reply, OfficerResultsPage({ frame: frameFor(req, reply, officer), election, count, eligible: election.voters.length, draft }));
     });
 
     scoped.get('/app/elections/:key/admin/results.json', async (req, reply) => {
       const officer = countable(req);
       const count = await counted(officer.election);
-      await audit(officer, 'results.downloaded', `${count.result.ballots} ballots counted`);
+      await audit(req, officer, 'results.downloaded', `${count.result.ballots} ballots counted`);
       return download(reply, 'application/json; charset=utf-8', `${officer.election.key}-results.json`, formatJson(count.result, count.names));
     });
 
@@ -220,7 +222,7 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
         if (error instanceof UnknownCandidatesError) throw new HttpError(409, 'The ballots cannot be exported yet', error.message, ['Back to the officer area', `${adminBase(officer.election.key)}/`]);
         throw error;
       }
-      await audit(officer, 'ballots.downloaded', `${exported.ballots} ballots`);
+      await audit(req, officer, 'ballots.downloaded', `${exported.ballots} ballots`);
       return download(reply, 'text/csv; charset=utf-8', `${officer.election.key}-ballots.csv`, exported.csv);
     });
 
