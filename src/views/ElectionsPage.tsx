@@ -2,6 +2,7 @@ import type { Phase } from '../core/election/phase.js';
 import { ElectionList, type ElectionListItem } from './components/ElectionList.js';
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
+import type { Pagination } from '../http/voting/listing.js';
 
 export type StatusFilter = Phase | null;
 
@@ -12,14 +13,35 @@ export interface ElectionsPageProps {
   now: Date;
   items: ElectionListItem[];
   filter: StatusFilter;
+  pagination: Pagination;
   /** `/app/elections` for signed-in users, `/elections` for the public list. */
   base: string;
 }
 
-export function ElectionsPage({ ctx, now, items, filter, base }: ElectionsPageProps) {
+function pageHref(base: string, filter: StatusFilter, page: number): string {
+  const params = new URLSearchParams();
+  if (filter !== null) params.set('status', filter);
+  if (page > 1) params.set('page', String(page));
+  const query = params.toString();
+  return query === '' ? base : `${base}?${query}`;
+}
+
+function Pager({ base, filter, pagination }: { base: string; filter: StatusFilter; pagination: Pagination }) {
+  if (pagination.pages <= 1) return null;
+  const { page, pages, total } = pagination;
+  return (
+    <nav aria-label="Pages of elections" class="pager">
+      {page > 1 ? <a href={pageHref(base, filter, page - 1)} rel="prev" class="button small">Previous page</a> : null}
+      <span>Page {page} of {pages} ({total} elections)</span>
+      {page < pages ? <a href={pageHref(base, filter, page + 1)} rel="next" class="button small">Next page</a> : null}
+    </nav>
+  );
+}
+
+export function ElectionsPage({ ctx, now, items, filter, pagination, base }: ElectionsPageProps) {
   const label = FILTERS.find(([f]) => f === filter)?.[1] ?? 'All';
   return (
-    <Layout ctx={ctx} title={filter === null ? 'Elections' : `Elections: ${label}`} script>
+    <Layout ctx={ctx} title={`${filter === null ? 'Elections' : `Elections: ${label}`}${pagination.page > 1 ? `, page ${pagination.page}` : ''}`} script>
       <h1>Elections</h1>
       <nav aria-label="Filter elections" class="filters">
         <ul>
@@ -35,6 +57,7 @@ export function ElectionsPage({ ctx, now, items, filter, base }: ElectionsPagePr
       ) : (
         <ElectionList items={items} now={now} base={base} headingLevel={2} />
       )}
+      <Pager base={base} filter={filter} pagination={pagination} />
       {ctx.user === null ? <p class="hint">Sign in to see whether you can vote and to cast your ballot.</p> : null}
     </Layout>
   );

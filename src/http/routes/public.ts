@@ -6,27 +6,24 @@ import { z } from 'zod';
 import { phaseAt } from '../../core/election/phase.js';
 import { ElectionsPage } from '../../views/ElectionsPage.js';
 import { PublicElectionPage } from '../../views/PublicElectionPage.js';
-import { badRequest, HttpError } from '../errors.js';
+import { HttpError } from '../errors.js';
 import { sendPage } from '../session.js';
 import { findEntry } from '../voting/facts.js';
 import type { RouteDeps } from './deps.js';
-import { listItem, sortEntries } from './voter.js';
+import { listItem } from './voter.js';
+import { listPage, parseListQuery } from '../voting/listing.js';
 
-const statusQuery = z.object({ status: z.enum(['running', 'upcoming', 'completed']).optional() });
 const keyParams = z.object({ key: z.string() });
 
 export function publicRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { ctx } = deps;
 
   app.get('/elections', (req, reply) => {
-    const query = statusQuery.safeParse(req.query);
-    if (!query.success) throw badRequest('The status filter must be running, upcoming or completed.', ['See all elections', '/elections']);
-    const filter = query.data.status ?? null;
+    const request = parseListQuery(req.query, '/elections');
     const now = ctx.clock();
-    const items = sortEntries(ctx.catalogue.current().entries.values(), now)
-      .filter((e) => filter === null || (e.ok && phaseAt(e.election, now) === filter))
-      .map((e) => listItem(e, now));
-    return sendPage(reply, ElectionsPage({ ctx: deps.page(req, reply), now, items, filter, base: '/elections' }));
+    const { entries, pagination } = listPage(ctx.catalogue.current().entries.values(), request, now, '/elections');
+    const items = entries.map((e) => listItem(e, now));
+    return sendPage(reply, ElectionsPage({ ctx: deps.page(req, reply), now, items, filter: request.filter, pagination, base: '/elections' }));
   });
 
   app.get('/elections/:key', (req, reply) => {

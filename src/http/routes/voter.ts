@@ -15,29 +15,18 @@ import { ElectionPage } from '../../views/ElectionPage.js';
 import { ElectionsPage } from '../../views/ElectionsPage.js';
 import { ResultsPage } from '../../views/ResultsPage.js';
 import { UnavailablePage } from '../../views/UnavailablePage.js';
-import { badRequest, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { requireUser, userOf } from '../guards.js';
 import { flash, sendPage } from '../session.js';
 import { voterOrder } from '../voting/candidateOrder.js';
 import { electionFacts, findEntry, refuse, usable } from '../voting/facts.js';
+import { listPage, parseListQuery, sortEntries } from '../voting/listing.js';
 import type { RouteDeps } from './deps.js';
 
-const statusQuery = z.object({ status: z.enum(['running', 'upcoming', 'completed']).optional() });
 const keyParams = z.object({ key: z.string() });
 const candidateParams = z.object({ key: z.string(), id: z.string() });
 
-/** Entries in a stable, useful order: running first (closing soonest), then upcoming, then closed (latest first). */
-export function sortEntries(entries: Iterable<ElectionEntry>, now: Date): ElectionEntry[] {
-  const rank = (e: ElectionEntry) => (e.ok ? { running: 0, upcoming: 1, completed: 2 }[phaseAt(e.election, now)] : 3);
-  const when = (e: ElectionEntry) => {
-    if (!e.ok) return 0;
-    const phase = phaseAt(e.election, now);
-    if (phase === 'running') return e.election.endDatetime.getTime();
-    if (phase === 'upcoming') return e.election.startDatetime.getTime();
-    return -e.election.endDatetime.getTime();
-  };
-  return [...entries].sort((a, b) => rank(a) - rank(b) || when(a) - when(b) || a.key.localeCompare(b.key));
-}
+export { sortEntries } from '../voting/listing.js';
 
 export function listItem(entry: ElectionEntry, now: Date, note?: ElectionListItem['note']): ElectionListItem {
   if (!entry.ok) return { key: entry.key, name: entry.name ?? entry.key, organization: null, phase: 'unavailable', start: null, end: null };
@@ -82,21 +71,18 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
     scoped.get('/app/elections', async (req, reply) => {
       const user = userOf(req);
-      const query = statusQuery.safeParse(req.query);
-      if (!query.success) throw badRequest('The status filter must be running, upcoming or completed.', ['See all elections', '/app/elections']);
-      const filter = query.data.status ?? null;
+      const request = parseListQuery(req.query, '/app/elections');
       const now = ctx.clock();
       const voted = await ctx.ballots.votedKeys(user.id);
-      const items = sortEntries(ctx.catalogue.current().entries.values(), now)
-        .filter((e) => filter === null || (e.ok && phaseAt(e.election, now) === filter))
-        .map((e) => {
+      const { entries, pagination } = listPage(ctx.catalogue.current().entries.values(), request, now, '/app/elections');
+      const items = entries.map((e) => {
           if (!e.ok) return listItem(e, now);
           if (voted.has(e.key)) return listItem(e, now, { text: 'You voted', tone: 'ok' });
           const phase = phaseAt(e.election, now);
           if (phase === 'running' && isEligible(e.election, user.login)) return listItem(e, now, { text: 'Not voted yet', tone: 'todo' });
           return listItem(e, now);
         });
-      return sendPage(reply, ElectionsPage({ ctx: deps.page(req, reply), now, items, filter, base: '/app/elections' }));
+      return sendPage(reply, ElectionsPage({ ctx: deps.page(req, reply), now, items, filter: request.filter, pagination, base: '/app/elections' }));
     });
 
     scoped.get('/app/elections/:key', async (req, reply) => {
