@@ -20,7 +20,25 @@ export interface TestApp {
   /** Move the clock: the app reads time only through this. */
   setNow: (date: Date) => void;
   client: () => TestClient;
+  /** Values every log line must not contain (passphrases, tokens, session cookies seen by clients). */
+  secrets: Set<string>;
   close: () => Promise<void>;
+}
+
+/** Form fields whose values are secrets: the passphrase, OAuth codes, tokens. */
+const SECRET_FIELD = /pass|token|secret|^code$|^state$/i;
+
+/**
+ * The whole-suite log check: every app built here fails its test at close() if any
+ * log line holds a secret a client sent or received, or any ballot field.
+ */
+export function leakedSecrets(logs: readonly string[], secrets: ReadonlySet<string>): string[] {
+  const found: string[] = [];
+  for (const line of logs) {
+    if (line.includes('candidate@')) found.push(`ballot field in: ${line.slice(0, 200)}`);
+    for (const secret of secrets) if (line.includes(secret)) found.push(`"${secret.slice(0, 6)}…" in: ${line.slice(0, 200)}`);
+  }
+  return found;
 }
 
 export interface TestAppOptions {
@@ -43,6 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const clock = () => now;
   const ballots = options.ballots?.({ catalogue, clock, config });
   const service = await startService(config, { listen: false, clock, catalogue, logDestination: sink, ...(ballots !== undefined ? { ballots } : {}) });
+  const secrets = new Set<string>();
   return {
     service,
     config,
@@ -50,17 +69,20 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     database,
     logs,
     setNow: (date) => { now = date; },
-    client: () => new TestClient(service),
+    client: () => new TestClient(service, secrets),
+    secrets,
     close: async () => {
       await service.stop();
       await database.drop();
+      const leaks = leakedSecrets(logs, secrets);
+      if (leaks.length > 0) throw new Error(`secrets reached the logs:\n${leaks.join('\n')}`);
     },
   };
 }
 
 export class TestClient {
   readonly cookies = new Map<string, string>();
-  constructor(private readonly service: Service) {}
+  constructor(private readonly service: Service, private readonly secrets: Set<string> = new Set()) {}
 
   private cookieHeader(): string | undefined {
     if (this.cookies.size === 0) return undefined;
@@ -70,7 +92,10 @@ export class TestClient {
   private remember(res: LightMyRequestResponse): void {
     for (const c of res.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
       if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name);
-      else this.cookies.set(c.name, c.value);
+      else {
+        this.cookies.set(c.name, c.value);
+        if (c.value.length >= 16) this.secrets.add(c.value);
+      }
     }
   }
 
@@ -85,7 +110,12 @@ export class TestClient {
   async post(url: string, form: Record<string, string | string[]>, options: { csrfFrom?: string; headers?: Record<string, string> } = {}): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams();
     if (options.csrfFrom !== undefined) body.append('_csrf', await this.csrf(options.csrfFrom));
-    for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+    for (const [k, v] of Object.entries(form)) {
+      for (const one of Array.isArray(v) ? v : [v]) {
+        body.append(k, one);
+        if (SECRET_FIELD.test(k) && one.length >= 4) this.secrets.add(one);
+      }
+    }
     const cookie = this.cookieHeader();
     const res = await this.service.app.inject({
       method: 'POST',
