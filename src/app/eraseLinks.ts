@@ -1,5 +1,5 @@
 // `delete_after: true`: once an election is completed, the sealed links between voters
-// and ballots are erased for good (salt, sealed identifier and KDF parameters), and the
+// and ballots are erased for good (salt, sealed identifier and KDF parameters), after the
 // ballot rows are written again in a random order, so nothing the database engine kept
 // about when each row was written (PostgreSQL's xmin, heap order) can stand in for the
 // erased links. `election.links_erased_at` records that it was done. Called lazily by the
@@ -33,12 +33,14 @@ export async function eraseLinks(deps: EraseDeps, election: ErasableElection): P
   const existing = await deps.store.elections.findByKey(election.key);
   if (existing !== null && existing.linksErasedAt !== null) return { status: 'already-erased', at: existing.linksErasedAt };
   const electionId = existing?.id ?? (await deps.store.elections.ensure(election.key, election.name, deps.now));
+  // The rewrite has a transaction of its own: written together with the voter rows'
+  // update, the ballot rows would share that transaction's id with them again.
+  const ballotRows = await deps.store.transaction((tx) => tx.ballots.rewriteRows(electionId));
   const outcome = await deps.store.transaction(async (tx) => {
     // Another replica may have done it meanwhile; doing it twice is harmless, but say so once.
     const row = await tx.elections.findByKey(election.key);
     if (row !== null && row.linksErasedAt !== null) return { status: 'already-erased' as const, at: row.linksErasedAt };
     const links = await tx.ballots.eraseLinks(electionId);
-    const ballotRows = await tx.ballots.rewriteRows(electionId);
     await tx.elections.markLinksErased(electionId, deps.now);
     await tx.audit.append({ at: deps.now, electionKey: election.key, actor: null, action: 'links-erased', detail: `delete_after: ${links} voter–ballot links erased` });
     return { status: 'erased' as const, links, ballotRows };

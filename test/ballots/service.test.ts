@@ -3,6 +3,7 @@
 // delete_after. Counts are read straight from the tables, not through BallotRepo.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { eraseDueLinks } from '../../src/app/eraseLinks.js';
 import { openVoterId } from '../../src/core/ballot/secrecy.js';
 import { argon2DeriveKey } from '../../src/crypto/kdf.js';
@@ -270,6 +271,11 @@ for (const kind of dialects()) {
       }
       assert.equal((await h.service.view({ user: users[0]!, electionKey: 'secret', passphrase: 'passphrase of alice' })).ok, true);
       const rowsBefore = await ballotRowsOf(h, 'secret');
+      // PostgreSQL's xmin: a voter row and its ballot rows share the writing transaction's id
+      // (docs/ballot-secrecy.md), which the erasure's rewrite must take away.
+      const xminJoin = () =>
+        sql<{ n: string }>`select count(distinct b.voter) as n from ballot b join voter v on b.xmin = v.xmin join election e on e.id = b.election_id where e.key = 'secret'`.execute(h.store.db);
+      if (kind === 'postgresql') assert.equal(Number((await xminJoin()).rows[0]?.n), 3, 'xmin joins every ballot to its voter before the erasure');
       h.setNow(new Date(end.getTime() + 1000));
       try {
         const status = await h.service.status(users[0]!.id, 'secret');
@@ -286,6 +292,7 @@ for (const kind of dialects()) {
         assert.deepEqual(content(rowsAfter), content(rowsBefore), 'the same ballots');
         const oldIds = new Set(rowsBefore.map((r) => r.id));
         assert.ok(rowsAfter.every((r) => !oldIds.has(r.id)), 'every row written again with a new id');
+        if (kind === 'postgresql') assert.equal(Number((await xminJoin()).rows[0]?.n), 0, 'no xmin join left after the erasure');
         const view = await h.service.view({ user: users[0]!, electionKey: 'secret', passphrase: 'passphrase of alice' });
         assert.equal(!view.ok && view.status, 410);
         const lines = h.logs.filter((l) => l.includes('delete_after'));
