@@ -7,6 +7,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, typ
 import type { DbKind } from '../config.js';
 import { elektoSchema, MigrationBlocked } from './migrations/0001_elekto_schema.js';
 import { scrutinAdditions } from './migrations/0002_scrutin_additions.js';
+import { ballotElectionVoterIndex } from './migrations/0003_ballot_election_voter_index.js';
 import type { Database } from './schema.js';
 
 export { MigrationBlocked };
@@ -15,6 +16,7 @@ function provider(kind: DbKind): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_elekto_schema': elektoSchema(kind),
     '0002_scrutin_additions': scrutinAdditions(kind),
+    '0003_ballot_election_voter_index': ballotElectionVoterIndex(kind),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

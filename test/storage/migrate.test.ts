@@ -26,6 +26,8 @@ async function snapshot(store: Store) {
   };
 }
 
+const ALL_MIGRATIONS = ['0001_elekto_schema', '0002_scrutin_additions', '0003_ballot_election_voter_index'];
+
 async function schemaVersion(store: Store): Promise<number[]> {
   const rows = await store.db.selectFrom('schema_version').select('version').execute();
   return rows.map((r) => r.version);
@@ -43,7 +45,7 @@ for (const kind of dialects()) {
       const store = Store.open(database.config);
       try {
         const first = await store.migrate();
-        assert.deepEqual(first.applied, ['0001_elekto_schema', '0002_scrutin_additions']);
+        assert.deepEqual(first.applied, ALL_MIGRATIONS);
         assert.deepEqual(await schemaVersion(store), [2]);
         const tables = (await store.db.introspection.getTables()).map((t) => t.name);
         for (const name of ['user', 'election', 'voter', 'ballot', 'request', 'schema_version', 'scrutin_setting', 'scrutin_audit', 'scrutin_passphrase_attempt']) {
@@ -65,7 +67,7 @@ for (const kind of dialects()) {
         const before = await snapshot(store);
         assert.equal(before.ballots.length, elektoRows.ballots.length);
         const report = await store.migrate();
-        assert.deepEqual(report.applied, ['0001_elekto_schema', '0002_scrutin_additions']);
+        assert.deepEqual(report.applied, ALL_MIGRATIONS);
         assert.deepEqual(await snapshot(store), before);
         assert.deepEqual(await schemaVersion(store), [2]);
         assert.deepEqual((await store.migrate()).applied, []);
@@ -142,7 +144,7 @@ for (const kind of dialects()) {
         const env = { DATABASE_URL: database.url, APP_ENV: 'test' };
         const results = await Promise.all(Array.from({ length: 4 }, () => runCli(['migrate'], env)));
         for (const r of results) assert.equal(r.code, 0, r.stderr);
-        const applied = results.filter((r) => r.stdout.includes('applied 0001_elekto_schema, 0002_scrutin_additions'));
+        const applied = results.filter((r) => r.stdout.includes(`applied ${ALL_MIGRATIONS.join(', ')}`));
         const noop = results.filter((r) => r.stdout.includes('up to date'));
         assert.equal(applied.length, 1, results.map((r) => r.stdout + r.stderr).join('\n'));
         assert.equal(noop.length, 3);
