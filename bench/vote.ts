@@ -5,17 +5,20 @@
 // vote POST, and the server's peak RSS. Asserts nothing about time.
 //
 //   npm run bench:vote [-- --votes 1000] [--passphrase-votes 50] [--db sqlite|postgresql|mysql]
-//                      [--concurrency 1,10,50] [--no-passphrase-runs] [--no-plain-runs]
+//                      [--concurrency 1,10,50] [--no-passphrase-runs] [--no-plain-runs] [--warmup 50]
 //
 // Each run starts a fresh database and a fresh server process (bench/voteServer.ts: the
 // real startService with a fixed catalogue holding one running election), signs every
-// voter in through the development sign-in (untimed), then times only the ballot POSTs.
+// voter in through the development sign-in (untimed), casts --warmup votes by extra voters
+// (untimed, no passphrase: the server's first requests are much slower while its code warms
+// up), then times only the ballot POSTs.
 // Peak RSS is the server process's VmHWM from /proc/<pid>/status read after the burst:
 // the high-water mark of its whole life (start-up, sign-ins, burst), sampled by the
 // parent, so nothing in the server has to report it. PostgreSQL and MariaDB runs need
 // TEST_POSTGRES_URL / TEST_MYSQL_URL (an account that may create databases).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { Agent, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,11 +39,13 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,10,50' },
     'no-passphrase-runs': { type: 'boolean', default: false },
     'no-plain-runs': { type: 'boolean', default: false },
+    warmup: { type: 'string', default: '50' },
   },
 });
 const kind = values.db as DbKind;
 if (!['sqlite', 'postgresql', 'mysql'].includes(kind)) throw new Error('--db must be sqlite, postgresql or mysql');
 const concurrencies = values.concurrency.split(',').map(Number);
+const warmup = Number(values.warmup);
 
 interface Response {
   status: number;
@@ -169,22 +174,34 @@ async function startServer(database: TestDatabase, voters: number): Promise<{ ch
   };
 }
 
+function ballotForm(c: Client, passphrase: string): Record<string, string> {
+  const ranks = shuffled(CANDIDATES);
+  const form: Record<string, string> = { _csrf: c.csrf, password: passphrase };
+  for (let k = 0; k < CANDIDATES; k++) form[`candidate@c${k}`] = String(ranks[k]);
+  return form;
+}
+
 async function run(passphrase: boolean, concurrency: number, votes: number): Promise<RunResult> {
   const database = await freshDatabase(kind);
-  const server = await startServer(database, votes);
+  const server = await startServer(database, votes + warmup);
   const agent = new Agent({ keepAlive: true, maxSockets: Math.max(concurrency, 20) });
   try {
-    const clients = Array.from({ length: votes }, (_, i) => new Client(server.port, agent, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
+    const clients = Array.from({ length: votes + warmup }, (_, i) => new Client(server.port, agent, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
     await pool(clients.map((c, i) => [c, i] as const), 20, async ([c, i]) => c.signIn(benchLogin(i)));
+    // Warm-up votes (no passphrase, untimed, by voters of their own) so the figures are those of
+    // a server whose code paths have run before, not of its very first requests.
+    const warm = clients.splice(votes);
+    await pool(warm, concurrency, async (c) => {
+      const res = await c.send('POST', `/app/elections/${BENCH_ELECTION}/vote`, ballotForm(c, ''));
+      if (res.status !== 303) throw new Error(`warm-up vote: HTTP ${res.status}`);
+    });
     const pid = server.child.pid!;
     const idleMiB = procStatus(pid, 'VmRSS');
     const latencies: number[] = [];
     const failures = new Map<number, number>();
     const started = performance.now();
     await pool(clients.map((c, i) => [c, i] as const), concurrency, async ([c, i]) => {
-      const ranks = shuffled(CANDIDATES);
-      const form: Record<string, string> = { _csrf: c.csrf, password: passphrase ? `bench passphrase ${i}` : '' };
-      for (let k = 0; k < CANDIDATES; k++) form[`candidate@c${k}`] = String(ranks[k]);
+      const form = ballotForm(c, passphrase ? `bench passphrase ${i}` : '');
       const t0 = performance.now();
       const res = await c.send('POST', `/app/elections/${BENCH_ELECTION}/vote`, form);
       latencies.push(performance.now() - t0);
@@ -203,16 +220,17 @@ async function run(passphrase: boolean, concurrency: number, votes: number): Pro
 }
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
-const header = ['db', 'passphrase', 'conc.', 'votes', 'stored', 'votes/s', 'p50 ms', 'p99 ms', 'idle RSS MiB', 'peak RSS MiB'];
+// The machine may be shared: the 1-minute load average after each run says how much.
+const header = ['db', 'passphrase', 'conc.', 'votes', 'stored', 'votes/s', 'p50 ms', 'p99 ms', 'idle RSS MiB', 'peak RSS MiB', 'load'];
 const rows: string[][] = [];
 const print = (r: RunResult) => {
-  const row = [kind, r.passphrase ? 'argon2id 256 MiB × 16' : 'none', String(r.concurrency), String(r.votes), String(r.ok), fmt(r.votes / r.seconds, 1), fmt(r.p50), fmt(r.p99), fmt(r.idleMiB), fmt(r.peakMiB)];
+  const row = [kind, r.passphrase ? 'argon2id 256 MiB × 16' : 'none', String(r.concurrency), String(r.votes), String(r.ok), fmt(r.votes / r.seconds, 1), fmt(r.p50), fmt(r.p99), fmt(r.idleMiB), fmt(r.peakMiB), fmt(loadavg()[0] ?? Number.NaN, 1)];
   rows.push(row);
   const failures = [...r.failures].map(([status, n]) => `${n} × HTTP ${status}`).join(', ');
   console.log(`${row.join('  ')}${failures === '' ? '' : `   failures: ${failures}`}`);
 };
 
-console.log(`bench:vote on ${kind}, ${CANDIDATES} candidates, HTTP POST /app/elections/${BENCH_ELECTION}/vote, Node ${process.version}`);
+console.log(`bench:vote on ${kind}, ${CANDIDATES} candidates, HTTP POST /app/elections/${BENCH_ELECTION}/vote, ${warmup} warm-up votes per run, Node ${process.version}`);
 console.log(header.join('  '));
 if (!values['no-plain-runs']) {
   for (const c of concurrencies) print(await run(false, c, Number(values.votes)));
