@@ -5,6 +5,7 @@
 // erased links. `election.links_erased_at` records that it was done. Called lazily by the
 // ballot service on the first request for such an election, and after every meta sync
 // (eraseDueLinks). Only counts are logged.
+import { sql } from 'kysely';
 import { phaseAt } from '../core/election/phase.js';
 import type { Election, MetaSnapshot } from '../core/meta/types.js';
 import type { Store } from '../storage/store.js';
@@ -35,7 +36,7 @@ export async function eraseLinks(deps: EraseDeps, election: ErasableElection): P
   const electionId = existing?.id ?? (await deps.store.elections.ensure(election.key, election.name, deps.now));
   // The rewrite has a transaction of its own: written together with the voter rows'
   // update, the ballot rows would share that transaction's id with them again.
-  const ballotRows = await deps.store.transaction((tx) => tx.ballots.rewriteRows(electionId));
+  const ballotRows = (await rewriteBallotsOnce(deps, election, electionId)) ?? 0;
   const outcome = await deps.store.transaction(async (tx) => {
     // Another replica may have done it meanwhile; doing it twice is harmless, but say so once.
     const row = await tx.elections.findByKey(election.key);
@@ -51,17 +52,50 @@ export async function eraseLinks(deps: EraseDeps, election: ErasableElection): P
   return outcome;
 }
 
+const rewrittenSetting = (electionId: number) => `ballots_rewritten:${electionId}`;
+
 /**
- * Erases the links of every completed `delete_after` election in a snapshot. For the
- * meta sync (after each sync) and `scrutin sync`. One election failing does not stop
+ * Writes a completed election's ballot rows again, once, for every election (not only
+ * `delete_after` ones): on PostgreSQL a voter row and the ballot rows cast with it
+ * share a transaction id (xmin) until the ballot rows are rewritten, and heap order
+ * follows casting order everywhere. Only after the close: a rewrite racing a cast
+ * could lose it. Several replicas may try at once: the first statement locks the
+ * election row (an UPDATE locks on every engine, and takes SQLite's write lock), and
+ * the marker is checked under that lock, so the rows are rewritten exactly once.
+ * Returns the number of rows rewritten, or null when it was already done.
+ */
+export async function rewriteBallotsOnce(deps: EraseDeps, election: Pick<Election, 'key'>, electionId: number): Promise<number | null> {
+  // Cheap check first: after each sync this runs for every completed election.
+  if ((await deps.store.settings.get(rewrittenSetting(electionId))) !== null) return null;
+  const rows = await deps.store.transaction(async (tx) => {
+    await tx.db.updateTable('election').set({ updated_at: sql<string>`updated_at` }).where('id', '=', electionId).execute();
+    if ((await tx.settings.get(rewrittenSetting(electionId))) !== null) return null;
+    const count = await tx.ballots.rewriteRows(electionId);
+    await tx.settings.set(rewrittenSetting(electionId), deps.now.toISOString(), deps.now);
+    await tx.audit.append({ at: deps.now, electionKey: election.key, actor: null, action: 'ballots-rewritten', detail: `${count} ballot rows written again in a random order after the close` });
+    return count;
+  });
+  if (rows !== null) deps.log.info({ election: election.key, rows }, 'rewrote the ballot rows of a completed election, so storage order and transaction ids say nothing about who cast them');
+  return rows;
+}
+
+/**
+ * After the close of every election: rewrites its ballot rows once, and erases the
+ * links of `delete_after` elections. For the meta sync (after each sync) and
+ * `scrutin sync`. One election failing does not stop
  * the others; failures are logged and counted.
  */
 export async function eraseDueLinks(deps: EraseDeps, snapshot: MetaSnapshot): Promise<{ erased: string[]; failed: string[] }> {
   const erased: string[] = [];
   const failed: string[] = [];
   for (const entry of snapshot.entries.values()) {
-    if (!entry.ok || !erasureDue(entry.election, deps.now)) continue;
+    if (!entry.ok || phaseAt(entry.election, deps.now) !== 'completed') continue;
     try {
+      if (!entry.election.deleteAfter) {
+        const row = await deps.store.elections.findByKey(entry.key);
+        if (row !== null) await rewriteBallotsOnce(deps, entry.election, row.id);
+        continue;
+      }
       const outcome = await eraseLinks(deps, entry.election);
       if (outcome.status === 'erased') erased.push(entry.key);
     } catch (error) {
