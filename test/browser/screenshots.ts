@@ -1,10 +1,12 @@
 // `npm run screenshots`: pictures of the voter's main pages for docs/voting.md,
-// taken in Chromium against a real server with the demo elections of fixtures.ts.
+// taken in Chromium against a real server with the demo elections of fixtures.ts,
+// then the officers' pages for docs/officers.md (officerScreenshots.ts).
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser, signInWithGitHub, startBrowserApp } from '../helpers/browser.js';
 import { demoSnapshot, NOW } from './fixtures.js';
+import { officerScreenshots } from './officerScreenshots.js';
 
 const outDir = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
@@ -96,6 +98,8 @@ async function main(): Promise<void> {
     await shoot(page4, 'public-election');
     await page4.goto(`${app.url}/login`);
     await shoot(page4, 'login');
+
+    await officerScreenshots(browser, shoot);
   } finally {
     await browser.close();
     await app.close();
