@@ -98,7 +98,7 @@ function Pairwise({ result, label }: { result: TallyResult; label: Label }) {
       <h2 id="pairwise">Pairwise preferences</h2>
       <p class="hint" id="pairwise-hint">
         Each cell counts the ballots ranking the row's candidate above the column's. Green: more ballots prefer the row's candidate than the
-        column's; red: fewer; the deeper the colour, the larger the margin. Candidates in ranking order.
+        column's; red: fewer; the deeper the colour, the larger the margin. A voter who left either candidate unranked counts on neither side. Candidates in ranking order.
       </p>
       <ScrollTable label="Pairwise preferences table">
         <table class="matrix" aria-describedby="pairwise-hint">
@@ -123,9 +123,11 @@ function Pairwise({ result, label }: { result: TallyResult; label: Label }) {
       </ScrollTable>
       <ul class="legend" aria-hidden="true">
         <li><span class="swatch pw-win-3"></span> clear majority</li>
+        <li><span class="swatch pw-win-2"></span> majority</li>
         <li><span class="swatch pw-win-1"></span> narrow majority</li>
         <li><span class="swatch pw-even"></span> even</li>
         <li><span class="swatch pw-loss-1"></span> narrow minority</li>
+        <li><span class="swatch pw-loss-2"></span> minority</li>
         <li><span class="swatch pw-loss-3"></span> clear minority</li>
       </ul>
     </section>
