@@ -1,11 +1,9 @@
 // Sample ballots for the demo's completed election, so officers can see a count,
 // the matrix and the download straight away. Written directly (the election is
 // closed, so the voting use-case would rightly refuse), once.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { NO_OPINION_RANK } from '../core/ballot/ballotForm.js';
 import type { Store } from '../storage/store.js';
-import { toDbTime } from '../storage/time.js';
-
-const NO_OPINION = 100000000;
 
 /** 18 ballots under which Nimbus is the Schulze winner, as the demo's results.md says. */
 const BALLOTS: Array<[number, Record<string, number>]> = [
@@ -30,12 +28,9 @@ export async function seedDemoBallots(store: Store, window: { start: Date; end: 
     for (const [i, ranks] of ballots.entries()) {
       const user = await tx.users.recordSignIn({ login: VOTERS[i] ?? `voter${i}`, name: null, githubId: null, now });
       // Spread the demo's turnout over the voting days, for the officers' chart.
-      const castAt = toDbTime(new Date(window.start.getTime() + Math.floor(((i * 7919) % 100) / 100 * span)));
-      await tx.db.insertInto('voter').values({ user_id: user.id, election_id: electionId, created_at: castAt, updated_at: castAt, salt: null, ballot_id: null, kdf: null }).execute();
-      const voter = randomUUID();
-      for (const candidate of CANDIDATES) {
-        await tx.db.insertInto('ballot').values({ id: randomBytes(16).toString('hex'), election_id: electionId, rank: ranks[candidate] ?? NO_OPINION, candidate, voter }).execute();
-      }
+      const at = new Date(window.start.getTime() + Math.floor(((i * 7919) % 100) / 100 * span));
+      const rows = CANDIDATES.map((candidate) => ({ candidate, rank: ranks[candidate] ?? NO_OPINION_RANK }));
+      await tx.ballots.cast({ userId: user.id, electionId, at, voterId: randomUUID(), link: null, rows });
     }
   });
   return ballots.length;

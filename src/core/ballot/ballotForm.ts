@@ -2,9 +2,10 @@
 // rows that store it. The form posts one field per candidate, `candidate@<ID>`, holding a
 // rank (1 = most preferred, equal numbers are ties) or the no-opinion choice.
 import type { Election } from '../meta/types.js';
+import { NO_OPINION_RANK } from '../tally/pairwise.js';
 
-/** Elekto's rank for "no opinion": its form posts it and its count skips it. */
-export const NO_OPINION_RANK = 100_000_000;
+/** Elekto's rank for "no opinion": its form posts it and its count skips it (one constant, the count's). */
+export { NO_OPINION_RANK };
 export const CANDIDATE_FIELD_PREFIX = 'candidate@';
 export const PASSPHRASE_FIELD = 'password';
 /** Bounds the key-derivation input; far beyond any passphrase a person types. */
