@@ -407,6 +407,141 @@ test('the counter stays exact past 65,535 ballots and when d is read while count
   assert.equal(wide.d[13 * 14 + 0], 0);
 });
 
+// ---------------------------------------------------------------- the counter's paths
+// Ballots whose ranks all fit in 0..127 wait in blocks of 2,040 and are counted four
+// to a 32-bit word; a ballot with a larger rank goes through the bit sets or pair by
+// pair. These tests mix the paths and cross the block and fold boundaries.
+
+/** directCount for ballots given with multiplicities, so large counts stay cheap to check. */
+function directCountTimes(n: number, ballots: [times: number, ranks: Int32Array][]): Uint32Array {
+  const d = new Uint32Array(n * n);
+  for (const [times, r] of ballots) {
+    const once = directCount(n, [r]);
+    for (let k = 0; k < d.length; k++) d[k]! += times * once[k]!;
+  }
+  return d;
+}
+
+/** Ranks 1..n reshuffled (some at no opinion), then mapped by `scale` so they can be made wide. */
+function scaledRanks(random: () => number, n: number, scale: (r: number) => number): Int32Array {
+  const r = randomRanks(random, n, n);
+  return r.map((v) => (v === 0 ? 0 : scale(v)));
+}
+
+test('ranks 127 and 128, and no opinion next to them: exact counts on both paths', () => {
+  // Candidates a, b, c, d. Counted by hand: 127 is an ordinary rank, below 1 and 126,
+  // level with another 127, and not compared with a candidate left at no opinion.
+  const byte = new PairwiseCounter(4);
+  byte.addRanks([127, 1, 0, 127]); // b > a, b > d; a = d
+  byte.addRanks([126, 127, NO_OPINION_RANK, 0]); // a > b
+  byte.addRanks([0, 0, 127, 0]); // nothing
+  assert.deepEqual([...byte.d], [
+    0, 1, 0, 0, // a over b (2nd ballot)
+    1, 0, 0, 1, // b over a, b over d (1st)
+    0, 0, 0, 0,
+    0, 0, 0, 0,
+  ]);
+  // The same ballots shifted by one rank: 128 takes the other path, with the same counts.
+  const wide = new PairwiseCounter(4);
+  wide.addRanks([128, 2, 0, 128]);
+  wide.addRanks([127, 128, NO_OPINION_RANK, 0]);
+  wide.addRanks([0, 0, 128, 0]);
+  assert.deepEqual([...wide.d], [...byte.d]);
+  assert.equal(byte.ballots, 3);
+  assert.equal(wide.ballots, 3);
+});
+
+test('no opinion in the blocks: 0 and 100000000 are never counted on either side', () => {
+  const random = prng(8080);
+  for (const n of [2, 5, 17, 40]) {
+    const counter = new PairwiseCounter(n);
+    const ballots: Int32Array[] = [];
+    for (let k = 0; k < 5000; k++) {
+      // Half the candidates without an opinion, written either way; ranks up to 127.
+      const r = Int32Array.from({ length: n }, () => (random() < 0.5 ? 0 : 1 + Math.floor(random() * 127)));
+      const given = r.map((v) => (v === 0 && random() < 0.5 ? NO_OPINION_RANK : v));
+      counter.addRanks(given);
+      ballots.push(r);
+    }
+    assert.deepEqual([...counter.d], [...directCount(n, ballots)], `${n} candidates`);
+  }
+  // Only no opinion: a ballot that counts, but for nobody.
+  const empty = new PairwiseCounter(3);
+  for (let k = 0; k < 3000; k++) empty.addRanks(k % 2 === 0 ? [0, 0, 0] : [NO_OPINION_RANK, 0, NO_OPINION_RANK]);
+  assert.deepEqual([...empty.d], new Array<number>(9).fill(0));
+  assert.equal(empty.ballots, 3000);
+});
+
+test('d read at any point, inside or at the edge of a block, is exact, and counting goes on', () => {
+  const random = prng(2040);
+  const n = 9;
+  const counter = new PairwiseCounter(n);
+  const ballots: Int32Array[] = [];
+  const readAt = new Set([1, 2, 3, 4, 5, 2039, 2040, 2041, 2045, 4079, 4080, 4081, 6000]);
+  for (let k = 1; k <= 6001; k++) {
+    const r = randomRanks(random, n, n);
+    counter.addRanks(r);
+    ballots.push(r);
+    if (readAt.has(k)) {
+      assert.deepEqual([...counter.d], [...directCount(n, ballots)], `after ${k} ballots`);
+      assert.equal(counter.ballots, k);
+    }
+  }
+  // Reading twice in a row changes nothing.
+  assert.deepEqual([...counter.d], [...counter.d]);
+});
+
+test('ballots mixing the paths, across block ends and with a refused ballot in between', () => {
+  const random = prng(4321);
+  // 70 candidates, so both other paths are reached: ranks up to 142 (2n + 2) use the
+  // bit sets, ranks spread far apart go pair by pair.
+  const n = 70;
+  const counter = new PairwiseCounter(n);
+  const ballots: Int32Array[] = [];
+  for (let k = 0; k < 4500; k++) {
+    const kind = k % 5;
+    const r = kind === 1 ? scaledRanks(random, n, (v) => 2 * v + 2) // up to 142: bit sets
+      : kind === 3 ? scaledRanks(random, n, (v) => 1000 * v) // pair by pair
+        : randomRanks(random, n, n); // bytes
+    counter.addRanks(r);
+    ballots.push(r);
+    if (k === 2100) {
+      // A bad rank after many good ones on the same row: refused, nothing of it counted.
+      const bad = Float64Array.from(randomRanks(random, n, n));
+      bad[n - 1] = 2.5;
+      assert.throws(() => counter.addRanks(bad), RangeError);
+      const badWide = Float64Array.from(scaledRanks(random, n, (v) => 200 * v));
+      badWide[n - 1] = -3;
+      assert.throws(() => counter.addRanks(badWide), RangeError);
+    }
+  }
+  assert.deepEqual([...counter.d], [...directCount(n, ballots)]);
+  assert.equal(counter.ballots, 4500);
+});
+
+test('the byte blocks and the bit sets stay exact past 65,535 ballots on one pair, alone and mixed', () => {
+  const random = prng(65536);
+  const n = 64;
+  // A few distinct ballots, each given many times, so the pair counters of the blocks
+  // and of the bit sets pass 2^16 (pair by pair, ballots go straight into d).
+  const byteBallot = scaledRanks(random, n, (v) => v);
+  const bitsBallot = scaledRanks(random, n, (v) => 2 * v + 2);
+  const pairBallot = scaledRanks(random, n, (v) => 5000 * v);
+  const everyone = Int32Array.from({ length: n }, (_, i) => 1 + (i % 127));
+  const given: [number, Int32Array][] = [[65_535, byteBallot], [40_000, bitsBallot], [3_000, pairBallot], [535, everyone]];
+  for (const [times, r] of given) {
+    const alone = new PairwiseCounter(n);
+    for (let k = 0; k < times * 2; k++) alone.addRanks(r);
+    assert.deepEqual([...alone.d], [...directCountTimes(n, [[times * 2, r]])]);
+  }
+  const mixed = new PairwiseCounter(n);
+  const order = given.flatMap(([times, r]) => new Array<Int32Array>(times).fill(r));
+  for (const r of shuffle(order, random)) mixed.addRanks(r);
+  for (const r of order) mixed.addRanks(r);
+  assert.deepEqual([...mixed.d], [...directCountTimes(n, given.map(([times, r]) => [times * 2, r]))]);
+  assert.equal(mixed.ballots, 2 * order.length);
+});
+
 // ---------------------------------------------------------------- properties
 
 test('property: the engine agrees with the naive reference on 400 random elections', () => {
