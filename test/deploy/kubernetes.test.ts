@@ -4,6 +4,7 @@
 // production provided (proved by running the real configuration parser on what the
 // pod would receive), an unprivileged read-only container with a writable META_PATH.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, it } from 'node:test';
@@ -192,5 +193,21 @@ describe('Kubernetes manifests', () => {
     assert.ok(quantity(at(container, 'resources.requests.memory')) >= 100 * MiB + concurrency * perDerivation, 'the request covers idle use and the derivations');
     assert.ok(quantity(at(container, 'resources.limits.memory')) >= 200 * MiB + concurrency * perDerivation);
     assert.ok(quantity(at(container, 'resources.requests.cpu')) <= quantity(at(container, 'resources.limits.cpu')));
+  });
+
+  // Reading the files ourselves proves what they say; kubectl's own kustomize proves
+  // that `kubectl apply -k deploy/kubernetes`, the documented command, accepts them.
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  it('build with kubectl kustomize into the listed objects, each labelled part of Scrutin', { skip: kubectl.status === 0 ? false : 'kubectl is not installed' }, () => {
+    const built = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(built.status, 0, built.stderr);
+    const objects = parseAllDocuments(built.stdout).map((d) => obj(d.toJS()));
+    const applied = manifests.filter((m) => m.doc.kind !== 'Kustomization' && m.file !== 'secret.yaml');
+    assert.deepEqual(
+      objects.map((o) => `${String(o.kind)}/${String(at(o, 'metadata.name'))}`).sort(),
+      applied.map((m) => `${String(m.doc.kind)}/${String(at(m.doc, 'metadata.name'))}`).sort(),
+    );
+    for (const o of objects) assert.equal(obj(o, 'metadata.labels')['app.kubernetes.io/part-of'], 'scrutin', `${String(o.kind)} is labelled`);
+    assert.ok(!objects.some((o) => o.kind === 'Secret'), 'the placeholder Secret is not applied');
   });
 });
