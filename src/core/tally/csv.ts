@@ -74,7 +74,7 @@ function quote(text: string): string {
 }
 
 /** Splits the header row, honouring RFC 4180 quotes so a name may hold a comma. */
-function splitHeader(line: string): string[] {
+export function splitHeader(line: string): string[] {
   const cells: string[] = [];
   let i = 0;
   for (;;) {
@@ -118,7 +118,7 @@ function looksLikeRank(cell: string): boolean {
 }
 
 /** Maps header cells to candidate IDs, or explains why the header is wrong. */
-function resolveHeader(cells: readonly string[], known: readonly CsvCandidate[] | undefined): string[] {
+export function resolveHeader(cells: readonly string[], known: readonly CsvCandidate[] | undefined): string[] {
   const trimmed = cells.map((c) => c.trim());
   trimmed.forEach((cell, k) => {
     if (cell === '') throw new BallotCsvError(`row 1, column ${k + 1}: the header cell is empty; the first row must name a candidate in every column`, 1, k + 1);

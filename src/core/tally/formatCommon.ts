@@ -9,7 +9,7 @@ function isMap(names: CandidateNames): names is ReadonlyMap<string, string> {
   return names instanceof Map;
 }
 
-export function nameLookup(result: TallyResult, names: CandidateNames | undefined): (index: number) => string {
+export function nameLookup(result: { readonly candidates: readonly string[] }, names: CandidateNames | undefined): (index: number) => string {
   const get = (id: string): string | undefined => {
     if (names === undefined) return undefined;
     if (isMap(names)) return names.get(id);
@@ -48,4 +48,10 @@ export function seatRange(first: number, last: number): string {
 export function listing(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
+}
+
+/** Names come from a CSV header: never let them move the cursor or recolour the terminal. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }

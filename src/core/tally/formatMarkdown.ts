@@ -9,6 +9,8 @@ export interface MarkdownOptions {
   names?: CandidateNames;
   /** The election's name, for the title. */
   title?: string;
+  /** Sentences shown under the winners, such as how the election's seat rules applied (escaped here). */
+  notes?: readonly string[];
 }
 
 export function escapeMarkdown(text: string): string {
@@ -38,6 +40,10 @@ export function formatMarkdown(result: TallyResult, options: MarkdownOptions = {
   }
   if (result.vacantSeats > 0) {
     out.push(`Only ${plural(n, 'candidate')} stood for ${plural(result.seats, 'seat')}; ${plural(result.vacantSeats, 'seat')} cannot be filled.`, '');
+  }
+
+  if (options.notes !== undefined && options.notes.length > 0) {
+    out.push('## Seats under the election\'s rules', '', ...options.notes.map((note) => `- ${escapeMarkdown(note)}`), '');
   }
 
   out.push('## Ranking', '', '| Place | Candidate | Beaten by |', '|---:|---|---:|');

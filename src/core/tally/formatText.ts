@@ -1,19 +1,19 @@
 // The result for a terminal: ranking, winners, the tie officers must break, the
 // reasons for each step of the ranking, and the pairwise table when it fits.
 import type { Comparison, PathEvidence } from './explain.js';
-import { type CandidateNames, listing, nameLookup, places, plural, seatRange } from './formatCommon.js';
+import { type CandidateNames, listing, nameLookup, places, plural, printable, seatRange } from './formatCommon.js';
 import type { TallyResult } from './tally.js';
 
 /** Wider than this, the pairwise table no longer fits a terminal; JSON and Markdown still hold it. */
 const MAX_TABLE_CANDIDATES = 12;
 
-/** Names come from a CSV header: never let them move the cursor or recolour the terminal. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
+export interface TextOptions {
+  /** Lines shown under the winners, such as how the election's seat rules applied. */
+  notes?: readonly string[];
 }
 
-export function formatText(result: TallyResult, names?: CandidateNames): string {
+export function formatText(result: TallyResult, names?: CandidateNames, options: TextOptions = {}): string {
   const lookup = nameLookup(result, names);
   const label = (i: number): string => printable(lookup(i));
   const full = (i: number): string => {
@@ -46,6 +46,10 @@ export function formatText(result: TallyResult, names?: CandidateNames): string 
   }
   if (result.vacantSeats > 0) {
     lines.push(`Only ${plural(n, 'candidate')} for ${plural(result.seats, 'seat')}: ${plural(result.vacantSeats, 'seat')} cannot be filled.`);
+  }
+
+  if (options.notes !== undefined && options.notes.length > 0) {
+    lines.push('', 'Seats under the election\'s rules:', ...options.notes.map((note) => `  ${printable(note)}`));
   }
 
   if (result.explanation.adjacent.length > 0) {

@@ -1,5 +1,6 @@
-// The count, pure: Schulze (winning votes) over ballots of candidate → rank, the
-// officers' CSV, and renderings of the result for terminals, JSON and results.md.
+// The count, pure: Schulze (winning votes) over ballots of candidate → rank, approval
+// and STV counts, informational alternatives, the officers' CSV, and renderings for
+// terminals, JSON and results.md.
 export { NO_OPINION_RANK, PairwiseCounter } from './pairwise.js';
 export { beatenByCounts, directLinks, fillSeats, rankGroups, strongestPaths, type SeatOutcome, type SeatTie } from './schulze.js';
 export type { Comparison, PathEvidence } from './explain.js';
@@ -10,4 +11,13 @@ export { CsvBallotCount, countCsv, tallyCsv, type CountedCsv } from './csvCount.
 export type { CandidateNames } from './formatCommon.js';
 export { formatJson, toTallyJson, type ComparisonJson, type PathJson, type TallyJson } from './formatJson.js';
 export { escapeMarkdown, formatMarkdown, type MarkdownOptions } from './formatMarkdown.js';
-export { formatText } from './formatText.js';
+export { formatText, type TextOptions } from './formatText.js';
+export { ApprovalCsvParser, approvalResult, countApprovalCsv, countApprovals, type ApprovalCount, type ApprovalCsvOptions, type ApprovalResult } from './approval.js';
+export { CsvRankedBallots, RankedBallotCollector, ballotsFromOrders, rankedBallots, type PreferenceList, type RankedBallots } from './rankedBallots.js';
+export { STV_SCALE, countStv, runStv, type StvOptions, type StvResult, type StvStage } from './stv.js';
+export { countIrv, type IrvResult, type IrvRound } from './irv.js';
+export { rankedPairs, type RankedPair, type RankedPairsResult } from './rankedPairs.js';
+export { TooManyLotsError, drawChooser, everyLot, type LotChooser } from './lots.js';
+export { alternatives, alternativesJson, describeAlternatives, type Alternatives } from './alternatives.js';
+export { formatApprovalJson, formatApprovalMarkdown, formatApprovalText, seatingJson, toApprovalJson } from './formatApproval.js';
+export { STV_VARIANT, describeStvStage, formatStvJson, formatStvMarkdown, formatStvText, toStvJson, votesText } from './formatStv.js';
