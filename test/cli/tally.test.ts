@@ -118,5 +118,6 @@ test('--election without a meta repository clone is refused in one line (countin
 test('--help describes the command', async () => {
   const { code, out } = await tally(['--help']);
   assert.equal(code, 0);
-  assert.match(out, /Usage: scrutin tally FILE\.csv \[--winners N\] \[--format text\|json\|markdown\]/);
+  assert.match(out, /Usage: scrutin tally FILE\.csv \[--method schulze\|approval\|stv\] \[--seats N\] \[--format text\|json\|markdown\]/);
+  assert.match(out, /--winners N is the same option/);
 });
