@@ -21,6 +21,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'sync', summary: 'Clone or update the meta repository and bring the election table in line', load: async () => (await import('./commands/sync.js')).command },
   { name: 'validate', summary: 'Check a meta repository (or one election folder) the way CI would', load: async () => (await import('./commands/validate.js')).command },
   { name: 'tally', summary: 'Count a ballot CSV (Schulze, approval or STV): ranking, winners, ties, why', load: async () => (await import('./commands/tally.js')).command },
+  { name: 'voters', summary: 'Build voters.yaml from contribution data and approved exceptions (or check it in CI)', load: async () => (await import('./commands/voters.js')).command },
   { name: 'check', summary: 'Check that every vote has exactly one whole ballot (after a crash, restore or upgrade)', load: async () => (await import('./commands/check.js')).command },
   { name: 'elections', summary: 'List the elections in the database (orphans included); purge one explicitly', load: async () => (await import('./commands/elections.js')).command },
   { name: 'backup', summary: 'Consistent online backup of a SQLite database (prints the dump command for PostgreSQL/MySQL)', load: async () => (await import('./commands/backup.js')).command },
