@@ -19,7 +19,8 @@ export function describeSeating(seating: Seating, label: (id: string) => string)
     lines.push(`Cap: ${capWords(cap.cap)}; the body has ${cap.body} members (${seating.seats} seats + ${cap.body - seating.seats} continuing), so each affiliation may hold ${cap.limit}.`);
   }
   for (const s of seating.skipped) {
-    const holders = s.holders.map(label);
+    // Holders are continuing members (logins, shown as written) and elected candidates.
+    const holders = s.holders.map((h) => (seating.winners.includes(h) ? label(h) : h));
     const held = holders.length + s.undecided;
     const who = [...holders, ...(s.undecided > 0 ? [`${s.undecided} seat${s.undecided === 1 ? '' : 's'} still tied`] : [])];
     const why = s.afterDraw ? ' after the draw seated a colleague first' : '';

@@ -207,14 +207,12 @@ export function seatCandidates(ranking: readonly (readonly string[])[], seats: n
     }
     // Only the cap binds: seat everyone it does not limit, then reserve each limited
     // affiliation's remaining seats for a tie between its members.
-    const limited: [string, string[]][] = [];
+    const limited = [...byKey].filter(([key, ids]) => ids.length > room(key)).map(([key, ids]) => ({ key, ids, seats: room(key) }));
     for (const id of eligible) {
       const key = keyOf(id);
-      if (key === null || (byKey.get(key) ?? []).length <= room(key)) elect(id);
+      if (!limited.some((l) => l.key === key)) elect(id);
     }
-    for (const [key, ids] of byKey) if (ids.length > room(key)) limited.push([key, ids]);
-    for (const [key, ids] of limited) {
-      const r = room(key);
+    for (const { key, ids, seats: r } of limited) {
       out.ties.push({ candidates: ids, firstSeat: filled + 1, lastSeat: filled + r, reason: 'cap', affiliation: rules.affiliations.get(ids[0] ?? '') ?? key });
       hold(key, rules.affiliations.get(ids[0] ?? '') ?? key).reserved += r;
       filled += r;
