@@ -26,6 +26,27 @@ export interface ApprovalCsvOptions {
   maxSelections?: number | null;
 }
 
+/** Where the first byte that cannot be UTF-8 is (a sequence cut by the chunk's end is not one). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] ?? 0;
+    const extra = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (extra < 0) return i;
+    for (let k = 1; k <= extra; k++) {
+      if (i + k >= bytes.length) return bytes.length;
+      if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    }
+    i += extra + 1;
+  }
+  return bytes.length;
+}
+
+function linesBefore(bytes: Uint8Array, end: number): number {
+  let lines = 0;
+  for (let i = 0; i < end; i++) if (bytes[i] === 0x0a) lines++;
+  return lines;
+}
+
 /** A longer row is not a ballot: most likely a file whose lines end in CR alone. */
 const MAX_ROW_CHARS = 1 << 20;
 
@@ -49,7 +70,8 @@ export class ApprovalCsvParser {
     try {
       text = this.#decoder.decode(chunk, { stream: true });
     } catch {
-      throw new BallotCsvError(`row ${this.#row + 1} is not UTF-8 text`, this.#row + 1, null);
+      const row = this.#row + 1 + linesBefore(chunk, firstInvalidUtf8(chunk));
+      throw new BallotCsvError(`row ${row} is not UTF-8 text`, row, null);
     }
     let start = 0;
     const all = this.#carry + text;
