@@ -72,6 +72,8 @@ test('hand count: a transfer value truncated to five places leaves B 0.00002 sho
   assert.deepEqual([r.stages[3]?.kind, ids(r, r.stages[3]?.from ?? []), r.stages[3]?.exhausted], ['exclusion', ['C'], { papers: 4, votes: 4 * STV_SCALE }]);
   assert.deepEqual([r.stages[4]?.kind, ids(r, r.stages[4]?.elected ?? [])], ['last-vacancies', ['B']]);
   assert.deepEqual(ids(r, r.winners), ['A', 'D', 'B']);
+  // The table's columns add up to the 25 usable ballots, rounding included.
+  assert.match(formatStvText(r), /\n {2}Set aside +0 +0 +0 +4 +4\n {2}Rounding +0 +0\.00002 +0\.00002 +0\.00002 +0\.00002\n/);
   assert.match(formatStvText(r), /2\. Surplus of A \(2 of 9 votes\) transferred, each paper at 2\/9 of its value: B \+1\.99998 \(9 papers\)\. Lost to rounding down to five decimals: 0\.00002\./);
 });
 

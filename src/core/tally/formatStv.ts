@@ -115,8 +115,21 @@ function table(result: StvResult, label: (i: number) => string): string[] {
   const colWidth = result.stages.map((s, j) => Math.max(String(s.stage).length, ...cells.map((row) => (row[j] ?? '').length)));
   const header = `${'Stage'.padEnd(width)}  ${result.stages.map((s, j) => String(s.stage).padStart(colWidth[j] ?? 0)).join('  ')}`;
   const rows = cells.map((row, c) => `${(names[c] ?? '').padEnd(width)}  ${row.map((cell, j) => cell.padStart(colWidth[j] ?? 0)).join('  ')}`);
-  const exhausted = `${'Set aside'.padEnd(width)}  ${result.stages.map((s, j) => votesText(s.exhausted.votes).padStart(colWidth[j] ?? 0)).join('  ')}`;
-  return [header, ...rows, exhausted];
+  const totals = asideTotals(result);
+  const extra = [['Set aside', totals.map((t) => t.aside)] as const, ...(totals.some((t) => t.rounding > 0) ? [['Rounding', totals.map((t) => t.rounding)] as const] : [])];
+  const more = extra.map(([title, values]) => `${title.padEnd(width)}  ${values.map((v, j) => votesText(v).padStart(colWidth[j] ?? 0)).join('  ')}`);
+  return [header, ...rows, ...more];
+}
+
+/** Votes set aside and lost to rounding so far, at the end of each stage: with the candidates' votes they add up to the usable ballots. */
+function asideTotals(result: StvResult): { aside: number; rounding: number }[] {
+  let aside = 0;
+  let rounding = 0;
+  return result.stages.map((s) => {
+    aside += s.exhausted.votes;
+    rounding += s.lostToRounding;
+    return { aside, rounding };
+  });
 }
 
 export function formatStvMarkdown(result: StvResult, options: { names?: CandidateNames; title?: string } = {}): string {
@@ -135,7 +148,9 @@ export function formatStvMarkdown(result: StvResult, options: { names?: Candidat
     out.push('', '## Votes at the end of each stage', '');
     out.push(`| Candidate | ${result.stages.map((s) => String(s.stage)).join(' | ')} |`, `|---|${result.stages.map(() => '---:').join('|')}|`);
     result.candidates.forEach((_, c) => out.push(`| ${label(c)} | ${result.stages.map((s) => votesText(s.votes[c] ?? 0)).join(' | ')} |`));
-    out.push(`| *Set aside* | ${result.stages.map((s) => votesText(s.exhausted.votes)).join(' | ')} |`);
+    const totals = asideTotals(result);
+    out.push(`| *Set aside* | ${totals.map((t) => votesText(t.aside)).join(' | ')} |`);
+    if (totals.some((t) => t.rounding > 0)) out.push(`| *Lost to rounding* | ${totals.map((t) => votesText(t.rounding)).join(' | ')} |`);
   }
   return `${out.join('\n')}\n`;
 }
