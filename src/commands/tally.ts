@@ -35,6 +35,7 @@ import {
   toTallyJson,
 } from '../core/tally/index.js';
 import { streamFile } from '../tally/readCsv.js';
+import { fileError } from './files.js';
 import type { Command, CommandIO } from './types.js';
 import { UserError } from './types.js';
 
@@ -185,11 +186,7 @@ async function fileStep<T>(label: string, step: () => Promise<T>, kind = 'a CSV 
     return await step();
   } catch (error) {
     if (error instanceof BallotCsvError) throw new UserError(`${label}: ${error.message}`);
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT') throw new UserError(`${label}: no such file`);
-    if (code === 'EISDIR') throw new UserError(`${label}: is a folder, not ${kind}`);
-    if (code === 'EACCES' || code === 'EPERM') throw new UserError(`${label}: permission denied`);
-    throw error;
+    throw fileError(label, error, kind) ?? error;
   }
 }
 

@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseContributions, parseLoginList, type ExportProblem } from '../core/voters/contributions.js';
 import { buildRoll, diffRolls, formatRollDiff, readRoll, renderRoll, rollChanged } from '../core/voters/roll.js';
+import { fileError } from './files.js';
 import type { Command, CommandIO } from './types.js';
 import { UserError } from './types.js';
 
@@ -104,11 +105,8 @@ async function readInput(io: CommandIO, file: string): Promise<string | null> {
   try {
     return await readFile(resolve(io.cwd, file), 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT') return null;
-    if (code === 'EISDIR') throw new UserError(`${file}: is a folder, not a file`);
-    if (code === 'EACCES' || code === 'EPERM') throw new UserError(`${file}: permission denied`);
-    throw error;
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return null;
+    throw fileError(file, error) ?? error;
   }
 }
 

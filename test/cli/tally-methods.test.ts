@@ -8,8 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli.js';
-import type { CommandIO } from '../../src/commands/types.js';
+import { runInProcess, type InProcessResult } from '../helpers/cli.js';
 
 let dir = '';
 
@@ -21,17 +20,8 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function tally(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CommandIO = {
-    out: (text) => (out += text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => (err += text.endsWith('\n') ? text : `${text}\n`),
-    env: {},
-    cwd: dir,
-  };
-  const code = await run(['tally', ...args], io);
-  return { code, out, err };
+function tally(args: string[]): Promise<InProcessResult> {
+  return runInProcess(['tally', ...args], dir);
 }
 
 function file(name: string, content: string): string {

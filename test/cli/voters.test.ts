@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli.js';
-import type { CommandIO } from '../../src/commands/types.js';
+import { runInProcess, type InProcessResult } from '../helpers/cli.js';
 import { Store } from '../../src/storage/store.js';
 import { dialects, freshDatabase, type TestDatabase } from '../helpers/db.js';
 
@@ -21,17 +20,8 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function voters(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CommandIO = {
-    out: (text) => (out += text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => (err += text.endsWith('\n') ? text : `${text}\n`),
-    env: { SOURCE_DATE_EPOCH: '1789344000', ...env },
-    cwd: dir,
-  };
-  const code = await run(['voters', ...args], io);
-  return { code, out, err };
+function voters(args: string[], env: Record<string, string> = {}): Promise<InProcessResult> {
+  return runInProcess(['voters', ...args], dir, { SOURCE_DATE_EPOCH: '1789344000', ...env });
 }
 
 function file(name: string, content: string): string {

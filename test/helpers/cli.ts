@@ -26,3 +26,24 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoRo
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+export interface InProcessResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs `scrutin ARGS` in this process through the CLI dispatcher, capturing its output. */
+export async function runInProcess(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<InProcessResult> {
+  // Imported here so the child-process helpers above stay light for the tests that only spawn.
+  const { run } = await import('../../src/cli.js');
+  let out = '';
+  let err = '';
+  const code = await run(args, {
+    out: (text) => (out += text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => (err += text.endsWith('\n') ? text : `${text}\n`),
+    env,
+    cwd,
+  });
+  return { code, out, err };
+}

@@ -12,6 +12,7 @@ import { capLimit, type AffiliationCap, type ContinuingMember } from '../../src/
 import { governSchulze } from '../../src/core/governance/schulze.js';
 import { noRules, seatCandidates, type SeatRules, type Seating } from '../../src/core/governance/seats.js';
 import { fillSeats, tallyBallots } from '../../src/core/tally/index.js';
+import { mulberry32 } from '../helpers/random.js';
 
 function rules(affiliations: Record<string, string | null>, extra: Partial<SeatRules> = {}): SeatRules {
   return { ...noRules(), affiliations: new Map(Object.entries(affiliations)), ...extra };
@@ -180,17 +181,6 @@ test('the Kubernetes cap on a realistic result: the next eligible candidate is s
 
 // ---------------------------------------------------------------- properties
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomRanking(random: () => number, ids: string[]): string[][] {
   const groups: string[][] = [];
   for (const id of [...ids].sort(() => random() - 0.5)) {
@@ -223,7 +213,7 @@ function checkCap(s: Seating, r: SeatRules): void {
 }
 
 test('property: without rules the seats are exactly plain Schulze seating', () => {
-  const random = rng(1);
+  const random = mulberry32(1);
   for (let round = 0; round < 400; round++) {
     const ids = Array.from({ length: 1 + Math.floor(random() * 8) }, (_, i) => `c${i}`);
     const ranking = randomRanking(random, ids);
@@ -237,7 +227,7 @@ test('property: without rules the seats are exactly plain Schulze seating', () =
 });
 
 test('property: with Schulze ballots and no rules, governSchulze returns the count unchanged', () => {
-  const random = rng(2);
+  const random = mulberry32(2);
   for (let round = 0; round < 60; round++) {
     const ids = ['a', 'b', 'c', 'd', 'e'].slice(0, 2 + Math.floor(random() * 4));
     const ballots = Array.from({ length: Math.floor(random() * 12) }, () => Object.fromEntries(ids.filter(() => random() < 0.8).map((id) => [id, 1 + Math.floor(random() * 3)])));
@@ -249,7 +239,7 @@ test('property: with Schulze ballots and no rules, governSchulze returns the cou
 });
 
 test('property: no cap is ever exceeded, and every seat is a winner, a tied seat or vacant', () => {
-  const random = rng(3);
+  const random = mulberry32(3);
   const employers = ['Acme', 'acme', 'Globex', 'Hooli', 'Independent', null];
   for (let round = 0; round < 1500; round++) {
     const ids = Array.from({ length: 1 + Math.floor(random() * 9) }, (_, i) => `c${i}`);

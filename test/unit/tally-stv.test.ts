@@ -21,6 +21,7 @@ import {
   type RankedBallots,
   type StvResult,
 } from '../../src/core/tally/index.js';
+import { mulberry32 } from '../helpers/random.js';
 
 type Orders = [string[], number][];
 
@@ -236,17 +237,6 @@ test('text, Markdown and JSON say the same', () => {
 
 // ---------------------------------------------------------------- properties
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomBallots(random: () => number, candidates: string[], count: number): RankedBallots {
   const rows: Int32Array[] = [];
   for (let b = 0; b < count; b++) {
@@ -260,7 +250,7 @@ function randomBallots(random: () => number, candidates: string[], count: number
 }
 
 test('property: at every stage the votes, the papers set aside and the rounding add up to the usable ballots', () => {
-  const random = rng(11);
+  const random = mulberry32(11);
   for (let round = 0; round < 150; round++) {
     const candidates = Array.from({ length: 2 + Math.floor(random() * 6) }, (_, i) => `c${i}`);
     const ballots = randomBallots(random, candidates, 1 + Math.floor(random() * 60));
@@ -274,7 +264,7 @@ test('property: at every stage the votes, the papers set aside and the rounding 
 });
 
 test('property: STV with one seat elects whom instant-runoff elects', () => {
-  const random = rng(12);
+  const random = mulberry32(12);
   let decided = 0;
   for (let round = 0; round < 300; round++) {
     const candidates = Array.from({ length: 2 + Math.floor(random() * 5) }, (_, i) => `c${i}`);
@@ -294,7 +284,7 @@ test('property: STV with one seat elects whom instant-runoff elects', () => {
 });
 
 test('property: STV never seats more of an affiliation than the cap allows', () => {
-  const random = rng(13);
+  const random = mulberry32(13);
   const employers = ['Acme', 'Globex', 'Hooli', 'Initech'];
   for (let round = 0; round < 200; round++) {
     const candidates = Array.from({ length: 2 + Math.floor(random() * 7) }, (_, i) => `c${i}`);

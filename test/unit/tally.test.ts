@@ -14,6 +14,7 @@ import {
   toTallyJson,
   type TallyResult,
 } from '../../src/core/tally/index.js';
+import { mulberry32 } from '../helpers/random.js';
 
 type Ballot = Record<string, number>; // candidate → rank; absent = no opinion
 
@@ -120,18 +121,6 @@ function ordered(groups: [number, string][]): Ballot[] {
     for (let k = 0; k < count; k++) ballots.push(Object.fromEntries(order.split('').map((c, r) => [c, r + 1])));
   }
   return ballots;
-}
-
-// mulberry32: small, seeded, good enough to draw elections.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomElection(random: () => number): { candidates: string[]; ballots: Ballot[]; seats: number } {
@@ -375,7 +364,7 @@ function randomRanks(random: () => number, n: number, spread: number): Int32Arra
 }
 
 test('property: on fields of 13 to 65 candidates the counter equals a direct count (bit sets, wide ranks, 1 and 3 words)', () => {
-  const random = prng(1234);
+  const random = mulberry32(1234);
   for (const n of [13, 20, 31, 32, 33, 50, 63, 64, 65]) {
     // Mostly ranks 1..n; some ballots with ranks far apart, counted pair by pair.
     const ballots = Array.from({ length: 300 }, (_, k) => randomRanks(random, n, k % 7 === 0 ? 50 * n : n));
@@ -387,7 +376,7 @@ test('property: on fields of 13 to 65 candidates the counter equals a direct cou
 });
 
 test('the counter stays exact past 65,535 ballots and when d is read while counting', () => {
-  const random = prng(77);
+  const random = mulberry32(77);
   const n = 20;
   const ballots = Array.from({ length: 70_000 }, () => randomRanks(random, n, n));
   const counter = new PairwiseCounter(n);
@@ -452,7 +441,7 @@ test('ranks 127 and 128, and no opinion next to them: exact counts on both paths
 });
 
 test('no opinion in the blocks: 0 and 100000000 are never counted on either side', () => {
-  const random = prng(8080);
+  const random = mulberry32(8080);
   for (const n of [2, 5, 17, 40]) {
     const counter = new PairwiseCounter(n);
     const ballots: Int32Array[] = [];
@@ -473,7 +462,7 @@ test('no opinion in the blocks: 0 and 100000000 are never counted on either side
 });
 
 test('d read at any point, inside or at the edge of a block, is exact, and counting goes on', () => {
-  const random = prng(2040);
+  const random = mulberry32(2040);
   const n = 9;
   const counter = new PairwiseCounter(n);
   const ballots: Int32Array[] = [];
@@ -492,7 +481,7 @@ test('d read at any point, inside or at the edge of a block, is exact, and count
 });
 
 test('ballots mixing the paths, across block ends and with a refused ballot in between', () => {
-  const random = prng(4321);
+  const random = mulberry32(4321);
   // 70 candidates, so both other paths are reached: ranks up to 142 (2n + 2) use the
   // bit sets, ranks spread far apart go pair by pair.
   const n = 70;
@@ -520,7 +509,7 @@ test('ballots mixing the paths, across block ends and with a refused ballot in b
 });
 
 test('the byte blocks and the bit sets stay exact past 65,535 ballots on one pair, alone and mixed', () => {
-  const random = prng(65536);
+  const random = mulberry32(65536);
   const n = 64;
   // A few distinct ballots, each given many times, so the pair counters of the blocks
   // and of the bit sets pass 2^16 (pair by pair, ballots go straight into d).
@@ -545,7 +534,7 @@ test('the byte blocks and the bit sets stay exact past 65,535 ballots on one pai
 // ---------------------------------------------------------------- properties
 
 test('property: the engine agrees with the naive reference on 400 random elections', () => {
-  const random = prng(20240927);
+  const random = mulberry32(20240927);
   for (let k = 0; k < 400; k++) {
     const { candidates, ballots, seats } = randomElection(random);
     assertMatchesNaive(candidates, ballots, seats, `election ${k}`);
@@ -553,7 +542,7 @@ test('property: the engine agrees with the naive reference on 400 random electio
 });
 
 test('property: a Condorcet winner always ranks first, alone', () => {
-  const random = prng(7);
+  const random = mulberry32(7);
   let seen = 0;
   for (let k = 0; k < 600; k++) {
     const { candidates, ballots } = randomElection(random);
@@ -569,7 +558,7 @@ test('property: a Condorcet winner always ranks first, alone', () => {
 });
 
 test('property: the beats relation is transitive', () => {
-  const random = prng(99);
+  const random = mulberry32(99);
   for (let k = 0; k < 300; k++) {
     const { candidates, ballots } = randomElection(random);
     const result = tallyBallots(candidates, ballots);
@@ -585,7 +574,7 @@ test('property: the beats relation is transitive', () => {
 });
 
 test('property: the order of the ballots never changes the result', () => {
-  const random = prng(31337);
+  const random = mulberry32(31337);
   for (let k = 0; k < 150; k++) {
     const { candidates, ballots, seats } = randomElection(random);
     const a = tallyBallots(candidates, ballots, seats);
@@ -595,7 +584,7 @@ test('property: the order of the ballots never changes the result', () => {
 });
 
 test('property: the order of the CSV columns never changes the result, explanations included', () => {
-  const random = prng(4242);
+  const random = mulberry32(4242);
   for (let k = 0; k < 150; k++) {
     const { candidates, ballots, seats } = randomElection(random);
     const a = tallyCsv(toCsv(candidates, ballots), seats);
@@ -605,7 +594,7 @@ test('property: the order of the CSV columns never changes the result, explanati
 });
 
 test('property: counting from the CSV equals counting the ballots directly', () => {
-  const random = prng(5);
+  const random = mulberry32(5);
   for (let k = 0; k < 100; k++) {
     const { candidates, ballots, seats } = randomElection(random);
     assert.deepEqual(toTallyJson(tallyCsv(toCsv(candidates, ballots), seats)), toTallyJson(tallyBallots(candidates, ballots, seats)));

@@ -213,14 +213,12 @@ export function runStv(ballots: RankedBallots, seats: number, rules: SeatRules, 
     return { chosen, tie: { candidates: tied, by: 'lot' } };
   };
 
-  /** Withdraws hopefuls whose affiliation is full, in one stage that moves their papers. */
-  const withdrawCapped = (): void => {
-    if (cap === null) return;
-    const out = hopefuls().filter((c) => room(c) <= 0);
-    if (out.length === 0) return;
+  /** Excludes `out` in one stage: their papers move on at the value they arrived with (rule 50). */
+  const exclude = (kind: 'exclusion' | 'withdrawal', out: number[], tie: StvTieSettlement | null): void => {
     for (const c of out) state[c] = EXCLUDED;
-    const stage = newStage('withdrawal', out);
-    stage.withdrawn = out;
+    const stage = newStage(kind, out);
+    if (kind === 'withdrawal') stage.withdrawn = out;
+    if (tie !== null) stage.ties.push(tie);
     const moved = new Map<number, StvTransfer>();
     for (const c of out) {
       const pile = piles[c] ?? [];
@@ -230,6 +228,13 @@ export function runStv(ballots: RankedBallots, seats: number, rules: SeatRules, 
     }
     finish(stage, moved);
     electReached(stage);
+  };
+
+  /** Withdraws hopefuls whose affiliation is full, in one stage that moves their papers. */
+  const withdrawCapped = (): void => {
+    if (cap === null) return;
+    const out = hopefuls().filter((c) => room(c) <= 0);
+    if (out.length > 0) exclude('withdrawal', out, null);
   };
 
   /** Rule 47: elects the hopefuls at or above the quota, in order of votes, minding the cap. */
@@ -367,18 +372,7 @@ export function runStv(ballots: RankedBallots, seats: number, rules: SeatRules, 
       out = [settled.chosen];
       tie = settled.tie;
     }
-    for (const c of out) state[c] = EXCLUDED;
-    const stage = newStage('exclusion', out);
-    if (tie !== null) stage.ties.push(tie);
-    const into = new Map<number, StvTransfer>();
-    for (const c of out) {
-      const pile = piles[c] ?? [];
-      piles[c] = [];
-      votes[c] = 0;
-      for (const paper of pile) place(paper, into, stage);
-    }
-    finish(stage, into);
-    electReached(stage);
+    exclude('exclusion', out, tie);
   }
   return { elected, stages, lots };
 
