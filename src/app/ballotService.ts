@@ -55,6 +55,8 @@ export interface VoterStatus {
   /** A sealed link exists, so view/revoke with a passphrase is possible. */
   hasPassphrase: boolean;
   linksErased: boolean;
+  /** Not voted, but another GitHub account already cast a ballot under this user's login here. */
+  loginTaken: boolean;
 }
 
 export interface BallotService {
@@ -63,7 +65,7 @@ export interface BallotService {
   view: (request: PassphraseRequest) => Promise<OpenOutcome>;
   /** Opens and deletes the ballot and the voter row, so the voter may vote again. */
   revoke: (request: PassphraseRequest) => Promise<OpenOutcome>;
-  status: (userId: number, electionKey: string) => Promise<VoterStatus>;
+  status: (user: Pick<SessionUser, 'id' | 'login'>, electionKey: string) => Promise<VoterStatus>;
   /** Keys of the elections this user has voted in (dashboard). */
   votedKeys: (userId: number) => Promise<Set<string>>;
   /** Passphrase attempts allowed per user and election, shown to voters. */

@@ -3,6 +3,8 @@
 // Guarantees, and where each comes from:
 //  - one ballot per voter: the unique index on voter(election_id, user_id); a cast that
 //    loses the race rolls back whole and is answered "You have already voted";
+//  - one ballot per eligible login: the unique index on voter(election_id, login), so an
+//    account that takes over a login someone else voted under cannot vote again;
 //  - nothing partial: the voter row and every ballot row are written in one transaction;
 //  - the window, to the second, by the server's clock: checked before the key derivation
 //    and again inside the transaction, before and after the writes, against the meta
@@ -23,10 +25,11 @@ import { newVoterId, openVoterId, sealVoterId } from '../core/ballot/secrecy.js'
 import type { Election, ElectionEntry } from '../core/meta/types.js';
 import type { KdfPool } from '../crypto/kdf.js';
 import type { AppContext } from '../http/context.js';
-import { canRevoke, canViewBallot, canVote, type Decision } from '../policies/election.js';
+import { canRevoke, canViewBallot, canVote, loginTakenReason, type Decision } from '../policies/election.js';
 import { isRetryableConflict, type VoterRecord } from '../storage/ballots.js';
 import { isUniqueViolation } from '../storage/errors.js';
 import type { Store } from '../storage/store.js';
+import type { SessionUser } from '../views/page.js';
 import type { BallotService, CastOutcome, CastRequest, ChoiceView, OpenOutcome, PassphraseRequest, Refusal, VoterStatus } from './ballotService.js';
 import { eraseLinks, erasureDue } from './eraseLinks.js';
 
@@ -107,10 +110,16 @@ class Ballots implements BallotService {
     return { ok: true, election: entry.election };
   }
 
-  private async voterOf(userId: number, key: string): Promise<{ electionId: number | null; linksErased: boolean; voter: VoterRecord | null }> {
+  /**
+   * The user's voter row in this election, and whether another account already cast a
+   * ballot under the user's login there (a login renamed away and re-registered).
+   */
+  private async voterOf(user: Pick<SessionUser, 'id' | 'login'>, key: string): Promise<{ electionId: number | null; linksErased: boolean; voter: VoterRecord | null; loginTaken: boolean }> {
     const row = await this.store.elections.findByKey(key);
-    if (row === null) return { electionId: null, linksErased: false, voter: null };
-    return { electionId: row.id, linksErased: row.linksErasedAt !== null, voter: await this.store.ballots.findVoter(userId, row.id) };
+    if (row === null) return { electionId: null, linksErased: false, voter: null, loginTaken: false };
+    const voter = await this.store.ballots.findVoter(user.id, row.id);
+    const holder = voter === null ? await this.store.ballots.findVoterByLogin(row.id, user.login) : null;
+    return { electionId: row.id, linksErased: row.linksErasedAt !== null, voter, loginTaken: holder !== null && holder.userId !== user.id };
   }
 
   /** One request at a time per user and election in this process. */
@@ -163,8 +172,8 @@ class Ballots implements BallotService {
     const { user } = request;
     // The clock is read three times: here, and in the transaction before and after the writes.
     const now = this.ctx.clock();
-    const before = await this.voterOf(user.id, election.key);
-    const decision = canVote(election, { login: user.login, hasVoted: before.voter !== null }, now);
+    const before = await this.voterOf(user, election.key);
+    const decision = canVote(election, { login: user.login, hasVoted: before.voter !== null, loginTaken: before.loginTaken }, now);
     if (!decision.ok) {
       return before.voter !== null && decision.status === 409 ? alreadyVoted(before.voter.salt !== null) : fromDecision(decision);
     }
@@ -203,7 +212,7 @@ class Ballots implements BallotService {
         await this.store.transaction(async (tx) => {
           const at = this.ctx.clock();
           const current = this.stillOpen(request, rows, at);
-          await tx.ballots.cast({ userId: user.id, electionId, at, voterId, link, rows });
+          await tx.ballots.cast({ userId: user.id, login: user.login, electionId, at, voterId, link, rows });
           // The writes took time: the end may have passed meanwhile. Then nothing is kept.
           const after = this.ctx.clock();
           if (phaseAt(current, after) !== 'running') {
@@ -217,7 +226,9 @@ class Ballots implements BallotService {
         if (isUniqueViolation(error)) {
           const winner = await this.store.ballots.findVoter(user.id, electionId);
           if (winner !== null) return alreadyVoted(winner.salt !== null);
-          // No vote of this user: a random row id collided. New ids on the next try.
+          // Another account cast under this login meanwhile (the login's previous holder).
+          if ((await this.store.ballots.findVoterByLogin(electionId, user.login)) !== null) return refused(409, loginTakenReason(user.login));
+          // Neither: a random row id collided. New ids on the next try.
           if (attempt < MAX_WRITE_TRIES) continue;
         }
         if (isRetryableConflict(error) && attempt < MAX_WRITE_TRIES) {
@@ -269,7 +280,7 @@ class Ballots implements BallotService {
   private async openNow(request: PassphraseRequest, election: Election, action: 'view' | 'revoke'): Promise<OpenOutcome> {
     const { user } = request;
     const now = this.ctx.clock();
-    const { electionId, linksErased, voter } = await this.voterOf(user.id, election.key);
+    const { electionId, linksErased, voter } = await this.voterOf(user, election.key);
     const who = { login: user.login, hasVoted: voter !== null };
     if (action === 'revoke') {
       const may = canRevoke(election, who, now);
@@ -401,11 +412,11 @@ class Ballots implements BallotService {
 
   // --- pages -----------------------------------------------------------------------
 
-  async status(userId: number, electionKey: string): Promise<VoterStatus> {
+  async status(user: Pick<SessionUser, 'id' | 'login'>, electionKey: string): Promise<VoterStatus> {
     const found = this.entry(electionKey);
     if (found.ok) await this.housekeeping(found.election);
-    const { voter, linksErased } = await this.voterOf(userId, electionKey);
-    return { voted: voter !== null, hasPassphrase: voter !== null && voter.salt !== null && voter.sealed !== null, linksErased };
+    const { voter, linksErased, loginTaken } = await this.voterOf(user, electionKey);
+    return { voted: voter !== null, hasPassphrase: voter !== null && voter.salt !== null && voter.sealed !== null, linksErased, loginTaken };
   }
 
   votedKeys(userId: number): Promise<Set<string>> {

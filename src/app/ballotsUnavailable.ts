@@ -7,7 +7,7 @@ export const unavailableBallots: BallotService = {
   cast: () => Promise.resolve(refusal),
   view: () => Promise.resolve(refusal),
   revoke: () => Promise.resolve(refusal),
-  status: () => Promise.resolve({ voted: false, hasPassphrase: false, linksErased: false }),
+  status: () => Promise.resolve({ voted: false, hasPassphrase: false, linksErased: false, loginTaken: false }),
   votedKeys: () => Promise.resolve(new Set<string>()),
   attemptLimit: { max: 5, windowMinutes: 15 },
 };

@@ -30,7 +30,7 @@ export async function seedDemoBallots(store: Store, window: { start: Date; end: 
       // Spread the demo's turnout over the voting days, for the officers' chart.
       const at = new Date(window.start.getTime() + Math.floor(((i * 7919) % 100) / 100 * span));
       const rows = CANDIDATES.map((candidate) => ({ candidate, rank: ranks[candidate] ?? NO_OPINION_RANK }));
-      await tx.ballots.cast({ userId: user.id, electionId, at, voterId: randomUUID(), link: null, rows });
+      await tx.ballots.cast({ userId: user.id, login: user.login, electionId, at, voterId: randomUUID(), link: null, rows });
     }
   });
   return ballots.length;

@@ -27,6 +27,16 @@ export function isOfficer(entry: ElectionEntry, login: string): boolean {
 export interface VoterFacts {
   login: string;
   hasVoted: boolean;
+  /**
+   * Another GitHub account already cast a ballot under this login in this election (it
+   * held the login then, and has been renamed since): one ballot per login.
+   */
+  loginTaken?: boolean;
+}
+
+export function loginTakenReason(login: string): string {
+  return `A ballot has already been cast in this election under the login ${login}, by another GitHub account that held this login before it was renamed. ` +
+    'One ballot counts per eligible login, so this account cannot vote here. If you think this is a mistake, contact the election officers.';
 }
 
 export function canVote(election: Election, who: VoterFacts, now: Date): Decision {
@@ -35,6 +45,7 @@ export function canVote(election: Election, who: VoterFacts, now: Date): Decisio
   if (phase === 'completed') return deny(403, `Voting closed at ${utc(election.endDatetime)}. Ballots can no longer be cast or changed.`);
   if (!isEligible(election, who.login)) return deny(403, `${who.login} is not on the list of eligible voters for this election.`);
   if (who.hasVoted) return deny(409, 'You have already voted in this election. To change your ballot, revoke it with your passphrase first.');
+  if (who.loginTaken === true) return deny(409, loginTakenReason(who.login));
   return allow;
 }
 

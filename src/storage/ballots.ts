@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DbKind } from '../config.js';
+import { normalizeLogin } from '../core/meta/types.js';
 import type { Database } from './schema.js';
 import { fromDbTime, toDbTime } from './time.js';
 
@@ -35,6 +36,8 @@ export interface LinkColumns {
 export interface NewBallot {
   userId: number;
   electionId: number;
+  /** The login eligibility was checked against; stored normalised, unique per election. */
+  login: string;
   /** voter.created_at / updated_at: when the user voted (turnout), never stored on ballot rows. */
   at: Date;
   /** The random identifier shared by the ballot rows (Elekto's uuid4 format). */
@@ -131,8 +134,9 @@ export class BallotRepo {
 
   /**
    * Writes the voter row and the ballot rows. Call inside a transaction: the unique
-   * index on voter(election_id, user_id) makes a second cast by the same user fail
-   * with a unique violation, which rolls the whole cast back.
+   * indexes on voter(election_id, user_id) and voter(election_id, login) make a second
+   * cast by the same user, or under the same login by another account, fail with a
+   * unique violation, which rolls the whole cast back.
    */
   async cast(ballot: NewBallot): Promise<void> {
     if (ballot.rows.length === 0) throw new Error('a ballot needs at least one row');
@@ -142,6 +146,7 @@ export class BallotRepo {
       .values({
         user_id: ballot.userId,
         election_id: ballot.electionId,
+        login: normalizeLogin(ballot.login),
         created_at: at,
         updated_at: at,
         salt: ballot.link === null ? null : Buffer.from(ballot.link.salt),
@@ -175,6 +180,17 @@ export class BallotRepo {
       .orderBy('id')
       .executeTakeFirst();
     return row === undefined ? null : toVoterRecord(row);
+  }
+
+  /** Which user cast the ballot recorded under this login in this election, if any. */
+  async findVoterByLogin(electionId: number, login: string): Promise<{ id: number; userId: number | null } | null> {
+    const row = await this.db
+      .selectFrom('voter')
+      .select(['id', 'user_id'])
+      .where('election_id', '=', electionId)
+      .where('login', '=', normalizeLogin(login))
+      .executeTakeFirst();
+    return row === undefined ? null : { id: row.id, userId: row.user_id };
   }
 
   /**

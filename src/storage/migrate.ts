@@ -8,6 +8,7 @@ import type { DbKind } from '../config.js';
 import { elektoSchema, MigrationBlocked } from './migrations/0001_elekto_schema.js';
 import { scrutinAdditions } from './migrations/0002_scrutin_additions.js';
 import { ballotElectionVoterIndex } from './migrations/0003_ballot_election_voter_index.js';
+import { voterLoginAndSessions } from './migrations/0004_voter_login_sessions.js';
 import type { Database } from './schema.js';
 
 export { MigrationBlocked };
@@ -17,6 +18,7 @@ function provider(kind: DbKind): MigrationProvider {
     '0001_elekto_schema': elektoSchema(kind),
     '0002_scrutin_additions': scrutinAdditions(kind),
     '0003_ballot_election_voter_index': ballotElectionVoterIndex(kind),
+    '0004_voter_login_sessions': voterLoginAndSessions(kind),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

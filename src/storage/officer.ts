@@ -4,9 +4,11 @@
 // never joined to a ballot row), and votes per day from voter.created_at.
 import { sql, type Kysely } from 'kysely';
 import type { DbKind } from '../config.js';
+import { normalizeLogin } from '../core/meta/types.js';
 import type { RequestDecision } from './requests.js';
 import type { Database } from './schema.js';
 import { toDbTime } from './time.js';
+import { RELEASED_MARK } from './users.js';
 
 export interface DecideRequest {
   electionId: number;
@@ -20,10 +22,19 @@ export interface DecideRequest {
 }
 
 export interface VotedLogins {
-  /** Logins (as stored in `user.username`) of the users who voted. */
+  /**
+   * The login each ballot was cast under (`voter.login`, lower-cased); for rows cast
+   * before Scrutin recorded it, the user's login as stored in `user.username`.
+   */
   logins: string[];
-  /** Voter rows whose user has no login (a deleted user, an Elekto row without one). */
+  /** Voter rows without either (a deleted user, an Elekto row without a login). */
   withoutLogin: number;
+  /**
+   * Ballots whose account no longer holds the login they were cast under (renamed at
+   * GitHub). `account` is its login now, or null when Scrutin has not seen it since
+   * another account signed in with the old login.
+   */
+  renamed: Array<{ login: string; account: string | null }>;
 }
 
 export interface DailyVotes {
@@ -67,16 +78,26 @@ export class OfficerRepo {
     const rows = await this.db
       .selectFrom('voter')
       .leftJoin('user', 'user.id', 'voter.user_id')
-      .select('user.username')
+      .select(['voter.login', 'user.username'])
       .where('voter.election_id', '=', electionId)
       .execute();
     const logins: string[] = [];
+    const renamed: VotedLogins['renamed'] = [];
     let withoutLogin = 0;
     for (const r of rows) {
-      if (r.username === null || r.username === '') withoutLogin++;
-      else logins.push(r.username);
+      const username = r.username === null || r.username === '' ? null : r.username;
+      const login = r.login ?? username;
+      if (login === null) {
+        withoutLogin++;
+        continue;
+      }
+      logins.push(login);
+      if (r.login !== null && (username === null || normalizeLogin(username) !== r.login)) {
+        renamed.push({ login: r.login, account: username === null || username.includes(RELEASED_MARK) ? null : username });
+      }
     }
-    return { logins, withoutLogin };
+    renamed.sort((a, b) => a.login.localeCompare(b.login));
+    return { logins, withoutLogin, renamed };
   }
 
   /**

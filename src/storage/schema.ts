@@ -21,6 +21,8 @@ export interface UserTable {
   updated_at: NullableTimestamp;
   /** Scrutin: GitHub's numeric account id, so a renamed account stays the same user. */
   github_id: ColumnType<string | number | null, string | null, string | null>;
+  /** Scrutin: sessions issued before the last bump are refused (sign-out ends every copy). */
+  session_generation: Generated<number>;
 }
 
 export interface ElectionTable {
@@ -47,6 +49,12 @@ export interface VoterTable {
   ballot_id: Binary;
   /** Scrutin: KDF parameters of this record; NULL means Elekto's (argon2i, ops 8, 512 MiB). */
   kdf: string | null;
+  /**
+   * Scrutin: the normalised login the ballot was cast under; unique per election, so a
+   * login re-registered by another GitHub account cannot vote twice. NULL on rows cast
+   * before it was recorded (Elekto, or a second account of a login, see migration 0004).
+   */
+  login: string | null;
 }
 
 export interface BallotTable {

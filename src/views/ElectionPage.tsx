@@ -1,5 +1,6 @@
 import type { Candidate, Election } from '../core/meta/types.js';
 import type { ElectionFacts } from '../http/voting/facts.js';
+import { loginTakenReason } from '../policies/election.js';
 import { ElectionDates, ElectionHeader } from './components/ElectionHeader.js';
 import { FieldError } from './components/ErrorSummary.js';
 import { Prose } from './components/Prose.js';
@@ -63,6 +64,8 @@ function VoteBox({ ctx, election, facts, attemptLimit, problem }: { ctx: PageCon
         )}
       </>
     );
+  } else if (facts.eligible && status.loginTaken) {
+    body = <p class="state state-info">{loginTakenReason(login)}</p>;
   } else if (facts.eligible) {
     body =
       phase === 'running' ? (

@@ -67,13 +67,13 @@ for (const kind of dialects()) {
     test(`an Elekto record at Elekto's full parameters (kdf NULL, ${kind === 'sqlite' ? 'ASCII passphrase' : 'six-digit passphrase'}) opens through the service`, async () => {
       await insertElektoBallot(h, 'JBerkus', full);
       const user = await h.user('JBerkus');
-      assert.deepEqual(await h.service.status(user.id, election.key), { voted: true, hasPassphrase: true, linksErased: false });
+      assert.deepEqual(await h.service.status(user, election.key), { voted: true, hasPassphrase: true, linksErased: false, loginTaken: false });
       if (kind === 'sqlite') {
         assert.deepEqual(await h.service.view({ user, electionKey: election.key, passphrase: full.passphrase }), { ok: true, choices: expectedChoices });
       }
       assert.deepEqual(await h.service.revoke({ user, electionKey: election.key, passphrase: full.passphrase }), { ok: true, choices: expectedChoices });
       assert.deepEqual(await tableCounts(h.store, election.key), { voters: 0, ballotRows: 0, ballots: 0 });
-      assert.deepEqual(await h.service.status(user.id, election.key), { voted: false, hasPassphrase: false, linksErased: false });
+      assert.deepEqual(await h.service.status(user, election.key), { voted: false, hasPassphrase: false, linksErased: false, loginTaken: false });
     });
   });
 }

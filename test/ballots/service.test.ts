@@ -73,7 +73,7 @@ for (const kind of dialects()) {
       assert.equal(new Set(rows.map((r) => r.voter)).size, 1);
       assert.match(rows[0]!.voter, UUID4);
       for (const r of rows) assert.match(r.id.trim(), HEX32);
-      assert.deepEqual(await h.service.status(alice.id, 'board'), { voted: true, hasPassphrase: false, linksErased: false });
+      assert.deepEqual(await h.service.status(alice, 'board'), { voted: true, hasPassphrase: false, linksErased: false, loginTaken: false });
       assert.deepEqual([...(await h.service.votedKeys(alice.id))], ['board']);
     });
 
@@ -118,7 +118,7 @@ for (const kind of dialects()) {
       assert.equal(opened.ok, true);
       const rows = (await ballotRowsOf(h, 'board')).filter((r) => r.voter === opened.voterId);
       assert.deepEqual(rows.map((r) => [r.candidate, r.rank]), [['ann', 2], ['ben', 100000000], ['cat', 1]]);
-      assert.deepEqual(await h.service.status(bob.id, 'board'), { voted: true, hasPassphrase: true, linksErased: false });
+      assert.deepEqual(await h.service.status(bob, 'board'), { voted: true, hasPassphrase: true, linksErased: false, loginTaken: false });
     });
 
     test('view with the right passphrase shows the names and ranks, and changes nothing', async () => {
@@ -178,7 +178,7 @@ for (const kind of dialects()) {
       assert.deepEqual(revoked.choices.map((c) => c.rank), [1, 2, 3]);
       assert.deepEqual(await tableCounts(h.store, 'board'), { voters: before.voters - 1, ballotRows: before.ballotRows - 3, ballots: before.ballots - 1 });
       assert.equal(await voterRow(h, 'erin', 'board'), undefined);
-      assert.deepEqual(await h.service.status(erin.id, 'board'), { voted: false, hasPassphrase: false, linksErased: false });
+      assert.deepEqual(await h.service.status(erin, 'board'), { voted: false, hasPassphrase: false, linksErased: false, loginTaken: false });
       const again = await h.service.cast({ user: erin, electionKey: 'board', fields: { 'candidate@ann': '3', 'candidate@ben': '1', 'candidate@cat': '2' }, passphrase: 'a new passphrase', confirmAbstention: false });
       assert.deepEqual(again, { ok: true, abstention: false });
       const view = await h.service.view({ user: erin, electionKey: 'board', passphrase: 'a new passphrase' });
@@ -278,8 +278,8 @@ for (const kind of dialects()) {
       if (kind === 'postgresql') assert.equal(Number((await xminJoin()).rows[0]?.n), 3, 'xmin joins every ballot to its voter before the erasure');
       h.setNow(new Date(end.getTime() + 1000));
       try {
-        const status = await h.service.status(users[0]!.id, 'secret');
-        assert.deepEqual(status, { voted: true, hasPassphrase: false, linksErased: true });
+        const status = await h.service.status(users[0]!, 'secret');
+        assert.deepEqual(status, { voted: true, hasPassphrase: false, linksErased: true, loginTaken: false });
         for (const login of ['alice', 'bob', 'carol']) {
           const v = await voterRow(h, login, 'secret');
           assert.ok(v);

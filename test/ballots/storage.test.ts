@@ -16,6 +16,7 @@ async function castDirect(store: Store, login: string, electionId: number, ranks
   await store.transaction((tx) =>
     tx.ballots.cast({
       userId: user.id,
+      login: user.login,
       electionId,
       at,
       voterId,

@@ -43,7 +43,7 @@ for (const kind of dialects()) {
     async function castDirect(key: string, name: string, ballot: Record<string, number>): Promise<void> {
       const electionId = await store.elections.ensure(key, name, new Date('2023-08-10T00:00:00Z'));
       const user = await store.users.recordSignIn({ login: `v-${randomUUID().slice(0, 8)}`, name: null, githubId: null, now: new Date('2023-08-10T00:00:00Z') });
-      await store.transaction((tx) => tx.ballots.cast({ userId: user.id, electionId, at: new Date('2023-08-10T00:00:00Z'), voterId: randomUUID(), link: null, rows: Object.entries(ballot).map(([candidate, rank]) => ({ candidate, rank })) }));
+      await store.transaction((tx) => tx.ballots.cast({ userId: user.id, login: user.login, electionId, at: new Date('2023-08-10T00:00:00Z'), voterId: randomUUID(), link: null, rows: Object.entries(ballot).map(([candidate, rank]) => ({ candidate, rank })) }));
     }
 
     async function tally(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {

@@ -130,9 +130,9 @@ export class MemoryBallots implements BallotService {
     return Promise.resolve(this.open(request, 'revoke'));
   }
 
-  status(userId: number, electionKey: string): Promise<VoterStatus> {
-    const stored = this.ballots.get(`${userId}|${electionKey}`);
-    return Promise.resolve({ voted: stored !== undefined, hasPassphrase: stored !== undefined && stored.passphrase !== '', linksErased: false });
+  status(user: { id: number }, electionKey: string): Promise<VoterStatus> {
+    const stored = this.ballots.get(`${user.id}|${electionKey}`);
+    return Promise.resolve({ voted: stored !== undefined, hasPassphrase: stored !== undefined && stored.passphrase !== '', linksErased: false, loginTaken: false });
   }
 
   votedKeys(userId: number): Promise<Set<string>> {

@@ -88,6 +88,8 @@ describe('vote routes', () => {
     assert.match(res.body, /href="\/app\/elections\/tsc\/exception"/);
     assert.equal((await c.get('/app/elections/tsc/exception')).statusCode, 200, 'the link works');
     t.setNow(new Date('2026-05-08T00:00:00Z'));
+    // Days after the sign-in: a session lasts 12 hours.
+    await c.signIn('mallory');
     const late = await c.get(VOTE);
     assert.equal(late.statusCode, 403);
     assert.doesNotMatch(late.body, /href="\/app\/elections\/tsc\/exception"/);
@@ -99,13 +101,15 @@ describe('vote routes', () => {
   test('outside the window the ballot is refused, to the second', async () => {
     const c = await voter('bob');
     t.setNow(new Date(START.getTime() - 1000));
+    await c.signIn('bob');
     assert.equal((await c.get(VOTE)).statusCode, 403);
     t.setNow(new Date(END.getTime()));
+    await c.signIn('bob');
     assert.equal((await c.get(VOTE)).statusCode, 403);
     const token = await c.csrf('/app');
     const res = await c.post(VOTE, { _csrf: token, 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '3' });
     assert.equal(res.statusCode, 403);
-    assert.equal((await ballots.status((await t.service.ctx.store.users.findByLogin('bob'))!.id, 'tsc')).voted, false);
+    assert.equal((await ballots.status((await t.service.ctx.store.users.findByLogin('bob'))!, 'tsc')).voted, false);
   });
 
   test('a ballot with a bad rank comes back with the error and every choice kept', async () => {
@@ -211,6 +215,7 @@ describe('vote routes', () => {
     const c = await voter('hugo');
     await c.post(VOTE, { 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '3', password: 'hugo-secret' }, { csrfFrom: VOTE });
     t.setNow(END);
+    await c.signIn('hugo');
     const page = await c.get('/app/elections/tsc');
     assert.doesNotMatch(page.body, /Revoke it and vote again/);
     const view = await c.post('/app/elections/tsc/vote/view', { password: 'hugo-secret' }, { csrfFrom: '/app/elections/tsc' });

@@ -3,9 +3,12 @@
 // processes migrating at once.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { Store } from '../../src/storage/store.js';
 import { MigrationBlocked } from '../../src/storage/migrate.js';
+import { elektoSchema } from '../../src/storage/migrations/0001_elekto_schema.js';
+import { scrutinAdditions } from '../../src/storage/migrations/0002_scrutin_additions.js';
+import { ballotElectionVoterIndex } from '../../src/storage/migrations/0003_ballot_election_voter_index.js';
 import { dialects, freshDatabase } from '../helpers/db.js';
 import { runCli } from '../helpers/cli.js';
 import { elektoDdl } from '../fixtures/elekto/ddl.js';
@@ -26,7 +29,7 @@ async function snapshot(store: Store) {
   };
 }
 
-const ALL_MIGRATIONS = ['0001_elekto_schema', '0002_scrutin_additions', '0003_ballot_election_voter_index'];
+const ALL_MIGRATIONS = ['0001_elekto_schema', '0002_scrutin_additions', '0003_ballot_election_voter_index', '0004_voter_login_sessions'];
 
 async function schemaVersion(store: Store): Promise<number[]> {
   const rows = await store.db.selectFrom('schema_version').select('version').execute();
@@ -132,6 +135,62 @@ for (const kind of dialects()) {
         assert.deepEqual(await snapshot(store), before);
         const voterCols = (await store.db.introspection.getTables()).find((t) => t.name === 'voter')!.columns.map((c) => c.name);
         assert.ok(!voterCols.includes('kdf'), 'no Scrutin column was added');
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    });
+
+    test('voter logins: an Elekto database gets each ballot\'s login; two accounts that voted under one login keep both ballots, the earliest holds it, the officers are told', async () => {
+      const database = await freshDatabase(kind);
+      const store = Store.open(database.config);
+      try {
+        await loadElekto(store, 2);
+        // A second account that voted in 2021---GB under the login dims (Elekto's UNIQUE(username) is case-sensitive).
+        const q = (id: string) => sql.raw(kind === 'mysql' ? `\`${id}\`` : `"${id}"`);
+        await sql`insert into ${q('user')} (id, username, name) values (4, 'DIMS', 'Second Dims')`.execute(store.db);
+        await sql`insert into voter (id, user_id, election_id, salt, ballot_id) values (4, 4, 1, null, null)`.execute(store.db);
+        await sql`insert into ballot (id, election_id, ${q('rank')}, candidate, voter) values (${'d'.repeat(32)}, 1, 1, 'aaron', 'c0ffee00-0000-4000-8000-000000000000')`.execute(store.db);
+        const ballotsBefore = (await snapshot(store)).ballots;
+        await store.migrate();
+        assert.deepEqual((await snapshot(store)).ballots, ballotsBefore, 'every ballot kept');
+        const logins = await store.db.selectFrom('voter').select(['id', 'login']).orderBy('id').execute();
+        assert.deepEqual(logins.map((v) => [v.id, v.login]), [[1, 'jberkus'], [2, 'dims'], [3, 'jberkus'], [4, null]]);
+        const audit = await store.audit.list({ electionKey: '2021---GB' });
+        assert.equal(audit.length, 1);
+        assert.equal(audit[0]!.action, 'ballots.login-shared');
+        assert.match(audit[0]!.detail ?? '', /2 ballots were cast under the login dims .* All 2 are kept and counted; the earliest \(voter row #2\) holds the login/);
+        // From now on the login is taken in that election, by any account.
+        const other = { id: 99, user_id: 3, election_id: 1, salt: null, ballot_id: null, kdf: null };
+        await assert.rejects(store.db.insertInto('voter').values({ ...other, login: 'dims' }).execute());
+        await store.db.insertInto('voter').values({ ...other, login: 'parispittman' }).execute();
+        assert.deepEqual((await store.migrate()).applied, []);
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    });
+
+    test('voter logins: a database at Scrutin\'s migration 3 gets the login of every existing ballot, and sessions a generation', async () => {
+      const database = await freshDatabase(kind);
+      const store = Store.open(database.config);
+      try {
+        const upTo3 = new Migrator({
+          db: store.db,
+          provider: { getMigrations: () => Promise.resolve({ '0001_elekto_schema': elektoSchema(kind), '0002_scrutin_additions': scrutinAdditions(kind), '0003_ballot_election_voter_index': ballotElectionVoterIndex(kind) }) },
+          migrationTableName: 'scrutin_migration',
+          migrationLockTableName: 'scrutin_migration_lock',
+        });
+        assert.equal((await upTo3.migrateToLatest()).error, undefined);
+        const q = (id: string) => sql.raw(kind === 'mysql' ? `\`${id}\`` : `"${id}"`);
+        await sql`insert into election (id, ${q('key')}, name) values (1, 'e', 'E')`.execute(store.db);
+        await sql`insert into ${q('user')} (id, username, github_id) values (1, 'Octo-Cat', 9001), (2, 'someone', null)`.execute(store.db);
+        await sql`insert into voter (id, user_id, election_id) values (1, 1, 1), (2, 2, 1), (3, null, 1)`.execute(store.db);
+        assert.deepEqual((await store.migrate()).applied, ['0004_voter_login_sessions']);
+        const logins = await store.db.selectFrom('voter').select(['id', 'login']).orderBy('id').execute();
+        assert.deepEqual(logins.map((v) => [v.id, v.login]), [[1, 'octo-cat'], [2, 'someone'], [3, null]]);
+        assert.deepEqual((await store.db.selectFrom('user').select('session_generation').orderBy('id').execute()).map((u) => u.session_generation), [0, 0]);
+        assert.deepEqual(await store.audit.list({ electionKey: 'e' }), [], 'no shared login, nothing to tell');
       } finally {
         await store.close();
         await database.drop();

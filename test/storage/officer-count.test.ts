@@ -41,7 +41,7 @@ function ballotsFor(): { ranks: number[][]; abstentions: number } {
 async function castAll(store: Store, electionId: number, ranks: number[][], ids = IDS): Promise<void> {
   for (const [i, r] of ranks.entries()) {
     const user = await store.users.recordSignIn({ login: `voter-${electionId}-${i}`, name: null, githubId: null, now });
-    await store.transaction((tx) => tx.ballots.cast({ userId: user.id, electionId, at: now, voterId: randomUUID(), link: null, rows: ids.map((candidate, k) => ({ candidate, rank: r[k]! })) }));
+    await store.transaction((tx) => tx.ballots.cast({ userId: user.id, login: user.login, electionId, at: now, voterId: randomUUID(), link: null, rows: ids.map((candidate, k) => ({ candidate, rank: r[k]! })) }));
   }
 }
 

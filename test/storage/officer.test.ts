@@ -76,7 +76,23 @@ for (const kind of dialects()) {
       const voted = await store.officer.votedLogins(election);
       assert.deepEqual([...voted.logins].sort(), ['Alice', 'bob']);
       assert.equal(voted.withoutLogin, 1);
-      assert.deepEqual(await store.officer.votedLogins(await store.elections.ensure('empty', 'Empty', now)), { logins: [], withoutLogin: 0 });
+      assert.deepEqual(voted.renamed, []);
+      assert.deepEqual(await store.officer.votedLogins(await store.elections.ensure('empty', 'Empty', now)), { logins: [], withoutLogin: 0, renamed: [] });
+    });
+
+    test('a ballot counts under the login it was cast with; renamed accounts and released logins are named', async () => {
+      const election = await store.elections.ensure('renames', 'Renames', now);
+      // u5 votes under u5, then renames the GitHub account to u5-old and signs in again.
+      const u5 = await store.users.recordSignIn({ login: 'U5', name: null, githubId: '500', now });
+      await store.transaction((tx) => tx.ballots.cast({ userId: u5.id, login: u5.login, electionId: election, at: now, voterId: randomUUID(), link: null, rows: [{ candidate: 'a', rank: 1 }] }));
+      await store.users.recordSignIn({ login: 'u5-old', name: null, githubId: '500', now });
+      // u6 votes, renames away, and another account takes u6 before u6's owner signs in again.
+      const u6 = await store.users.recordSignIn({ login: 'u6', name: null, githubId: '600', now });
+      await store.transaction((tx) => tx.ballots.cast({ userId: u6.id, login: u6.login, electionId: election, at: now, voterId: randomUUID(), link: null, rows: [{ candidate: 'a', rank: 1 }] }));
+      await store.users.recordSignIn({ login: 'u6', name: null, githubId: '601', now });
+      const voted = await store.officer.votedLogins(election);
+      assert.deepEqual([...voted.logins].sort(), ['u5', 'u6']);
+      assert.deepEqual(voted.renamed, [{ login: 'u5', account: 'u5-old' }, { login: 'u6', account: null }]);
     });
 
     test('votes per UTC day, day boundaries exact, undated rows apart', async () => {

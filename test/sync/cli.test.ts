@@ -47,7 +47,7 @@ for (const kind of dialects()) {
           assert.ok(row !== null);
           for (const [login, ranks] of [['v1', { elekto: 1, e6n: 2 }], ['v2', { notcivs: 1 }]] as const) {
             const user = await store.users.recordSignIn({ login, name: null, githubId: null, now: new Date() });
-            await store.transaction((tx) => tx.ballots.cast({ userId: user.id, electionId: row.id, at: new Date(), voterId: randomUUID(), link: null, rows: Object.entries(ranks).map(([candidate, rank]) => ({ candidate, rank })) }));
+            await store.transaction((tx) => tx.ballots.cast({ userId: user.id, login: user.login, electionId: row.id, at: new Date(), voterId: randomUUID(), link: null, rows: Object.entries(ranks).map(([candidate, rank]) => ({ candidate, rank })) }));
           }
         } finally {
           await store.close();

@@ -61,7 +61,7 @@ async function castDirect(store: Store, key: string, login: string, ranks: Recor
   const row = await store.elections.findByKey(key);
   assert.ok(row !== null, `${key} has a row`);
   const user = await store.users.recordSignIn({ login, name: null, githubId: null, now: new Date() });
-  await store.transaction((tx) => tx.ballots.cast({ userId: user.id, electionId: row.id, at: new Date(), voterId: randomUUID(), link: null, rows: Object.entries(ranks).map(([candidate, rank]) => ({ candidate, rank })) }));
+  await store.transaction((tx) => tx.ballots.cast({ userId: user.id, login: user.login, electionId: row.id, at: new Date(), voterId: randomUUID(), link: null, rows: Object.entries(ranks).map(([candidate, rank]) => ({ candidate, rank })) }));
 }
 
 for (const kind of dialects()) {

@@ -4,6 +4,7 @@
 import type { ElectionEntry } from '../../core/meta/types.js';
 import { fillDays, turnoutOf, type DayCount, type Turnout } from '../../core/officer/turnout.js';
 import type { AuditEntry } from '../../storage/audit.js';
+import type { VotedLogins } from '../../storage/officer.js';
 import type { ExceptionRequest } from '../../storage/requests.js';
 import type { Store } from '../../storage/store.js';
 
@@ -13,6 +14,8 @@ export interface OfficerOverview {
   days: DayCount[];
   /** Votes whose time was never recorded (counted in the turnout, not in the chart). */
   undatedVotes: number;
+  /** Ballots cast under a login whose account has been renamed since (see VotedLogins). */
+  renamed: VotedLogins['renamed'];
   requests: ExceptionRequest[];
   /** This election's audit trail, newest first. */
   audit: AuditEntry[];
@@ -26,18 +29,19 @@ export const SYNCS_SHOWN = 5;
 export async function officerOverview(store: Store, entry: ElectionEntry, now: Date): Promise<OfficerOverview> {
   const row = await store.elections.findByKey(entry.key);
   const [voted, daily, requests, audit, syncs] = await Promise.all([
-    row === null ? { logins: [], withoutLogin: 0 } : store.officer.votedLogins(row.id),
+    row === null ? { logins: [], withoutLogin: 0, renamed: [] } : store.officer.votedLogins(row.id),
     row === null ? { days: [], undated: 0 } : store.officer.votesPerDay(row.id),
     row === null ? [] : store.requests.listByElection(row.id),
     store.audit.list({ electionKey: entry.key, limit: AUDIT_SHOWN }),
     store.audit.list({ electionKey: null, limit: SYNCS_SHOWN }),
   ]);
-  if (!entry.ok) return { turnout: null, days: [], undatedVotes: daily.undated, requests, audit, syncs };
+  if (!entry.ok) return { turnout: null, days: [], undatedVotes: daily.undated, renamed: voted.renamed, requests, audit, syncs };
   const e = entry.election;
   return {
     turnout: turnoutOf(e.voters, voted.logins, voted.withoutLogin),
     days: fillDays(daily.days, e.startDatetime, e.endDatetime, now),
     undatedVotes: daily.undated,
+    renamed: voted.renamed,
     requests,
     audit,
     syncs,

@@ -103,7 +103,7 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const election = usable(findEntry(ctx, key));
       const candidate = election.candidates.find((c) => c.id === id);
       if (candidate === undefined) throw notFound('candidate', ['Back to the election', `/app/elections/${key}`]);
-      const status = await ctx.ballots.status(user.id, key);
+      const status = await ctx.ballots.status(user, key);
       const canVote = phaseAt(election, ctx.clock()) === 'running' && isEligible(election, user.login) && !status.voted;
       return sendPage(reply, CandidatePage({ ctx: deps.page(req, reply), election, candidate, canVote }));
     });
@@ -119,7 +119,7 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const user = userOf(req);
       const { key } = keyParams.parse(req.params);
       const election = usable(findEntry(ctx, key));
-      const status = await ctx.ballots.status(user.id, key);
+      const status = await ctx.ballots.status(user, key);
       if (!status.voted) {
         flash(req, 'info', 'You have not voted in this election yet.');
         return reply.redirect(`/app/elections/${key}`, 303);

@@ -50,10 +50,10 @@ export async function electionFacts(ctx: AppContext, user: SessionUser, entry: U
   const election = entry.election;
   const now = ctx.clock();
   const [status, request] = await Promise.all([
-    ctx.ballots.status(user.id, election.key),
+    ctx.ballots.status(user, election.key),
     ctx.store.requests.findByUserAndElectionKey(user.id, election.key),
   ]);
-  const who = { login: user.login, hasVoted: status.voted };
+  const who = { login: user.login, hasVoted: status.voted, loginTaken: status.loginTaken };
   return {
     phase: phaseAt(election, now),
     now,

@@ -28,6 +28,8 @@ const ACTIONS: Record<string, string> = {
   'exception.approved': 'Approved an exception request',
   'exception.denied': 'Denied an exception request',
   'links-erased': 'Erased the voter–ballot links (delete_after)',
+  'ballots-rewritten': 'Rewrote the ballot rows after the close (secrecy)',
+  'ballots.login-shared': 'Ballots cast under a shared login (found when upgrading)',
   'meta.sync': 'Synced the meta repository',
   'election.purge': 'Purged the election',
 };
@@ -93,6 +95,7 @@ function TurnoutCard({ frame, overview }: { frame: OfficerFrame; overview: Offic
       {t.votedOffList > 0 ? (
         <p class="hint">{t.votedOffList === 1 ? '1 more person' : `${t.votedOffList} more people`} voted who {t.votedOffList === 1 ? 'is' : 'are'} not on the current voter list (removed after voting, or a record without a login). Their ballots count.</p>
       ) : null}
+      <RenamedAccounts renamed={overview.renamed} />
       {overview.undatedVotes > 0 ? <p class="hint">{overview.undatedVotes === 1 ? '1 vote has' : `${overview.undatedVotes} votes have`} no recorded time (from Elekto) and {overview.undatedVotes === 1 ? 'is' : 'are'} not in the chart.</p> : null}
       <h3>Votes per day</h3>
       {overview.days.length > 0 ? <VotesChart days={overview.days} id="votes-per-day" /> : <p class="empty">Voting has not started yet.</p>}
@@ -108,6 +111,26 @@ function TurnoutCard({ frame, overview }: { frame: OfficerFrame; overview: Offic
         {voted.length === 0 ? <p>Nobody has voted yet.</p> : <ul class="logins">{voted.map((l) => <li>{l.login}</li>)}</ul>}
       </details>
     </section>
+  );
+}
+
+/** Ballots whose account has since been renamed at GitHub (issue 14): counted under the login they were cast with. */
+function RenamedAccounts({ renamed }: { renamed: OfficerOverview['renamed'] }) {
+  if (renamed.length === 0) return null;
+  return (
+    <div class="hint" id="renamed-accounts">
+      <p>
+        {renamed.length === 1 ? 'One ballot was' : `${renamed.length} ballots were`} cast under a login whose GitHub account has been renamed since.{' '}
+        {renamed.length === 1 ? 'It counts' : 'They count'} under the login used to vote, which is the one shown as voted above. GitHub lets anyone register a
+        login that was given up, so whoever holds that login now signs in as a different account; Scrutin counts one ballot per login, so that account cannot vote
+        again in this election.
+      </p>
+      <ul class="logins">
+        {renamed.map((r) => (
+          <li>{r.login}: {r.account !== null ? <>cast by the account now called <strong>{r.account}</strong></> : 'cast by an account that has not signed in since another account took this login'}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
