@@ -14,6 +14,8 @@ export interface DashboardProps {
   others: ElectionListItem[];
   /** Elections this user is an officer of. */
   officer: Array<{ key: string; name: string }>;
+  /** How long a sign-in lasts at most. */
+  sessionHours: number;
 }
 
 function Section({ id, title, intro, items, now }: { id: string; title: string; intro?: string; items: ElectionListItem[]; now: Date }) {
@@ -27,7 +29,7 @@ function Section({ id, title, intro, items, now }: { id: string; title: string; 
   );
 }
 
-export function DashboardPage({ ctx, now, open, upcoming, past, others, officer }: DashboardProps) {
+export function DashboardPage({ ctx, now, open, upcoming, past, others, officer, sessionHours }: DashboardProps) {
   const who = ctx.user?.name ?? ctx.user?.login ?? '';
   const toVote = open.filter((i) => i.note?.tone === 'todo').length;
   const nothing = open.length + upcoming.length + past.length + others.length + officer.length === 0;
@@ -62,6 +64,17 @@ export function DashboardPage({ ctx, now, open, upcoming, past, others, officer 
         </section>
       ) : null}
       <p><a href="/app/elections">See all elections</a></p>
+      <section class="dash-section" aria-labelledby="sessions">
+        <h2 id="sessions">Where you are signed in</h2>
+        <p class="hint">
+          A sign-in lasts {String(sessionHours)} hours at most. Signed in on a shared computer, or lost a device? Signing out everywhere ends every session of
+          your account at once, in every browser, this one included.
+        </p>
+        <form method="post" action="/logout/everywhere">
+          <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+          <button type="submit" class="button">Sign out everywhere</button>
+        </form>
+      </section>
     </Layout>
   );
 }

@@ -84,6 +84,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
 export class TestClient {
   readonly cookies = new Map<string, string>();
+  /** The client's address, as the rate limits see it (set one per client to test past them). */
+  remoteAddress = '127.0.0.1';
   constructor(private readonly service: Service, private readonly secrets: Set<string> = new Set()) {}
 
   private cookieHeader(): string | undefined {
@@ -103,7 +105,7 @@ export class TestClient {
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     const cookie = this.cookieHeader();
-    const res = await this.service.app.inject({ method: 'GET', url, headers: { ...headers, ...(cookie ? { cookie } : {}) } });
+    const res = await this.service.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { ...headers, ...(cookie ? { cookie } : {}) } });
     this.remember(res);
     return res;
   }
@@ -123,6 +125,7 @@ export class TestClient {
     const res = await this.service.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.remoteAddress,
       payload: body.toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers, ...(cookie ? { cookie } : {}) },
     });
@@ -140,7 +143,9 @@ export class TestClient {
 
   /** Development sign-in as `login`. */
   async signIn(login: string): Promise<void> {
-    const res = await this.post('/login/dev', { username: login }, { csrfFrom: '/login' });
+    // Already signed in (a sign-in replaces the session): /login redirects, any page has the token.
+    const from = (await this.get('/login')).statusCode === 200 ? '/login' : '/app';
+    const res = await this.post('/login/dev', { username: login }, { csrfFrom: from });
     if (res.statusCode !== 303) throw new Error(`sign-in failed: ${res.statusCode} ${res.body.slice(0, 200)}`);
   }
 }

@@ -125,6 +125,8 @@ describe('the officer area', () => {
       const c = await as(login);
       for (const now of [DURING, AFTER]) {
         t.setNow(now);
+        // Days after the sign-in: a session lasts 12 hours.
+        if (now === AFTER) await c.signIn(login);
         for (const url of pages()) {
           const res = await c.get(url);
           assert.equal(res.statusCode, 403, `${login} ${url}`);
@@ -308,6 +310,7 @@ describe('the officer area', () => {
       assert.match(res.body, /The count is available once voting closes at 2026-05-15 00:00 UTC\./);
     }
     t.setNow(new Date(END.getTime() - 1000));
+    await c.signIn('olivia');
     assert.equal((await c.get(`${ADMIN}/results`)).statusCode, 403, 'a second before the end');
     t.setNow(END);
     assert.equal((await c.get(`${ADMIN}/results`)).statusCode, 200, 'at the end');
@@ -406,6 +409,7 @@ describe('the officer area', () => {
     assert.match(overview.body, /<strong>0<\/strong> of 2 eligible voters have voted \(<strong>0%<\/strong>\)/);
     assert.match(overview.body, /No exception requests\./);
     t.setNow(AFTER);
+    await c.signIn('olivia');
     const results = await c.get('/app/elections/quiet/admin/results');
     assert.equal(results.statusCode, 200);
     assert.match(results.body, /<dt>Ballots counted<\/dt><dd>0<\/dd>/);
@@ -433,6 +437,7 @@ describe('the officer area', () => {
     assert.match(res.body, /<code>elections\/broken\/election\.yaml:4<\/code>: end_datetime is not a date/);
     assert.equal((await c.get('/app/elections/broken/admin/voters.csv')).statusCode, 409);
     t.setNow(AFTER);
+    await c.signIn('olivia');
     assert.equal((await c.get('/app/elections/broken/admin/results')).statusCode, 409);
     assert.equal((await c.get('/app/elections/broken/admin/download')).statusCode, 409);
     const voter = await as('alice');

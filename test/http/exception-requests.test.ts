@@ -108,6 +108,8 @@ describe('exception requests', () => {
   test('requests close at exception_due, to the second', async () => {
     const c = await user('latecomer');
     t.setNow(new Date(DUE.getTime() - 1000));
+    // Days after the sign-in: a session lasts 12 hours.
+    await c.signIn('latecomer');
     assert.equal((await c.get(PAGE)).statusCode, 200);
     t.setNow(DUE);
     const closed = await c.get(PAGE);
@@ -127,6 +129,7 @@ describe('exception requests', () => {
     assert.match(res.body, /Approved/);
     assert.match(res.body, /Welcome aboard &lt;b&gt;!&lt;\/b&gt;/);
     t.setNow(DUE);
+    await c.signIn('decided');
     assert.equal((await c.get(PAGE)).statusCode, 200, 'my request stays visible after the deadline');
   });
 

@@ -1,38 +1,66 @@
 // Sign-in pages: GitHub OAuth (SPEC §3), the development sign-in and sign-out.
 // The OAuth `state` and the page the user was going to travel in a short-lived
-// HttpOnly cookie scoped to the callback path; only a same-site path is ever used
-// as the final redirect. The GitHub token never leaves GitHubOAuth.signInWithCode.
-import { timingSafeEqual } from 'node:crypto';
+// HttpOnly cookie, signed with a key derived from APP_KEY and bound to this browser's
+// session, so a cookie made up or carried over from another browser is refused.
+// Only a same-site path (safeNext) is ever used as the final redirect. The GitHub
+// token never leaves GitHubOAuth.signInWithCode.
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { GitHubOAuth, GitHubSignInError } from '../../github/oauth.js';
 import { LoginPage } from '../../views/LoginPage.js';
 import { badRequest, notFound } from '../errors.js';
-import { currentUser, flash, safeNext, sendPage, signIn, signOut } from '../session.js';
+import { cookieName, currentUser, flash, safeNext, sendPage, signIn, signOut } from '../session.js';
 import type { RouteDeps } from './deps.js';
 
-export const OAUTH_COOKIE = 'scrutin_oauth';
 /** A sign-in at GitHub must come back within this time. */
 const OAUTH_COOKIE_SECONDS = 10 * 60;
 
 interface PendingSignIn {
   state: string;
   next: string | null;
+  /** Expiry, ms since the epoch: the cookie's Max-Age is only the browser's promise. */
+  exp: number;
 }
 
-function encodePending(p: PendingSignIn): string {
-  return Buffer.from(JSON.stringify(p)).toString('base64url');
-}
+/**
+ * The pending sign-in cookie: `payload.mac`, where the MAC (HMAC-SHA256 under a key of
+ * its own) covers the payload and a digest of this browser's session CSRF secret.
+ */
+export class PendingCookie {
+  private readonly key: Buffer;
 
-function decodePending(raw: string | undefined): PendingSignIn | null {
-  if (raw === undefined || raw === '' || raw.length > 4096) return null;
-  try {
-    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
-    const parsed = z.object({ state: z.string().min(16), next: z.string().nullable() }).safeParse(value);
-    // `next` is re-checked: the cookie is only as trustworthy as the browser that sent it.
-    return parsed.success ? { state: parsed.data.state, next: safeNext(parsed.data.next) } : null;
-  } catch {
-    return null;
+  constructor(sessionKey: Buffer) {
+    this.key = Buffer.from(hkdfSync('sha256', sessionKey, Buffer.alloc(0), Buffer.from('scrutin oauth-pending v1'), 32));
+  }
+
+  private mac(payload: string, binding: string): Buffer {
+    const bound = createHash('sha256').update(binding).digest('base64url');
+    return createHmac('sha256', this.key).update(`${payload}.${bound}`).digest();
+  }
+
+  encode(pending: PendingSignIn, binding: string): string {
+    const payload = Buffer.from(JSON.stringify(pending)).toString('base64url');
+    return `${payload}.${this.mac(payload, binding).toString('base64url')}`;
+  }
+
+  /** The pending sign-in, or null when the cookie is missing, forged, from another browser or expired. */
+  decode(raw: string | undefined, binding: string, now: Date): PendingSignIn | null {
+    if (raw === undefined || raw === '' || raw.length > 4096) return null;
+    const [payload, mac, extra] = raw.split('.');
+    if (payload === undefined || mac === undefined || extra !== undefined) return null;
+    const expected = this.mac(payload, binding);
+    const given = Buffer.from(mac, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    try {
+      const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+      const parsed = z.object({ state: z.string().min(16), next: z.string().nullable(), exp: z.number() }).safeParse(value);
+      if (!parsed.success || parsed.data.exp <= now.getTime()) return null;
+      // `next` is checked again: it was checked when written, but the check may have grown since.
+      return { state: parsed.data.state, next: safeNext(parsed.data.next), exp: parsed.data.exp };
+    } catch {
+      return null;
+    }
   }
 }
 
@@ -70,7 +98,13 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { ctx } = deps;
   const github = GitHubOAuth.fromConfig(ctx.config);
   const callbackPath = ctx.config.github.redirect.split('?')[0] ?? '/oauth/github/callback';
-  const cookieOptions = { path: callbackPath, httpOnly: true, sameSite: 'lax', secure: ctx.config.appUrl.protocol === 'https:' } as const;
+  const https = ctx.config.appUrl.protocol === 'https:';
+  const pendingName = cookieName('scrutin_oauth', https);
+  // `__Host-` cookies must have path `/`; over plain http the cookie is scoped to the callback.
+  const cookieOptions = { path: https ? '/' : callbackPath, httpOnly: true, sameSite: 'lax', secure: https } as const;
+  const pendingCookie = new PendingCookie(ctx.sessionKey);
+  /** Binds the pending cookie to this browser's session (the CSRF secret the start form was checked against). */
+  const binding = (req: FastifyRequest) => req.session.get('_csrf') ?? '';
 
   /** Back to the sign-in page with a message, still remembering where the user was going. */
   const backToLogin = (req: FastifyRequest, reply: FastifyReply, message: string, next: string | null) => {
@@ -82,7 +116,8 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (github === null) throw notFound();
     const next = safeNext((req.body as Record<string, unknown> | undefined)?.next);
     const state = github.newState();
-    void reply.setCookie(OAUTH_COOKIE, encodePending({ state, next }), { ...cookieOptions, maxAge: OAUTH_COOKIE_SECONDS });
+    const exp = ctx.clock().getTime() + OAUTH_COOKIE_SECONDS * 1000;
+    void reply.setCookie(pendingName, pendingCookie.encode({ state, next, exp }, binding(req)), { ...cookieOptions, maxAge: OAUTH_COOKIE_SECONDS });
     return reply.redirect(github.authorizationUrl(state).href, 303);
   });
 
@@ -92,9 +127,11 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get(callbackPath, async (req, reply) => {
     if (github === null) throw notFound();
     const query = req.query as Record<string, unknown>;
-    const pending = decodePending(req.cookies[OAUTH_COOKIE]);
-    void reply.clearCookie(OAUTH_COOKIE, cookieOptions);
+    const raw = req.cookies[pendingName];
+    const pending = pendingCookie.decode(raw, binding(req), ctx.clock());
+    void reply.clearCookie(pendingName, cookieOptions);
     if (pending === null) {
+      if (raw !== undefined && raw !== '') req.log.warn('GitHub callback with a sign-in cookie that is forged, expired or from another browser session');
       return backToLogin(req, reply, 'Your sign-in took too long or was started in another window. Please sign in again.', null);
     }
     if (typeof query.state !== 'string' || !sameState(query.state, pending.state)) {
@@ -117,7 +154,7 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
       return backToLogin(req, reply, error.message, pending.next);
     }
     const user = await ctx.store.users.recordSignIn({ login: profile.login, name: profile.name, githubId: profile.id, now: ctx.clock() });
-    signIn(req, { id: user.id, login: user.login, name: user.name });
+    await signIn(req, ctx, { id: user.id, login: user.login, name: user.name });
     req.log.info({ userId: user.id }, 'GitHub sign-in');
     return reply.redirect(pending.next ?? '/app', 303);
   });
@@ -133,7 +170,7 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = devForm.safeParse(req.body);
     if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'Enter a GitHub login.', ['Back to sign-in', '/login']);
     const user = await ctx.store.users.recordSignIn({ login: parsed.data.username, name: null, githubId: null, now: ctx.clock() });
-    signIn(req, { id: user.id, login: user.login, name: user.name });
+    await signIn(req, ctx, { id: user.id, login: user.login, name: user.name });
     req.log.info({ userId: user.id }, 'development sign-in');
     return reply.redirect(safeNext(parsed.data.next) ?? '/app', 303);
   });
@@ -145,9 +182,20 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return reply.redirect('/app', 303);
   });
 
-  app.post('/logout', (req, reply) => {
-    signOut(req);
+  // Sessions have no identity of their own beyond the user, so signing out ends the
+  // user's sessions everywhere; "sign out everywhere" says so on the dashboard for the
+  // user who is looking for it (a shared computer, a lost device).
+  app.post('/logout', async (req, reply) => {
+    await signOut(req, ctx);
     flash(req, 'success', 'You are signed out.');
+    return reply.redirect('/login', 303);
+  });
+
+  app.post('/logout/everywhere', async (req, reply) => {
+    const user = currentUser(req);
+    await signOut(req, ctx);
+    if (user !== null) req.log.info({ userId: user.id }, 'signed out everywhere');
+    flash(req, 'success', 'You are signed out in every browser and on every device.');
     return reply.redirect('/login', 303);
   });
 }

@@ -17,7 +17,7 @@ import { ResultsPage } from '../../views/ResultsPage.js';
 import { UnavailablePage } from '../../views/UnavailablePage.js';
 import { notFound } from '../errors.js';
 import { requireUser, userOf } from '../guards.js';
-import { flash, sendPage } from '../session.js';
+import { flash, sendPage, SESSION_SECONDS } from '../session.js';
 import { voterOrder } from '../voting/candidateOrder.js';
 import { electionFacts, findEntry, refuse, usable } from '../voting/facts.js';
 import { listPage, parseListQuery, sortEntries } from '../voting/listing.js';
@@ -66,7 +66,7 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
           past.push(listItem(entry, now, { text: 'You voted', tone: 'ok' }));
         }
       }
-      return sendPage(reply, DashboardPage({ ctx: deps.page(req, reply), now, open, upcoming, past, others, officer }));
+      return sendPage(reply, DashboardPage({ ctx: deps.page(req, reply), now, open, upcoming, past, others, officer, sessionHours: SESSION_SECONDS / 3600 }));
     });
 
     scoped.get('/app/elections', async (req, reply) => {
