@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { resolveAppKey, sessionKeyFrom } from './app/appKey.js';
 import type { BallotService } from './app/ballotService.js';
 import { createBallotService } from './app/ballots.js';
+import { watchCloses, type CloseWatcher } from './app/eraseLinks.js';
 import { startMetaService, type MetaService } from './app/metaService.js';
 import { unavailableBallots } from './app/ballotsUnavailable.js';
 import { KdfPool } from './crypto/kdf.js';
@@ -44,6 +45,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
 
   const store = Store.open(config.db, { onIdleError: (error) => { log.warn({ err: error }, 'database connection lost while idle; it will be reopened'); } });
   let meta: MetaService | null = null;
+  let closes: CloseWatcher | null = null;
   try {
     await store.ping();
     const report = await store.migrate();
@@ -64,6 +66,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
       ctx.services.meta = meta;
     }
     metrics.attachSync(() => ctx.catalogue.status());
+    // Ballot rows are rewritten when each election ends, not only at the next sync.
+    closes = watchCloses({ store, log, clock, current: () => ctx.catalogue.current() });
+    const watcher = closes;
+    meta?.catalogue.onSwap(() => { watcher.rearm(); });
     const app = await buildServer(ctx);
 
     let address = 'inject';
@@ -97,11 +103,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
         await metricsListener?.close();
         await app.close();
         await meta?.stop();
+        await closes?.stop();
         await store.close();
       },
     };
   } catch (error) {
     await meta?.stop().catch(() => undefined);
+    await closes?.stop().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

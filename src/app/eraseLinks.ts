@@ -3,8 +3,9 @@
 // ballot rows are written again in a random order, so nothing the database engine kept
 // about when each row was written (PostgreSQL's xmin, heap order) can stand in for the
 // erased links. `election.links_erased_at` records that it was done. Called lazily by the
-// ballot service on the first request for such an election, and after every meta sync
-// (eraseDueLinks). Only counts are logged.
+// ballot service on the first request for such an election, after every meta sync
+// (eraseDueLinks), by the close timer (watchCloses) and before any count or download
+// (closeElection). Only counts are logged.
 import { sql } from 'kysely';
 import { phaseAt } from '../core/election/phase.js';
 import type { Election, MetaSnapshot } from '../core/meta/types.js';
@@ -80,6 +81,23 @@ export async function rewriteBallotsOnce(deps: EraseDeps, election: Pick<Electio
 }
 
 /**
+ * What the close of one election asks of the database, once it is completed: its ballot
+ * rows rewritten (every election), and its links erased (`delete_after`). Idempotent and
+ * cheap when already done (one settings or election lookup). Does nothing before the
+ * close, when a rewrite could race a cast. Called by the close timer, after every sync,
+ * and before any count or download of the election.
+ */
+export async function closeElection(deps: EraseDeps, election: ErasableElection): Promise<void> {
+  if (phaseAt(election, deps.now) !== 'completed') return;
+  if (election.deleteAfter) {
+    await eraseLinks(deps, election);
+    return;
+  }
+  const row = await deps.store.elections.findByKey(election.key);
+  if (row !== null) await rewriteBallotsOnce(deps, election, row.id);
+}
+
+/**
  * After the close of every election: rewrites its ballot rows once, and erases the
  * links of `delete_after` elections. For the meta sync (after each sync) and
  * `scrutin sync`. One election failing does not stop
@@ -92,8 +110,7 @@ export async function eraseDueLinks(deps: EraseDeps, snapshot: MetaSnapshot): Pr
     if (!entry.ok || phaseAt(entry.election, deps.now) !== 'completed') continue;
     try {
       if (!entry.election.deleteAfter) {
-        const row = await deps.store.elections.findByKey(entry.key);
-        if (row !== null) await rewriteBallotsOnce(deps, entry.election, row.id);
+        await closeElection(deps, entry.election);
         continue;
       }
       const outcome = await eraseLinks(deps, entry.election);
@@ -104,4 +121,128 @@ export async function eraseDueLinks(deps: EraseDeps, snapshot: MetaSnapshot): Pr
     }
   }
   return { erased, failed };
+}
+
+// --- The close timer -----------------------------------------------------------------
+
+/** Timers, injectable so tests can fire them without waiting. */
+export interface CloseTimers {
+  set: (fire: () => void, ms: number) => unknown;
+  clear: (handle: unknown) => void;
+}
+
+const realTimers: CloseTimers = {
+  set: (fire, ms) => {
+    const t = setTimeout(fire, ms);
+    t.unref();
+    return t;
+  },
+  clear: (handle) => { clearTimeout(handle as NodeJS.Timeout); },
+};
+
+/**
+ * After an election's end, a cast whose last window check passed just before it may
+ * still be committing; the timer waits this long so the rewrite sees that ballot too.
+ */
+export const CLOSE_GRACE_MS = 5_000;
+/** The timer never sleeps longer (Node caps delays at ~24.8 days; snapshots also change). */
+export const CLOSE_MAX_DELAY_MS = 60 * 60 * 1000;
+/** After a failed rewrite, try again this soon. */
+export const CLOSE_RETRY_MS = 60_000;
+
+export interface CloseWatcherDeps {
+  store: Store;
+  log: EraseDeps['log'];
+  clock: () => Date;
+  /** The snapshot currently served. */
+  current: () => MetaSnapshot;
+  timers?: CloseTimers;
+}
+
+export interface CloseWatcher {
+  /** Re-reads the snapshot and schedules the next close (call on every snapshot swap). */
+  rearm: () => unknown;
+  /** The run in progress, if any (tests wait for it). */
+  idle: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Rewrites each election's ballot rows (and erases `delete_after` links) when it ends,
+ * not only at the next meta sync: a timer set for the earliest end still ahead in the
+ * snapshot, re-armed on every snapshot and after each run. Every replica runs one; the
+ * election row lock in rewriteBallotsOnce makes them rewrite once between them.
+ */
+export function watchCloses(deps: CloseWatcherDeps): CloseWatcher {
+  const timers = deps.timers ?? realTimers;
+  let handle: unknown = null;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  /** Elections this process has handled after their close, with the end they had then. */
+  const done = new Map<string, number>();
+  const handled = (election: { key: string; endDatetime: Date }) => done.get(election.key) === election.endDatetime.getTime();
+
+  const schedule = (ms: number) => {
+    if (handle !== null) timers.clear(handle);
+    handle = stopped ? null : timers.set(fire, Math.max(0, Math.min(ms, CLOSE_MAX_DELAY_MS)));
+  };
+
+  /** Schedules the earliest close still ahead; returns its delay, or null when there is none. */
+  const rearm = (): number | null => {
+    if (stopped) return null;
+    const now = deps.clock().getTime();
+    let next: number | null = null;
+    for (const entry of deps.current().entries.values()) {
+      if (!entry.ok || handled(entry.election)) continue;
+      const end = entry.election.endDatetime.getTime();
+      if (end + CLOSE_GRACE_MS > now && (next === null || end < next)) next = end;
+    }
+    if (next === null) {
+      if (handle !== null) timers.clear(handle);
+      handle = null;
+      return null;
+    }
+    schedule(next + CLOSE_GRACE_MS - now);
+    return next + CLOSE_GRACE_MS - now;
+  };
+
+  const run = async (): Promise<boolean> => {
+    const now = deps.clock();
+    let failed = false;
+    for (const entry of deps.current().entries.values()) {
+      if (stopped) break;
+      if (!entry.ok || handled(entry.election) || phaseAt(entry.election, now) !== 'completed') continue;
+      try {
+        await closeElection({ store: deps.store, log: deps.log, now }, entry.election);
+        done.set(entry.key, entry.election.endDatetime.getTime());
+      } catch (error) {
+        failed = true;
+        deps.log.error({ election: entry.key, err: error }, 'rewriting the ballot rows after the close failed; will try again');
+      }
+    }
+    return failed;
+  };
+
+  function fire(): void {
+    handle = null;
+    running = running.then(run).then(
+      (failed) => {
+        const delay = rearm();
+        if (failed && !stopped) schedule(Math.min(CLOSE_RETRY_MS, delay ?? CLOSE_RETRY_MS));
+      },
+      () => { rearm(); },
+    );
+  }
+
+  rearm();
+  return {
+    rearm,
+    idle: () => running,
+    stop: async () => {
+      stopped = true;
+      if (handle !== null) timers.clear(handle);
+      handle = null;
+      await running;
+    },
+  };
 }

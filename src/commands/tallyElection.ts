@@ -4,6 +4,7 @@
 // (src/app/officer/countElection.ts), so the two cannot disagree.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { closeElection } from '../app/eraseLinks.js';
 import { countElection, UnknownCandidatesError } from '../app/officer/countElection.js';
 import { phaseAt } from '../core/election/phase.js';
 import type { Election } from '../core/meta/types.js';
@@ -61,6 +62,11 @@ export async function tallyStoredElection(options: StoredTallyOptions, io: Comma
   try {
     const pending = await store.pendingMigrations();
     if (pending.length > 0) throw new UserError('the database schema is not up to date: run `scrutin migrate` first');
+    // The close's rewrite of the ballot rows comes before any count (a read-only
+    // database user cannot do it: then the count goes on, with a warning).
+    await closeElection({ store, log: { info: () => undefined, error: () => undefined }, now }, election).catch((error: unknown) => {
+      io.err(`scrutin tally: warning: could not rewrite the ballot rows after the close: ${error instanceof Error ? error.message : String(error)}`);
+    });
     let count;
     try {
       count = await countElection(store, election, options.winners ?? election.noWinners);

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { closeElection } from '../../app/eraseLinks.js';
 import { countElection, UnknownCandidatesError, type ElectionCount } from '../../app/officer/countElection.js';
 import { exportBallots } from '../../app/officer/exportBallots.js';
 import { officerOverview, votersCsv } from '../../app/officer/overview.js';
@@ -106,7 +107,16 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await ctx.store.audit.append({ at: ctx.clock(), electionKey: officer.entry.key, actor: officer.user.login, action, detail });
   }
 
+  /**
+   * Nothing is counted or exported before the close's rewrite of the ballot rows (and
+   * `delete_after` erasure) is done, even if the close timer has not run yet.
+   */
+  async function closed(election: Election): Promise<void> {
+    await closeElection({ store: ctx.store, log: ctx.log, now: ctx.clock() }, election);
+  }
+
   async function counted(election: Election): Promise<ElectionCount> {
+    await closed(election);
     try {
       return await countElection(ctx.store, election);
     } catch (error) {
@@ -215,6 +225,7 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
     scoped.get('/app/elections/:key/admin/download', async (req, reply) => {
       const officer = countable(req);
+      await closed(officer.election);
       let exported;
       try {
         exported = await exportBallots(ctx.store, officer.election);
