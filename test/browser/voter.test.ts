@@ -311,6 +311,8 @@ describe('the voter path in Chromium', { skip: skip ?? false }, () => {
 
     app.setNow(new Date(steering.endDatetime.getTime() + 1000));
     try {
+      // Days later: a session lasts 12 hours from sign-in, so sign in again.
+      await signInWithGitHub(page, app, { login: 'erin', id: 5005, name: 'Erin' }, ELECTION);
       await page.goto(`${app.url}${ELECTION}`);
       assert.match((await page.textContent('.page-head')) ?? '', /Closed/);
       const res = await page.goto(`${app.url}${BALLOT}`);

@@ -49,6 +49,10 @@ test('canVote: only eligible voters who have not voted, in [start, end), to the 
   }
   const closed = canVote(election, { login: 'alice', hasVoted: false }, afterEnd);
   assert.ok(!closed.ok && /closed at 2026-03-10 00:00 UTC/.test(closed.reason));
+  // Another account already cast a ballot under this login: one ballot per login.
+  const taken = canVote(election, { login: 'alice', hasVoted: false, loginTaken: true }, start);
+  assert.ok(!taken.ok && taken.status === 409 && /under the login alice, by another GitHub account/.test(taken.reason));
+  assert.equal(canVote(election, { login: 'alice', hasVoted: false, loginTaken: false }, start).ok, true);
 });
 
 test('canRevoke: only after voting and only while running', () => {
