@@ -182,15 +182,32 @@ export class BallotRepo {
     return row === undefined ? null : toVoterRecord(row);
   }
 
-  /** Which user cast the ballot recorded under this login in this election, if any. */
+  /**
+   * Which user cast a ballot under this login in this election, if any: the row that
+   * records the login (unique), else a row that records none (cast by Elekto, before or
+   * after a rollback, or a second account of a login found by migration 0004) whose user
+   * holds the login now. Only the first is enforced by the unique index; the second is
+   * the best that rows without a login allow, and reads only the election's such rows.
+   */
   async findVoterByLogin(electionId: number, login: string): Promise<{ id: number; userId: number | null } | null> {
+    const key = normalizeLogin(login);
     const row = await this.db
       .selectFrom('voter')
       .select(['id', 'user_id'])
       .where('election_id', '=', electionId)
-      .where('login', '=', normalizeLogin(login))
+      .where('login', '=', key)
       .executeTakeFirst();
-    return row === undefined ? null : { id: row.id, userId: row.user_id };
+    if (row !== undefined) return { id: row.id, userId: row.user_id };
+    const unrecorded = await this.db
+      .selectFrom('voter')
+      .innerJoin('user', 'user.id', 'voter.user_id')
+      .select(['voter.id', 'voter.user_id'])
+      .where('voter.election_id', '=', electionId)
+      .where('voter.login', 'is', null)
+      .where(sql`lower(${sql.ref('user.username')})`, '=', key)
+      .orderBy('voter.id')
+      .executeTakeFirst();
+    return unrecorded === undefined ? null : { id: unrecorded.id, userId: unrecorded.user_id };
   }
 
   /**

@@ -14,11 +14,12 @@ const during = new Date('2026-01-10T00:00:00Z');
 const race = makeElection({ key: 'race', voters: ['u5'] });
 const again = makeElection({ key: 'again', voters: ['u6'] });
 const raw = makeElection({ key: 'raw', voters: ['u7'] });
+const legacy = makeElection({ key: 'legacy', voters: ['u8'] });
 
 for (const kind of dialects()) {
   describe(`one ballot per login on ${kind}`, () => {
     let h: BallotHarness;
-    before(async () => { h = await ballotHarness(kind, { elections: [race, again, raw], now: during }); });
+    before(async () => { h = await ballotHarness(kind, { elections: [race, again, raw, legacy], now: during }); });
     after(async () => { await h.cleanup(); });
 
     /** Another GitHub account whose session says `login` (it took the login over, or signed in before a rename). */
@@ -72,6 +73,18 @@ for (const kind of dialects()) {
         h.store.transaction((tx) => tx.ballots.cast({ userId: b.id, login: 'U7', electionId, at: during, voterId: randomUUID(), link: null, rows: [{ candidate: 'ann', rank: 1 }] })),
         (error: unknown) => isUniqueViolation(error),
       );
+    });
+
+    test('a ballot recorded without a login (Elekto, or a rollback to it) still holds its user\'s login', async () => {
+      const electionId = await h.store.elections.ensure('legacy', 'Legacy', during);
+      const elekto = await h.user('u8');
+      // As Elekto writes it: no login column.
+      await h.store.db.insertInto('voter').values({ user_id: elekto.id, election_id: electionId, salt: null, ballot_id: null, kdf: null }).execute();
+      const taker = await otherAccount('u8');
+      assert.deepEqual(await h.service.status(taker, 'legacy'), { voted: false, hasPassphrase: false, linksErased: false, loginTaken: true });
+      const refused = await h.service.cast({ user: taker, electionKey: 'legacy', fields: rankInOrder(legacy), passphrase: '', confirmAbstention: false });
+      assert.ok(!refused.ok && refused.kind === 'refused' && refused.status === 409, JSON.stringify(refused));
+      assert.equal((await tableCounts(h.store, 'legacy')).voters, 1);
     });
   });
 }
