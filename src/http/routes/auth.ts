@@ -27,7 +27,7 @@ interface PendingSignIn {
  * The pending sign-in cookie: `payload.mac`, where the MAC (HMAC-SHA256 under a key of
  * its own) covers the payload and a digest of this browser's session CSRF secret.
  */
-export class PendingCookie {
+class PendingCookie {
   private readonly key: Buffer;
 
   constructor(sessionKey: Buffer) {
