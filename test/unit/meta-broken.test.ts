@@ -1,13 +1,23 @@
 // Every kind of broken file is reported with its file and line, as a value; the
-// election becomes unavailable (ok: false) but keeps what could be read.
+// election becomes unavailable (ok: false) but keeps what could be read. What Elekto
+// tolerated is a warning instead, and the election stays available (issue 13).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { findCandidate } from '../../src/core/meta/candidate.js';
 import { parseElectionFolder } from '../../src/core/meta/election.js';
+import { phaseAt } from '../../src/core/election/phase.js';
 import type { ElectionEntry, Problem } from '../../src/core/meta/types.js';
 import { candidateFile, folder, GOOD_ELECTION } from '../metarepo/fixture.js';
 
 function errors(entry: ElectionEntry): Problem[] {
   return entry.problems.filter((p) => p.severity === 'error');
+}
+
+function onlyWarning(entry: ElectionEntry): Problem {
+  assert.ok(entry.ok, `expected the election to stay available: ${JSON.stringify(entry.problems, null, 1)}`);
+  assert.equal(entry.problems.length, 1, `expected one warning, got ${JSON.stringify(entry.problems, null, 1)}`);
+  assert.equal(entry.problems[0]!.severity, 'warning');
+  return entry.problems[0]!;
 }
 
 function onlyError(entry: ElectionEntry): Problem {
@@ -38,17 +48,28 @@ test('bad YAML keeps name and officers readable when the rest of the map is fine
   assert.ok(entry.officerSet.has('olivia'));
 });
 
-test('end before start: error on the end_datetime line', () => {
-  const yaml = GOOD_ELECTION.replace('end_datetime: 2024-01-10 00:00:00', 'end_datetime: 2023-12-31 00:00:00');
-  const e = onlyError(parseElectionFolder(folder({ 'election.yaml': yaml })));
-  assert.equal(e.file, 'elections/test/election.yaml');
-  assert.equal(e.line, 4);
-  assert.match(e.message, /end_datetime .* must be after start_datetime/);
+test('end before start: a warning on the end_datetime line; shown, never running, delete_after held back', () => {
+  const yaml = GOOD_ELECTION.replace('end_datetime: 2024-01-10 00:00:00', 'end_datetime: 2023-12-31 00:00:00').replace('delete_after: False', 'delete_after: True').replace('exception_due: 2024-01-05 00:00:00\n', '');
+  const entry = parseElectionFolder(folder({ 'election.yaml': yaml }));
+  const w = onlyWarning(entry);
+  assert.equal(w.file, 'elections/test/election.yaml');
+  assert.equal(w.line, 4);
+  assert.equal(w.code, 'no-voting-window');
+  assert.match(w.message, /end_datetime .* is not after start_datetime .*nobody can vote/);
+  assert.ok(entry.ok);
+  const e = entry.election;
+  // As in Elekto: upcoming before the start, completed from it; never a voting window.
+  for (const at of ['2023-12-30T00:00:00Z', '2023-12-31T12:00:00Z', '2024-01-01T00:00:00Z', '2024-01-05T00:00:00Z']) {
+    assert.notEqual(phaseAt(e, new Date(at)), 'running', at);
+  }
+  assert.equal(phaseAt(e, new Date('2023-12-31T12:00:00Z')), 'upcoming');
+  assert.equal(phaseAt(e, new Date('2024-01-02T00:00:00Z')), 'completed');
+  assert.equal(e.deleteAfter, false, 'links are not erased because of a typo in the dates');
 });
 
-test('end equal to start is also an error (an election needs a window)', () => {
-  const yaml = GOOD_ELECTION.replace('end_datetime: 2024-01-10 00:00:00', 'end_datetime: 2024-01-01 00:00:00');
-  assert.match(onlyError(parseElectionFolder(folder({ 'election.yaml': yaml }))).message, /must be after/);
+test('end equal to start is the same warning (an election needs a window)', () => {
+  const yaml = GOOD_ELECTION.replace('end_datetime: 2024-01-10 00:00:00', 'end_datetime: 2024-01-01 00:00:00').replace('exception_due: 2024-01-05 00:00:00\n', '');
+  assert.match(onlyWarning(parseElectionFolder(folder({ 'election.yaml': yaml }))).message, /is not after start_datetime/);
 });
 
 test('missing name/start/end are errors naming the key', () => {
@@ -90,33 +111,63 @@ test('allow_no_opinion must be a boolean', () => {
   assert.equal(onlyError(entry).line, 6);
 });
 
-test('officers not a list, or not logins: errors on their lines', () => {
+test('officers as one login, or entries that are not logins: warnings on their lines; the rest are officers', () => {
   const notList = parseElectionFolder(folder({ 'election.yaml': GOOD_ELECTION.replace('election_officers:\n  - olivia', 'election_officers: olivia') }));
-  assert.match(onlyError(notList).message, /election_officers must be a list of GitHub logins/);
-  assert.equal(onlyError(notList).line, 10);
+  assert.match(onlyWarning(notList).message, /election_officers should be a list/);
+  assert.equal(onlyWarning(notList).line, 10);
+  assert.ok(notList.ok && notList.election.officerSet.has('olivia'));
   const badLogin = parseElectionFolder(folder({ 'election.yaml': GOOD_ELECTION.replace('  - olivia', '  - olivia\n  - not a login') }));
-  assert.equal(onlyError(badLogin).line, 12);
-  assert.match(onlyError(badLogin).message, /"not a login" is not a GitHub login/);
+  assert.equal(onlyWarning(badLogin).line, 12);
+  assert.equal(onlyWarning(badLogin).code, 'officer-not-login');
+  assert.match(onlyWarning(badLogin).message, /"not a login" is not a GitHub login/);
+  assert.ok(badLogin.ok);
+  assert.deepEqual(badLogin.election.officers, ['olivia']);
+  const map = parseElectionFolder(folder({ 'election.yaml': GOOD_ELECTION.replace('election_officers:\n  - olivia', 'election_officers: {olivia: yes}') }));
+  assert.match(onlyError(map).message, /election_officers must be a list of GitHub logins/);
 });
 
-test('voters not a list: error in voters.yaml at the value', () => {
-  const e = onlyError(parseElectionFolder(folder({ 'voters.yaml': 'eligible_voters: alice\n' })));
-  assert.equal(e.file, 'elections/test/voters.yaml');
-  assert.equal(e.line, 1);
-  assert.match(e.message, /must be a list of GitHub logins/);
+test('voters written as one login: a warning in voters.yaml at the value; that login may vote', () => {
+  const entry = parseElectionFolder(folder({ 'voters.yaml': 'eligible_voters: alice\n' }));
+  const w = onlyWarning(entry);
+  assert.equal(w.file, 'elections/test/voters.yaml');
+  assert.equal(w.line, 1);
+  assert.match(w.message, /should be a list/);
+  assert.ok(entry.ok);
+  assert.deepEqual(entry.election.voters, ['alice']);
+  const map = parseElectionFolder(folder({ 'voters.yaml': 'eligible_voters:\n  alice: yes\n' }));
+  assert.match(onlyError(map).message, /must be a list of GitHub logins/);
 });
 
-test('voters.yaml a bare list (no eligible_voters key): error naming what is expected', () => {
-  const e = onlyError(parseElectionFolder(folder({ 'voters.yaml': '- alice\n- bob\n' })));
-  assert.equal(e.file, 'elections/test/voters.yaml');
-  assert.equal(e.line, 1);
-  assert.match(e.message, /eligible_voters/);
+test('voters.yaml a bare list (no eligible_voters key): a warning naming what is expected; nobody may vote', () => {
+  const entry = parseElectionFolder(folder({ 'voters.yaml': '- alice\n- bob\n' }));
+  const w = onlyWarning(entry);
+  assert.equal(w.file, 'elections/test/voters.yaml');
+  assert.equal(w.line, 1);
+  assert.equal(w.code, 'voters-not-a-map');
+  assert.match(w.message, /eligible_voters/);
+  assert.ok(entry.ok);
+  assert.deepEqual(entry.election.voters, []);
 });
 
-test('a voter entry that is not a login: error on its own line', () => {
-  const e = onlyError(parseElectionFolder(folder({ 'voters.yaml': 'eligible_voters:\n  - alice\n  - "@bob"\n  - carol\n' })));
-  assert.equal(e.line, 3);
-  assert.match(e.message, /without the @/);
+test('voters.yaml without eligible_voters, or with it empty: a warning; nobody may vote', () => {
+  for (const text of ['voters:\n  - alice\n', 'eligible_voters:\n', 'eligible_voters: ~\n']) {
+    const entry = parseElectionFolder(folder({ 'voters.yaml': text }));
+    const w = entry.problems.find((p) => p.code === 'voters-empty');
+    assert.ok(w !== undefined, `${text}: ${JSON.stringify(entry.problems)}`);
+    assert.ok(entry.ok && entry.election.voters.length === 0, text);
+  }
+  const typo = parseElectionFolder(folder({ 'voters.yaml': 'eligble_voters:\n  - alice\n' }));
+  assert.ok(typo.problems.some((p) => p.code === 'misspelt-key' && /did you mean "eligible_voters"/.test(p.message)), JSON.stringify(typo.problems));
+});
+
+test('a voter entry that is not a login: a warning on its own line; it is left out, the others vote', () => {
+  const entry = parseElectionFolder(folder({ 'voters.yaml': 'eligible_voters:\n  - alice\n  - "@bob"\n  - carol\n' }));
+  const w = onlyWarning(entry);
+  assert.equal(w.line, 3);
+  assert.equal(w.code, 'voter-not-login');
+  assert.match(w.message, /without the @/);
+  assert.ok(entry.ok);
+  assert.deepEqual(entry.election.voters, ['alice', 'carol']);
 });
 
 test('bad YAML in voters.yaml: error with file and line', () => {
@@ -125,24 +176,54 @@ test('bad YAML in voters.yaml: error with file and line', () => {
   assert.ok(e.every((p) => p.file === 'elections/test/voters.yaml' && p.line !== undefined && p.line >= 3));
 });
 
-test('candidate without ID: error naming the file and the header line', () => {
+test('candidate without ID: a warning naming the file and the header line; the file name gives the ID', () => {
   const text = `${'-'.repeat(61)}\nname: Ann\ninfo:\n  - employer: Acme\n${'-'.repeat(61)}\nBio\n`;
-  const e = onlyError(parseElectionFolder(folder({ 'candidate-ann.md': text })));
-  assert.equal(e.file, 'elections/test/candidate-ann.md');
-  assert.equal(e.line, 1);
-  assert.match(e.message, /no ID.*"ID: ann"/);
+  const entry = parseElectionFolder(folder({ 'candidate-ann.md': text }));
+  const w = onlyWarning(entry);
+  assert.equal(w.file, 'elections/test/candidate-ann.md');
+  assert.equal(w.line, 1);
+  assert.equal(w.code, 'candidate-id-missing');
+  assert.match(w.message, /no ID; "ann" from the file name is used.*"ID: ann"/);
+  assert.ok(entry.ok);
+  assert.deepEqual(entry.election.candidates.map((c) => c.id), ['ann', 'ben']);
 });
 
-test('candidate with `id:` in lower case: the hint says ID is in capitals', () => {
-  const text = `---\nname: Ann\nid: ann\n---\nBio\n`;
-  assert.match(onlyError(parseElectionFolder(folder({ 'candidate-ann.md': text }))).message, /in capitals/);
+test('candidate without ID and a file name without one (candidate-.md): an error, never a silent drop', () => {
+  const text = `${'-'.repeat(61)}\nname: Ann\n${'-'.repeat(61)}\nBio\n`;
+  const e = onlyError(parseElectionFolder(folder({ 'candidate-.md': text })));
+  assert.equal(e.file, 'elections/test/candidate-.md');
+  assert.equal(e.code, 'candidate-no-id');
 });
 
-test('candidate ID differs from the file name: error on the ID line', () => {
-  const e = onlyError(parseElectionFolder(folder({ 'candidate-ann.md': candidateFile('anne') })));
-  assert.equal(e.file, 'elections/test/candidate-ann.md');
-  assert.equal(e.line, 3);
-  assert.match(e.message, /ID "anne" does not match the file name: candidate-ann\.md must have "ID: ann"/);
+test('candidate with `id:` in lower case: read as the ID, with a warning that says "ID:"', () => {
+  const entry = parseElectionFolder(folder({ 'candidate-ann.md': `---\nname: Ann\nid: ann\ninfo:\n  employer: Acme\n---\nBio\n` }));
+  const w = onlyWarning(entry);
+  assert.equal(w.code, 'candidate-key-case');
+  assert.equal(w.line, 3);
+  assert.match(w.message, /"id:" is read as "ID:"/);
+  assert.ok(entry.ok && entry.election.candidates.some((c) => c.id === 'ann' && c.name === 'Ann'));
+});
+
+test('candidate ID differs from the file name: a warning on the ID line; the header ID is on the ballot', () => {
+  const entry = parseElectionFolder(folder({ 'candidate-ann.md': candidateFile('anne') }));
+  const w = onlyWarning(entry);
+  assert.equal(w.file, 'elections/test/candidate-ann.md');
+  assert.equal(w.line, 3);
+  assert.equal(w.code, 'candidate-id-mismatch');
+  assert.match(w.message, /ID "anne" differs from the file name \(candidate-ann\.md\): ballots record "anne"/);
+  assert.ok(entry.ok);
+  const anne = entry.election.candidates.find((c) => c.id === 'anne');
+  assert.equal(anne?.fileId, 'ann');
+  assert.equal(findCandidate(entry.election.candidates, 'anne'), anne);
+  assert.equal(findCandidate(entry.election.candidates, 'ann'), anne, 'the profile answers to the file name too');
+  assert.equal(findCandidate(entry.election.candidates, 'nobody'), undefined);
+});
+
+test('a file-name ID that is another candidate\'s header ID: the profile URL finds the header ID first', () => {
+  const entry = parseElectionFolder(folder({ 'candidate-ann.md': candidateFile('ben'), 'candidate-ben.md': candidateFile('cat') }));
+  assert.ok(entry.ok, JSON.stringify(entry.problems));
+  assert.equal(findCandidate(entry.election.candidates, 'ben')?.file, 'elections/test/candidate-ann.md');
+  assert.equal(findCandidate(entry.election.candidates, 'cat')?.file, 'elections/test/candidate-ben.md');
 });
 
 test('candidate ID differing only in case: a warning, the header ID is used', () => {
@@ -159,17 +240,35 @@ test('two candidate files with IDs equal but for case: duplicate ID error', () =
   assert.match(e.message, /candidate ID "ben" is also used by elections\/test\/candidate-Ben\.md/);
 });
 
-test('unknown candidate file format (no header): error naming the file and first line', () => {
-  const e = onlyError(parseElectionFolder(folder({ 'candidate-ann.md': '# Ann\n\nI would like to serve.\n' })));
-  assert.equal(e.file, 'elections/test/candidate-ann.md');
-  assert.equal(e.line, 1);
-  assert.match(e.message, /unknown candidate file format/);
+test('a candidate file with no header: a warning naming the file and first line; listed by its file name', () => {
+  const entry = parseElectionFolder(folder({ 'candidate-ann.md': '# Ann\n\nI would like to serve.\n' }));
+  const w = entry.problems.find((p) => p.code === 'candidate-no-header');
+  assert.ok(w !== undefined, JSON.stringify(entry.problems));
+  assert.equal(w.file, 'elections/test/candidate-ann.md');
+  assert.equal(w.line, 1);
+  assert.ok(entry.ok);
+  const ann = entry.election.candidates.find((c) => c.id === 'ann');
+  assert.equal(ann?.name, 'ann');
+  assert.match(ann.bioHtml, /<h1>Ann<\/h1>/);
 });
 
-test('header that is never closed: error at the opening line', () => {
-  const e = onlyError(parseElectionFolder(folder({ 'candidate-ann.md': '\n\n-----\nname: Ann\nID: ann\n' })));
-  assert.equal(e.line, 3);
-  assert.match(e.message, /never closed/);
+test('a file starting with "candidate" but not named candidate-<ID>.md: read as Elekto reads it, or ignored with a warning when it has no header', () => {
+  const read = parseElectionFolder(folder({ 'candidates.md': candidateFile('cat') }));
+  assert.ok(read.ok);
+  assert.ok(read.election.candidates.some((c) => c.id === 'cat'));
+  assert.equal(read.problems.find((p) => p.file.endsWith('candidates.md'))?.code, 'candidate-file-name');
+  const ignored = parseElectionFolder(folder({ 'candidates.md': '# The candidates\n\nSee the files.\n' }));
+  assert.ok(ignored.ok);
+  assert.equal(ignored.election.candidates.length, 2);
+  assert.equal(ignored.problems.find((p) => p.file.endsWith('candidates.md'))?.code, 'candidate-file-ignored');
+});
+
+test('header that is never closed: a warning at the opening line; the candidate is listed by its file name', () => {
+  const entry = parseElectionFolder(folder({ 'candidate-ann.md': '\n\n-----\nname: Ann\nID: ann\n' }));
+  const w = entry.problems.find((p) => p.code === 'candidate-no-header');
+  assert.equal(w?.line, 3);
+  assert.match(w.message, /never closed/);
+  assert.ok(entry.ok && entry.election.candidates.some((c) => c.id === 'ann'));
 });
 
 test('bad YAML in a candidate header: line counted from the top of the file', () => {
@@ -211,8 +310,8 @@ test('election.yaml that is a list, not a map', () => {
 
 test('one broken candidate makes the election unavailable, but every problem is listed together', () => {
   const entry = parseElectionFolder(folder({
-    'candidate-ann.md': 'no header',
-    'voters.yaml': 'eligible_voters: nobody\n',
+    'candidate-ann.md': '---\nname: [Ann\nID: ann\n---\n',
+    'voters.yaml': 'eligible_voters: {nobody: 1}\n',
     'election.yaml': GOOD_ELECTION.replace('no_winners: 1', 'no_winners: -1'),
   }));
   assert.equal(entry.ok, false);

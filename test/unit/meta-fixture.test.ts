@@ -1,5 +1,5 @@
-// The real Elekto sample repository parses unchanged, with the values Elekto's
-// operators meant (dates in UTC, both spellings of exception_due, null fields).
+// The real Elekto sample repository parses unchanged, with the values Elekto gives
+// it (dates in UTC, `exceptions_due` ignored with a warning, null fields).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseElectionFolder } from '../../src/core/meta/election.js';
@@ -63,12 +63,14 @@ test('fixture 2021/TOC: two info fields, no results.md, README and template igno
   assert.deepEqual(e.warnings, entry.problems);
 });
 
-test('fixture name_the_app: `exceptions_due` spelling, null show_candidate_fields, list-form info at column 0', () => {
+test('fixture name_the_app: `exceptions_due` ignored as Elekto ignores it, null show_candidate_fields, list-form info at column 0', () => {
   const entry = parseElectionFolder(fixtureFolder('name_the_app'));
   const e = ok(entry);
   assert.equal(e.key, 'name_the_app');
-  assert.deepEqual(entry.problems, []);
-  assert.equal(e.exceptionDue.toISOString(), '2023-08-19T23:59:00.000Z');
+  // Elekto reads only `exception_due`: exception requests close at the start, and officers are told why.
+  assert.deepEqual(entry.problems.map((p) => [p.severity, p.line, p.code]), [['warning', 15, 'misspelt-key']]);
+  assert.match(entry.problems[0]?.message ?? '', /did you mean "exception_due"/);
+  assert.equal(e.exceptionDue.toISOString(), '2023-08-02T00:00:00.000Z');
   assert.equal(e.startDatetime.toISOString(), '2023-08-02T00:00:00.000Z');
   assert.deepEqual(e.showCandidateFields, []);
   assert.equal(e.deleteAfter, false);

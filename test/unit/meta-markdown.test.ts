@@ -28,12 +28,14 @@ const ATTACKS = [
   '`<script>` in code is fine\n\n```\n<script>alert(1)</script>\n```',
 ];
 
-/** Anything that would run in a browser. */
+/** Anything that would run in a browser. Escaped text (`&lt;a href="javascript:…`) is text: only real tags are checked for attributes. */
 function assertInert(html: string, source: string): void {
   assert.doesNotMatch(html, /<script/i, source);
   assert.doesNotMatch(html, /<(img|svg|iframe|div|a)\b[^>]*\son\w+\s*=/i, source);
   assert.doesNotMatch(html, /<[a-z][^>]*\son\w+=/i, source);
-  assert.doesNotMatch(html, /(href|src)\s*=\s*"\s*(javascript|vbscript|data):/i, source);
+  for (const tag of html.match(/<[a-z][^<>]*>/gi) ?? []) {
+    assert.doesNotMatch(tag, /(href|src)\s*=\s*["']?\s*(javascript|vbscript|data):/i, source);
+  }
   assert.doesNotMatch(html, /<(iframe|svg|div|object|embed|style)\b/i, source);
 }
 
@@ -87,4 +89,50 @@ test('every Markdown field of an election is sanitised: description, results, el
     assertInert(html, html);
     assert.match(html, /&lt;script&gt;/);
   }
+});
+
+test('a numbered list right after a paragraph line is a list, whatever its first number (Elekto\'s cuddled lists)', () => {
+  const html = renderMarkdown('The rest of the candidates were placed as follows:\n4. [Cici](https://example.org/cici)\n5. Dan\n');
+  assert.equal(html, '<p>The rest of the candidates were placed as follows:</p>\n<ol start="4">\n<li><a href="https://example.org/cici" rel="nofollow noopener noreferrer">Cici</a></li>\n<li>Dan</li>\n</ol>\n');
+  // As before: 1. after a paragraph, bullets after a paragraph, and a number inside a code block.
+  assert.match(renderMarkdown('Text\n1. one\n'), /<p>Text<\/p>\n<ol>\n<li>one<\/li>/);
+  assert.match(renderMarkdown('Text\n- one\n'), /<p>Text<\/p>\n<ul>/);
+  assert.equal(renderMarkdown('    code\n    4. still code\n'), '<pre><code>code\n4. still code\n</code></pre>\n');
+  // A number with nothing after it does not end a paragraph.
+  assert.equal(renderMarkdown('Text\n4.\n'), '<p>Text\n4.</p>\n');
+});
+
+test('<sup>, <sub>, <br> and <super> (read as <sup>) render, without attributes; other tags stay text', () => {
+  assert.equal(renderMarkdown('x<sup>2</sup> H<sub>2</sub>O<br>next<br/>10<super>3</super>'), '<p>x<sup>2</sup> H<sub>2</sub>O<br />next<br />10<sup>3</sup></p>\n');
+  assert.equal(renderMarkdown('<SUP class="big" onclick="alert(1)">1</SUP>'), '<p><sup>1</sup></p>\n');
+  assert.equal(renderMarkdown('<b>bold</b> x<sup>2</sup>'), '<p>&lt;b&gt;bold&lt;/b&gt; x<sup>2</sup></p>\n');
+  // A <sup> left open is closed where its paragraph ends; a stray closing tag disappears.
+  assert.equal(renderMarkdown('<sup>open\n\nnext'), '<p><sup>open</sup></p>\n<p>next</p>\n');
+  assert.equal(renderMarkdown('a </sub> b'), '<p>a  b</p>\n');
+  // In code, tags are code.
+  assert.equal(renderMarkdown('`<sup>1</sup>`'), '<p><code>&lt;sup&gt;1&lt;/sup&gt;</code></p>\n');
+});
+
+test('XSS attempts mixed with the allowed tags render as inert text', () => {
+  for (const attack of ATTACKS) {
+    for (const mixed of [`<sup>${attack}</sup>`, `x<sup>1</sup> ${attack}`, `${attack}<br>`, `<sub>${attack}`]) assertInert(renderMarkdown(mixed), mixed);
+  }
+  assertInert(renderMarkdown('<sup><img src=x onerror=alert(1)></sup>'), 'img in sup');
+  assertInert(renderMarkdown('<sup/onmouseover=alert(1)>x</sup>'), 'slash attribute');
+  assert.match(renderMarkdown('<sup>1</sup><script>alert(1)</script>'), /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+});
+
+test('raw HTML shown as text is a warning for the officers, one per tag name, at its line', () => {
+  const entry = parseElectionFolder(folder({
+    'election_desc.md': '# Title\n\nx<sup>2</sup> is fine.\n\n<center>Hi</center> and <b>bold</b>\n\n<b>again</b>\n',
+    'candidate-ann.md': `---\nname: Ann\nID: ann\ninfo:\n  - employer: Acme\n---\n\n<details>more</details>\n`,
+  }));
+  assert.ok(entry.ok, JSON.stringify(entry.problems));
+  assert.deepEqual(entry.problems.map((p) => [p.file, p.line, p.code]), [
+    ['elections/test/candidate-ann.md', 8, 'markdown-raw-html'],
+    ['elections/test/election_desc.md', 5, 'markdown-raw-html'],
+    ['elections/test/election_desc.md', 5, 'markdown-raw-html'],
+  ]);
+  assert.match(entry.problems[1]?.message ?? '', /raw HTML <center> is shown as text/);
+  assert.match(entry.problems[2]?.message ?? '', /raw HTML <b> is shown as text/);
 });

@@ -85,14 +85,47 @@ test('show_candidate_fields null, missing or empty list: no fields', () => {
   assert.deepEqual(election(base({ show_candidate_fields: 'null' }).replace('  - employer\n', '')).showCandidateFields, []);
 });
 
-test('exceptions_due is accepted; with both spellings exception_due wins, with a warning', () => {
-  const only = election(GOOD_ELECTION.replace('exception_due:', 'exceptions_due:'));
-  assert.equal(only.exceptionDue.toISOString(), '2024-01-05T00:00:00.000Z');
+test('exceptions_due is ignored, as Elekto ignores it: requests close at the start, with a "did you mean" warning', () => {
+  const only = parseElectionFolder(folder({ 'election.yaml': GOOD_ELECTION.replace('exception_due:', 'exceptions_due:') }));
+  assert.ok(only.ok);
+  assert.equal(only.election.exceptionDue.toISOString(), only.election.startDatetime.toISOString());
+  assert.deepEqual(only.problems.map((p) => [p.severity, p.line, p.code]), [['warning', 14, 'misspelt-key']]);
+  assert.match(only.problems[0]?.message ?? '', /"exceptions_due" is ignored.*did you mean "exception_due"\?.*close when voting opens/);
   const both = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}exceptions_due: 2024-01-07 00:00:00\n` }));
   assert.ok(both.ok);
   assert.equal(both.election.exceptionDue.toISOString(), '2024-01-05T00:00:00.000Z');
-  assert.equal(both.problems.length, 1);
-  assert.equal(both.problems[0]?.severity, 'warning');
+  assert.deepEqual(both.problems.map((p) => [p.severity, p.code]), [['warning', 'misspelt-key']]);
+});
+
+test('every extension key of SPEC §10 is known (no warning); a misspelling of one, or of an Elekto key, gets "did you mean"', () => {
+  const extensions = 'ballot_method: schulze\nmax_selections: 2\nmax_per_affiliation: 1/3\naffiliation_field: employer\ncontinuing_members: []\ntie_break: {method: seeded-hash, seed: x}\nballot_receipts: true\n';
+  const known = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}${extensions}` }));
+  assert.ok(known.ok);
+  assert.deepEqual(known.problems, []);
+  const typos: [string, string][] = [
+    ['ballot_methd: schulze', 'ballot_method'], ['max_selection: 2', 'max_selections'], ['max-per-affiliation: 2', 'max_per_affiliation'],
+    ['afiliation_field: employer', 'affiliation_field'], ['continuing_member: []', 'continuing_members'], ['tiebreak: {}', 'tie_break'],
+    ['ballot_reciepts: true', 'ballot_receipts'], ['Name2: x', 'name'], ['organisation: x', 'organization'], ['no_winner: 2', 'no_winners'],
+    ['delete-after: true', 'delete_after'], ['show_candidate_field: []', 'show_candidate_fields'], ['election_officer: []', 'election_officers'],
+    ['START_DATETIME: 2024-01-01', 'start_datetime'], ['eligibilty: x', 'eligibility'],
+  ];
+  for (const [line, meant] of typos) {
+    const e = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}${line}\n` }));
+    assert.ok(e.ok, line);
+    assert.deepEqual(e.problems.map((p) => [p.line, p.code]), [[15, 'misspelt-key']], line);
+    assert.match(e.problems[0]?.message ?? '', new RegExp(`did you mean "${meant}"`), line);
+  }
+  // Keys that are merely unknown stay silent (Elekto ignores them, and so do we).
+  assert.deepEqual(parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}notes: x\ndate: x\n` })).problems, []);
+});
+
+test('candidate header keys: a case variant is read, a misspelling gets "did you mean"', () => {
+  const e = parseElectionFolder(folder({ 'candidate-ann.md': '---\nName: Ann\nID: ann\nInfo:\n  - employer: Acme\nnmae: x\n---\n' }));
+  assert.ok(e.ok);
+  assert.deepEqual(e.problems.map((p) => [p.line, p.code]), [[2, 'candidate-key-case'], [6, 'misspelt-key']]);
+  const ann = e.election.candidates.find((c) => c.id === 'ann');
+  assert.equal(ann?.name, 'Ann');
+  assert.deepEqual(ann.info, [{ key: 'employer', value: 'Acme' }]);
 });
 
 test('unknown keys are ignored; a near-miss of a known key gets a warning', () => {

@@ -10,19 +10,40 @@
 //
 // Only the first two dash lines delimit the header, so a `---` rule inside the bio
 // stays part of the bio.
+//
+// Elekto reads every file whose name starts with `candidate` and puts the header's ID
+// on the ballot, whatever the file is called; so does Scrutin. What Elekto tolerated
+// (an ID that differs from the file name, an empty name, `Name:` in capitals, a file
+// called `candidate-.md`...) is read the way Elekto read it, with a warning; what made
+// Elekto's election page fail but can be read sensibly (no header at all, a header in
+// ``` fences) is read too, with a warning. Only a candidate that cannot be identified,
+// or a header whose YAML does not parse, is an error.
 import type { Candidate, CandidateField, Problem } from './types.js';
-import { renderMarkdown } from './markdown.js';
+import { CANDIDATE_KEYS, nearestKey } from './keys.js';
+import { renderMarkdownFile } from './markdown.js';
 import { scanSimpleHeader } from './fastHeader.js';
 import type { SimpleHeader } from './fastHeader.js';
 import { deref, isMap, isNullNode, isScalar, isSeq, mapEntries, parseYaml, scalarText } from './yaml.js';
 import type { MapEntry, Node, YamlFile } from './yaml.js';
 
 const DASH_LINE = /^-{3,}[ \t]*$/;
-const CANDIDATE_FILE = /^candidate-(.+)\.md$/;
+const FENCE_LINE = /^[ \t]*(?:```|~~~)[\w-]*[ \t]*$/;
+const CANDIDATE_FILE = /^candidate-(.*)\.md$/;
+// Invisible characters an editor or a copy from a web page can leave at the end of a
+// name (a left-to-right mark after `.md` was seen in a real repository).
+const TRAILING_INVISIBLE = /[\p{Cf}\s]+$/u;
 
-/** The ID in a candidate file name, or null when the name is not `candidate-<ID>.md`. */
+/** Whether Elekto reads a file of this name as a candidate: any name starting with `candidate`. */
+export function isCandidateFileName(name: string): boolean {
+  return name.startsWith('candidate');
+}
+
+/**
+ * The ID in a candidate file name (`candidate-<ID>.md`, invisible characters after
+ * `.md` ignored), '' for `candidate-.md`, or null when the name has another shape.
+ */
 export function candidateIdFromFileName(name: string): string | null {
-  return CANDIDATE_FILE.exec(name)?.[1] ?? null;
+  return CANDIDATE_FILE.exec(name.replace(TRAILING_INVISIBLE, ''))?.[1] ?? null;
 }
 
 /** A file's text with a byte-order mark removed and Windows/old-Mac line ends made `\n`. */
@@ -79,28 +100,29 @@ function readInfo(y: YamlFile, node: Node | null, problems: Problem[]): Candidat
   return [];
 }
 
+/** One of the header's three values, with the line it is on. */
+interface HeaderValue {
+  value: string | null;
+  line: number | undefined;
+  /** The key as written when it was not the expected spelling (`Name`, `id`). */
+  spelledAs?: string;
+}
+
 interface Header {
-  id: string | null;
-  name: string | null;
+  id: HeaderValue;
+  name: HeaderValue;
   info: CandidateField[];
-  idLine: number | undefined;
-  nameLine: number | undefined;
   infoLine: number | undefined;
-  /** The header has `id:` or `Id:` rather than `ID:`. */
-  lowercaseIdKey: boolean;
 }
 
 function fromSimpleOrNull(simple: SimpleHeader | null, openIndex: number): Header | null {
   if (simple === null) return null;
   const firstLine = openIndex + 1;
   return {
-    id: simple.id,
-    name: simple.name,
+    id: { value: simple.id, line: firstLine + 1 + simple.idLine },
+    name: { value: simple.name, line: undefined },
     info: simple.info,
-    idLine: firstLine + 1 + simple.idLine,
-    nameLine: undefined,
     infoLine: simple.infoLine === -1 ? undefined : firstLine + 1 + simple.infoLine,
-    lowercaseIdKey: false,
   };
 }
 
@@ -115,78 +137,161 @@ function readHeaderYaml(file: string, text: string, lineOffset: number, problems
     return null;
   }
   const entries = root !== null && isMap(root) ? mapEntries(y, root, problems) : new Map<string, MapEntry>();
-  const text1 = (key: string): { value: string | null; line: number | undefined } => {
-    const entry = entries.get(key);
+  // `Name:` or `id:` instead of `name:`/`ID:`: Elekto finds nothing (it shows "None",
+  // or fails on the missing ID); here the value is used, with a warning.
+  const spelled = new Map<string, MapEntry>();
+  for (const entry of entries.values()) {
+    if (CANDIDATE_KEYS.includes(entry.key)) continue;
+    const near = nearestKey(entry.key, CANDIDATE_KEYS);
+    if (near !== null && near.toLowerCase() === entry.key.toLowerCase() && !entries.has(near)) {
+      spelled.set(near, entry);
+    } else if (near !== null) {
+      problems.push({ file, line: y.lineOf(entry.keyNode), message: `unknown key "${entry.key}" is ignored; did you mean "${near}"?`, severity: 'warning', code: 'misspelt-key' });
+    }
+  }
+  const text1 = (key: string): HeaderValue => {
+    const entry = entries.get(key) ?? spelled.get(key);
     if (entry === undefined) return { value: null, line: undefined };
-    if (isNullNode(entry.value)) return { value: null, line: y.lineOf(entry.keyNode) };
-    if (entry.value !== null && isScalar(entry.value)) return { value: scalarText(entry.value).trim(), line: y.lineOf(entry.value) };
-    problems.push({ file, line: y.lineOf(entry.value), message: `${key} must be text`, severity: 'error' });
-    return { value: null, line: y.lineOf(entry.value) };
+    const spelledAs = entry.key === key ? undefined : entry.key;
+    const line = y.lineOf(entry.keyNode);
+    if (isNullNode(entry.value)) return { value: null, line, spelledAs };
+    if (entry.value !== null && isScalar(entry.value)) return { value: scalarText(entry.value).trim(), line, spelledAs };
+    problems.push({ file, line: y.lineOf(entry.value), message: `${entry.key} should be text; it was ignored`, severity: 'warning', code: 'candidate-header-value' });
+    return { value: null, line, spelledAs };
   };
-  const id = text1('ID');
-  const name = text1('name');
-  const infoEntry = entries.get('info');
+  const infoEntry = entries.get('info') ?? spelled.get('info');
   return {
-    id: id.value,
-    name: name.value,
+    id: text1('ID'),
+    name: text1('name'),
     info: readInfo(y, infoEntry?.value ?? null, problems),
-    idLine: id.line,
-    nameLine: name.line,
     infoLine: infoEntry === undefined ? undefined : y.lineOf(infoEntry.keyNode),
-    lowercaseIdKey: !entries.has('ID') && [...entries.keys()].some((k) => k.toLowerCase() === 'id'),
   };
+}
+
+/** Blank lines in place of ``` fences around the header's YAML (line numbers stay right). */
+function unfence(lines: string[], file: string, firstLine: number, problems: Problem[]): string[] {
+  const fenced = lines.map((line) => FENCE_LINE.test(line));
+  const at = fenced.indexOf(true);
+  if (at === -1) return lines;
+  problems.push({
+    file,
+    line: firstLine + at,
+    message: 'the header is wrapped in ``` fences, which are not YAML (Elekto cannot read this file); the fences were skipped: remove them',
+    severity: 'warning',
+    code: 'candidate-header-fenced',
+  });
+  return lines.map((line, i) => (fenced[i] === true ? '' : line));
+}
+
+/** The candidate a file without a readable header stands for: its file name's ID, and the text as the bio. */
+/** The bio: `lines` from file line `firstLine`, leading blank lines and trailing space dropped. */
+function readBio(lines: string[], firstLine: number, file: string, problems: Problem[]): { bioMarkdown: string; bioHtml: string } {
+  let skip = 0;
+  while (skip < lines.length && (lines[skip] ?? '').trim() === '') skip++;
+  const bioMarkdown = lines.slice(skip).join('\n').trimEnd();
+  return { bioMarkdown, bioHtml: renderMarkdownFile(bioMarkdown, { file, firstLine: firstLine + skip, exactLines: true }, problems) };
+}
+
+function withoutHeader(file: string, fileName: string, fileId: string | null, bioLines: string[], bioFirstLine: number, why: string, line: number, problems: Problem[]): ParsedCandidate {
+  if (fileId === null || fileId === '') {
+    const named = fileId === '';
+    problems.push({
+      file,
+      line,
+      message: named
+        ? `${why}, and the file name (candidate-.md) has no ID either, so this candidate cannot be put on the ballot (${HEADER_HELP})`
+        : `${why}; ${fileName} is not named candidate-<ID>.md either, so it is not read as a candidate (${HEADER_HELP})`,
+      severity: named ? 'error' : 'warning',
+      code: named ? 'candidate-no-id' : 'candidate-file-ignored',
+    });
+    return { candidate: null, problems, infoLine: line };
+  }
+  problems.push({
+    file,
+    line,
+    message: `${why}: Elekto cannot show this election; Scrutin lists the candidate as "${fileId}" (from the file name) with the whole file as the bio (${HEADER_HELP})`,
+    severity: 'warning',
+    code: 'candidate-no-header',
+  });
+  const bio = readBio(bioLines, bioFirstLine, file, problems);
+  return { candidate: { id: fileId, name: fileId, info: [], ...bio, file }, problems, infoLine: line };
 }
 
 /**
  * Parses one candidate file. `file` is its path from the repository root and
- * `fileName` its name (`candidate-<ID>.md`). Never throws.
+ * `fileName` its name (normally `candidate-<ID>.md`). Never throws.
  */
 export function parseCandidate(file: string, fileName: string, rawText: string): ParsedCandidate {
   const problems: Problem[] = [];
-  const fileId = candidateIdFromFileName(fileName) ?? '';
+  const fileId = candidateIdFromFileName(fileName);
+  if (fileId !== null && fileName !== `candidate-${fileId}.md`) {
+    problems.push({ file, message: `the file name ends with invisible characters after ".md"; it is read as candidate-${fileId}.md (rename it)`, severity: 'warning', code: 'candidate-file-name' });
+  }
   const lines = normalizeText(rawText).split('\n');
   let open = 0;
   while (open < lines.length && (lines[open] ?? '').trim() === '') open++;
   if (open >= lines.length || !DASH_LINE.test(lines[open] ?? '')) {
     const line = Math.min(open, Math.max(lines.length - 1, 0)) + 1;
-    problems.push({ file, line, message: `unknown candidate file format: no header (${HEADER_HELP})`, severity: 'error' });
-    return { candidate: null, problems, infoLine: line };
+    return withoutHeader(file, fileName, fileId, lines, 1, 'the file has no header', line, problems);
   }
   let close = open + 1;
   while (close < lines.length && !DASH_LINE.test(lines[close] ?? '')) close++;
   if (close >= lines.length) {
-    problems.push({ file, line: open + 1, message: `the candidate header is never closed: add a line of dashes after the header (${HEADER_HELP})`, severity: 'error' });
-    return { candidate: null, problems, infoLine: open + 1 };
+    return withoutHeader(file, fileName, fileId, lines.slice(open + 1), open + 2, 'the header is never closed by a second line of dashes', open + 1, problems);
   }
 
   // Header line k (0-based within the header) is file line open + 2 + k.
-  const headerText = lines.slice(open + 1, close).join('\n');
+  const headerText = unfence(lines.slice(open + 1, close), file, open + 2, problems).join('\n');
   const header = fromSimpleOrNull(scanSimpleHeader(headerText), open) ?? readHeaderYaml(file, headerText, open + 1, problems);
   if (header === null) return { candidate: null, problems, infoLine: open + 1 };
   const infoLine = header.infoLine ?? open + 1;
+  const shownName = fileName.replace(TRAILING_INVISIBLE, '');
 
-  let id: string | null = header.id;
+  // The ID: the header's, as Elekto puts it on the ballot; else the file name's.
+  let id = header.id.value;
+  if (id !== null && id !== '' && header.id.spelledAs !== undefined) {
+    problems.push({ file, line: header.id.line, message: `"${header.id.spelledAs}:" is read as "ID:" (Elekto reads only "ID:" and cannot show this election): write "ID:"`, severity: 'warning', code: 'candidate-key-case' });
+  }
   if (id === null || id === '') {
-    const hint = header.lowercaseIdKey ? ' (the key is "ID:" in capitals)' : '';
-    problems.push({ file, line: header.idLine ?? open + 1, message: `the candidate header has no ID${hint}; it must be "ID: ${fileId}"`, severity: 'error' });
-    id = null;
-  } else if (id !== fileId) {
-    if (id.toLowerCase() === fileId.toLowerCase()) {
-      problems.push({ file, line: header.idLine, message: `ID "${id}" differs in case from the file name (candidate-${fileId}.md); "${id}" is used`, severity: 'warning' });
-    } else {
-      problems.push({ file, line: header.idLine, message: `ID "${id}" does not match the file name: candidate-${fileId}.md must have "ID: ${fileId}"`, severity: 'error' });
+    if (fileId === null || fileId === '') {
+      problems.push({ file, line: header.id.line ?? open + 1, message: `the candidate header has no ID, and the file name (${shownName}) gives none: add "ID: <GitHub login>"`, severity: 'error', code: 'candidate-no-id' });
+      return { candidate: null, problems, infoLine };
     }
+    problems.push({ file, line: header.id.line ?? open + 1, message: `the candidate header has no ID; "${fileId}" from the file name is used (Elekto cannot show this election): add "ID: ${fileId}"`, severity: 'warning', code: 'candidate-id-missing' });
+    id = fileId;
+  } else if (fileId === '') {
+    problems.push({ file, message: `the file name (candidate-.md) has no ID; the header's ID "${id}" is used, as Elekto does: rename it candidate-${id}.md`, severity: 'warning', code: 'candidate-file-name' });
+  } else if (fileId === null) {
+    problems.push({ file, message: `${shownName} is not named candidate-<ID>.md, but Elekto reads every file starting with "candidate": "${id}" from its header is on the ballot (rename it candidate-${id}.md)`, severity: 'warning', code: 'candidate-file-name' });
+  } else if (id !== fileId) {
+    const caseOnly = id.toLowerCase() === fileId.toLowerCase();
+    problems.push({
+      file,
+      line: header.id.line,
+      message: caseOnly
+        ? `ID "${id}" differs in case from the file name (candidate-${fileId}.md); "${id}" is used`
+        : `ID "${id}" differs from the file name (candidate-${fileId}.md): ballots record "${id}", as in Elekto, and the profile answers to both; rename the file or fix the ID before voting starts`,
+      severity: 'warning',
+      code: caseOnly ? 'candidate-id-case' : 'candidate-id-mismatch',
+    });
   }
-  if (header.name === null || header.name === '') {
-    problems.push({ file, line: header.nameLine ?? open + 1, message: 'the candidate header has no name', severity: 'error' });
-  }
-  if (problems.some((p) => p.severity === 'error') || id === null || header.name === null) return { candidate: null, problems, infoLine };
-  const { name, info } = header;
 
-  const bioMarkdown = lines.slice(close + 1).join('\n').replace(/^(?:[ \t]*\n)+/, '').trimEnd();
-  return {
-    candidate: { id, name, info, bioMarkdown, bioHtml: renderMarkdown(bioMarkdown), file },
-    problems,
-    infoLine,
-  };
+  // The name: Elekto shows "None" for an empty one; the ID is more use to a voter.
+  let name = header.name.value;
+  if (name !== null && name !== '' && header.name.spelledAs !== undefined) {
+    problems.push({ file, line: header.name.line, message: `"${header.name.spelledAs}:" is read as "name:" (Elekto shows no name): write "name:"`, severity: 'warning', code: 'candidate-key-case' });
+  }
+  if (name === null || name === '') {
+    problems.push({ file, line: header.name.line ?? open + 1, message: `the candidate header has no name; the ID "${id}" is shown instead (Elekto shows "None")`, severity: 'warning', code: 'candidate-name-missing' });
+    name = id;
+  }
+
+  const candidate: Candidate = { id, name, info: header.info, ...readBio(lines.slice(close + 1), close + 2, file, problems), file };
+  if (fileId !== null && fileId !== '' && fileId !== id) candidate.fileId = fileId;
+  return { candidate, problems, infoLine };
+}
+
+/** The candidate a profile URL names: by the ID on the ballot, else by the ID in its file name. */
+export function findCandidate<C extends Pick<Candidate, 'id' | 'fileId'>>(candidates: readonly C[], id: string): C | undefined {
+  return candidates.find((c) => c.id === id) ?? candidates.find((c) => c.fileId === id);
 }

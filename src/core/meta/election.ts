@@ -2,13 +2,19 @@
 // results.md) parsed into an ElectionEntry. Problems never escape as exceptions: an
 // election with errors becomes `ok: false` with everything that could be read, so its
 // officers can still be recognised and shown what to fix.
+//
+// Leniency (issue 13): whatever Elekto served, Scrutin serves, and says what is odd.
+// Errors are only for what cannot be served at all: YAML that does not parse, no
+// election.yaml, no name or dates, a candidate nobody can identify. Everything else
+// is a warning with its file and line, shown to officers and by `scrutin validate`.
 import type { Candidate, Election, ElectionEntry, Problem } from './types.js';
 import { normalizeLogin } from './types.js';
-import { candidateIdFromFileName, normalizeText, parseCandidate } from './candidate.js';
-import { FieldReader } from './fields.js';
+import { isCandidateFileName, normalizeText, parseCandidate } from './candidate.js';
+import { FieldReader, type LocatedLogin } from './fields.js';
 import { scanSimpleVoters } from './fastVoters.js';
-import { renderMarkdown } from './markdown.js';
-import { isMap, isNullNode, mapEntries, parseYaml } from './yaml.js';
+import { ELECTION_KEYS, VOTERS_KEYS, nearestKey } from './keys.js';
+import { renderMarkdownFile } from './markdown.js';
+import { isMap, isNullNode, isSeq, mapEntries, parseYaml } from './yaml.js';
 import type { MapEntry, Node } from './yaml.js';
 
 /** The files of one election folder, as the loader read them. */
@@ -25,30 +31,12 @@ export interface ElectionFolder {
 
 /** Whether the parser uses a file of this name; the loader reads only these. */
 export function isElectionFile(name: string): boolean {
-  return name === 'election.yaml' || name === 'voters.yaml' || name === 'election_desc.md' || name === 'results.md' || candidateIdFromFileName(name) !== null;
+  return name === 'election.yaml' || name === 'voters.yaml' || name === 'election_desc.md' || name === 'results.md' || isCandidateFileName(name);
 }
 
 /** The key of a folder given its path segments below ELECTION_DIR (`['2021','GB']` → `2021---GB`). */
 export function electionKey(segments: readonly string[]): string {
   return segments.join('---');
-}
-
-const KNOWN_KEYS = [
-  'name', 'organization', 'start_datetime', 'end_datetime', 'no_winners', 'allow_no_opinion', 'delete_after',
-  'show_candidate_fields', 'election_officers', 'eligibility', 'exception_description', 'exception_due', 'exceptions_due',
-];
-
-/** Edit distance, for "did you mean" hints on misspelt keys. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
 }
 
 function byFileThenLine(a: Problem, b: Problem): number {
@@ -65,10 +53,12 @@ interface ElectionYaml {
   allowNoOpinion: boolean;
   deleteAfter: boolean;
   showCandidateFields: string[];
-  officers: string[];
+  officers: LocatedLogin[];
   eligibility: string;
   exceptionDescription: string;
   noWinnersLine: number | undefined;
+  eligibilityLine: number | undefined;
+  exceptionDescriptionLine: number | undefined;
 }
 
 function readElectionYaml(file: string, text: string | undefined, out: Problem[]): ElectionYaml {
@@ -100,10 +90,14 @@ function readElectionYaml(file: string, text: string | undefined, out: Problem[]
   };
 
   for (const entry of entries.values()) {
-    if (KNOWN_KEYS.includes(entry.key)) continue;
+    if (ELECTION_KEYS.includes(entry.key)) continue;
     // Unknown keys are allowed (Elekto ignores them); a near-miss is probably a typo.
-    const near = KNOWN_KEYS.find((k) => distance(k, entry.key.toLowerCase()) <= 2);
-    if (near !== undefined) r.warn(entry.keyNode, `unknown key "${entry.key}" is ignored; did you mean "${near}"?`);
+    const near = nearestKey(entry.key, ELECTION_KEYS);
+    if (near === 'exception_due') {
+      r.warn(entry.keyNode, `unknown key "${entry.key}" is ignored, as Elekto ignores it; did you mean "exception_due"? Until then exception requests close when voting opens (start_datetime)`, 'misspelt-key');
+    } else if (near !== null) {
+      r.warn(entry.keyNode, `unknown key "${entry.key}" is ignored; did you mean "${near}"?`, 'misspelt-key');
+    }
   }
 
   const name = r.text('name', get('name'))?.trim() ?? null;
@@ -118,21 +112,17 @@ function readElectionYaml(file: string, text: string | undefined, out: Problem[]
   if (isMapRoot && (!entries.has('end_datetime') || isNullNode(get('end_datetime')))) {
     problems.push({ file, line: keyLine('end_datetime') ?? 1, message: 'end_datetime is required', severity: 'error' });
   }
-  if (start !== null && end !== null && end.getTime() <= start.getTime()) {
-    r.error(get('end_datetime'), `end_datetime (${end.toISOString()}) must be after start_datetime (${start.toISOString()})`);
+  const noWindow = start !== null && end !== null && end.getTime() <= start.getTime();
+  if (noWindow) {
+    // Elekto shows such an election (upcoming, then completed at the start) but never
+    // offers a ballot. So does Scrutin; delete_after waits for real dates.
+    r.warn(get('end_datetime'), `end_datetime (${end.toISOString()}) is not after start_datetime (${start.toISOString()}): the election is shown but nobody can vote, and delete_after is not applied, until the dates are fixed`, 'no-voting-window');
   }
 
-  // Elekto's own sample spells it `exceptions_due`; both are accepted.
-  let dueKey = 'exception_due';
-  if (entries.has('exception_due') && entries.has('exceptions_due')) {
-    r.warn(entries.get('exceptions_due')?.keyNode, 'both exception_due and exceptions_due are set; exception_due is used');
-  } else if (entries.has('exceptions_due')) {
-    dueKey = 'exceptions_due';
-  }
-  const exceptionDue = r.timestamp(dueKey, get(dueKey));
+  const exceptionDue = r.timestamp('exception_due', get('exception_due'));
   if (exceptionDue !== null && end !== null && exceptionDue.getTime() > end.getTime()) {
     // A warning: the fixture has one, and it only means exceptions stay open as long as voting.
-    r.warn(get(dueKey), `${dueKey} (${exceptionDue.toISOString()}) is after end_datetime (${end.toISOString()}); exception requests stay open after voting has closed`);
+    r.warn(get('exception_due'), `exception_due (${exceptionDue.toISOString()}) is after end_datetime (${end.toISOString()}); exception requests stay open after voting has closed`, 'exception-due-after-end');
   }
 
   const noWinnersNode = get('no_winners');
@@ -147,56 +137,90 @@ function readElectionYaml(file: string, text: string | undefined, out: Problem[]
     exceptionDue,
     noWinners: Math.max(noWinners, 1),
     allowNoOpinion: r.bool('allow_no_opinion', get('allow_no_opinion'), true),
-    deleteAfter: r.bool('delete_after', get('delete_after'), false),
+    deleteAfter: r.bool('delete_after', get('delete_after'), false) && !noWindow,
     showCandidateFields: r.strings('show_candidate_fields', get('show_candidate_fields')),
-    officers: r.logins('election_officers', get('election_officers')),
+    officers: r.logins('election_officers', get('election_officers'), 'officer-not-login'),
     eligibility: r.text('eligibility', get('eligibility')) ?? '',
     exceptionDescription: r.text('exception_description', get('exception_description')) ?? '',
     noWinnersLine: y.lineOf(noWinnersNode),
+    eligibilityLine: keyLine('eligibility'),
+    exceptionDescriptionLine: keyLine('exception_description'),
   };
 }
 
-function readVoters(file: string, text: string | undefined, problems: Problem[]): string[] {
+const NOBODY = 'nobody can vote until it lists logins under "eligible_voters:"';
+
+function readVoters(file: string, text: string | undefined, problems: Problem[]): LocatedLogin[] {
   if (text === undefined) {
-    problems.push({ file, message: 'voters.yaml is missing: nobody can vote until it lists eligible_voters', severity: 'warning' });
+    problems.push({ file, message: 'voters.yaml is missing: nobody can vote until it lists eligible_voters', severity: 'warning', code: 'voters-missing' });
     return [];
   }
   const normalized = normalizeText(text);
   const simple = scanSimpleVoters(normalized);
-  if (simple !== null) return simple;
+  if (simple !== null) return simple.logins.map((login, i) => ({ login, line: simple.lines[i] }));
   const y = parseYaml(normalized, file);
   problems.push(...y.problems);
   if (y.failed) return [];
   const r = new FieldReader(y, problems);
   const root = y.root;
   if (isNullNode(root)) {
-    problems.push({ file, line: 1, message: 'voters.yaml is empty: it should hold "eligible_voters:" and a list of logins', severity: 'warning' });
+    problems.push({ file, line: 1, message: `voters.yaml is empty: ${NOBODY}`, severity: 'warning', code: 'voters-empty' });
+    return [];
+  }
+  if (root !== null && isSeq(root)) {
+    // Elekto looks up voters['eligible_voters'] and fails on a bare list: nobody
+    // could vote. Scrutin shows the election and lets nobody vote either.
+    r.warn(root, `voters.yaml is a bare list without "eligible_voters:", which Elekto cannot read: ${NOBODY} (put "eligible_voters:" above the list)`, 'voters-not-a-map');
     return [];
   }
   if (root === null || !isMap(root)) {
-    r.error(root, 'voters.yaml must hold "eligible_voters:" followed by a list of GitHub logins');
+    r.warn(root, `voters.yaml should hold "eligible_voters:" followed by a list of GitHub logins: ${NOBODY}`, 'voters-not-a-map');
     return [];
   }
   const entries = mapEntries(y, root, problems);
+  for (const entry of entries.values()) {
+    const near = nearestKey(entry.key, VOTERS_KEYS);
+    if (near !== null) r.warn(entry.keyNode, `unknown key "${entry.key}" is ignored; did you mean "${near}"?`, 'misspelt-key');
+  }
   const list = entries.get('eligible_voters');
   if (list === undefined) {
-    r.error(root, 'voters.yaml has no "eligible_voters:" list');
+    r.warn(root, `voters.yaml has no "eligible_voters:" list: ${NOBODY}`, 'voters-empty');
     return [];
   }
-  return r.logins('eligible_voters', list.value);
+  if (isNullNode(list.value)) {
+    r.warn(list.keyNode, `eligible_voters is empty: ${NOBODY}`, 'voters-empty');
+    return [];
+  }
+  return r.logins('eligible_voters', list.value, 'voter-not-login');
 }
 
-/** Voters as written, duplicates removed case-insensitively (first spelling kept). */
-function uniqueLogins(logins: readonly string[]): { list: string[]; set: Set<string> } {
-  const set = new Set<string>();
+/**
+ * Logins as written, duplicates removed case-insensitively (first spelling kept). A
+ * login written twice with different case gets a warning: Elekto compared exactly, so
+ * the two spellings meant different things there.
+ */
+function uniqueLogins(logins: readonly LocatedLogin[], file: string, problems: Problem[] | null): { list: string[]; set: Set<string> } {
+  const first = new Map<string, LocatedLogin>();
   const list: string[] = [];
-  for (const login of logins) {
-    const norm = normalizeLogin(login);
-    if (set.has(norm)) continue;
-    set.add(norm);
-    list.push(login);
+  for (const entry of logins) {
+    const norm = normalizeLogin(entry.login);
+    const earlier = first.get(norm);
+    if (earlier === undefined) {
+      first.set(norm, entry);
+      list.push(entry.login);
+    } else if (earlier.login !== entry.login && problems !== null) {
+      const where = earlier.line === undefined ? '' : ` on line ${earlier.line}`;
+      problems.push({ file, line: entry.line, message: `"${entry.login}" is "${earlier.login}"${where} in another case; logins compare without case, so it is listed once`, severity: 'warning', code: 'duplicate-login' });
+    }
   }
-  return { list, set };
+  return { list, set: new Set(first.keys()) };
+}
+
+/** The name and officers from election.yaml alone (cheap), for an election whose other files could not be read in time. */
+export function readElectionHead(folder: ElectionFolder): { name: string | null; officerSet: Set<string> } {
+  const file = folder.dir === '' ? 'election.yaml' : `${folder.dir}/election.yaml`;
+  const meta = readElectionYaml(file, folder.files.get('election.yaml'), []);
+  return { name: meta.name, officerSet: new Set(meta.officers.map((o) => normalizeLogin(o.login))) };
 }
 
 /** Parses one election folder. Never throws: an unexpected failure becomes a problem of that election. */
@@ -220,7 +244,7 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
 
   const candidates: Candidate[] = [];
   const seen = new Map<string, Candidate>();
-  const candidateNames = [...files.keys()].filter((n) => candidateIdFromFileName(n) !== null).sort();
+  const candidateNames = [...files.keys()].filter(isCandidateFileName).sort();
   for (const fileName of candidateNames) {
     const parsed = parseCandidate(path(fileName), fileName, files.get(fileName) ?? '');
     problems.push(...parsed.problems);
@@ -228,14 +252,14 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
     if (c === null) continue;
     const earlier = seen.get(c.id.toLowerCase());
     if (earlier !== undefined) {
-      problems.push({ file: c.file, message: `candidate ID "${c.id}" is also used by ${earlier.file}; IDs must be unique (case-insensitively)`, severity: 'error' });
+      problems.push({ file: c.file, message: `candidate ID "${c.id}" is also used by ${earlier.file}; IDs must be unique (case-insensitively)`, severity: 'error', code: 'duplicate-candidate-id' });
       continue;
     }
     seen.set(c.id.toLowerCase(), c);
     candidates.push(c);
     for (const field of meta.showCandidateFields) {
       if (!c.info.some((f) => f.key === field)) {
-        problems.push({ file: c.file, line: parsed.infoLine, message: `info has no "${field}", which election.yaml lists in show_candidate_fields`, severity: 'warning' });
+        problems.push({ file: c.file, line: parsed.infoLine, message: `info has no "${field}", which election.yaml lists in show_candidate_fields`, severity: 'warning', code: 'show-field-missing' });
       }
     }
   }
@@ -248,19 +272,28 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
       line: meta.noWinnersLine,
       message: `no_winners is ${meta.noWinners} but there are only ${candidates.length} candidates`,
       severity: 'warning',
+      code: 'seats-over-candidates',
     });
   }
 
+  const officers = uniqueLogins(meta.officers, path('election.yaml'), problems);
+  const unique = uniqueLogins(voters, path('voters.yaml'), problems);
+  const inYaml = (line: number | undefined) => ({ file: path('election.yaml'), firstLine: line ?? 1, exactLines: false });
+  const inFile = (name: string) => ({ file: path(name), firstLine: 1, exactLines: true });
+  const descriptionMd = files.get('election_desc.md');
+  const resultsMd = files.get('results.md');
+  const html = {
+    eligibility: renderMarkdownFile(meta.eligibility, inYaml(meta.eligibilityLine), problems),
+    exceptionDescription: renderMarkdownFile(meta.exceptionDescription, inYaml(meta.exceptionDescriptionLine), problems),
+    description: descriptionMd === undefined ? '' : renderMarkdownFile(normalizeText(descriptionMd), inFile('election_desc.md'), problems),
+    results: resultsMd === undefined ? null : renderMarkdownFile(normalizeText(resultsMd), inFile('results.md'), problems),
+  };
   problems.sort(byFileThenLine);
-  const officers = uniqueLogins(meta.officers);
   const hasErrors = problems.some((p) => p.severity === 'error');
   if (hasErrors || meta.name === null || meta.start === null || meta.end === null) {
     return { key, dir, ok: false, name: meta.name, officerSet: officers.set, problems };
   }
 
-  const unique = uniqueLogins(voters);
-  const descriptionMd = files.get('election_desc.md');
-  const resultsMd = files.get('results.md');
   const election: Election = {
     key,
     dir,
@@ -277,10 +310,10 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
     voters: unique.list,
     voterSet: unique.set,
     officerSet: officers.set,
-    eligibilityHtml: renderMarkdown(meta.eligibility),
-    exceptionDescriptionHtml: renderMarkdown(meta.exceptionDescription),
-    descriptionHtml: descriptionMd === undefined ? '' : renderMarkdown(normalizeText(descriptionMd)),
-    resultsHtml: resultsMd === undefined ? null : renderMarkdown(normalizeText(resultsMd)),
+    eligibilityHtml: html.eligibility,
+    exceptionDescriptionHtml: html.exceptionDescription,
+    descriptionHtml: html.description,
+    resultsHtml: html.results,
     candidates,
     warnings: problems,
   };

@@ -12,13 +12,21 @@ const KEY_LINE = /^eligible_voters: *(?:#.*)?$/;
 const ITEM_LINE = /^( *)- +([A-Za-z0-9][A-Za-z0-9-]{0,38})(?: +#.*)? *$/;
 const YAML_NULLS = new Set(['null', 'Null', 'NULL']);
 
+export interface SimpleVoters {
+  logins: string[];
+  /** 1-based line of each login. */
+  lines: number[];
+}
+
 /** The logins of a plain voters.yaml, or null when the file needs the full parser. */
-export function scanSimpleVoters(text: string): string[] | null {
+export function scanSimpleVoters(text: string): SimpleVoters | null {
   const lines = text.split('\n');
   const logins: string[] = [];
+  const at: number[] = [];
   let seenKey = false;
   let indent = -1;
-  for (const raw of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] ?? '';
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (BLANK_OR_COMMENT.test(line)) continue;
     if (!seenKey) {
@@ -34,6 +42,7 @@ export function scanSimpleVoters(text: string): string[] | null {
     const login = m[2] ?? '';
     if (YAML_NULLS.has(login)) return null;
     logins.push(login);
+    at.push(i + 1);
   }
-  return seenKey && logins.length > 0 ? logins : null;
+  return seenKey && logins.length > 0 ? { logins, lines: at } : null;
 }

@@ -17,8 +17,8 @@ export class FieldReader {
     this.problems.push({ file: this.y.file, line: this.y.lineOf(node), message, severity: 'error' });
   }
 
-  warn(node: unknown, message: string): void {
-    this.problems.push({ file: this.y.file, line: this.y.lineOf(node), message, severity: 'warning' });
+  warn(node: unknown, message: string, code?: string): void {
+    this.problems.push({ file: this.y.file, line: this.y.lineOf(node), message, severity: 'warning', ...(code === undefined ? {} : { code }) });
   }
 
   /** Text, or null when absent/null. Collections are an error. */
@@ -56,9 +56,13 @@ export class FieldReader {
     return null;
   }
 
-  /** A list of strings (null or missing: empty). */
+  /** A list of strings (null or missing: empty; one text: a list of one, with a warning). */
   strings(key: string, node: Node | null): string[] {
     if (isNullNode(node) || node === null) return [];
+    if (isScalar(node)) {
+      this.warn(node, `${key} should be a list ("- ${scalarText(node)}"); it is read as a list of one`, 'not-a-list');
+      return [scalarText(node).trim()];
+    }
     if (!isSeq(node)) {
       this.error(node, `${key} must be a list`);
       return [];
@@ -73,31 +77,43 @@ export class FieldReader {
     return out;
   }
 
-  /** A list of GitHub logins, each checked; empty entries are skipped with a warning. */
-  logins(key: string, node: Node | null): string[] {
+  /**
+   * A list of GitHub logins with their lines. An entry that cannot be a login (an
+   * e-mail address, a name with spaces) is left out with a warning: Elekto kept it,
+   * but nobody can sign in as it. One login written without a list is read as a list
+   * of one, with a warning.
+   */
+  logins(key: string, node: Node | null, code: string): LocatedLogin[] {
     if (isNullNode(node) || node === null) return [];
-    if (!isSeq(node)) {
+    const items = isSeq(node) ? node.items : isScalar(node) ? [node] : null;
+    if (items === null) {
       this.error(node, `${key} must be a list of GitHub logins (one "- login" per line)`);
       return [];
     }
-    const out: string[] = [];
-    for (const raw of node.items) {
+    if (!isSeq(node)) this.warn(node, `${key} should be a list, one "- login" per line; the value is read as a list of one`, 'not-a-list');
+    const out: LocatedLogin[] = [];
+    for (const raw of items) {
       const item = deref(this.y, raw);
       if (isNullNode(item)) {
-        this.warn(raw, `an empty entry in ${key} was ignored`);
+        this.warn(raw, `an empty entry in ${key} was ignored`, 'empty-entry');
         continue;
       }
       if (item === null || !isScalar(item)) {
-        this.error(item, `each entry of ${key} must be a GitHub login`);
+        this.warn(item ?? raw, `an entry of ${key} is not a GitHub login (a list or a map); it was ignored`, code);
         continue;
       }
       const login = scalarText(item).trim();
       const why = loginProblem(login);
-      if (why === null) out.push(login);
-      else this.error(item, `${key}: ${why}`);
+      if (why === null) out.push({ login, line: this.y.lineOf(item) });
+      else this.warn(item, `${key}: ${why}; nobody can sign in as it, so it is left out`, code);
     }
     return out;
   }
+}
+
+export interface LocatedLogin {
+  login: string;
+  line: number | undefined;
 }
 
 function describe(node: Node): string {

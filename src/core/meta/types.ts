@@ -11,6 +11,11 @@ export interface Problem {
   message: string;
   /** Errors make an election unavailable; warnings are shown to officers and `validate`. */
   severity: 'error' | 'warning';
+  /**
+   * The kind of problem, for tools and tests (`candidate-id-mismatch`, `voter-not-login`…);
+   * the kinds Elekto tolerated are listed in docs/meta-repository.md.
+   */
+  code?: string;
 }
 
 export interface CandidateField {
@@ -19,8 +24,13 @@ export interface CandidateField {
 }
 
 export interface Candidate {
-  /** The `ID` from the header; equals the `<ID>` in `candidate-<ID>.md`. */
+  /**
+   * The `ID` from the header, which is what ballots record (as in Elekto); normally
+   * equal to the `<ID>` in `candidate-<ID>.md`.
+   */
   id: string;
+  /** The `<ID>` in the file name, when it differs from `id`: the profile answers to both. */
+  fileId?: string;
   name: string;
   /** Every `info` entry in file order, values as text. */
   info: CandidateField[];

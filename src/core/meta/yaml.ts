@@ -1,9 +1,18 @@
 // Safe YAML 1.1 parsing, the way PyYAML's safe_load reads Elekto's files, with line
 // numbers for every problem. Only the standard YAML 1.1 tags resolve: a language tag
 // such as `!!python/object` or any custom `!tag` is an error, never an object.
-import { LineCounter, parseDocument, isAlias, isScalar, isMap, isSeq } from 'yaml';
-import type { Document, Node, Pair, Scalar, Tags, YAMLMap, YAMLSeq, ScalarTag, CollectionTag } from 'yaml';
+//
+// Budgets: the files come from whoever can push to the meta repository, and the
+// server reads them after every push. Aliases (`*name`) are resolved once per file
+// through an index built in one pass (the `yaml` package's own lookup walks the
+// whole document for each alias: 12,000 aliases took 20 s), and a file may hold at
+// most MAX_ALIASES of them: hand-written meta files use a few, if any.
+import { LineCounter, parseDocument, isAlias, isScalar, isMap, isSeq, visit } from 'yaml';
+import type { Alias, Document, Node, Pair, Scalar, Tags, YAMLMap, YAMLSeq, ScalarTag, CollectionTag } from 'yaml';
 import type { Problem } from './types.js';
+
+/** Aliases (`*name`) read per file; more make the file an error. */
+export const MAX_ALIASES = 100;
 
 // The `yaml` package's 1.1 booleans include `y` and `n`; PyYAML's do not (a voter
 // called `n` stays a string there), so the two boolean tags are replaced.
@@ -39,6 +48,8 @@ export interface YamlFile {
   failed: boolean;
   /** 1-based line in the file of a node, counting the offset of an embedded header. */
   lineOf: (node: unknown) => number | undefined;
+  /** What each alias stands for (the last anchor of its name before it), or null. */
+  aliases: ReadonlyMap<Alias, Node | null>;
 }
 
 function firstLine(message: string): string {
@@ -68,7 +79,17 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlFile 
   };
   const problems: Problem[] = [];
   for (const error of doc.errors) {
-    problems.push({ file, line: lineAt(error.pos[0]), message: `invalid YAML: ${firstLine(error.message)}`, severity: 'error' });
+    const problem: Problem = { file, line: lineAt(error.pos[0]), message: `invalid YAML: ${firstLine(error.message)}`, severity: 'error' };
+    if (error.code === 'BAD_SCALAR_START') {
+      // `twitter: @handle`, or a header wrapped in ``` fences: YAML reserves @ and `,
+      // so PyYAML (and Elekto) cannot read the file at all, but the value is plain
+      // text and is read as written.
+      const char = /reserved character (\S)/.exec(error.message)?.[1] ?? '@';
+      problem.severity = 'warning';
+      problem.code = 'yaml-reserved-character';
+      problem.message = `a value starting with ${char} is read as text, but YAML reserves ${char} (Elekto cannot read this file): put the value in quotes`;
+    }
+    problems.push(problem);
   }
   for (const warning of doc.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED') {
@@ -78,14 +99,44 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlFile 
       problems.push({ file, line: lineAt(warning.pos[0]), message: `YAML: ${firstLine(warning.message)}`, severity: 'warning' });
     }
   }
+  const aliases = indexAliases(doc);
+  if (aliases.size > MAX_ALIASES) {
+    const first = aliases.keys().next().value;
+    problems.push({
+      file,
+      line: lineOf(first) ?? 1,
+      message: `${aliases.size} aliases (*name) in one file; at most ${MAX_ALIASES} are read, so this file is not (write the values out)`,
+      severity: 'error',
+      code: 'yaml-too-many-aliases',
+    });
+  }
   const failed = problems.some((p) => p.severity === 'error');
-  return { file, doc, root: doc.contents ?? null, problems, failed, lineOf };
+  return { file, doc, root: failed && aliases.size > MAX_ALIASES ? null : (doc.contents ?? null), problems, failed, lineOf, aliases };
+}
+
+/**
+ * Every alias of the document and the node it stands for, in one pass in document
+ * order: an alias means the last node anchored with its name before it (YAML 1.1).
+ */
+function indexAliases(doc: Document.Parsed): Map<Alias, Node | null> {
+  const anchors = new Map<string, Node>();
+  const aliases = new Map<Alias, Node | null>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        aliases.set(node, anchors.get(node.source) ?? null);
+      } else if (typeof node.anchor === 'string') {
+        anchors.set(node.anchor, node);
+      }
+    },
+  });
+  return aliases;
 }
 
 /** Follows aliases (`*name`) to the node they stand for. */
 export function deref(file: YamlFile, node: unknown): Node | null {
   let current: unknown = node;
-  for (let hops = 0; hops < 8 && isAlias(current); hops++) current = current.resolve(file.doc) ?? null;
+  for (let hops = 0; hops < 8 && isAlias(current); hops++) current = file.aliases.get(current) ?? null;
   if (current === null || current === undefined || isAlias(current)) return null;
   return current as Node;
 }

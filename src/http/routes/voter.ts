@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { phaseAt } from '../../core/election/phase.js';
+import { findCandidate } from '../../core/meta/candidate.js';
 import type { ElectionEntry } from '../../core/meta/types.js';
 import { canSeePublishedResults, isEligible, isOfficer } from '../../policies/election.js';
 import { CandidatePage } from '../../views/CandidatePage.js';
@@ -101,7 +102,7 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const user = userOf(req);
       const { key, id } = candidateParams.parse(req.params);
       const election = usable(findEntry(ctx, key));
-      const candidate = election.candidates.find((c) => c.id === id);
+      const candidate = findCandidate(election.candidates, id);
       if (candidate === undefined) throw notFound('candidate', ['Back to the election', `/app/elections/${key}`]);
       const status = await ctx.ballots.status(user, key);
       const canVote = phaseAt(election, ctx.clock()) === 'running' && isEligible(election, user.login) && !status.voted;
