@@ -13,6 +13,8 @@ export interface CatalogueStatus {
   revision: string | null;
   lastSuccessAt: Date | null;
   lastError: string | null;
+  /** Elections whose files have errors (unavailable to voters) in the served snapshot. */
+  unavailableElections?: number;
 }
 
 export interface CatalogueReader {
@@ -55,6 +57,7 @@ export class FixedCatalogue implements CatalogueReader {
     this.snapshot = snapshot;
   }
   status(): CatalogueStatus {
-    return { state: 'ok', revision: this.snapshot.revision, lastSuccessAt: this.snapshot.loadedAt, lastError: null };
+    const unavailableElections = [...this.snapshot.entries.values()].filter((e) => !e.ok).length;
+    return { state: 'ok', revision: this.snapshot.revision, lastSuccessAt: this.snapshot.loadedAt, lastError: null, unavailableElections };
   }
 }

@@ -18,6 +18,8 @@ export interface CatalogueStatus {
   lastErrorAt: Date | null;
   /** A sync is running now. */
   syncing: boolean;
+  /** Elections in the served snapshot whose files have errors (unavailable to voters), for /health and metrics. */
+  unavailableElections: number;
 }
 
 /** Where a sync gets its data: the git update and the disk read are separate so either can be faked. */
@@ -103,6 +105,7 @@ export class Catalogue {
       lastError: this.lastError,
       lastErrorAt: this.lastErrorAt,
       syncing: this.running !== null,
+      unavailableElections: [...this.snapshot.entries.values()].filter((e) => !e.ok).length,
     };
   }
 

@@ -4,11 +4,19 @@
 // Safety: symbolic links are never followed (a link could lead outside ELECTION_DIR,
 // to /etc or to the server's own secrets), hidden folders are skipped, and each file
 // is size-limited. Nothing here throws for a bad repository: problems are values.
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+//
+// Budgets: the files are whatever was last pushed, so they are parsed off the event
+// loop, in a worker thread (loadWorker.ts), one election at a time under a time limit
+// and a memory limit. An election that takes too long, or makes the worker fail, gets
+// an error of its own and the worker starts again after it: the other elections load,
+// the server keeps answering while it reads, and a hostile file cannot stop start-up.
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import type { ElectionEntry, MetaSnapshot, Problem } from '../core/meta/types.js';
-import { electionKey, isElectionFile, parseElectionFolder } from '../core/meta/election.js';
+import { electionKey, isElectionFile, parseElectionFolder, readElectionHead } from '../core/meta/election.js';
 import type { ElectionFolder } from '../core/meta/election.js';
 import { addEntry, freezeSnapshot } from '../core/meta/snapshot.js';
 
@@ -21,13 +29,28 @@ export interface LoadOptions {
   revision?: string | null;
   /** Clock for `loadedAt`. */
   now?: () => Date;
-  /** Largest file read, in bytes (default 8 MiB); bigger files are an error. */
+  /** Largest file read, in bytes, whatever its kind (default: FILE_LIMITS); bigger files are an error. */
   maxFileBytes?: number;
+  /** Parse in this thread instead of a worker (tools that serve nothing: validate, scripts). */
+  inProcess?: boolean;
 }
 
-const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
-// About 5 ms of work between turns of the event loop for a server that is loading.
-const YIELD_EVERY = 2;
+const KIB = 1024;
+/**
+ * Largest size read per kind of file. Real files are far smaller (the largest
+ * voters.yaml seen, 1,500 logins, is 25 KiB); 2 MiB is ~100,000 logins.
+ */
+export const FILE_LIMITS: Readonly<Record<string, number>> = Object.freeze({
+  'voters.yaml': 2048 * KIB,
+  'election.yaml': 256 * KIB,
+  'election_desc.md': 1024 * KIB,
+  'results.md': 1024 * KIB,
+  candidate: 512 * KIB,
+});
+
+function limitFor(name: string, override: number | undefined): number {
+  return override ?? FILE_LIMITS[name] ?? FILE_LIMITS.candidate ?? 512 * KIB;
+}
 
 /** Where an election folder is: its key and path segments below ELECTION_DIR. */
 export interface FolderRef {
@@ -171,15 +194,16 @@ function readSmallFile(path: string, maxBytes: number): string | { tooBig: numbe
  * Synchronous on purpose: a folder is a dozen small files, and the thread-pool round
  * trips of fs/promises cost more than the reads (0.5 s on 6,500 files).
  */
-export function readElectionFolder(root: string, ref: FolderRef, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ElectionFolder {
+export function readElectionFolder(root: string, ref: FolderRef, maxFileBytes?: number): ElectionFolder {
   const problems: Problem[] = [...ref.problems];
   const files = new Map<string, string>();
   for (const name of ref.files) {
     const shown = `${ref.dir}/${name}`;
+    const limit = limitFor(name, maxFileBytes);
     try {
-      const content = readSmallFile(join(root, ref.dir, name), maxFileBytes);
+      const content = readSmallFile(join(root, ref.dir, name), limit);
       if (typeof content === 'string') files.set(name, content);
-      else problems.push({ file: shown, message: `is ${content.tooBig} bytes; files over ${maxFileBytes} bytes are not read`, severity: 'error' });
+      else problems.push({ file: shown, message: `is ${content.tooBig} bytes; files over ${limit} bytes are not read`, severity: 'error', code: 'file-too-large' });
     } catch (error) {
       const why = (error as { code?: string } | null)?.code === 'ELOOP' ? 'is a symbolic link, which Scrutin does not follow' : `cannot be read: ${reason(error)}`;
       problems.push({ file: shown, message: why, severity: 'error' });
@@ -188,22 +212,240 @@ export function readElectionFolder(root: string, ref: FolderRef, maxFileBytes = 
   return { key: ref.key, dir: ref.dir, files, problems };
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** What the worker is asked to parse. */
+export interface LoadRequest {
+  /** Tells the answers to one request from another's. */
+  id: number;
+  root: string;
+  refs: FolderRef[];
+  maxFileBytes?: number;
+  /** Passed through to a test's worker hooks. */
+  data?: unknown;
+}
+
+/** What the worker says about a request, in this order for each folder: begin, head, entry; then done. */
+export type LoadMessage = { id: number } & (
+  | { type: 'begin'; index: number }
+  | { type: 'head'; index: number; name: string | null; officerSet: Set<string> }
+  | { type: 'entry'; index: number; entry: ElectionEntry }
+  | { type: 'done' }
+);
+
+export interface LoadHooks {
+  /** Called in the worker when a folder has been read, before it is parsed (tests hold or break the worker here). */
+  beforeParse?: (ref: FolderRef, data: unknown) => void;
+}
+
+/** The worker's side: answers each request posted to `port`, folder by folder. */
+export function serveLoadRequests(port: MessagePort, hooks: LoadHooks = {}): void {
+  port.on('message', (request: LoadRequest) => {
+    const { id } = request;
+    request.refs.forEach((ref, index) => {
+      port.postMessage({ id, type: 'begin', index } satisfies LoadMessage);
+      const folder = readElectionFolder(request.root, ref, request.maxFileBytes);
+      port.postMessage({ id, type: 'head', index, ...readElectionHead(folder) } satisfies LoadMessage);
+      hooks.beforeParse?.(ref, request.data);
+      port.postMessage({ id, type: 'entry', index, entry: parseElectionFolder(folder) } satisfies LoadMessage);
+    });
+    port.postMessage({ id, type: 'done' } satisfies LoadMessage);
+  });
+}
+
+export interface LoadWorkerSettings {
+  /** Longest time one election folder may take to read and parse. */
+  timeLimitMs: number;
+  /** Heap limit of the worker, in MiB. */
+  memoryMb: number;
+  /** The worker's module (tests substitute one that can be held). */
+  entry: URL;
+  /** Passed to the worker's hooks with each request (tests). */
+  data?: unknown;
+}
+
+const fromSource = import.meta.url.endsWith('.ts');
+let settings: LoadWorkerSettings = {
+  timeLimitMs: 20_000,
+  memoryMb: 512,
+  entry: new URL(fromSource ? './loadWorker.ts' : './loadWorker.js', import.meta.url),
+};
+
+/** Changes the worker settings for this process (tests); returns a function that restores them. */
+export function configureLoadWorker(changes: Partial<LoadWorkerSettings>): () => void {
+  const before = settings;
+  settings = { ...settings, ...changes };
+  return () => {
+    settings = before;
+  };
+}
+
+/** A worker running `entry`; TypeScript sources (a checkout run through tsx) get tsx registered first. */
+function startWorker(entry: URL, memoryMb: number): Worker {
+  const options = { resourceLimits: { maxOldGenerationSizeMb: memoryMb } };
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
+  // Hooks registered with tsx's API do not reach worker threads, so the worker
+  // registers them itself before importing the TypeScript entry.
+  const tsconfig = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
+  const api = import.meta.resolve('tsx/esm/api');
+  const register = existsSync(tsconfig) ? `{ tsconfig: ${JSON.stringify(tsconfig)} }` : '';
+  const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(${register}); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(code, { ...options, eval: true });
+}
+
+// One worker serves every load of the process (starting one costs a few hundred
+// milliseconds: the parser's modules load again in each thread). It is replaced
+// after it had to be stopped, and does not keep the process alive while idle.
+let shared: { worker: Worker; entry: string; memoryMb: number } | null = null;
+let nextId = 1;
+let queue: Promise<unknown> = Promise.resolve();
+
+function workerFor(current: LoadWorkerSettings): Worker {
+  if (shared !== null && (shared.entry !== current.entry.href || shared.memoryMb !== current.memoryMb)) {
+    void shared.worker.terminate();
+    shared = null;
+  }
+  if (shared === null) {
+    const worker = startWorker(current.entry, current.memoryMb);
+    const mine = { worker, entry: current.entry.href, memoryMb: current.memoryMb };
+    worker.on('exit', () => {
+      if (shared === mine) shared = null;
+    });
+    // Errors are reported to the request in progress; this keeps an idle worker's
+    // failure from becoming an uncaught exception.
+    worker.on('error', () => undefined);
+    worker.unref();
+    shared = mine;
+  }
+  return shared.worker;
+}
+
+/** How long a worker may take to answer before the first folder (tsx compiles the sources on a cold start). */
+const STARTUP_LIMIT_MS = 60_000;
+
+type Head = { name: string | null; officerSet: Set<string> };
+
+interface WorkerRun {
+  entries: ElectionEntry[];
+  /** Why the run stopped early; `at` is the folder it was on (null: between folders, or before any). */
+  failure: { at: number | null; reason: string; head: Head | null } | null;
+}
+
+function describeWorkerError(error: unknown): string {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return 'reading it needed more memory than the reader is allowed';
+  return `reading it failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** One request to the worker, until it is done or the worker stops (time limit, crash). */
+function runRequest(root: string, refs: FolderRef[], maxFileBytes: number | undefined, current: LoadWorkerSettings): Promise<WorkerRun> {
+  return new Promise((resolve) => {
+    const id = nextId++;
+    const worker = workerFor(current);
+    const entries: ElectionEntry[] = [];
+    let at: number | null = null;
+    let head: Head | null = null;
+    let reason: string | null = null;
+    let settled = false;
+    const finish = (run: WorkerRun): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      worker.unref();
+      resolve(run);
+    };
+    const stopAfter = (ms: number, why: string): NodeJS.Timeout => setTimeout(() => {
+      reason = why;
+      void worker.terminate();
+    }, ms);
+    let timer = stopAfter(STARTUP_LIMIT_MS, `the meta repository reader did not start within ${STARTUP_LIMIT_MS / 1000} s`);
+    const onMessage = (message: LoadMessage): void => {
+      if (message.id !== id) return;
+      if (message.type === 'begin') {
+        at = message.index;
+        head = null;
+        clearTimeout(timer);
+        timer = stopAfter(current.timeLimitMs, `reading it took longer than ${current.timeLimitMs / 1000} s, so it was stopped`);
+      } else if (message.type === 'head') {
+        head = { name: message.name, officerSet: message.officerSet };
+      } else if (message.type === 'entry') {
+        entries.push(message.entry);
+        at = null;
+        clearTimeout(timer);
+      } else {
+        finish({ entries, failure: null });
+      }
+    };
+    const onError = (error: unknown): void => {
+      reason ??= describeWorkerError(error);
+    };
+    const onExit = (code: number): void => {
+      if (entries.length === refs.length) finish({ entries, failure: null });
+      else finish({ entries, failure: { at, reason: reason ?? `the reader stopped unexpectedly (exit code ${code})`, head } });
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.ref();
+    const request: LoadRequest = { id, root, refs, ...(maxFileBytes === undefined ? {} : { maxFileBytes }), data: current.data };
+    worker.postMessage(request);
+  });
+}
+
+/** The entry of an election the worker could not finish: unavailable, with the reason, officers kept when known. */
+function unreadEntry(ref: FolderRef, reason: string, head: Head | null): ElectionEntry {
+  return {
+    key: ref.key,
+    dir: ref.dir,
+    ok: false,
+    name: head?.name ?? null,
+    officerSet: head?.officerSet ?? new Set(),
+    problems: [{ file: ref.dir, message: `this election was not loaded: ${reason}. Look for a very large or deeply nested file in it`, severity: 'error', code: 'read-budget' }],
+  };
+}
+
+/** Parses `refs` in the worker, starting a new one after one had to be stopped. */
+async function parseInWorker(root: string, refs: FolderRef[], maxFileBytes: number | undefined): Promise<ElectionEntry[]> {
+  const current = settings;
+  const out: ElectionEntry[] = [];
+  while (out.length < refs.length) {
+    const rest = refs.slice(out.length);
+    const run = await runRequest(root, rest, maxFileBytes, current);
+    out.push(...run.entries);
+    if (run.failure === null) continue;
+    const stuck = run.failure.at === null ? undefined : rest[run.failure.at];
+    if (stuck !== undefined) {
+      out.push(unreadEntry(stuck, run.failure.reason, run.failure.head));
+    } else if (run.entries.length === 0) {
+      // Stopped before any folder: the reader itself could not start. The sync fails
+      // and the last good snapshot stays in service.
+      throw new Error(run.failure.reason);
+    }
+    // Otherwise it stopped between two folders: a new worker carries on.
+  }
+  return out;
+}
+
+/** One load at a time through the worker; loads asked for meanwhile wait their turn. */
+function parseInTurn(root: string, refs: FolderRef[], maxFileBytes: number | undefined): Promise<ElectionEntry[]> {
+  const run = queue.then(() => parseInWorker(root, refs, maxFileBytes));
+  queue = run.catch(() => undefined);
+  return run;
+}
 
 /**
- * Reads and parses every election under ELECTION_DIR. Between elections the event
- * loop gets a turn, so a server keeps answering while a big repository loads.
+ * Reads and parses every election under ELECTION_DIR: the walk here (asynchronous
+ * I/O), the reading and parsing in a worker thread unless `inProcess`.
  */
 export async function loadSnapshot(options: LoadOptions): Promise<MetaSnapshot> {
   const now = options.now ?? (() => new Date());
   const { folders, problems } = await findElectionFolders(options.root, options.electionDir);
+  const parsed = options.inProcess === true
+    ? folders.map((ref) => parseElectionFolder(readElectionFolder(options.root, ref, options.maxFileBytes)))
+    : folders.length === 0 ? [] : await parseInTurn(options.root, folders, options.maxFileBytes);
   const entries = new Map<string, ElectionEntry>();
-  for (let i = 0; i < folders.length; i++) {
-    const ref = folders[i];
-    if (ref === undefined) continue;
-    addEntry(entries, parseElectionFolder(readElectionFolder(options.root, ref, options.maxFileBytes)), problems);
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
-  }
+  for (const entry of parsed) addEntry(entries, entry, problems);
   return freezeSnapshot({ revision: options.revision ?? null, loadedAt: now(), entries, problems });
 }
 
@@ -211,7 +453,7 @@ export async function loadSnapshot(options: LoadOptions): Promise<MetaSnapshot> 
  * Reads and parses the one election folder `dir` (relative to `root`), as
  * `scrutin validate <folder>` does. Problems are values; the folder must hold election.yaml.
  */
-export async function loadElection(root: string, dir: string, key: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ entry: ElectionEntry | null; problems: Problem[] }> {
+export async function loadElection(root: string, dir: string, key: string, maxFileBytes?: number): Promise<{ entry: ElectionEntry | null; problems: Problem[] }> {
   const problems: Problem[] = [];
   const scan = await scanFolder(root, dir, problems);
   if (scan === null) return { entry: null, problems };
