@@ -79,9 +79,16 @@ export const command: Command = {
 
       const entries = [...snapshot.entries.values()];
       const broken = entries.filter((e) => !e.ok).length;
+      const problems: Problem[] = [...snapshot.problems, ...entries.flatMap((e) => e.problems)];
+      const warnings = problems.filter((p) => p.severity === 'warning').length;
       const was = result.previousRevision === null ? 'none recorded before' : result.previousRevision === result.revision ? 'unchanged' : `was ${result.previousRevision}`;
       io.out(`Revision ${result.revision ?? '(not a git checkout)'} (${was})`);
-      io.out(`${plural(entries.length, 'election')} in the repository${broken > 0 ? ` (${broken} with errors: unavailable to voters until fixed)` : ''}`);
+      const notes = [
+        ...(broken > 0 ? [`${broken} with errors: unavailable to voters until fixed`] : []),
+        // Warnings are what Elekto tolerated: served as Elekto served it, listed below for the officers.
+        ...(warnings > 0 ? [`${plural(warnings, 'warning')}, listed below`] : []),
+      ];
+      io.out(`${plural(entries.length, 'election')} in the repository${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
       const { added, renamed, orphaned, restored } = result.change;
       io.out(`Election table: ${added.length} added, ${renamed.length} renamed, ${orphaned.length} orphaned, ${restored.length} restored`);
       const nameOf = (key: string): string => {
@@ -96,7 +103,6 @@ export const command: Command = {
       for (const key of result.erased) io.out(`Erased the voter-ballot links of ${key} (delete_after, completed)`);
       for (const key of result.eraseFailed) io.err(`scrutin sync: erasing the voter-ballot links of ${key} failed; the next sync tries again`);
 
-      const problems: Problem[] = [...snapshot.problems, ...entries.flatMap((e) => e.problems)];
       if (problems.length > 0) {
         io.out('');
         const shown = (file: string): string => relative(io.cwd, resolve(meta.path, file)) || '.';

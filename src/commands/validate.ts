@@ -1,6 +1,8 @@
 // `scrutin validate [PATH]`: checks a meta repository (or one election folder) the
 // way CI would, and prints `path:line: message` for each problem, then one summary
-// line per election. Exit 0 only when there is no error (warnings do not fail).
+// line per election. Exit 0 only when there is no error; with --strict, no warning
+// either: the server stays lenient (it serves what Elekto served, with warnings),
+// while a community's CI can keep its repository clean.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +21,9 @@ Checks an Elekto/Scrutin meta repository the way CI should: every file parses, d
 are valid and in order, candidate IDs match their file names, officers and voters are
 lists of GitHub logins, show_candidate_fields are present in each candidate's info...
 Prints one "path:line: message" per problem and a summary line per election.
-Exits 0 when there is no error (warnings are printed but do not fail).
+Exits 0 when there is no error. Warnings are what the server tolerates, as Elekto
+did (an ID that differs from its file name, a voter entry that is not a login, a
+misspelt key...): printed, and failing only with --strict.
 
 PATH  the meta repository root (default: the current folder), or one election
       folder (a folder holding election.yaml)
@@ -30,6 +34,7 @@ Options:
   --max-words N              fail when a candidate bio has more than N words
   --required-sections LIST   fail when a bio lacks one of these lines, comma-separated
                              (e.g. "## SIGS,## What I have done")
+  --strict                   fail on warnings too (exit 1), to keep the repository clean
   --format text|json|github  output: text (default), json, or GitHub Actions annotations
   -h, --help                 this help`;
 
@@ -47,6 +52,7 @@ interface Options {
   electionDir: string;
   rules: BioRules;
   format: Format;
+  strict: boolean;
 }
 
 function parseOptions(args: string[], io: CommandIO): Options {
@@ -61,6 +67,7 @@ function parseOptions(args: string[], io: CommandIO): Options {
         'max-words': { type: 'string' },
         'required-sections': { type: 'string' },
         format: { type: 'string' },
+        strict: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -88,7 +95,7 @@ function parseOptions(args: string[], io: CommandIO): Options {
   }
   const electionDir = (values['election-dir'] ?? (envDir?.trim() || 'elections')).replace(/^(?:\.?\/)+|\/+$/g, '').replace(/^\.$/, '');
   if (electionDir.split('/').includes('..')) throw new UserError('--election-dir must stay inside the repository (no "..")', 2);
-  return { path: resolve(io.cwd, positionals[0] ?? '.'), electionDir, rules, format };
+  return { path: resolve(io.cwd, positionals[0] ?? '.'), electionDir, rules, format, strict: values.strict === true };
 }
 
 /** For a single election folder: the repository root and the key it would have there. */
@@ -114,7 +121,7 @@ async function check(options: Options): Promise<Checked> {
     const { entry, problems } = await loadElection(where.root, where.dir, where.key);
     return { root: where.root, entries: entry === null ? [] : [entry], problems };
   }
-  const snapshot = await loadSnapshot({ root: options.path, electionDir: options.electionDir });
+  const snapshot = await loadSnapshot({ root: options.path, electionDir: options.electionDir, inProcess: true });
   return { root: options.path, entries: [...snapshot.entries.values()], problems: [...snapshot.problems] };
 }
 
@@ -158,13 +165,15 @@ export const command: Command = {
     const all = [...checked.problems, ...entries.flatMap((e) => e.problems)];
     const errors = count(all, 'error');
     const warnings = count(all, 'warning');
+    const failed = errors > 0 || (options.strict && warnings > 0);
     const now = new Date();
     const shown = (file: string): string => relative(io.cwd, resolve(checked.root, file)) || '.';
 
     if (options.format === 'json') {
-      const problemJson = (p: Problem): object => ({ file: p.file, path: shown(p.file), line: p.line ?? null, severity: p.severity, message: p.message });
+      const problemJson = (p: Problem): object => ({ file: p.file, path: shown(p.file), line: p.line ?? null, severity: p.severity, code: p.code ?? null, message: p.message });
       io.out(JSON.stringify({
-        ok: errors === 0,
+        ok: !failed,
+        strict: options.strict,
         errors,
         warnings,
         checkedAt: now.toISOString(),
@@ -180,7 +189,7 @@ export const command: Command = {
           problems: e.problems.map(problemJson),
         })),
       }, null, 2));
-      return errors === 0 ? 0 : 1;
+      return failed ? 1 : 0;
     }
 
     for (const p of all) {
@@ -206,7 +215,8 @@ export const command: Command = {
       }
     }
     const broken = entries.filter((e) => count(e.problems, 'error') > 0).length;
-    io.out(`${plural(entries.length, 'election')} (${broken === 0 ? 'all valid' : `${broken} with errors`}); ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
-    return errors === 0 ? 0 : 1;
+    const strictNote = options.strict && warnings > 0 ? ' (--strict: warnings fail)' : '';
+    io.out(`${plural(entries.length, 'election')} (${broken === 0 ? 'all valid' : `${broken} with errors`}); ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${strictNote}`);
+    return failed ? 1 : 0;
   },
 };

@@ -129,7 +129,7 @@ export function ElectionPage({ ctx, election, facts, candidates, attemptLimit, p
                     const sub = first === undefined ? undefined : c.info.find((f) => f.key.toLowerCase() === first.toLowerCase())?.value;
                     return (
                       <li>
-                        <a href={`/app/elections/${key}/candidates/${c.id}`}>{c.name}</a>
+                        <a href={`/app/elections/${key}/candidates/${encodeURIComponent(c.id)}`}>{c.name}</a>
                         {sub !== undefined && sub !== '' ? <span class="sub">{sub}</span> : null}
                       </li>
                     );
@@ -153,6 +153,15 @@ export function ElectionPage({ ctx, election, facts, candidates, attemptLimit, p
               <h2 id="officer">You are an officer</h2>
               <p>See turnout, review exception requests and, once voting closes, count the ballots.</p>
               <p><a class="button" href={`/app/elections/${key}/admin/`}>Open the officer area</a></p>
+              {election.warnings.length > 0 ? (
+                <>
+                  <h3 id="file-warnings">Warnings in this election's files</h3>
+                  <p class="hint">Only officers see these. The election works as Elekto would run it; fix the files to clear them (<code>scrutin validate --strict</code> lists them too).</p>
+                  <ul class="problems" aria-labelledby="file-warnings">
+                    {election.warnings.map((p) => <li><code>{p.file}{p.line !== undefined ? `:${p.line}` : ''}</code> {p.message}</li>)}
+                  </ul>
+                </>
+              ) : null}
             </section>
           ) : null}
         </aside>
