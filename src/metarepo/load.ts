@@ -430,7 +430,8 @@ async function parseInWorker(root: string, refs: FolderRef[], maxFileBytes: numb
 /** One load at a time through the worker; loads asked for meanwhile wait their turn. */
 function parseInTurn(root: string, refs: FolderRef[], maxFileBytes: number | undefined): Promise<ElectionEntry[]> {
   const run = queue.then(() => parseInWorker(root, refs, maxFileBytes));
-  queue = run.catch(() => undefined);
+  // The queue must not hold on to the entries (a whole snapshot) once they are returned.
+  queue = run.then(() => undefined, () => undefined);
   return run;
 }
 
