@@ -263,6 +263,26 @@ test('a file starting with "candidate" but not named candidate-<ID>.md: read as 
   assert.equal(ignored.problems.find((p) => p.file.endsWith('candidates.md'))?.code, 'candidate-file-ignored');
 });
 
+test('files starting with "candidate" that Scrutin did not read before never make an election unavailable', () => {
+  // A backup of a candidate (same ID), whatever the sort order of the names.
+  for (const name of ['candidate-ann.md.orig', 'candidate ann.md', 'candidate+ann.md']) {
+    const backup = parseElectionFolder(folder({ [name]: candidateFile('ann') }));
+    assert.ok(backup.ok, `${name}: ${JSON.stringify(backup.problems)}`);
+    assert.equal(backup.election.candidates.find((c) => c.id === 'ann')?.file, 'elections/test/candidate-ann.md', name);
+    assert.deepEqual(backup.problems.map((p) => [p.file, p.code]), [[`elections/test/${name}`, 'candidate-file-ignored']], name);
+    assert.match(backup.problems[0]?.message ?? '', /candidate ID "ann" is already elections\/test\/candidate-ann\.md's/);
+  }
+  // A header without an ID, in a file not named candidate-<ID>.md.
+  const noId = parseElectionFolder(folder({ 'candidate_notes.md': '---\nname: Notes\n---\n' }));
+  assert.ok(noId.ok, JSON.stringify(noId.problems));
+  assert.deepEqual(noId.problems.map((p) => p.code), ['candidate-file-ignored']);
+  // A header whose YAML does not parse, in a file not named candidate-<ID>.md.
+  const broken = parseElectionFolder(folder({ 'candidates.md': '---\nname: [oops\n---\n' }));
+  assert.ok(broken.ok, JSON.stringify(broken.problems));
+  assert.deepEqual(broken.problems.map((p) => [p.severity, p.code]), [['warning', 'candidate-file-ignored']]);
+  assert.match(broken.problems[0]?.message ?? '', /candidates\.md is not named candidate-<ID>\.md and its header cannot be read \(invalid YAML/);
+});
+
 test('header that is never closed: a warning at the opening line; the candidate is listed by its file name', () => {
   const entry = parseElectionFolder(folder({ 'candidate-ann.md': '\n\n-----\nname: Ann\nID: ann\n' }));
   const w = entry.problems.find((p) => p.code === 'candidate-no-header');

@@ -242,10 +242,19 @@ export function parseCandidate(file: string, fileName: string, rawText: string):
 
   // Header line k (0-based within the header) is file line open + 2 + k.
   const headerText = unfence(lines.slice(open + 1, close), file, open + 2, problems).join('\n');
-  const header = fromSimpleOrNull(scanSimpleHeader(headerText), open) ?? readHeaderYaml(file, headerText, open + 1, problems);
+  const shownName = fileName.replace(TRAILING_INVISIBLE, '');
+  const headerProblems: Problem[] = [];
+  const header = fromSimpleOrNull(scanSimpleHeader(headerText), open) ?? readHeaderYaml(file, headerText, open + 1, headerProblems);
+  if (header === null && fileId === null) {
+    // Not named candidate-<ID>.md and unreadable: Scrutin never read such files before
+    // (`candidates.md`, a backup), so it must not make the election unavailable now.
+    const why = headerProblems.find((p) => p.severity === 'error')?.message ?? 'its header cannot be read';
+    problems.push({ file, line: open + 1, message: `${shownName} is not named candidate-<ID>.md and its header cannot be read (${why}), so it is not read as a candidate`, severity: 'warning', code: 'candidate-file-ignored' });
+    return { candidate: null, problems, infoLine: open + 1 };
+  }
+  problems.push(...headerProblems);
   if (header === null) return { candidate: null, problems, infoLine: open + 1 };
   const infoLine = header.infoLine ?? open + 1;
-  const shownName = fileName.replace(TRAILING_INVISIBLE, '');
 
   // The ID: the header's, as Elekto puts it on the ballot; else the file name's.
   let id = header.id.value;
@@ -253,7 +262,11 @@ export function parseCandidate(file: string, fileName: string, rawText: string):
     problems.push({ file, line: header.id.line, message: `"${header.id.spelledAs}:" is read as "ID:" (Elekto reads only "ID:" and cannot show this election): write "ID:"`, severity: 'warning', code: 'candidate-key-case' });
   }
   if (id === null || id === '') {
-    if (fileId === null || fileId === '') {
+    if (fileId === null) {
+      problems.push({ file, line: header.id.line ?? open + 1, message: `${shownName} is not named candidate-<ID>.md and its header has no ID, so it is not read as a candidate`, severity: 'warning', code: 'candidate-file-ignored' });
+      return { candidate: null, problems, infoLine };
+    }
+    if (fileId === '') {
       problems.push({ file, line: header.id.line ?? open + 1, message: `the candidate header has no ID, and the file name (${shownName}) gives none: add "ID: <GitHub login>"`, severity: 'error', code: 'candidate-no-id' });
       return { candidate: null, problems, infoLine };
     }

@@ -9,7 +9,7 @@
 // is a warning with its file and line, shown to officers and by `scrutin validate`.
 import type { Candidate, Election, ElectionEntry, Problem } from './types.js';
 import { normalizeLogin } from './types.js';
-import { isCandidateFileName, normalizeText, parseCandidate } from './candidate.js';
+import { candidateIdFromFileName, isCandidateFileName, normalizeText, parseCandidate } from './candidate.js';
 import { FieldReader, type LocatedLogin } from './fields.js';
 import { scanSimpleVoters } from './fastVoters.js';
 import { ELECTION_KEYS, VOTERS_KEYS, nearestKey } from './keys.js';
@@ -244,13 +244,21 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
 
   const candidates: Candidate[] = [];
   const seen = new Map<string, Candidate>();
-  const candidateNames = [...files.keys()].filter(isCandidateFileName).sort();
+  // Files named candidate-<ID>.md first: another file starting with "candidate" (a
+  // backup, `candidates.md`) never takes an ID from one of them.
+  const standard = (name: string): number => (candidateIdFromFileName(name) === null ? 1 : 0);
+  const candidateNames = [...files.keys()].filter(isCandidateFileName).sort((a, b) => standard(a) - standard(b) || (a < b ? -1 : a > b ? 1 : 0));
   for (const fileName of candidateNames) {
     const parsed = parseCandidate(path(fileName), fileName, files.get(fileName) ?? '');
-    problems.push(...parsed.problems);
     const c = parsed.candidate;
+    const earlier = c === null ? undefined : seen.get(c.id.toLowerCase());
+    if (c !== null && earlier !== undefined && standard(fileName) === 1) {
+      // Such files were not read before: a copy of a candidate must not break the election.
+      problems.push({ file: c.file, message: `candidate ID "${c.id}" is already ${earlier.file}'s; this file is not named candidate-<ID>.md, so it is not read as a candidate`, severity: 'warning', code: 'candidate-file-ignored' });
+      continue;
+    }
+    problems.push(...parsed.problems);
     if (c === null) continue;
-    const earlier = seen.get(c.id.toLowerCase());
     if (earlier !== undefined) {
       problems.push({ file: c.file, message: `candidate ID "${c.id}" is also used by ${earlier.file}; IDs must be unique (case-insensitively)`, severity: 'error', code: 'duplicate-candidate-id' });
       continue;
