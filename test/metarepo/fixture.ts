@@ -1,6 +1,6 @@
 // Helpers for meta repository tests: the real Elekto sample (read-only, copied when a
 // test writes), and small in-memory election folders for the pure parser.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,4 +67,12 @@ export function folder(files: Record<string, string | undefined> = {}, key = 'te
   const map = new Map<string, string>();
   for (const [name, text] of Object.entries(all)) if (text !== undefined) map.set(name, text);
   return { key, dir: `elections/${key.replaceAll('---', '/')}`, files: map };
+}
+
+/** Writes an election folder `rel` under `root` on disk, with good defaults that `files` overrides or adds. */
+export function writeElection(root: string, rel: string, files: Record<string, string> = {}): void {
+  const dir = join(root, rel);
+  mkdirSync(dir, { recursive: true });
+  const all = { 'election.yaml': GOOD_ELECTION, 'voters.yaml': GOOD_VOTERS, 'candidate-ann.md': candidateFile('ann'), ...files };
+  for (const [name, text] of Object.entries(all)) writeFileSync(join(dir, name), text);
 }

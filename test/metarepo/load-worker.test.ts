@@ -5,21 +5,13 @@
 // stand-in entry heldLoadWorker.ts (the real worker code plus a gate).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ElectionEntry, MetaSnapshot } from '../../src/core/meta/types.js';
 import { configureLoadWorker, FILE_LIMITS, loadSnapshot } from '../../src/metarepo/load.js';
 import type { HoldData } from './heldLoadWorker.js';
-import { candidateFile, copyFixture, GOOD_ELECTION, GOOD_VOTERS, tempDir } from './fixture.js';
+import { candidateFile, copyFixture, GOOD_ELECTION, tempDir, writeElection } from './fixture.js';
 
 const HELD = new URL('./heldLoadWorker.ts', import.meta.url);
 
-function writeElection(root: string, rel: string, files: Record<string, string> = {}): void {
-  const dir = join(root, rel);
-  mkdirSync(dir, { recursive: true });
-  const all = { 'election.yaml': GOOD_ELECTION, 'voters.yaml': GOOD_VOTERS, 'candidate-ann.md': candidateFile('ann'), ...files };
-  for (const [name, text] of Object.entries(all)) writeFileSync(join(dir, name), text);
-}
 
 /** Three elections a, b, c in a fresh folder. */
 async function withThree(fn: (root: string) => Promise<void>): Promise<void> {

@@ -2,17 +2,11 @@
 // folders, hidden folders, symbolic links (never followed), a missing ELECTION_DIR.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSnapshot, loadElection } from '../../src/metarepo/load.js';
-import { candidateFile, copyFixture, GOOD_ELECTION, GOOD_VOTERS, tempDir } from './fixture.js';
+import { copyFixture, tempDir, writeElection } from './fixture.js';
 
-function writeElection(root: string, rel: string, files: Record<string, string> = {}): void {
-  const dir = join(root, rel);
-  mkdirSync(dir, { recursive: true });
-  const all = { 'election.yaml': GOOD_ELECTION, 'voters.yaml': GOOD_VOTERS, 'candidate-ann.md': candidateFile('ann'), ...files };
-  for (const [name, text] of Object.entries(all)) writeFileSync(join(dir, name), text);
-}
 
 test('the sample repository loads: three elections, keys from nested folders, no errors', async () => {
   const tmp = tempDir();
