@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseCandidate } from '../../src/core/meta/candidate.js';
 import type { Candidate } from '../../src/core/meta/types.js';
 import { scanSimpleHeader } from '../../src/core/meta/fastHeader.js';
-import { scanSimpleVoters } from '../../src/core/meta/fastVoters.js';
+import { scanSimpleVoterLines, scanSimpleVoters } from '../../src/core/meta/fastVoters.js';
 import { parseElectionFolder } from '../../src/core/meta/election.js';
 import { folder } from '../metarepo/fixture.js';
 
@@ -114,9 +114,10 @@ test('fast voters scan: agrees with the YAML parser on simple lists, defers on t
     assert.ok(fast !== null, text);
     const slow = parseElectionFolder(folder({ 'voters.yaml': `# full parser\n%YAML 1.1\n---\n${text}` }));
     assert.ok(slow.ok, JSON.stringify(slow.problems));
-    assert.deepEqual(fast.logins, slow.election.voters);
-    // Lines are those of the file (the full parser's copy has three more at the top).
-    assert.deepEqual(fast.lines.map((n) => text.split('\n')[n - 1]?.trim().replace(/^- +/, '').replace(/ +#.*$/, '')), fast.logins);
+    assert.deepEqual(fast, slow.election.voters);
+    // Each login's line is its line in the file.
+    const lines = scanSimpleVoterLines(text)?.lines ?? [];
+    assert.deepEqual(lines.map((n) => text.split('\n')[n - 1]?.trim().replace(/^- +/, '').replace(/ +#.*$/, '')), fast);
   }
   for (const text of [
     'eligible_voters: [alice]\n', 'eligible_voters:\n  - alice\n - bob\n', 'eligible_voters:\n  - "alice"\n',

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { parseElectionFolder } from '../../src/core/meta/election.js';
 import type { Election } from '../../src/core/meta/types.js';
 import { parseTimestamp } from '../../src/core/meta/timestamp.js';
+import { GOVERNANCE_KEYS } from '../../src/core/meta/governance.js';
+import { ELECTION_KEYS } from '../../src/core/meta/keys.js';
 import { folder, GOOD_ELECTION } from '../metarepo/fixture.js';
 
 function election(yaml: string, voters?: string): Election {
@@ -190,4 +192,8 @@ test('a billion-laughs alias bomb does not hang or throw', () => {
   for (let i = 0; i < 9; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
   const entry = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}${bomb.join('\n')}\n` }));
   assert.equal(entry.ok, true);
+});
+
+test('the keys governance.ts reads are all known to the key check, so none is ever reported as a typo', () => {
+  for (const key of GOVERNANCE_KEYS) assert.ok(ELECTION_KEYS.includes(key), key);
 });

@@ -11,7 +11,7 @@ import type { Candidate, Election, ElectionEntry, Problem } from './types.js';
 import { normalizeLogin } from './types.js';
 import { candidateIdFromFileName, isCandidateFileName, normalizeText, parseCandidate } from './candidate.js';
 import { FieldReader, type LocatedLogin } from './fields.js';
-import { scanSimpleVoters } from './fastVoters.js';
+import { scanSimpleVoterLines } from './fastVoters.js';
 import { ELECTION_KEYS, VOTERS_KEYS, nearestKey } from './keys.js';
 import { renderMarkdownFile } from './markdown.js';
 import { isMap, isNullNode, isSeq, mapEntries, parseYaml } from './yaml.js';
@@ -139,7 +139,7 @@ function readElectionYaml(file: string, text: string | undefined, out: Problem[]
     allowNoOpinion: r.bool('allow_no_opinion', get('allow_no_opinion'), true),
     deleteAfter: r.bool('delete_after', get('delete_after'), false) && !noWindow,
     showCandidateFields: r.strings('show_candidate_fields', get('show_candidate_fields')),
-    officers: r.logins('election_officers', get('election_officers'), 'officer-not-login'),
+    officers: r.locatedLogins('election_officers', get('election_officers'), 'officer-not-login'),
     eligibility: r.text('eligibility', get('eligibility')) ?? '',
     exceptionDescription: r.text('exception_description', get('exception_description')) ?? '',
     noWinnersLine: y.lineOf(noWinnersNode),
@@ -156,7 +156,7 @@ function readVoters(file: string, text: string | undefined, problems: Problem[])
     return [];
   }
   const normalized = normalizeText(text);
-  const simple = scanSimpleVoters(normalized);
+  const simple = scanSimpleVoterLines(normalized);
   if (simple !== null) return simple.logins.map((login, i) => ({ login, line: simple.lines[i] }));
   const y = parseYaml(normalized, file);
   problems.push(...y.problems);
@@ -191,7 +191,7 @@ function readVoters(file: string, text: string | undefined, problems: Problem[])
     r.warn(list.keyNode, `eligible_voters is empty: ${NOBODY}`, 'voters-empty');
     return [];
   }
-  return r.logins('eligible_voters', list.value, 'voter-not-login');
+  return r.locatedLogins('eligible_voters', list.value, 'voter-not-login');
 }
 
 /**

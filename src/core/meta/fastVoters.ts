@@ -19,7 +19,12 @@ export interface SimpleVoters {
 }
 
 /** The logins of a plain voters.yaml, or null when the file needs the full parser. */
-export function scanSimpleVoters(text: string): SimpleVoters | null {
+export function scanSimpleVoters(text: string): string[] | null {
+  return scanSimpleVoterLines(text)?.logins ?? null;
+}
+
+/** `scanSimpleVoters` with the line of each login. */
+export function scanSimpleVoterLines(text: string): SimpleVoters | null {
   const lines = text.split('\n');
   const logins: string[] = [];
   const at: number[] = [];

@@ -78,12 +78,17 @@ export class FieldReader {
   }
 
   /**
-   * A list of GitHub logins with their lines. An entry that cannot be a login (an
+   * A list of GitHub logins. An entry that cannot be a login (an
    * e-mail address, a name with spaces) is left out with a warning: Elekto kept it,
    * but nobody can sign in as it. One login written without a list is read as a list
    * of one, with a warning.
    */
-  logins(key: string, node: Node | null, code: string): LocatedLogin[] {
+  logins(key: string, node: Node | null, code = 'not-a-login'): string[] {
+    return this.locatedLogins(key, node, code).map((l) => l.login);
+  }
+
+  /** `logins`, each with its line (for duplicate warnings). */
+  locatedLogins(key: string, node: Node | null, code: string): LocatedLogin[] {
     if (isNullNode(node) || node === null) return [];
     const items = isSeq(node) ? node.items : isScalar(node) ? [node] : null;
     if (items === null) {
