@@ -78,19 +78,28 @@ export class FieldReader {
   }
 
   /**
-   * A list of GitHub logins. An entry that cannot be a login (an
-   * e-mail address, a name with spaces) is left out with a warning: Elekto kept it,
-   * but nobody can sign in as it. One login written without a list is read as a list
-   * of one, with a warning.
+   * A list of GitHub logins, strictly: anything else is an error (for tools that
+   * write or check a roll, such as `scrutin voters build`).
    */
-  logins(key: string, node: Node | null, code = 'not-a-login'): string[] {
-    return this.locatedLogins(key, node, code).map((l) => l.login);
+  logins(key: string, node: Node | null): string[] {
+    return this.readLogins(key, node, null).map((l) => l.login);
   }
 
-  /** `logins`, each with its line (for duplicate warnings). */
+  /**
+   * A list of GitHub logins as the server reads it, with each login's line. An entry
+   * that cannot be a login (an e-mail address, a name with spaces, a list) is left out
+   * with a warning of kind `code`: Elekto kept it, but nobody can sign in as it. One
+   * login written without a list is read as a list of one, with a warning.
+   */
   locatedLogins(key: string, node: Node | null, code: string): LocatedLogin[] {
+    return this.readLogins(key, node, code);
+  }
+
+  /** Strict when `lenientCode` is null; else what Elekto tolerated is a warning of that kind. */
+  private readLogins(key: string, node: Node | null, lenientCode: string | null): LocatedLogin[] {
     if (isNullNode(node) || node === null) return [];
-    const items = isSeq(node) ? node.items : isScalar(node) ? [node] : null;
+    const lenient = lenientCode !== null;
+    const items = isSeq(node) ? node.items : lenient && isScalar(node) ? [node] : null;
     if (items === null) {
       this.error(node, `${key} must be a list of GitHub logins (one "- login" per line)`);
       return [];
@@ -104,13 +113,15 @@ export class FieldReader {
         continue;
       }
       if (item === null || !isScalar(item)) {
-        this.warn(item ?? raw, `an entry of ${key} is not a GitHub login (a list or a map); it was ignored`, code);
+        if (lenient) this.warn(item ?? raw, `an entry of ${key} is not a GitHub login (a list or a map); it was ignored`, lenientCode);
+        else this.error(item, `each entry of ${key} must be a GitHub login`);
         continue;
       }
       const login = scalarText(item).trim();
       const why = loginProblem(login);
       if (why === null) out.push({ login, line: this.y.lineOf(item) });
-      else this.warn(item, `${key}: ${why}; nobody can sign in as it, so it is left out`, code);
+      else if (lenient) this.warn(item, `${key}: ${why}; nobody can sign in as it, so it is left out`, lenientCode);
+      else this.error(item, `${key}: ${why}`);
     }
     return out;
   }
