@@ -183,7 +183,6 @@ function unfence(lines: string[], file: string, firstLine: number, problems: Pro
   return lines.map((line, i) => (fenced[i] === true ? '' : line));
 }
 
-/** The candidate a file without a readable header stands for: its file name's ID, and the text as the bio. */
 /** The bio: `lines` from file line `firstLine`, leading blank lines and trailing space dropped. */
 function readBio(lines: string[], firstLine: number, file: string, problems: Problem[]): { bioMarkdown: string; bioHtml: string } {
   let skip = 0;
@@ -192,6 +191,7 @@ function readBio(lines: string[], firstLine: number, file: string, problems: Pro
   return { bioMarkdown, bioHtml: renderMarkdownFile(bioMarkdown, { file, firstLine: firstLine + skip, exactLines: true }, problems) };
 }
 
+/** The candidate a file without a readable header stands for: its file name's ID, and the text as the bio. */
 function withoutHeader(file: string, fileName: string, fileId: string | null, bioLines: string[], bioFirstLine: number, why: string, line: number, problems: Problem[]): ParsedCandidate {
   if (fileId === null || fileId === '') {
     const named = fileId === '';
