@@ -600,3 +600,113 @@ test('property: counting from the CSV equals counting the ballots directly', () 
     assert.deepEqual(toTallyJson(tallyCsv(toCsv(candidates, ballots), seats)), toTallyJson(tallyBallots(candidates, ballots, seats)));
   }
 });
+
+// ---------------------------------------------------------------- large fields
+
+/**
+ * The explanation as defined, one pair at a time: strongest paths by relaxing every
+ * link until nothing changes (no Floyd–Warshall), and each chain by its own
+ * breadth-first search over the links at least as strong, candidates visited in ID
+ * order. This is what the engine computed before it shared searches between chains.
+ */
+function directExplanation(candidates: string[], ballots: Ballot[], seats: number): { p: number[]; adjacent: string[]; winners: string[] } {
+  const n = candidates.length;
+  const d = new Array<number>(n * n).fill(0);
+  for (const ballot of ballots) {
+    candidates.forEach((x, i) => {
+      candidates.forEach((y, j) => {
+        if (ballot[x] !== undefined && ballot[y] !== undefined && ballot[x] < ballot[y]) d[i * n + j]!++;
+      });
+    });
+  }
+  const link = (i: number, j: number): number => (i !== j && d[i * n + j]! > d[j * n + i]! ? d[i * n + j]! : 0);
+  const p = Array.from({ length: n * n }, (_, c) => link(Math.floor(c / n), c % n));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let x = 0; x < n; x++) {
+      for (let k = 0; k < n; k++) {
+        for (let y = 0; y < n; y++) {
+          const via = Math.min(p[x * n + k]!, link(k, y));
+          if (x !== y && via > p[x * n + y]!) {
+            p[x * n + y] = via;
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  const byId = [...candidates.keys()].sort((i, j) => (candidates[i]! < candidates[j]! ? -1 : 1));
+  const chain = (from: number, to: number, strength: number): string => {
+    if (strength === 0) return '';
+    const previous = new Map<number, number>([[from, from]]);
+    const queue = [from];
+    for (let head = 0; head < queue.length && !previous.has(to); head++) {
+      for (const v of byId) {
+        if (!previous.has(v) && link(queue[head]!, v) >= strength) {
+          previous.set(v, queue[head]!);
+          queue.push(v);
+        }
+      }
+    }
+    const path = [to];
+    while (path[0] !== from) path.unshift(previous.get(path[0]!)!);
+    return path.map((i) => candidates[i]).join('>');
+  };
+  const describe = (x: number, y: number): string => {
+    const [a, b] = p[y * n + x]! > p[x * n + y]! ? [y, x] : [x, y];
+    const [ab, ba] = [p[a * n + b]!, p[b * n + a]!];
+    return `${candidates[a]} ${ab > ba ? 'beats' : 'ties'} ${candidates[b]}: ${chain(a, b, ab)} [${ab}] / ${chain(b, a, ba)} [${ba}]`;
+  };
+  const naive = naiveRanking(candidates, p, seats);
+  const adjacent: string[] = [];
+  naive.ranking.forEach((group, g) => {
+    for (let i = 0; i < group.length; i++) for (let j = i + 1; j < group.length; j++) adjacent.push(describe(group[i]!, group[j]!));
+    for (const x of group) for (const y of naive.ranking[g + 1] ?? []) adjacent.push(describe(x, y));
+  });
+  const others = naive.ranking.flat().filter((x) => !naive.winners.includes(x));
+  return { p, adjacent, winners: naive.winners.flatMap((w) => others.map((x) => describe(w, x))) };
+}
+
+/** Ranking groups (IDs sorted inside) and winners from a strongest-path matrix, by index. */
+function naiveRanking(candidates: string[], p: number[], seats: number): { ranking: number[][]; winners: number[] } {
+  const n = candidates.length;
+  const beatenBy = (y: number): number => [...candidates.keys()].filter((x) => x !== y && p[x * n + y]! > p[y * n + x]!).length;
+  const counts = [...new Set([...candidates.keys()].map(beatenBy))].sort((a, b) => a - b);
+  const ranking = counts.map((c) => [...candidates.keys()].filter((x) => beatenBy(x) === c).sort((i, j) => (candidates[i]! < candidates[j]! ? -1 : 1)));
+  const winners: number[] = [];
+  for (const group of ranking) {
+    if (winners.length + group.length > seats) break;
+    winners.push(...group);
+  }
+  return { ranking, winners };
+}
+
+function describeResult(result: TallyResult): { p: number[]; adjacent: string[]; winners: string[] } {
+  const json = toTallyJson(result);
+  const describe = (c: (typeof json.explanation.adjacent)[number]): string =>
+    `${c.a} ${c.outcome === 'beats' ? 'beats' : 'ties'} ${c.b}: ${c.pathAToB.chain.join('>')} [${c.pathAToB.strength}] / ${c.pathBToA.chain.join('>')} [${c.pathBToA.strength}]`;
+  return { p: [...result.p], adjacent: json.explanation.adjacent.map(describe), winners: json.explanation.winners.map(describe) };
+}
+
+test('property: on fields of up to 60 candidates, strongest paths and every explanation equal a direct search, pair by pair', () => {
+  const random = mulberry32(1000);
+  let largeTies = 0;
+  for (let k = 0; k < 60; k++) {
+    const n = 2 + Math.floor(random() * 59);
+    // IDs not in column order, so the search order (by ID) differs from the indices.
+    const candidates = shuffle(Array.from({ length: n }, (_, i) => `c${String(i).padStart(2, '0')}`), random);
+    // Few ballots make large tied groups (and many equally strong chains); more make long orders.
+    const count = random() < 0.5 ? 1 + Math.floor(random() * 6) : 20 + Math.floor(random() * 60);
+    const spread = 1 + Math.floor(random() * n);
+    const ballots: Ballot[] = Array.from({ length: count }, () => {
+      const ballot: Ballot = {};
+      for (const c of candidates) if (random() < 0.7) ballot[c] = 1 + Math.floor(random() * spread);
+      return ballot;
+    });
+    const seats = 1 + Math.floor(random() * 3);
+    const result = tallyBallots(candidates, ballots, seats);
+    if (result.ranking.some((g) => g.length >= 10)) largeTies++;
+    assert.deepEqual(describeResult(result), directExplanation(candidates, ballots, seats), `election ${k} (${n} candidates, ${count} ballots)`);
+  }
+  assert.ok(largeTies >= 5, `enough elections had a tied group of 10 or more (${largeTies})`);
+});

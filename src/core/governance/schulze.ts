@@ -1,9 +1,7 @@
 // A Schulze result seated under the election's rules. The count is untouched (same
 // pairwise matrix, strongest paths and ranking); only the winners, the ties and the
 // "each winner against each candidate not elected" comparisons follow the seating.
-import { Explainer } from '../tally/explain.js';
-import { directLinks } from '../tally/schulze.js';
-import type { TallyResult } from '../tally/tally.js';
+import { explainPairs, type TallyResult } from '../tally/tally.js';
 import { hasSeatRules, seatCandidates, type SeatRules, type Seating } from './seats.js';
 
 export interface GovernedSchulze {
@@ -20,9 +18,6 @@ export function governSchulze(result: TallyResult, rules: SeatRules): GovernedSc
   if (!hasSeatRules(rules)) return { result, seating };
 
   const winners = seating.winners.map(at);
-  const n = ids.length;
-  const order = Int32Array.from(ids.keys()).sort((x, y) => ((ids[x] ?? '') < (ids[y] ?? '') ? -1 : (ids[x] ?? '') > (ids[y] ?? '') ? 1 : 0));
-  const explainer = new Explainer(result.d, directLinks(result.d, n), result.p, n, order);
   const elected = new Set(winners);
   const others = result.ranking.flat().filter((x) => !elected.has(x));
   return {
@@ -31,7 +26,7 @@ export function governSchulze(result: TallyResult, rules: SeatRules): GovernedSc
       ...result,
       winners,
       ties: seating.ties.map((t) => ({ candidates: t.candidates.map(at), firstSeat: t.firstSeat, lastSeat: t.lastSeat })),
-      explanation: { adjacent: result.explanation.adjacent, winners: winners.flatMap((w) => others.map((x) => explainer.compare(w, x))) },
+      explanation: { adjacent: result.explanation.adjacent, winners: explainPairs(result, winners.flatMap((w) => others.map((x): [number, number] => [w, x]))) },
     },
   };
 }

@@ -1,8 +1,7 @@
 // The whole count: from a filled pairwise matrix and the candidates' IDs to the
 // ranking, the winners for the seats, the ties officers must break, and the reasons.
-import { Explainer, type Comparison } from './explain.js';
-import type { PairwiseCounter } from './pairwise.js';
-import { beatenByCounts, directLinks, fillSeats, rankGroups, strongestPaths, type SeatTie } from './schulze.js';
+import { comparePairs, type Comparison } from './explain.js';
+import { beatenByCounts, directLinks, fillSeats, rankGroups, widestPaths, type SeatTie } from './schulze.js';
 
 export interface TallyResult {
   /** Candidate IDs; every index below refers to this array. */
@@ -32,12 +31,42 @@ export interface TallyResult {
   };
 }
 
+/**
+ * What the count needs from the ballots: the pairwise matrix and how many were counted.
+ * A PairwiseCounter is one; so is a matrix sent to a worker thread.
+ */
+export interface PairwiseCounts {
+  /** Number of candidates. */
+  readonly size: number;
+  /** n×n flat: `d[x*n+y]` = ballots ranking x above y. */
+  readonly d: Uint32Array;
+  readonly ballots: number;
+}
+
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Candidate indices in ID order: a fixed order independent of input order, so ties
+ * list members and explanations pick among equally strong chains the same way
+ * however the columns were arranged.
+ */
+function idOrder(candidates: readonly string[]): Int32Array {
+  return Int32Array.from(candidates.keys()).sort((x, y) => compareIds(candidates[x] ?? '', candidates[y] ?? ''));
+}
+
+/**
+ * Comparisons of further pairs of a result, made as its `explanation` is (e.g. each
+ * winner seated under an election's rules against each candidate not seated).
+ */
+export function explainPairs(result: TallyResult, pairs: readonly (readonly [number, number])[]): Comparison[] {
+  const n = result.candidates.length;
+  return comparePairs(result.d, directLinks(result.d, n), result.p, n, idOrder(result.candidates), pairs);
+}
+
 /** Counts the election. `seats` is the election's `no_winners`. */
-export function tally(candidates: readonly string[], counter: PairwiseCounter, seats = 1): TallyResult {
+export function tally(candidates: readonly string[], counter: PairwiseCounts, seats = 1): TallyResult {
   const n = candidates.length;
   if (n !== counter.size) throw new RangeError(`${n} candidate IDs for a count over ${counter.size} candidates`);
   if (!Number.isInteger(seats) || seats < 1) throw new RangeError(`the number of seats must be a whole number from 1, got ${seats}`);
@@ -45,27 +74,26 @@ export function tally(candidates: readonly string[], counter: PairwiseCounter, s
 
   const d = counter.d.slice();
   const links = directLinks(d, n);
-  const p = strongestPaths(d, n);
+  const p = widestPaths(links, n);
   const beatenBy = beatenByCounts(p, n);
-  // A fixed order independent of input order: ties list members and explanations
-  // pick among equally strong chains the same way however the columns were arranged.
-  const order = Int32Array.from(candidates.keys()).sort((x, y) => compareIds(candidates[x] ?? '', candidates[y] ?? ''));
+  const order = idOrder(candidates);
   const position = new Int32Array(n);
   order.forEach((x, i) => (position[x] = i));
   const ranking = rankGroups(beatenBy).map((group) => group.sort((x, y) => (position[x] ?? 0) - (position[y] ?? 0)));
   const { winners, ties, vacantSeats } = fillSeats(ranking, seats);
 
-  const explainer = new Explainer(d, links, p, n, order);
-  const adjacent: Comparison[] = [];
+  const adjacent: [number, number][] = [];
   ranking.forEach((group, g) => {
     for (let i = 0; i < group.length; i++) {
-      for (let j = i + 1; j < group.length; j++) adjacent.push(explainer.compare(group[i] ?? 0, group[j] ?? 0));
+      for (let j = i + 1; j < group.length; j++) adjacent.push([group[i] ?? 0, group[j] ?? 0]);
     }
-    for (const x of group) for (const y of ranking[g + 1] ?? []) adjacent.push(explainer.compare(x, y));
+    for (const x of group) for (const y of ranking[g + 1] ?? []) adjacent.push([x, y]);
   });
   const elected = new Set(winners);
   const others = ranking.flat().filter((x) => !elected.has(x));
-  const versus = winners.flatMap((w) => others.map((x) => explainer.compare(w, x)));
+  const versus = winners.flatMap((w) => others.map((x): [number, number] => [w, x]));
+  // One call for both lists, so chains they share are searched for once.
+  const compared = comparePairs(d, links, p, n, order, [...adjacent, ...versus]);
 
   return {
     candidates: [...candidates],
@@ -78,7 +106,7 @@ export function tally(candidates: readonly string[], counter: PairwiseCounter, s
     winners,
     ties,
     vacantSeats,
-    explanation: { adjacent, winners: versus },
+    explanation: { adjacent: compared.slice(0, adjacent.length), winners: compared.slice(adjacent.length) },
   };
 }
 
