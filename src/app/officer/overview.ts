@@ -2,6 +2,7 @@
 // login (never how anyone voted), votes per day, the exception requests and the
 // audit trail. An election whose files do not parse still has its requests and trail.
 import type { ElectionEntry } from '../../core/meta/types.js';
+import { CSV_EOL, csvCell } from '../../core/officer/ballotsCsv.js';
 import { fillDays, turnoutOf, type DayCount, type Turnout } from '../../core/officer/turnout.js';
 import type { AuditEntry } from '../../storage/audit.js';
 import type { VotedLogins } from '../../storage/officer.js';
@@ -48,13 +49,12 @@ export async function officerOverview(store: Store, entry: ElectionEntry, now: D
   };
 }
 
-/** The voter list with who has voted, for reminders: `login,voted` with yes/no. */
+/**
+ * The voter list with who has voted, for reminders: `login,voted` with yes/no. A
+ * voters.yaml entry is whatever someone committed, so it is quoted as needed and
+ * never left to start a spreadsheet formula.
+ */
 export function votersCsv(turnout: Turnout): string {
-  const lines = ['login,voted', ...[...turnout.lines].sort((a, b) => a.login.localeCompare(b.login)).map((l) => `${csvSafe(l.login)},${l.voted ? 'yes' : 'no'}`)];
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-/** GitHub logins hold only letters, digits and hyphens; anything else in voters.yaml is quoted. */
-function csvSafe(login: string): string {
-  return /^[A-Za-z0-9-]+$/.test(login) ? login : `"${login.replaceAll('"', '""')}"`;
+  const lines = ['login,voted', ...[...turnout.lines].sort((a, b) => a.login.localeCompare(b.login)).map((l) => `${csvCell(l.login)},${l.voted ? 'yes' : 'no'}`)];
+  return lines.join(CSV_EOL) + CSV_EOL;
 }

@@ -1,15 +1,22 @@
 // The officers' ballot download (SPEC §6), written so that `scrutin tally` reads it
 // back unchanged: a header of candidate IDs, one row per ballot, each cell a rank or
-// `No opinion`, CRLF line ends (RFC 4180, which spreadsheets expect).
+// `No opinion`, CRLF line ends (RFC 4180, which spreadsheets expect). Every CSV the
+// server writes goes through csvCell, so none can carry a spreadsheet formula.
 import { NO_OPINION_RANK } from '../tally/index.js';
+import { neutraliseFormula } from '../tally/csvFormula.js';
 
 export const NO_OPINION_CELL = 'No opinion';
 export const CSV_EOL = '\r\n';
 
-/** A CSV cell, quoted only when it must be (a comma, a quote, a line break, edge spaces). */
+/**
+ * A CSV cell, quoted only when it must be (a comma, a quote, a line break, edge
+ * spaces), and never a formula: a cell a spreadsheet would evaluate gets an
+ * apostrophe first and is quoted (OWASP's advice; see csvFormula.ts).
+ */
 export function csvCell(text: string): string {
-  if (!/[",\r\n]/.test(text) && text.trim() === text) return text;
-  return `"${text.replaceAll('"', '""')}"`;
+  const safe = neutraliseFormula(text);
+  if (safe === text && !/[",\r\n]/.test(text) && text.trim() === text) return text;
+  return `"${safe.replaceAll('"', '""')}"`;
 }
 
 /** Candidate IDs in the download's stable column order: by code unit, as the count sorts them. */

@@ -4,6 +4,7 @@
 // the last may end without one. Anything else is refused with the row and column, so
 // an officer can find the cell in a spreadsheet. Ranks are parsed from the bytes
 // without building strings, and only the unfinished last line of a chunk is kept.
+import { restoreFormula } from './csvFormula.js';
 import { NO_OPINION_RANK } from './pairwise.js';
 
 export class BallotCsvError extends Error {
@@ -119,7 +120,8 @@ function looksLikeRank(cell: string): boolean {
 
 /** Maps header cells to candidate IDs, or explains why the header is wrong. */
 export function resolveHeader(cells: readonly string[], known: readonly CsvCandidate[] | undefined): string[] {
-  const trimmed = cells.map((c) => c.trim());
+  // Scrutin writes a candidate ID that looks like a formula with an apostrophe first.
+  const trimmed = cells.map((c) => restoreFormula(c.trim()));
   trimmed.forEach((cell, k) => {
     if (cell === '') throw new BallotCsvError(`row 1, column ${k + 1}: the header cell is empty; the first row must name a candidate in every column`, 1, k + 1);
   });
