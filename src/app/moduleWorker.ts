@@ -1,0 +1,30 @@
+// Starts a worker thread on one of our modules, whether the process runs the compiled
+// JavaScript (dist/, production) or the TypeScript sources through tsx (a checkout,
+// the tests). A worker does not inherit tsx's loader when it was registered through
+// its API (bin/scrutin.js does that), and Node 20 does not apply an inherited
+// `--import tsx` to a worker's entry file, so a `.ts` module is reached through a
+// small CommonJS bootstrap that registers tsx first and then imports it.
+import { fileURLToPath } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/** `./name.js` next to `base` in dist/, `./name.ts` when `base` is a TypeScript source. */
+export function siblingModule(base: string, name: string): URL {
+  return new URL(`./${name}${base.endsWith('.ts') ? '.ts' : '.js'}`, base);
+}
+
+export function startModuleWorker(module: URL, options: WorkerOptions = {}): Worker {
+  if (!module.pathname.endsWith('.ts')) return new Worker(module, options);
+  const boot = {
+    tsx: import.meta.resolve('tsx/esm/api'),
+    // The project's tsconfig, as bin/scrutin.js gives it (JSX settings, paths).
+    tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)),
+    module: module.href,
+  };
+  const code = [
+    `const boot = ${JSON.stringify(boot)};`,
+    'import(boot.tsx)',
+    '  .then(({ register }) => { register({ tsconfig: boot.tsconfig }); return import(boot.module); })',
+    '  .catch((error) => { process.nextTick(() => { throw error; }); });',
+  ].join('\n');
+  return new Worker(code, { ...options, eval: true });
+}
