@@ -53,6 +53,12 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Fastify `trustProxy`: false, true, a hop count or a list of addresses/CIDRs (default 1 hop in socket mode). */
   trustProxy: boolean | number | string;
+  /**
+   * Seconds a client has to send a request: its headers, and the whole request with its
+   * body. They bound receiving only; answering (a vote's key derivation) is not limited.
+   * Idle keep-alive connections are closed after `keepAlive` seconds.
+   */
+  timeouts: { headers: number; request: number; keepAlive: number };
   /** Development sign-in (SPEC §3): only in development with no GitHub client. */
   devLogin: boolean;
   /** Warnings to log at startup (weak key in development, missing webhook secret...). */
@@ -229,6 +235,14 @@ function readTrustProxy(r: Reader, connect: 'http' | 'socket'): boolean | number
   return v;
 }
 
+function readTimeouts(r: Reader): Config['timeouts'] {
+  const headers = r.int('HTTP_HEADERS_TIMEOUT', 15, 1, 3600);
+  const request = r.int('HTTP_REQUEST_TIMEOUT', 30, 1, 3600);
+  const keepAlive = r.int('HTTP_KEEPALIVE_TIMEOUT', 72, 1, 3600);
+  if (headers > request) r.problems.push(`HTTP_HEADERS_TIMEOUT (${headers}) must not be longer than HTTP_REQUEST_TIMEOUT (${request}): the headers are part of the request`);
+  return { headers, request, keepAlive };
+}
+
 export interface LoadOptions {
   /** `serve` needs GitHub and the meta repository in production; other commands do not. */
   purpose?: 'serve' | 'tool';
@@ -316,6 +330,7 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
     logLevel: r.oneOf('LOG_LEVEL', { fatal: 'fatal', error: 'error', warn: 'warn', info: 'info', debug: 'debug', trace: 'trace', silent: 'silent' }, 'info'),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     trustProxy: readTrustProxy(r, connect),
+    timeouts: readTimeouts(r),
     devLogin: appEnv === 'development' && githubClientId === null,
     warnings,
   };

@@ -14,7 +14,7 @@ import { startMetaService, type MetaService } from './app/metaService.js';
 import { unavailableBallots } from './app/ballotsUnavailable.js';
 import { KdfPool } from './crypto/kdf.js';
 import { emptySnapshot, FixedCatalogue, type AppContext, type CatalogueReader } from './http/context.js';
-import { buildServer } from './http/server.js';
+import { buildServer, httpTimeouts } from './http/server.js';
 import { loggerOptions } from './log.js';
 import { startMetricsListener, type MetricsListener } from './observability/listener.js';
 import { createMetrics } from './observability/metrics.js';
@@ -88,7 +88,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         address = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
       }
       if (config.metrics.port !== null) {
-        metricsListener = await startMetricsListener({ metrics, host: config.host, port: config.metrics.port, token: config.metrics.token, log }).catch(async (error: unknown) => {
+        metricsListener = await startMetricsListener({ metrics, host: config.host, port: config.metrics.port, token: config.metrics.token, log, timeouts: httpTimeouts(config.timeouts) }).catch(async (error: unknown) => {
           await app.close();
           throw error;
         });

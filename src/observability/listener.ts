@@ -1,7 +1,7 @@
 // A listener of its own for /metrics (METRICS_PORT), so Prometheus can scrape a port
 // that the Ingress or the reverse proxy never exposes. Plain node:http: it serves
 // one path and must stay up even if the main application is busy.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { scrapeAllowed, type Metrics } from './metrics.js';
 
@@ -16,6 +16,8 @@ export interface MetricsListenerOptions {
   port: number;
   token: string | null;
   log: FastifyBaseLogger;
+  /** Limits on slow clients, as on the main listener (httpTimeouts). */
+  timeouts?: ServerOptions;
 }
 
 function answer(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
@@ -39,7 +41,7 @@ export async function startMetricsListener(options: MetricsListenerOptions): Pro
     res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : text);
   };
-  const server = createServer((req, res) => {
+  const server = createServer(options.timeouts ?? {}, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       log.error({ err: error }, 'metrics: could not render');
       if (!res.headersSent) answer(res, 500, 'metrics could not be rendered\n');

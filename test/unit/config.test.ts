@@ -107,3 +107,13 @@ test('TRUST_PROXY: off by default over TCP, one hop by default on a Unix socket,
   assert.equal(parseConfig({ APP_ENV: 'development', APP_CONNECT: 'socket', TRUST_PROXY: 'false' }, '/').trustProxy, false);
   assert.equal(parseConfig({ APP_ENV: 'development', TRUST_PROXY: '10.0.0.0/8' }, '/').trustProxy, '10.0.0.0/8');
 });
+
+test('HTTP timeouts: 15 s for headers, 30 s for a whole request, 72 s idle keep-alive; bad values and headers longer than the request are refused', () => {
+  assert.deepEqual(parseConfig({ APP_ENV: 'development' }, '/').timeouts, { headers: 15, request: 30, keepAlive: 72 });
+  assert.deepEqual(parseConfig({ APP_ENV: 'development', HTTP_HEADERS_TIMEOUT: '5', HTTP_REQUEST_TIMEOUT: '60', HTTP_KEEPALIVE_TIMEOUT: '10' }, '/').timeouts, { headers: 5, request: 60, keepAlive: 10 });
+  const problems = problemsOf(() => parseConfig({ APP_ENV: 'development', HTTP_HEADERS_TIMEOUT: '0', HTTP_REQUEST_TIMEOUT: 'soon', HTTP_KEEPALIVE_TIMEOUT: '-1' }, '/'));
+  for (const name of ['HTTP_HEADERS_TIMEOUT', 'HTTP_REQUEST_TIMEOUT', 'HTTP_KEEPALIVE_TIMEOUT']) assert.ok(problems.some((p) => p.startsWith(`${name} must be a whole number`)), name);
+  assert.deepEqual(problemsOf(() => parseConfig({ APP_ENV: 'development', HTTP_HEADERS_TIMEOUT: '40' }, '/')), [
+    'HTTP_HEADERS_TIMEOUT (40) must not be longer than HTTP_REQUEST_TIMEOUT (30): the headers are part of the request',
+  ]);
+});
