@@ -75,9 +75,24 @@ export class ConfigError extends Error {
   }
 }
 
-/** Values that are never acceptable as APP_KEY in production. */
-const WEAK_KEYS = new Set(['test', 'changeme', 'change-me', 'secret', 'key', 'appkey', 'app_key', 'password', 'example', 'scrutin', 'elekto', 'replace-me-with-scrutin-key-output']);
+/** Values that are never acceptable as a secret in production. */
+const WEAK_KEYS = new Set(['test', 'changeme', 'change-me', 'secret', 'key', 'appkey', 'app_key', 'password', 'example', 'scrutin', 'elekto', 'replace-me-with-scrutin-key-output', 'token', 'metrics', 'webhook']);
+/** What the example files ship (`REPLACE-ME-…` in deploy/kubernetes/secret.yaml) and what people type for "fill in later". */
+const PLACEHOLDER = /replace[-_ ]?me|change[-_ ]?me|^<.*>$|^(\.\.\.|…)$/i;
 export const MIN_APP_KEY_LENGTH = 16;
+/** Shortest METRICS_TOKEN and META_SECRET: a random 16 characters is beyond guessing. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * Why a secret's value is not one, or null: an example file's placeholder; for secrets
+ * Scrutin's operator chooses (`chosen`), also a common word or fewer than `minLength`
+ * characters. Passwords and tokens issued elsewhere are only checked for placeholders.
+ */
+export function weakSecret(value: string, minLength = 0, chosen = true): string | null {
+  if (PLACEHOLDER.test(value) || (chosen && WEAK_KEYS.has(value.toLowerCase()))) return 'is a well-known placeholder';
+  if (value.length < minLength) return `is shorter than ${minLength} characters`;
+  return null;
+}
 
 export const KEY_ADVICE = 'generate one with `npx scrutin key` (or leave APP_KEY blank to let Scrutin generate and keep one in the database)';
 
@@ -255,10 +270,29 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
   const production = appEnv === 'production';
 
   const appKey = r.str('APP_KEY') ?? null;
-  if (appKey !== null && (appKey.length < MIN_APP_KEY_LENGTH || WEAK_KEYS.has(appKey.toLowerCase()))) {
-    const why = WEAK_KEYS.has(appKey.toLowerCase()) ? 'is a well-known placeholder' : `is shorter than ${MIN_APP_KEY_LENGTH} characters`;
-    if (production) r.problems.push(`APP_KEY ${why}, so session cookies could be forged: ${KEY_ADVICE}`);
-    else warnings.push(`APP_KEY ${why}; acceptable only outside production`);
+  const appKeyWeakness = appKey === null ? null : weakSecret(appKey, MIN_APP_KEY_LENGTH);
+  if (appKeyWeakness !== null) {
+    if (production) r.problems.push(`APP_KEY ${appKeyWeakness}, so session cookies could be forged: ${KEY_ADVICE}`);
+    else warnings.push(`APP_KEY ${appKeyWeakness}; acceptable only outside production`);
+  }
+  // The other secrets: a placeholder left from an example file (or a short token) stops
+  // production as APP_KEY does, naming the variable and never echoing the value.
+  const chosen: [name: string, risk: string][] = [
+    ['METRICS_TOKEN', 'anyone could read the metrics'],
+    ['META_SECRET', 'anyone could sign webhook deliveries'],
+  ];
+  for (const [name, risk] of chosen) {
+    const value = r.str(name);
+    const weakness = value === undefined ? null : weakSecret(value, MIN_TOKEN_LENGTH);
+    if (weakness === null) continue;
+    if (production) r.problems.push(`${name} ${weakness}, so ${risk}: set a random value of at least ${MIN_TOKEN_LENGTH} characters (\`npx scrutin key\` prints one)`);
+    else warnings.push(`${name} ${weakness}; acceptable only outside production`);
+  }
+  for (const name of ['GITHUB_CLIENT_SECRET', 'DB_PASSWORD', 'META_REPO_TOKEN']) {
+    const value = r.str(name);
+    if (value === undefined || weakSecret(value, 0, false) === null) continue;
+    if (production) r.problems.push(`${name} is still the example file's placeholder: set the real value`);
+    else warnings.push(`${name} is still the example file's placeholder`);
   }
 
   const port = r.int('APP_PORT', 5000, 1, 65535);
@@ -293,6 +327,10 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
   }
 
   const metricsPortRaw = r.str('METRICS_PORT');
+  // Metrics carry turnout per election: whenever they are served, a token guards them.
+  if (metricsPortRaw !== undefined && r.str('METRICS_TOKEN') === undefined) {
+    r.problems.push(`METRICS_PORT is set but METRICS_TOKEN is not: the metrics port would be open to anyone who can reach it. Set METRICS_TOKEN to a random value of at least ${MIN_TOKEN_LENGTH} characters (\`npx scrutin key\` prints one), or unset METRICS_PORT`);
+  }
   const config: Config = {
     appName: r.str('APP_NAME') ?? 'Scrutin',
     appEnv,

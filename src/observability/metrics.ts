@@ -159,12 +159,13 @@ function digest(text: string): Buffer {
 }
 
 /**
- * Whether a scrape may read the metrics. With no token configured every scrape is
- * allowed (the caller decides where /metrics is reachable at all). Digests are
- * compared so the time taken reveals neither the token nor its length.
+ * Whether a scrape may read the metrics: only with the bearer token (metrics are never
+ * served without one; src/config.ts refuses METRICS_PORT alone, and without a token
+ * or port nothing serves them). Digests are compared so the time taken reveals
+ * neither the token nor its length.
  */
 export function scrapeAllowed(authorization: string | undefined, token: string | null): boolean {
-  if (token === null) return true;
+  if (token === null || token === '') return false;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   const given = match?.[1] ?? '';
   return timingSafeEqual(digest(given), digest(token)) && given !== '';

@@ -154,8 +154,28 @@ describe('Kubernetes manifests', () => {
     for (const k of Object.keys(podEnvironment())) assert.ok(known.has(k), `${k} is a Scrutin variable (.env.example)`);
   });
 
+  // What an operator puts in the Secret in place of each REPLACE-ME.
+  const realSecrets = {
+    DB_PASSWORD: 'the-database-password',
+    META_SECRET: '9f86d081884c7d659a2feaa0c55ad015',
+    GITHUB_CLIENT_SECRET: '0123456789abcdef0123456789abcdef01234567',
+    METRICS_TOKEN: 'mZ3q-8Kx1-Tt0e-Yv4c',
+  };
+
+  it('refuse to start with the Secret\'s placeholders, naming each one', () => {
+    let message = '';
+    assert.throws(() => parseConfig(podEnvironment(), '/app', { purpose: 'serve' }), (e: unknown) => {
+      message = e instanceof ConfigError ? e.message : '';
+      return e instanceof ConfigError;
+    });
+    for (const [k, v] of Object.entries(secretValues)) {
+      if (v.startsWith('REPLACE-ME')) assert.ok(message.includes(`${k} `), `${k} is named`);
+      if (v !== '') assert.ok(!message.includes(v), `the value of ${k} is not repeated`);
+    }
+  });
+
   it('give `scrutin serve` a complete production configuration on PostgreSQL', () => {
-    const parsed = parseConfig(podEnvironment(), '/app', { purpose: 'serve' });
+    const parsed = parseConfig(podEnvironment(realSecrets), '/app', { purpose: 'serve' });
     assert.equal(parsed.appEnv, 'production');
     assert.equal(parsed.db.kind, 'postgresql');
     assert.equal(parsed.appKey, null, 'blank APP_KEY: generated once and shared through the database');
@@ -163,7 +183,7 @@ describe('Kubernetes manifests', () => {
     assert.equal(parsed.trustProxy, 1);
     // The check is real: without any one required variable, the parser refuses.
     for (const name of ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET', 'META_REPO', 'APP_URL', 'DB_HOST', 'DB_DATABASE', 'DB_USERNAME']) {
-      assert.throws(() => parseConfig(podEnvironment({ [name]: undefined }), '/app', { purpose: 'serve' }), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name} is required`);
+      assert.throws(() => parseConfig(podEnvironment({ ...realSecrets, [name]: undefined }), '/app', { purpose: 'serve' }), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name} is required`);
     }
   });
 

@@ -69,7 +69,8 @@ describe('deploy/systemd/scrutin.service', () => {
   });
 
   it('may write where the sample configuration puts the database, the clone and the socket', () => {
-    const filled = { ...envFile, GITHUB_CLIENT_ID: 'Iv1.example', GITHUB_CLIENT_SECRET: 'example-secret' };
+    // The blanks an operator must fill (the metrics port needs its token).
+    const filled = { ...envFile, GITHUB_CLIENT_ID: 'Iv1.example', GITHUB_CLIENT_SECRET: 'example-secret', METRICS_TOKEN: 'Rk2v-metrics-token-9x' };
     const config = parseConfig(filled, value('WorkingDirectory') ?? '/', { purpose: 'serve' });
     const writable = (value('ReadWritePaths') ?? '').split(/\s+/).filter((p) => p !== '');
     for (const d of ['StateDirectory', 'RuntimeDirectory']) {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createMetrics, scrapeAllowed, UNMATCHED_ROUTE } from '../../src/observability/metrics.js';
 import { startTestApp } from '../helpers/app.js';
+import { runCli } from '../helpers/cli.js';
 import { fetchRaw, freePort, sample, startListening } from './support.js';
 
 describe('the metrics registry', () => {
@@ -68,8 +69,10 @@ describe('the metrics registry', () => {
     assert.ok((await b.render()).includes('process_resident_memory_bytes'), 'process metrics on by default');
   });
 
-  it('accepts a scrape only with the exact bearer token', () => {
-    assert.equal(scrapeAllowed(undefined, null), true);
+  it('accepts a scrape only with the exact bearer token, and none at all without a token', () => {
+    assert.equal(scrapeAllowed(undefined, null), false);
+    assert.equal(scrapeAllowed('Bearer ', null), false);
+    assert.equal(scrapeAllowed('Bearer anything', ''), false);
     assert.equal(scrapeAllowed('Bearer s3cret-token', 's3cret-token'), true);
     assert.equal(scrapeAllowed('bearer s3cret-token', 's3cret-token'), true);
     assert.equal(scrapeAllowed('Bearer s3cret-toke', 's3cret-token'), false);
@@ -135,14 +138,11 @@ describe('GET /metrics', { timeout: 60_000 }, () => {
     await assert.rejects(fetchRaw({ url: `http://127.0.0.1:${metricsPort}/metrics` }), 'the metrics listener stops with the service');
   });
 
-  it('needs no token on METRICS_PORT when none is set', async () => {
+  it('is never served without a token: METRICS_PORT alone stops `scrutin serve` before anything listens', async () => {
     const [port, metricsPort] = [await freePort(), await freePort()];
-    const app = await startListening({ APP_PORT: String(port), METRICS_PORT: String(metricsPort) });
-    try {
-      assert.equal((await fetchRaw({ url: `http://127.0.0.1:${metricsPort}/metrics` })).status, 200);
-      assert.equal((await fetchRaw({ url: `http://127.0.0.1:${port}/metrics` })).status, 404);
-    } finally {
-      await app.close();
-    }
+    const r = await runCli(['serve'], { APP_ENV: 'development', APP_PORT: String(port), METRICS_PORT: String(metricsPort), DB_PATH: ':memory:' });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /- METRICS_PORT is set but METRICS_TOKEN is not/);
+    await assert.rejects(fetchRaw({ url: `http://127.0.0.1:${metricsPort}/metrics` }), 'nothing listens on the metrics port');
   });
 });

@@ -117,3 +117,37 @@ test('HTTP timeouts: 15 s for headers, 30 s for a whole request, 72 s idle keep-
     'HTTP_HEADERS_TIMEOUT (40) must not be longer than HTTP_REQUEST_TIMEOUT (30): the headers are part of the request',
   ]);
 });
+
+test('metrics are never served without a token: METRICS_PORT without METRICS_TOKEN stops startup, in every environment', () => {
+  for (const env of ['production', 'development']) {
+    const problems = problemsOf(() => parseConfig({ APP_ENV: env, APP_KEY: 'a-strong-enough-key-here', METRICS_PORT: '9464' }, '/'));
+    assert.ok(problems.some((p) => p.startsWith('METRICS_PORT is set but METRICS_TOKEN is not') && p.includes('scrutin key')), env);
+  }
+  const config = parseConfig({ APP_ENV: 'development', METRICS_PORT: '9464', METRICS_TOKEN: 'k3J9-a-random-metrics-token' }, '/');
+  assert.deepEqual(config.metrics, { port: 9464, token: 'k3J9-a-random-metrics-token' });
+});
+
+test('placeholder and short secrets stop production, naming each variable and never its value; development only warns', () => {
+  const placeholders = {
+    APP_KEY: '',
+    METRICS_TOKEN: 'REPLACE-ME-metrics-token',
+    META_SECRET: 'changeme',
+    GITHUB_CLIENT_ID: 'Iv1.0123456789abcdef',
+    GITHUB_CLIENT_SECRET: 'REPLACE-ME-github-oauth-client-secret',
+    DB_PASSWORD: 'replace_me',
+    META_REPO_TOKEN: '<your token>',
+  };
+  const problems = problemsOf(() => parseConfig(placeholders, '/'));
+  for (const name of ['METRICS_TOKEN', 'META_SECRET', 'GITHUB_CLIENT_SECRET', 'DB_PASSWORD', 'META_REPO_TOKEN']) {
+    assert.ok(problems.some((p) => p.startsWith(`${name} `) && /placeholder/.test(p)), `${name}: ${problems.join(' | ')}`);
+  }
+  for (const value of Object.values(placeholders)) if (value !== '' && !value.startsWith('Iv1')) assert.ok(!problems.some((p) => p.includes(value)), `${value} is not echoed`);
+  // Short tokens the operator chooses are guessable; issued passwords are not judged by length.
+  const short = problemsOf(() => parseConfig({ METRICS_TOKEN: 'abc123', META_SECRET: 'hunter2', DB_PASSWORD: 'pw' }, '/'));
+  assert.deepEqual(short.map((p) => p.split(' ')[0]).sort(), ['META_SECRET', 'METRICS_TOKEN']);
+  assert.ok(short.every((p) => p.includes('shorter than 16 characters') && p.includes('scrutin key')), short.join(' | '));
+  // Real-looking values pass; development keeps working with a warning for each placeholder.
+  assert.equal(parseConfig({ METRICS_TOKEN: 'Zq8m1-random-token-value', META_SECRET: 'a4f0c1d2e3b4a5968778', DB_PASSWORD: 'pw' }, '/').warnings.length, 0);
+  const dev = parseConfig({ ...placeholders, APP_ENV: 'development' }, '/');
+  for (const name of ['METRICS_TOKEN', 'META_SECRET', 'GITHUB_CLIENT_SECRET', 'DB_PASSWORD', 'META_REPO_TOKEN']) assert.ok(dev.warnings.some((w) => w.startsWith(name)), name);
+});

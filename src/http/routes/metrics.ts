@@ -1,6 +1,7 @@
 // Metrics: counts every answered request (by route pattern), and serves GET /metrics
 // on the main listener when METRICS_TOKEN protects it. Where /metrics is reachable:
-//   METRICS_PORT set   → only on its own listener (src/observability/listener.ts), 404 here;
+//   METRICS_PORT set   → only on its own listener (src/observability/listener.ts), 404
+//                        here, with the token (METRICS_PORT without one stops startup);
 //   METRICS_TOKEN only → here, with `Authorization: Bearer <token>`;
 //   neither            → nowhere: 404, so an unconfigured site never publishes it.
 import type { FastifyInstance } from 'fastify';
