@@ -9,6 +9,7 @@ import { elektoSchema, MigrationBlocked } from './migrations/0001_elekto_schema.
 import { scrutinAdditions } from './migrations/0002_scrutin_additions.js';
 import { ballotElectionVoterIndex } from './migrations/0003_ballot_election_voter_index.js';
 import { voterLoginAndSessions } from './migrations/0004_voter_login_sessions.js';
+import { webhookDeliveries } from './migrations/0005_webhook_deliveries.js';
 import type { Database } from './schema.js';
 
 export { MigrationBlocked };
@@ -19,6 +20,7 @@ function provider(kind: DbKind): MigrationProvider {
     '0002_scrutin_additions': scrutinAdditions(kind),
     '0003_ballot_election_voter_index': ballotElectionVoterIndex(kind),
     '0004_voter_login_sessions': voterLoginAndSessions(kind),
+    '0005_webhook_deliveries': webhookDeliveries(kind),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

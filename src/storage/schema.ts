@@ -116,6 +116,12 @@ export interface PassphraseAttemptTable {
   attempted_at: Timestamp;
 }
 
+/** Scrutin: GitHub webhook deliveries already acted on (X-GitHub-Delivery), kept a week. */
+export interface WebhookDeliveryTable {
+  delivery_id: string;
+  received_at: Timestamp;
+}
+
 export interface Database {
   user: UserTable;
   election: ElectionTable;
@@ -126,4 +132,5 @@ export interface Database {
   scrutin_setting: SettingTable;
   scrutin_audit: AuditTable;
   scrutin_passphrase_attempt: PassphraseAttemptTable;
+  scrutin_webhook_delivery: WebhookDeliveryTable;
 }

@@ -14,6 +14,7 @@ import { RequestRepo } from './requests.js';
 import type { Database } from './schema.js';
 import { SettingRepo } from './settings.js';
 import { UserRepo } from './users.js';
+import { WebhookDeliveryRepo } from './webhooks.js';
 
 export class Store {
   readonly users: UserRepo;
@@ -24,6 +25,7 @@ export class Store {
   readonly audit: AuditRepo;
   readonly attempts: AttemptRepo;
   readonly officer: OfficerRepo;
+  readonly webhooks: WebhookDeliveryRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -39,6 +41,7 @@ export class Store {
     this.audit = new AuditRepo(db);
     this.attempts = new AttemptRepo(db, kind);
     this.officer = new OfficerRepo(db, kind);
+    this.webhooks = new WebhookDeliveryRepo(db);
   }
 
   static open(config: DbConfig, options: OpenOptions = {}): Store {

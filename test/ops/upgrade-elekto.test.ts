@@ -49,7 +49,7 @@ for (const kind of dialects()) {
         // 2. The operator runs the migration.
         const migrated = await runCli(['migrate'], { DATABASE_URL: database.url, APP_ENV: 'production', APP_KEY: 'an-operator-key-long-enough' });
         assert.equal(migrated.code, 0, migrated.stderr);
-        assert.match(migrated.stdout, /applied 0001_elekto_schema, 0002_scrutin_additions, 0003_ballot_election_voter_index, 0004_voter_login_sessions/);
+        assert.match(migrated.stdout, /applied 0001_elekto_schema, 0002_scrutin_additions, 0003_ballot_election_voter_index, 0004_voter_login_sessions, 0005_webhook_deliveries/);
 
         // 3. Scrutin serves the same database; the voter signs in and uses the passphrase.
         const t = await startTestApp({ database, now: NOW, snapshot: snapshotOf([entryOf(election)]) });

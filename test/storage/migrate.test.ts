@@ -29,7 +29,7 @@ async function snapshot(store: Store) {
   };
 }
 
-const ALL_MIGRATIONS = ['0001_elekto_schema', '0002_scrutin_additions', '0003_ballot_election_voter_index', '0004_voter_login_sessions'];
+const ALL_MIGRATIONS = ['0001_elekto_schema', '0002_scrutin_additions', '0003_ballot_election_voter_index', '0004_voter_login_sessions', '0005_webhook_deliveries'];
 
 async function schemaVersion(store: Store): Promise<number[]> {
   const rows = await store.db.selectFrom('schema_version').select('version').execute();
@@ -51,7 +51,7 @@ for (const kind of dialects()) {
         assert.deepEqual(first.applied, ALL_MIGRATIONS);
         assert.deepEqual(await schemaVersion(store), [2]);
         const tables = (await store.db.introspection.getTables()).map((t) => t.name);
-        for (const name of ['user', 'election', 'voter', 'ballot', 'request', 'schema_version', 'scrutin_setting', 'scrutin_audit', 'scrutin_passphrase_attempt']) {
+        for (const name of ['user', 'election', 'voter', 'ballot', 'request', 'schema_version', 'scrutin_setting', 'scrutin_audit', 'scrutin_passphrase_attempt', 'scrutin_webhook_delivery']) {
           assert.ok(tables.includes(name), `table ${name} exists`);
         }
         assert.deepEqual((await store.migrate()).applied, []);
@@ -186,7 +186,7 @@ for (const kind of dialects()) {
         await sql`insert into election (id, ${q('key')}, name) values (1, 'e', 'E')`.execute(store.db);
         await sql`insert into ${q('user')} (id, username, github_id) values (1, 'Octo-Cat', 9001), (2, 'someone', null)`.execute(store.db);
         await sql`insert into voter (id, user_id, election_id) values (1, 1, 1), (2, 2, 1), (3, null, 1)`.execute(store.db);
-        assert.deepEqual((await store.migrate()).applied, ['0004_voter_login_sessions']);
+        assert.deepEqual((await store.migrate()).applied, ['0004_voter_login_sessions', '0005_webhook_deliveries']);
         const logins = await store.db.selectFrom('voter').select(['id', 'login']).orderBy('id').execute();
         assert.deepEqual(logins.map((v) => [v.id, v.login]), [[1, 'octo-cat'], [2, 'someone'], [3, null]]);
         assert.deepEqual((await store.db.selectFrom('user').select('session_generation').orderBy('id').execute()).map((u) => u.session_generation), [0, 0]);

@@ -1,7 +1,7 @@
 // A real service (startService, no injected catalogue) pointed at a local git
 // repository, on a fresh database, driven with inject; and GitHub-style webhook
 // deliveries signed with the test secret.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { metaServiceOf, type MetaService } from '../../src/app/metaService.js';
@@ -39,6 +39,8 @@ export interface DeliveryOptions {
   /** A signature header to send instead of the right one (null: none). */
   signature?: string | null;
   contentType?: string;
+  /** X-GitHub-Delivery (null: none); a fresh id by default, as GitHub sends one per delivery. */
+  delivery?: string | null;
 }
 
 export async function startMetaServer(upstream: Upstream, options: { kind?: DbKind; env?: Record<string, string>; database?: TestDatabase } = {}): Promise<MetaServer> {
@@ -79,7 +81,9 @@ export async function startMetaServer(upstream: Upstream, options: { kind?: DbKi
     deliver: (d = {}) => {
       const body = d.body ?? JSON.stringify({ ref: d.ref ?? 'refs/heads/main', after: 'f'.repeat(40), repository: { full_name: 'example/meta' } });
       const signature = d.signature === undefined ? sign(body) : d.signature;
-      const headers: Record<string, string> = { 'content-type': d.contentType ?? 'application/json', 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' };
+      const headers: Record<string, string> = { 'content-type': d.contentType ?? 'application/json' };
+      const delivery = d.delivery === undefined ? randomUUID() : d.delivery;
+      if (delivery !== null) headers['x-github-delivery'] = delivery;
       const event = d.event === undefined ? 'push' : d.event;
       if (event !== null) headers['x-github-event'] = event;
       if (signature !== null) headers['x-hub-signature-256'] = signature;

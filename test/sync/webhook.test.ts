@@ -3,10 +3,12 @@
 // other delivery is answered without touching the catalogue or the database.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { META_REVISION_SETTING } from '../../src/app/syncMeta.js';
 import { validSignature } from '../../src/http/routes/webhook.js';
 import { makeUpstream, type Upstream } from '../metarepo/gitRepo.js';
 import { startMetaServer, sign, SECRET, type MetaServer } from './harness.js';
+import { dialects, freshDatabase } from '../helpers/db.js';
 
 test('validSignature: the right HMAC passes; wrong, truncated, other-algorithm or absent ones fail', () => {
   const body = Buffer.from('{"ref":"refs/heads/main"}');
@@ -118,6 +120,29 @@ describe('webhook on a server following a local git repository', () => {
     assert.equal(await server.service.ctx.store.settings.get(META_REVISION_SETTING), pushed);
   });
 
+  test('a replayed delivery (the same X-GitHub-Delivery) is answered 200 "duplicate" and syncs nothing', async () => {
+    requests.length = 0;
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: 'a'.repeat(40) });
+    const first = await server.deliver({ body, delivery: 'd1c0ffee-0000-4000-8000-000000000001' });
+    assert.equal(first.statusCode, 202);
+    assert.equal(requests.length, 1);
+    for (const again of [body, JSON.stringify({ ref: 'refs/heads/main', after: 'b'.repeat(40) })]) {
+      const replay = await server.deliver({ body: again, delivery: 'd1c0ffee-0000-4000-8000-000000000001' });
+      assert.equal(replay.statusCode, 200);
+      assert.equal(replay.json<{ status: string }>().status, 'duplicate');
+    }
+    assert.equal(requests.length, 1, 'the replays requested no sync');
+    // A new delivery syncs; a signed request without the header (an operator's curl) too.
+    assert.equal((await server.deliver({ body, delivery: 'd1c0ffee-0000-4000-8000-000000000002' })).statusCode, 202);
+    assert.equal((await server.deliver({ body, delivery: null })).statusCode, 202);
+    assert.equal((await server.deliver({ body, delivery: null })).statusCode, 202);
+    assert.equal(requests.length, 4);
+    // Refused deliveries are not recorded: the id stays usable by the real one.
+    assert.equal((await server.deliver({ body, delivery: 'd1c0ffee-0000-4000-8000-000000000003', signature: sign(body, 'not-the-secret') })).statusCode, 401);
+    assert.equal((await server.deliver({ body, delivery: 'd1c0ffee-0000-4000-8000-000000000003' })).statusCode, 202);
+    await server.until(() => !server.meta.catalogue.status().syncing, 'the syncs finished');
+  });
+
   test('GitHub\'s form-encoded deliveries (payload=...) are verified over the raw body too', async () => {
     requests.length = 0;
     const body = new URLSearchParams({ payload: JSON.stringify({ ref: 'refs/heads/main' }) }).toString();
@@ -162,3 +187,29 @@ describe('webhook without META_SECRET', () => {
     }
   });
 });
+
+for (const kind of dialects()) {
+  describe(`webhook replays across two replicas on one ${kind} database`, () => {
+    test('a delivery accepted by one replica is a duplicate on the other; of simultaneous copies exactly one syncs', async () => {
+      const upstream = makeUpstream();
+      const database = await freshDatabase(kind);
+      const a = await startMetaServer(upstream, { database });
+      const b = await startMetaServer(upstream, { database, env: { META_PATH: join(upstream.root, 'replica-b') } });
+      try {
+        assert.equal((await a.deliver({ delivery: 'replica-delivery-1' })).statusCode, 202);
+        const replay = await b.deliver({ delivery: 'replica-delivery-1' });
+        assert.equal(replay.statusCode, 200);
+        assert.equal(replay.json<{ status: string }>().status, 'duplicate');
+        const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? a : b).deliver({ delivery: 'replica-delivery-2' })));
+        assert.deepEqual(burst.map((r) => r.statusCode).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 202]);
+        await a.until(() => !a.meta.catalogue.status().syncing, 'A idle');
+        await b.until(() => !b.meta.catalogue.status().syncing, 'B idle');
+      } finally {
+        await b.close();
+        await a.close();
+        await database.drop();
+        upstream.cleanup();
+      }
+    });
+  });
+}

@@ -4,7 +4,8 @@
 // META_SECRET>`) is always checked, in constant time, before anything else is read;
 // a missing or wrong one is 401 and nothing happens. A good push to META_BRANCH is
 // answered 202 at once and the sync runs in the background (GitHub gives up after 10
-// seconds). The body and the signature are never logged.
+// seconds); the same delivery (X-GitHub-Delivery) again is answered 200 `duplicate`
+// and syncs nothing. The body and the signature are never logged.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteDeps } from './deps.js';
@@ -52,6 +53,21 @@ function header(req: FastifyRequest, name: string): string | null {
 }
 
 export function webhookRoutes(app: FastifyInstance, { ctx }: RouteDeps): void {
+  /**
+   * Whether this is the first time any replica sees the delivery. A signed delivery
+   * replayed (by someone who captured one, or GitHub's "Redeliver") changes nothing.
+   * If the database cannot say, the sync goes ahead: a replay costs one more sync
+   * of the same commit, a lost push would leave the elections stale.
+   */
+  async function firstDelivery(req: FastifyRequest, delivery: string): Promise<boolean> {
+    try {
+      return await ctx.store.webhooks.recordFirst(delivery, ctx.clock());
+    } catch (error) {
+      req.log.warn({ err: error, delivery }, 'webhook: could not record the delivery id; syncing anyway');
+      return true;
+    }
+  }
+
   // A scope of its own, so that only this route receives bodies as raw bytes (the
   // signature is over the exact bytes) and the rest of the application is unaffected.
   app.register((scope, _opts, done) => {
@@ -93,6 +109,10 @@ export function webhookRoutes(app: FastifyInstance, { ctx }: RouteDeps): void {
       }
       if (ctx.requestSync === undefined) {
         return reply.code(503).send({ error: 'No meta repository', message: 'This server has no meta repository configured (META_REPO), so there is nothing to sync.' });
+      }
+      if (delivery !== null && !(await firstDelivery(req, delivery))) {
+        req.log.info({ event, delivery }, 'webhook: delivery already received; not synced again');
+        return reply.code(200).send({ status: 'duplicate', message: 'This delivery was already received, so the meta repository is not synced again. Push, or run `scrutin sync`, to sync now.' });
       }
       // A signed request without an event header (curl by an operator) syncs too.
       ctx.requestSync(`webhook${delivery === null ? '' : ` ${delivery}`}`);
