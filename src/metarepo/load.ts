@@ -10,11 +10,11 @@
 // and a memory limit. An election that takes too long, or makes the worker fail, gets
 // an error of its own and the worker starts again after it: the other elections load,
 // the server keeps answering while it reads, and a hostile file cannot stop start-up.
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { siblingModule, startModuleWorker } from '../moduleWorker.js';
 import type { ElectionEntry, MetaSnapshot, Problem } from '../core/meta/types.js';
 import { electionKey, isElectionFile, parseElectionFolder, readElectionHead } from '../core/meta/election.js';
 import type { ElectionFolder } from '../core/meta/election.js';
@@ -262,11 +262,10 @@ export interface LoadWorkerSettings {
   data?: unknown;
 }
 
-const fromSource = import.meta.url.endsWith('.ts');
 let settings: LoadWorkerSettings = {
   timeLimitMs: 20_000,
   memoryMb: 512,
-  entry: new URL(fromSource ? './loadWorker.ts' : './loadWorker.js', import.meta.url),
+  entry: siblingModule(import.meta.url, 'loadWorker'),
 };
 
 /** Changes the worker settings for this process (tests); returns a function that restores them. */
@@ -278,17 +277,8 @@ export function configureLoadWorker(changes: Partial<LoadWorkerSettings>): () =>
   };
 }
 
-/** A worker running `entry`; TypeScript sources (a checkout run through tsx) get tsx registered first. */
 function startWorker(entry: URL, memoryMb: number): Worker {
-  const options = { resourceLimits: { maxOldGenerationSizeMb: memoryMb } };
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
-  // Hooks registered with tsx's API do not reach worker threads, so the worker
-  // registers them itself before importing the TypeScript entry.
-  const tsconfig = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
-  const api = import.meta.resolve('tsx/esm/api');
-  const register = existsSync(tsconfig) ? `{ tsconfig: ${JSON.stringify(tsconfig)} }` : '';
-  const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(${register}); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(code, { ...options, eval: true });
+  return startModuleWorker(entry, { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
 }
 
 // One worker serves every load of the process (starting one costs a few hundred

@@ -4,7 +4,7 @@
 // leak between counts), at most `concurrency` at once, a short queue behind them,
 // and a time limit after which the worker is stopped.
 import type { Worker } from 'node:worker_threads';
-import { siblingModule, startModuleWorker } from '../moduleWorker.js';
+import { siblingModule, startModuleWorker } from '../../moduleWorker.js';
 import { COUNT_JOB, type CountAnswer, type CountJob } from './countWorker.js';
 
 export type CountRequest = Omit<CountJob, 'kind'>;
