@@ -8,9 +8,12 @@
 //   the environment (GIT_CONFIG_COUNT/KEY/VALUE, an `http.<origin>/.extraHeader`), so
 //   it never appears in argv, in .git/config or in a message.
 // - Sparse checkout limits the working tree to ELECTION_DIR when git supports it.
+// - The clone is a cache: one git cannot read (corrupted objects, a broken HEAD or
+//   index) is moved aside to META_PATH.broken and cloned again, at start-up and at
+//   any later sync. A folder that is not a clone at all is never touched.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 export interface GitSyncOptions {
   /** META_REPO: https URL, ssh URL or local path. */
@@ -52,6 +55,8 @@ export class GitError extends Error {
     readonly kind: GitErrorKind,
     /** git's own output (redacted), for logs. */
     readonly detail: string = '',
+    /** The git command that failed (`fetch`, `checkout`…), when one did. */
+    readonly command: string | null = null,
   ) {
     super(message);
     this.name = 'GitError';
@@ -145,7 +150,7 @@ function runner(options: GitSyncOptions, env: NodeJS.ProcessEnv): Run {
         const detail = redact(stderr.trim(), options.token);
         const what = `git ${args[0] ?? ''}`;
         if ((error as { killed?: boolean }).killed === true || (error as { signal?: string | null }).signal === 'SIGKILL') {
-          reject(new GitError(`${what} did not finish within ${Math.round(timeout / 1000)} s`, 'timeout', detail));
+          reject(new GitError(`${what} did not finish within ${Math.round(timeout / 1000)} s`, 'timeout', detail, args[0] ?? null));
           return;
         }
         if ((error as { code?: unknown }).code === 'ENOENT') {
@@ -154,7 +159,7 @@ function runner(options: GitSyncOptions, env: NodeJS.ProcessEnv): Run {
           return;
         }
         const firstLine = detail.split('\n').find((l) => /^(fatal|error):/.test(l)) ?? detail.split('\n')[0] ?? '';
-        reject(new GitError(`${what} failed: ${firstLine.replace(/^(fatal|error):\s*/, '') || 'unknown error'}`, classify(detail), detail));
+        reject(new GitError(`${what} failed: ${firstLine.replace(/^(fatal|error):\s*/, '') || 'unknown error'}`, classify(detail), detail, args[0] ?? null));
       });
     });
 }
@@ -218,6 +223,38 @@ async function sparseState(run: Run, cwd: string, localTimeout: number): Promise
   }
 }
 
+/** Network and remote problems: the clone itself may be fine, so it is kept. */
+const REMOTE_COMMANDS = new Set(['clone', 'fetch', 'ls-remote']);
+/** What git says about a repository it cannot read. */
+const CORRUPTION = /corrupt|bad object|invalid object|unable to read|does not point to a valid object|not a git repository|bad index|index file|broken|missing (blob|tree|commit)|object file .* is empty|loose object|packfile|invalid sha1|bad signature|unknown index entry|failed to read object|could not parse/i;
+/** Problems no fresh clone would fix. */
+const ENVIRONMENT = /no space left|disk quota|read-only file system|permission denied|too many open files|cannot allocate memory/i;
+
+/** Whether `error` says the local clone cannot be read, so that cloning again is the cure. */
+export function isUnreadableClone(error: unknown): boolean {
+  if (!(error instanceof GitError) || error.kind === 'timeout' || error.kind === 'config') return false;
+  const text = `${error.message}\n${error.detail}`;
+  if (ENVIRONMENT.test(text)) return false;
+  if (error.command !== null && REMOTE_COMMANDS.has(error.command)) return CORRUPTION.test(text);
+  return true;
+}
+
+function hasGitEntry(path: string): boolean {
+  return existsSync(join(path, '.git'));
+}
+
+/** Moves an unreadable clone to `<path>.broken` (replacing an older one there) and says so. */
+function moveAside(path: string, why: string, notes: string[]): void {
+  const aside = `${path}.broken`;
+  try {
+    rmSync(aside, { recursive: true, force: true });
+    renameSync(path, aside);
+  } catch (error) {
+    throw new GitError(`the clone in META_PATH ${path} cannot be read by git (${why}) and could not be moved aside (${(error as Error).message}); remove it and Scrutin will clone again`, 'config');
+  }
+  notes.push(`the clone in META_PATH could not be read by git (${why}); it was moved to ${aside} and cloned again`);
+}
+
 /**
  * Brings META_PATH up to date with `origin/<branch>` (cloning it first if needed) and
  * returns the new HEAD. Throws GitError with a redacted message on failure.
@@ -232,7 +269,7 @@ export async function syncCheckout(options: GitSyncOptions): Promise<GitSyncResu
   const path = resolve(options.path);
   const repo = isRemoteRepo(options.repo) ? options.repo : resolve(options.repo);
   const version = await gitVersion({ gitBinary: options.gitBinary, env });
-  const remoteRef = `refs/remotes/origin/${options.branch}`;
+  const git: Git = { run, path, repo, version, localTimeout, remoteRef: `refs/remotes/origin/${options.branch}`, options };
 
   let isRepo = false;
   if (existsSync(path)) {
@@ -244,41 +281,72 @@ export async function syncCheckout(options: GitSyncOptions): Promise<GitSyncResu
       isRepo = false;
     }
     if (!isRepo && !isEmptyDir(path)) {
-      throw new GitError(`META_PATH ${path} is not empty and is not a git checkout; move it away or point META_PATH elsewhere`, 'config');
+      // A .git that git does not recognise is a broken clone; anything else is not ours.
+      if (!hasGitEntry(path)) throw new GitError(`META_PATH ${path} is not empty and is not a git checkout; move it away or point META_PATH elsewhere`, 'config');
+      moveAside(path, 'its .git is not a repository', notes);
     }
   }
 
-  let previousRevision: string | null = null;
-  let sparse = false;
-  if (!isRepo) {
-    await run(['clone', '--quiet', '--no-checkout', '--origin', 'origin', '--branch', options.branch, '--single-branch', '--', repo, path]);
-    sparse = await configureSparse(run, path, options.electionDir, version, localTimeout);
-  } else {
+  if (isRepo) {
     try {
-      previousRevision = (await run(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: path, timeoutMs: localTimeout })).trim() || null;
-    } catch {
-      previousRevision = null;
-    }
-    // Follow a changed META_REPO (the stored URL never holds the token).
-    const current = (await run(['remote', 'get-url', 'origin'], { cwd: path, timeoutMs: localTimeout }).catch(() => '')).trim();
-    if (current === '') await run(['remote', 'add', 'origin', repo], { cwd: path, timeoutMs: localTimeout });
-    else if (current !== repo) await run(['remote', 'set-url', 'origin', repo], { cwd: path, timeoutMs: localTimeout });
-    await run(['fetch', '--quiet', '--prune', '--no-tags', 'origin', `+refs/heads/${options.branch}:${remoteRef}`], { cwd: path });
-    const patterns = await sparseState(run, path, localTimeout);
-    if (patterns !== null) {
-      const dir = options.electionDir.replace(/^\/+|\/+$/g, '');
-      // Re-limit when ELECTION_DIR changed; a full clone made by Elekto is left whole.
-      if (!patterns.includes(dir) && !patterns.includes(`/${dir}/`)) sparse = await configureSparse(run, path, options.electionDir, version, localTimeout);
-      else sparse = true;
+      return { ...(await updateClone(git)), notes };
+    } catch (error) {
+      if (!isUnreadableClone(error)) throw error;
+      moveAside(path, (error as GitError).message, notes);
     }
   }
+  await run(['clone', '--quiet', '--no-checkout', '--origin', 'origin', '--branch', options.branch, '--single-branch', '--', repo, path]);
+  const sparse = await configureSparse(run, path, options.electionDir, version, localTimeout);
+  const revision = await checkoutBranch(git);
+  return { revision, previousRevision: null, cloned: true, sparse, notes };
+}
+
+interface Git {
+  run: Run;
+  path: string;
+  repo: string;
+  version: [number, number] | null;
+  localTimeout: number;
+  remoteRef: string;
+  options: GitSyncOptions;
+}
+
+/** Fetches into an existing clone and checks the branch out. */
+async function updateClone(git: Git): Promise<Omit<GitSyncResult, 'notes'>> {
+  const { run, path, repo, localTimeout, options } = git;
+  let previousRevision: string | null;
+  try {
+    previousRevision = (await run(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: path, timeoutMs: localTimeout })).trim() || null;
+  } catch {
+    previousRevision = null;
+  }
+  // Follow a changed META_REPO (the stored URL never holds the token).
+  const current = (await run(['remote', 'get-url', 'origin'], { cwd: path, timeoutMs: localTimeout }).catch(() => '')).trim();
+  if (current === '') await run(['remote', 'add', 'origin', repo], { cwd: path, timeoutMs: localTimeout });
+  else if (current !== repo) await run(['remote', 'set-url', 'origin', repo], { cwd: path, timeoutMs: localTimeout });
+  await run(['fetch', '--quiet', '--prune', '--no-tags', 'origin', `+refs/heads/${options.branch}:${git.remoteRef}`], { cwd: path });
+  let sparse = false;
+  const patterns = await sparseState(run, path, localTimeout);
+  if (patterns !== null) {
+    const dir = options.electionDir.replace(/^\/+|\/+$/g, '');
+    // Re-limit when ELECTION_DIR changed; a full clone made by Elekto is left whole.
+    if (!patterns.includes(dir) && !patterns.includes(`/${dir}/`)) sparse = await configureSparse(run, path, options.electionDir, git.version, localTimeout);
+    else sparse = true;
+  }
+  const revision = await checkoutBranch(git);
+  return { revision, previousRevision, cloned: false, sparse };
+}
+
+/** Puts the working tree exactly at the fetched branch and returns HEAD. */
+async function checkoutBranch(git: Git): Promise<string> {
+  const { run, path, localTimeout, options } = git;
   // -B moves (or creates) the local branch onto the fetched commit, whatever happened
   // upstream (force-push included); --force discards local edits in the checkout.
-  await run(['checkout', '--quiet', '--force', '-B', options.branch, remoteRef], { cwd: path, timeoutMs: localTimeout });
+  await run(['checkout', '--quiet', '--force', '-B', options.branch, git.remoteRef], { cwd: path, timeoutMs: localTimeout });
   await run(['clean', '-ffdq'], { cwd: path, timeoutMs: localTimeout });
   const revision = (await run(['rev-parse', 'HEAD'], { cwd: path, timeoutMs: localTimeout })).trim();
   if (!SHA.test(revision)) throw new GitError(`unexpected revision from git rev-parse: "${revision.slice(0, 80)}"`, 'failed');
-  return { revision, previousRevision, cloned: !isRepo, sparse, notes };
+  return revision;
 }
 
 /** HEAD of a folder that is a git checkout, or null (a plain folder used as META_PATH). */

@@ -1,7 +1,7 @@
 // A throwaway upstream: a bare repository plus a working copy to commit and push
 // from, all under one temp folder, with git isolated from the user's configuration.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { copyFixture, tempDir } from './fixture.js';
 
@@ -66,4 +66,27 @@ export function makeUpstream(): Upstream {
     },
     cleanup: tmp.cleanup,
   };
+}
+
+/**
+ * Replaces every object file of the clone with garbage. A local clone hard-links its
+ * objects to the upstream's, so each file is unlinked and written anew: the upstream
+ * stays intact.
+ */
+export function corruptObjects(checkout: string): number {
+  let n = 0;
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) {
+        if (name !== 'info') walk(path);
+      } else {
+        unlinkSync(path);
+        writeFileSync(path, 'this is not a git object\n');
+        n++;
+      }
+    }
+  };
+  walk(join(checkout, '.git', 'objects'));
+  return n;
 }
