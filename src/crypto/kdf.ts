@@ -44,30 +44,87 @@ export function defaultKdfConcurrency(cores = availableParallelism(), threadpool
   return Math.max(1, Math.min(cores, threadpool - 1));
 }
 
+/** Why a derivation was not started: nothing was derived, so nothing was cast or opened. */
+export type KdfRefusal = 'queue-full' | 'waited-too-long' | 'abandoned';
+
+/** The derivation queue is beyond its bound (or the client left): answer "try again in a minute". */
+export class KdfBusy extends Error {
+  constructor(
+    readonly reason: KdfRefusal,
+    /** When trying again makes sense. */
+    readonly retryAfterSeconds = 60,
+  ) {
+    super(reason === 'abandoned' ? 'the client went away before its key derivation started' : `the key derivation queue is full (${reason})`);
+    this.name = 'KdfBusy';
+  }
+}
+
 export interface KdfPoolOptions {
   /** Maximum derivations at once; null or undefined = defaultKdfConcurrency(). */
   concurrency?: number | null;
   /** The derivation to bound; argon2DeriveKey unless a test substitutes one. */
   derive?: DeriveKey;
+  /**
+   * Longest wait for a slot (ms); a caller still waiting then is refused with KdfBusy.
+   * Undefined: no limit (tools and tests).
+   */
+  maxWaitMs?: number;
+  /**
+   * Most callers waiting at once; beyond it a caller is refused at once. Null or
+   * undefined with maxWaitMs: as many as the pool can serve within maxWaitMs, judged
+   * from how long recent derivations took.
+   */
+  maxQueue?: number | null;
+  /** Told of each refusal (metrics). */
+  onRefuse?: (reason: KdfRefusal) => void;
+}
+
+interface Waiter {
+  start: () => void;
+  settled: boolean;
 }
 
 /**
- * At most `concurrency` derivations run at once; the others wait in arrival order. Waiting
- * is not an error: every caller eventually gets its key (or the derivation's own error).
+ * Milliseconds per MiB·pass before any derivation has been measured: about what this
+ * project's test machine takes (argon2id, 256 MiB × 16 passes ≈ 2 s on one core).
+ */
+const PRIOR_MS_PER_MIB_PASS = 0.5;
+
+/** Work of one derivation, in MiB·passes (argon2's cost is about linear in both). */
+function workOf(params: KdfParams): number {
+  return Math.max(1 / 1024, (params.memoryKiB / 1024) * params.passes);
+}
+
+/**
+ * At most `concurrency` derivations run at once; the others wait in arrival order. With a
+ * maximum wait, the queue is bounded too: a caller who would wait longer than that, by
+ * the pool's estimate, is refused at once, and one who has waited that long is refused
+ * then — both before any derivation starts, so nothing is cast or opened. A caller whose
+ * client has gone (its AbortSignal fired) leaves the queue.
  */
 export class KdfPool {
   readonly concurrency: number;
+  readonly maxWaitMs: number | undefined;
+  readonly #maxQueue: number | null;
   readonly #derive: DeriveKey;
+  readonly #onRefuse: (reason: KdfRefusal) => void;
   #running = 0;
   /** FIFO of callers waiting for a slot; `#head` avoids O(n) shifts under a long queue. */
-  #waiting: (() => void)[] = [];
+  #waiting: Waiter[] = [];
   #head = 0;
+  #queued = 0;
+  /** Moving average of measured ms per MiB·pass. */
+  #msPerWork = PRIOR_MS_PER_MIB_PASS;
 
   constructor(opts: KdfPoolOptions = {}) {
     const n = opts.concurrency ?? defaultKdfConcurrency();
     if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`KDF concurrency must be a positive integer, got ${n}`);
+    if (opts.maxWaitMs !== undefined && !(opts.maxWaitMs > 0)) throw new RangeError('the KDF queue wait must be positive');
     this.concurrency = n;
+    this.maxWaitMs = opts.maxWaitMs;
+    this.#maxQueue = opts.maxQueue ?? null;
     this.#derive = opts.derive ?? argon2DeriveKey;
+    this.#onRefuse = opts.onRefuse ?? noop;
   }
 
   /** Derivations in progress now (gauge). */
@@ -77,44 +134,106 @@ export class KdfPool {
 
   /** Callers waiting for a slot now (gauge). */
   get queued(): number {
-    return this.#waiting.length - this.#head;
+    return this.#queued;
   }
 
   /** The bounded derivation, to inject into sealVoterId / openVoterId. */
-  readonly deriveKey: DeriveKey = async (passphrase, salt, params: KdfParams) => {
-    await this.#acquire();
+  readonly deriveKey: DeriveKey = (passphrase, salt, params) => this.#run(passphrase, salt, params, undefined);
+
+  /** The same, for a request: leaves the queue (refused as 'abandoned') when `signal` fires. */
+  derivingFor(signal: AbortSignal | undefined): DeriveKey {
+    return (passphrase, salt, params) => this.#run(passphrase, salt, params, signal);
+  }
+
+  /** How long a newcomer would wait for a slot, by the current estimate (ms). */
+  estimatedWaitMs(params: KdfParams): number {
+    const ahead = this.#queued + Math.max(0, this.#running - this.concurrency + 1);
+    return Math.ceil(ahead / this.concurrency) * workOf(params) * this.#msPerWork;
+  }
+
+  async #run(passphrase: Uint8Array, salt: Uint8Array, params: KdfParams, signal: AbortSignal | undefined): Promise<Uint8Array> {
+    await this.#acquire(params, signal);
+    const began = performance.now();
     try {
-      return await this.#derive(passphrase, salt, params);
+      const key = await this.#derive(passphrase, salt, params);
+      const measured = (performance.now() - began) / workOf(params);
+      this.#msPerWork = this.#msPerWork * 0.7 + measured * 0.3;
+      return key;
     } finally {
       this.#release();
     }
-  };
+  }
 
-  #acquire(): Promise<void> {
+  #refuse(reason: KdfRefusal): KdfBusy {
+    this.#onRefuse(reason);
+    return new KdfBusy(reason);
+  }
+
+  #acquire(params: KdfParams, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted === true) return Promise.reject(this.#refuse('abandoned'));
     if (this.#running < this.concurrency) {
       this.#running++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    if (this.maxWaitMs !== undefined) {
+      const full = this.#maxQueue !== null ? this.#queued >= this.#maxQueue : this.estimatedWaitMs(params) > this.maxWaitMs;
+      if (full) return Promise.reject(this.#refuse('queue-full'));
+    }
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const leave = (reason: KdfRefusal): void => {
+        if (waiter.settled) return;
+        waiter.settled = true;
+        this.#queued--;
+        cleanup();
+        reject(this.#refuse(reason));
+      };
+      const onAbort = (): void => { leave('abandoned'); };
+      const cleanup = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const waiter: Waiter = {
+        settled: false,
+        start: () => {
+          waiter.settled = true;
+          this.#queued--;
+          cleanup();
+          resolve();
+        },
+      };
+      if (this.maxWaitMs !== undefined) timer = setTimeout(() => { leave('waited-too-long'); }, this.maxWaitMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiting.push(waiter);
+      this.#queued++;
+    });
   }
 
   #release(): void {
-    const next = this.#waiting[this.#head];
-    if (next === undefined) {
-      this.#running--;
-      return;
+    // Hand the slot straight to the oldest waiter still waiting, so newcomers cannot overtake it.
+    for (;;) {
+      const next = this.#waiting[this.#head];
+      if (next === undefined) {
+        this.#running--;
+        return;
+      }
+      this.#waiting[this.#head] = SPENT;
+      this.#head++;
+      if (this.#head > 1024 && this.#head * 2 > this.#waiting.length) {
+        this.#waiting = this.#waiting.slice(this.#head);
+        this.#head = 0;
+      }
+      if (!next.settled) {
+        next.start();
+        return;
+      }
     }
-    // Hand the slot straight to the oldest waiter, so newcomers cannot overtake it.
-    this.#waiting[this.#head] = noop;
-    this.#head++;
-    if (this.#head > 1024 && this.#head * 2 > this.#waiting.length) {
-      this.#waiting = this.#waiting.slice(this.#head);
-      this.#head = 0;
-    }
-    next();
   }
 }
 
 function noop(): void {
-  // placeholder for a slot already handed over
+  // nothing to tell
 }
+
+/** A place in the queue already handed over or given up. */
+const SPENT: Waiter = { settled: true, start: noop };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { decodeKdfParams, type KdfParams } from '../../src/core/ballot/kdfParams.js';
 import type { DeriveKey } from '../../src/core/ballot/secrecy.js';
-import { KdfPool, argon2DeriveKey, defaultKdfConcurrency, uvThreadpoolSize } from '../../src/crypto/kdf.js';
+import { KdfBusy, KdfPool, argon2DeriveKey, defaultKdfConcurrency, uvThreadpoolSize, type KdfRefusal } from '../../src/crypto/kdf.js';
 
 interface CheapKdf { alg: string; kdf: string; passphrase: string; salt: string; key: string }
 const golden = JSON.parse(readFileSync(new URL('../fixtures/golden/elekto-sealed.json', import.meta.url), 'utf8')) as { cheapKdf: CheapKdf[] };
@@ -108,6 +108,74 @@ test('a failed derivation rejects only its caller and frees its slot', async () 
   c.pending.get(1)!.resolve(Uint8Array.of(7));
   assert.deepEqual(await second, Uint8Array.of(7));
   assert.equal(pool.running, 0);
+});
+
+test('a bounded queue refuses newcomers beyond its length at once, before deriving, and keeps the order of those it admitted', async () => {
+  const c = controlledDerive();
+  const refusals: KdfRefusal[] = [];
+  const pool = new KdfPool({ concurrency: 1, derive: c.derive, maxWaitMs: 60_000, maxQueue: 2, onRefuse: (r) => refusals.push(r) });
+  const admitted = [0, 1, 2].map((i) => pool.deriveKey(Uint8Array.of(i), new Uint8Array(16), CHEAP));
+  const beyond = pool.deriveKey(Uint8Array.of(3), new Uint8Array(16), CHEAP);
+  await assert.rejects(beyond, (e: unknown) => e instanceof KdfBusy && e.reason === 'queue-full' && e.retryAfterSeconds === 60);
+  assert.deepEqual(refusals, ['queue-full']);
+  for (const id of [0, 1, 2]) {
+    await flush();
+    c.pending.get(id)!.resolve(Uint8Array.of(100 + id));
+  }
+  assert.deepEqual((await Promise.all(admitted)).map((k) => k[0]), [100, 101, 102]);
+  assert.deepEqual(c.started, [0, 1, 2], 'the refused caller never derived');
+});
+
+test('without a fixed length, the queue admits as many as it can serve within its wait, by its estimate of a derivation', async () => {
+  const c = controlledDerive();
+  const pool = new KdfPool({ concurrency: 1, derive: c.derive, maxWaitMs: 5_000 });
+  // Before any derivation is measured, the estimate comes from the parameters: 1 GiB × 4
+  // passes is about 2 s, so a newcomer behind the running one and two waiters would wait ~6 s.
+  const heavy: KdfParams = { ...CHEAP, memoryKiB: 1024 * 1024, passes: 4 };
+  assert.equal(pool.estimatedWaitMs(heavy), 0, 'nothing running: no wait');
+  const calls = [0, 1, 2].map((i) => pool.deriveKey(Uint8Array.of(i), new Uint8Array(16), heavy));
+  await flush();
+  assert.equal(pool.queued, 2);
+  assert.ok(pool.estimatedWaitMs(heavy) > 5_000, String(pool.estimatedWaitMs(heavy)));
+  await assert.rejects(pool.deriveKey(Uint8Array.of(3), new Uint8Array(16), heavy), (e: unknown) => e instanceof KdfBusy && e.reason === 'queue-full');
+  // Cheaper work fits where heavy work did not.
+  assert.ok(pool.estimatedWaitMs(CHEAP) < 5_000);
+  for (const id of [0, 1, 2]) {
+    await flush();
+    c.pending.get(id)!.resolve(Uint8Array.of(id));
+  }
+  await Promise.all(calls);
+  assert.deepEqual(c.started, [0, 1, 2]);
+});
+
+test('a waiter whose signal fires leaves the queue; one still waiting at maxWait is refused; neither derives', async () => {
+  const c = controlledDerive();
+  const refusals: KdfRefusal[] = [];
+  const pool = new KdfPool({ concurrency: 1, derive: c.derive, maxWaitMs: 200, onRefuse: (r) => refusals.push(r) });
+  const running = pool.deriveKey(Uint8Array.of(0), new Uint8Array(16), CHEAP);
+  const leaving = new AbortController();
+  const left = pool.derivingFor(leaving.signal)(Uint8Array.of(1), new Uint8Array(16), CHEAP);
+  const patient = pool.deriveKey(Uint8Array.of(2), new Uint8Array(16), CHEAP);
+  await flush();
+  assert.equal(pool.queued, 2);
+  leaving.abort();
+  await assert.rejects(left, (e: unknown) => e instanceof KdfBusy && e.reason === 'abandoned');
+  assert.equal(pool.queued, 1);
+  await assert.rejects(patient, (e: unknown) => e instanceof KdfBusy && e.reason === 'waited-too-long');
+  assert.equal(pool.queued, 0);
+  c.pending.get(0)!.resolve(Uint8Array.of(9));
+  assert.deepEqual(await running, Uint8Array.of(9));
+  assert.deepEqual(c.started, [0]);
+  assert.deepEqual(refusals, ['abandoned', 'waited-too-long']);
+  // An already-aborted signal is refused without queueing, and the freed slot serves the next caller at once.
+  const gone = new AbortController();
+  gone.abort();
+  await assert.rejects(pool.derivingFor(gone.signal)(Uint8Array.of(3), new Uint8Array(16), CHEAP), (e: unknown) => e instanceof KdfBusy && e.reason === 'abandoned');
+  const next = pool.deriveKey(Uint8Array.of(4), new Uint8Array(16), CHEAP);
+  await flush();
+  assert.deepEqual(c.started, [0, 4]);
+  c.pending.get(4)!.resolve(Uint8Array.of(4));
+  await next;
 });
 
 test('with real argon2, a burst through a pool of 2 yields the same keys as direct derivation', async () => {
