@@ -51,9 +51,11 @@ COPY public ./public
 COPY examples ./examples
 USER 10001:10001
 EXPOSE 5000
-# /health answers 200 while the database answers. Plain node: no curl in the image.
+# Healthy means ready for voters (/health/ready: the database answers, the elections
+# are loaded, the disk takes writes), which is what a proxy routing by health status
+# (Traefik, Compose's depends_on) needs. Plain node: no curl in the image.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.APP_PORT || '5000') + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.APP_PORT || '5000') + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # `serve` migrates the database, syncs the meta repository and serves, as Elekto's
 # entrypoint did; `docker run IMAGE migrate`, `backup FILE`... run other commands.
 ENTRYPOINT ["node", "bin/scrutin.js"]

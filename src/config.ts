@@ -48,6 +48,12 @@ export interface Config {
   metrics: { token: string | null; port: number | null };
   /** Maximum simultaneous passphrase key derivations; null = one per CPU core. */
   kdfConcurrency: number | null;
+  /** The derivation queue: longest wait (ms) and most voters waiting (null: as many as can be served within the wait). */
+  kdfQueue: { maxWaitMs: number; maxLength: number | null };
+  /** Waiting on the database, in ms (0 = no limit): see src/storage/db.ts and budget.ts. */
+  dbLimits: { acquireMs: number; statementMs: number; lockMs: number; requestMs: number };
+  /** Readiness fails when the meta repository could not be refreshed for this long (ms; 0 = never). */
+  metaMaxAgeMs: number;
   logLevel: string;
   /** Requests per minute per client address; 0 turns the general limit off. */
   rateLimitPerMinute: number;
@@ -137,6 +143,17 @@ class Reader {
       return fallback;
     }
     return Number(v);
+  }
+
+  /** A duration written in seconds (decimals allowed), returned in milliseconds. */
+  seconds(name: string, fallback: number, min: number, max: number): number {
+    const v = this.str(name);
+    if (v === undefined) return fallback * 1000;
+    if (!/^\d+(\.\d+)?$/.test(v) || Number(v) < min || Number(v) > max) {
+      this.problems.push(`${name} must be a number of seconds from ${min} to ${max} (got "${v}")`);
+      return fallback * 1000;
+    }
+    return Math.round(Number(v) * 1000);
   }
 
   oneOf<T extends string>(name: string, allowed: Record<string, T>, fallback: T): T {
@@ -365,6 +382,20 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
       port: metricsPortRaw === undefined ? null : r.int('METRICS_PORT', 0, 1, 65535),
     },
     kdfConcurrency: r.str('KDF_CONCURRENCY') === undefined ? null : r.int('KDF_CONCURRENCY', 1, 1, 64),
+    // The queue and the database budget together stay well inside the 60 s a reverse
+    // proxy is documented to wait (deploy/nginx, docs/operations.md): 25 + 20 s plus a
+    // derivation of a few seconds.
+    kdfQueue: {
+      maxWaitMs: r.seconds('KDF_QUEUE_TIMEOUT', 25, 1, 3600),
+      maxLength: r.str('KDF_QUEUE_LIMIT') === undefined ? null : r.int('KDF_QUEUE_LIMIT', 0, 0, 100_000),
+    },
+    dbLimits: {
+      acquireMs: r.seconds('DB_ACQUIRE_TIMEOUT', 5, 0, 3600),
+      statementMs: r.seconds('DB_STATEMENT_TIMEOUT', 10, 0, 3600),
+      lockMs: r.seconds('DB_LOCK_TIMEOUT', 5, 0, 3600),
+      requestMs: r.seconds('DB_REQUEST_TIMEOUT', 20, 0, 3600),
+    },
+    metaMaxAgeMs: r.seconds('META_MAX_AGE', 900, 0, 30 * 86_400),
     logLevel: r.oneOf('LOG_LEVEL', { fatal: 'fatal', error: 'error', warn: 'warn', info: 'info', debug: 'debug', trace: 'trace', silent: 'silent' }, 'info'),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     trustProxy: readTrustProxy(r, connect),

@@ -2,6 +2,7 @@
 // HTTP server; and takes it down gracefully. `scrutin serve` and `scrutin demo`
 // both come through here.
 import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
@@ -12,13 +13,18 @@ import { watchCloses, type CloseWatcher } from './app/eraseLinks.js';
 import { CountPool } from './app/officer/countPool.js';
 import { startMetaService, type MetaService } from './app/metaService.js';
 import { unavailableBallots } from './app/ballotsUnavailable.js';
+import { Readiness } from './app/readiness.js';
 import { KdfPool } from './crypto/kdf.js';
 import { emptySnapshot, FixedCatalogue, type AppContext, type CatalogueReader } from './http/context.js';
 import { buildServer, httpTimeouts } from './http/server.js';
 import { loggerOptions } from './log.js';
 import { startMetricsListener, type MetricsListener } from './observability/listener.js';
 import { createMetrics } from './observability/metrics.js';
+import { dbErrorCode, dbFault } from './storage/errors.js';
 import { Store } from './storage/store.js';
+
+/** How long the database has to answer a readiness check (probes give up after 3 s). */
+const READY_DB_WITHIN_MS = 2_000;
 
 export interface Service {
   app: FastifyInstance;
@@ -37,14 +43,20 @@ export interface StartOptions {
   logDestination?: pino.DestinationStream;
   /** Replace the ballot service (tests use an in-memory double). */
   ballots?: BallotService;
+  /** Install the process-level guard (guardProcess): `serve` and `demo`, never tests in one process. */
+  guardProcess?: boolean;
 }
 
 export async function startService(config: Config, options: StartOptions = {}): Promise<Service> {
   const log = pino(loggerOptions(config.logLevel), options.logDestination ?? pino.destination(1));
   for (const warning of config.warnings) log.warn(warning);
+  if (options.guardProcess === true) guardProcess(log);
   const clock = options.clock ?? (() => new Date());
 
-  const store = Store.open(config.db, { onIdleError: (error) => { log.warn({ err: error }, 'database connection lost while idle; it will be reopened'); } });
+  const store = Store.open(config.db, {
+    limits: config.dbLimits,
+    onConnectionLost: (error) => { log.warn({ err: error, code: dbErrorCode(error) }, 'a database connection broke; it is discarded and a new one is opened when needed'); },
+  });
   let meta: MetaService | null = null;
   let closes: CloseWatcher | null = null;
   try {
@@ -58,11 +70,27 @@ export async function startService(config: Config, options: StartOptions = {}): 
     // The first meta sync runs here, before the server listens (a failure leaves it degraded).
     meta = options.catalogue === undefined ? await startMetaService({ config, store, log, clock, metrics }) : null;
     const catalogue = options.catalogue ?? meta?.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
-    const kdfPool = new KdfPool({ concurrency: config.kdfConcurrency });
+    const kdfPool = new KdfPool({
+      concurrency: config.kdfConcurrency,
+      maxWaitMs: config.kdfQueue.maxWaitMs,
+      maxQueue: config.kdfQueue.maxLength,
+      onRefuse: (reason) => { metrics.kdfRefused(reason); },
+    });
     // The officers' counts run in worker threads, one at a time (countPool.ts).
     const countPool = new CountPool();
     metrics.attachKdf(() => ({ queued: kdfPool.queued, running: kdfPool.running }));
-    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: { kdfPool, countPool }, metrics };
+    const readiness = new Readiness({
+      store,
+      meta: options.catalogue !== undefined || meta !== null ? () => catalogue.status() : null,
+      clock,
+      databaseWithinMs: READY_DB_WITHIN_MS,
+      metaMaxAgeMs: config.metaMaxAgeMs,
+      writableFolders: () => writableFolders(config, meta?.mode ?? null),
+      log,
+    });
+    metrics.attachReadiness(() => readiness.recent(5_000));
+    metrics.attachDb(() => store.monitor.faultCounts());
+    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: { kdfPool, countPool, readiness }, metrics };
     ctx.ballots = options.ballots ?? createBallotService(ctx, kdfPool);
     if (meta !== null) {
       ctx.requestSync = meta.requestSync;
@@ -117,6 +145,42 @@ export async function startService(config: Config, options: StartOptions = {}): 
     await store.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** Where Scrutin itself writes: the SQLite file's folder, and the meta clone it keeps. */
+function writableFolders(config: Config, metaMode: MetaService['mode'] | null): string[] {
+  const folders: string[] = [];
+  if (config.db.kind === 'sqlite' && config.db.path !== ':memory:') folders.push(dirname(config.db.path));
+  if (metaMode === 'git' && existsSync(config.meta.path)) folders.push(config.meta.path);
+  return folders;
+}
+
+const DRIVER_STACK = /node_modules[\\/](pg|pg-pool|pg-protocol|mysql2|better-sqlite3|kysely)[\\/]/;
+
+let guarded = false;
+
+/**
+ * The last line of defence, for `scrutin serve` and `scrutin demo`: an error a database
+ * driver throws outside any request (an event nobody listened to, a socket callback) is
+ * logged and the server keeps serving — its connection is gone and the pool opens a new
+ * one. Any other uncaught exception still ends the process after it is logged, since the
+ * state it leaves is unknown (the supervisor restarts it). A promise rejection nobody
+ * handled is logged and does not end the process.
+ */
+export function guardProcess(log: Pick<pino.BaseLogger, 'error' | 'fatal'>): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('uncaughtException', (error, origin) => {
+    if (dbFault(error) !== null || DRIVER_STACK.test(error.stack ?? '')) {
+      log.error({ err: error, code: dbErrorCode(error), origin }, 'a database driver error reached the top level; Scrutin keeps serving');
+      return;
+    }
+    log.fatal({ err: error, origin }, 'uncaught exception: stopping');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason, code: dbErrorCode(reason) }, 'a promise failed with nobody to handle it; Scrutin keeps serving');
+  });
 }
 
 /** Stops the service on SIGTERM/SIGINT, letting requests in flight finish. */

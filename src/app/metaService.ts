@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import { Catalogue, type CatalogueLogger, type SyncOutcome, type SyncRequest } from '../metarepo/catalogue.js';
 import { createCatalogue, createMetaSource, describeSyncError } from '../metarepo/source.js';
 import type { MetaSnapshot } from '../core/meta/types.js';
+import { outsideRequest } from '../storage/budget.js';
 import type { Store } from '../storage/store.js';
 import { followRevision, type Follower } from './followRevision.js';
 import { syncMeta } from './syncMeta.js';
@@ -75,8 +76,8 @@ export interface MetaServiceDeps {
   store: Store;
   log: CatalogueLogger & { info: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
   clock: () => Date;
-  /** Told once per sync run (the `scrutin_meta_sync_*` counters). */
-  metrics?: { syncFinished: (outcome: 'ok' | 'failed') => void };
+  /** Told once per sync run (the `scrutin_meta_sync_*` counters), and of each snapshot's broken elections. */
+  metrics?: { syncFinished: (outcome: 'ok' | 'failed') => void; electionsServed?: (ok: number, broken: number) => void };
 }
 
 export interface MetaService {
@@ -113,6 +114,11 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
   // nothing new, so it is forced, and the follower asks for one.
   let databaseBehind = false;
   catalogue.onSwap(async (snapshot) => {
+    const broken = [...snapshot.entries.values()].filter((entry) => !entry.ok).map((entry) => entry.key);
+    deps.metrics?.electionsServed?.(snapshot.entries.size - broken.length, broken.length);
+    if (broken.length > 0) {
+      log.warn({ elections: broken, revision: snapshot.revision }, `${broken.length} election${broken.length === 1 ? ' has' : 's have'} errors in ${broken.length === 1 ? 'its' : 'their'} files: voters see ${broken.length === 1 ? 'it' : 'them'} as unavailable until fixed (the officers' pages say what is wrong)`);
+    }
     try {
       await syncMeta({ store, log, now: clock() }, snapshot);
       databaseBehind = false;
@@ -141,7 +147,7 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
 
   const first = await sync('startup');
   if (first.status === 'failed') {
-    log.error({ error: first.error, mode }, 'the first meta repository sync failed: serving without elections until a sync succeeds (/health says degraded)');
+    log.error({ error: first.error, mode }, 'the first meta repository sync failed: serving without elections until a sync succeeds (not ready until then)');
   }
   const follower: Follower | null = mode === 'git'
     ? followRevision({ settings: store.settings, catalogue: { current: () => catalogue.current(), requestSync: sync }, log, intervalSeconds: config.meta.followInterval, behind: () => databaseBehind })
@@ -153,7 +159,8 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
     mode,
     first,
     requestSync: (reason) => {
-      if (!stopped) void sync(reason);
+      // Started by a request (the webhook) but not part of it: no request budget applies.
+      if (!stopped) outsideRequest(() => void sync(reason));
     },
     sync,
     stop: async () => {

@@ -64,7 +64,7 @@ export const command: Command = {
     const env = { ...defaults, ...io.env, ...(values.port !== undefined ? { APP_PORT: values.port } : {}) };
     const config = configFor({ ...io, env }, { purpose: 'serve' });
     if (config.appEnv !== 'development') throw new UserError('the demo runs with APP_ENV=development only (it signs anyone in); use `scrutin serve` for a real deployment');
-    const service = await startService(config);
+    const service = await startService(config, { guardProcess: true });
     const seeded = await seedDemoBallots(service.ctx.store, completedWindow(dayOf(now)), now);
     if (seeded > 0) service.ctx.log.info({ ballots: seeded }, 'demo: sample ballots added to the completed election');
     io.out([

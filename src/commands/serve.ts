@@ -28,7 +28,7 @@ export const command: Command = {
     const config = configFor({ ...io, env }, { purpose: 'serve' });
     let service;
     try {
-      service = await startService(config);
+      service = await startService(config, { guardProcess: true });
     } catch (error) {
       if (error instanceof MigrationBlocked) throw new UserError(error.message);
       const code = (error as { code?: string }).code;

@@ -1,5 +1,8 @@
 // Errors a route can raise on purpose, each with the status and the words a person
-// needs. Unexpected errors become a 500 page without details (unless APP_DEBUG).
+// needs. Unexpected errors become a 500 page without details (unless APP_DEBUG); a
+// database that is away becomes a 503 "temporarily unavailable" page.
+import { dbFault, type DbFault } from '../storage/errors.js';
+
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
@@ -20,3 +23,35 @@ export const forbidden = (message: string, next?: [string, string]) => new HttpE
 export const badRequest = (message: string, next?: [string, string]) => new HttpError(400, 'Something is wrong with that request', message, next);
 
 export const conflict = (title: string, message: string, next?: [string, string]) => new HttpError(409, title, message, next);
+
+/** The answer to a database that is away, too slow or out of space: 503 with Retry-After. */
+export interface UnavailableAnswer {
+  status: 503;
+  title: string;
+  message: string;
+  retryAfterSeconds: number;
+  fault: DbFault;
+}
+
+const CHECK_YOUR_VOTE = 'If you were casting a ballot, open the election page first: it says whether your vote was recorded.';
+
+export function unavailableAnswer(error: unknown): UnavailableAnswer | null {
+  const fault = dbFault(error);
+  if (fault === null) return null;
+  if (fault === 'disk-full' || fault === 'read-only') {
+    return {
+      status: 503,
+      title: 'Temporarily unavailable',
+      message: `The server cannot store anything right now: its database has no room left or refuses writes, which its operators have to fix. Nothing you did caused this. Please try again later. ${CHECK_YOUR_VOTE}`,
+      retryAfterSeconds: 120,
+      fault,
+    };
+  }
+  return {
+    status: 503,
+    title: 'Temporarily unavailable',
+    message: `The election database is not answering right now. Nothing you did caused this, and nothing stored is lost. Please try again in a minute. ${CHECK_YOUR_VOTE}`,
+    retryAfterSeconds: 30,
+    fault,
+  };
+}

@@ -36,7 +36,7 @@ export async function registerSecurity(app: FastifyInstance, ctx: AppContext): P
     max: ctx.config.rateLimitPerMinute > 0 ? ctx.config.rateLimitPerMinute : 1_000_000,
     timeWindow: '1 minute',
     // Health checks come from the orchestrator, many times a minute.
-    allowList: (req) => req.url === '/health',
+    allowList: (req) => req.url === '/health' || req.url.startsWith('/health/'),
     // A Unix-socket peer has no address: without a trusted X-Forwarded-For (TRUST_PROXY=1,
     // docs/operations.md) req.ip is undefined, which the default key generator cannot
     // take. All such requests then share the proxy's budget. (Over TCP the default

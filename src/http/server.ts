@@ -11,7 +11,8 @@ import { ErrorPage } from '../views/ErrorPage.js';
 import type { PageContext } from '../views/page.js';
 import { assetUrls, publicDir, type AssetUrls } from './assets.js';
 import type { AppContext } from './context.js';
-import { HttpError } from './errors.js';
+import { HttpError, unavailableAnswer } from './errors.js';
+import { registerResilience } from './resilience.js';
 import { registerSecurity } from './security.js';
 import { pageContext, registerSessions, sendPage } from './session.js';
 import type { RouteDeps } from './routes/deps.js';
@@ -49,10 +50,13 @@ interface Described {
   title: string;
   message: string;
   next?: [string, string];
+  retryAfterSeconds?: number;
 }
 
 function describe(error: FastifyError | HttpError | Error): Described {
   if (error instanceof HttpError) return { status: error.statusCode, title: error.title, message: error.message, ...(error.next ? { next: error.next } : {}) };
+  const unavailable = unavailableAnswer(error);
+  if (unavailable !== null) return unavailable;
   const e = error as FastifyError;
   const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
   if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') {
@@ -106,6 +110,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   });
   app.decorateRequest('user', null);
   const assets = assetUrls();
+  registerResilience(app, ctx);
 
   await registerSecurity(app, ctx);
   await app.register(fastifyFormbody, { bodyLimit: BODY_LIMIT });
@@ -116,7 +121,10 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | HttpError, req, reply) => {
     const d = describe(error);
-    if (d.status >= 500) req.log.error({ err: error }, 'request failed');
+    if (d.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(d.retryAfterSeconds));
+      req.log.warn({ err: error, code: (error as FastifyError).code }, 'database unavailable: answered 503');
+    } else if (d.status >= 500) req.log.error({ err: error }, 'request failed');
     else req.log.info({ status: d.status, code: (error as FastifyError).code }, d.title);
     if (wantsJson(req)) return reply.code(d.status).send({ error: d.title, message: d.message });
     const detail = ctx.config.debug && d.status >= 500 ? (error.stack ?? error.message) : undefined;

@@ -20,6 +20,14 @@ export interface SyncState {
   revision: string | null;
   /** ok | degraded | empty (see CatalogueStatus). */
   state: string;
+  /** Last successful sync, for the snapshot's age. */
+  lastSuccessAt?: Date | null;
+}
+
+/** What /health/ready decided, read at scrape time (details stay here and in the logs). */
+export interface ReadinessState {
+  ready: boolean;
+  checks: Record<string, { ok: boolean }>;
 }
 
 export interface PoolStats {
@@ -45,12 +53,16 @@ export class Metrics {
   readonly registry = new Registry();
   private kdf: (() => KdfLoad) | null = null;
   private sync: (() => SyncState) | null = null;
+  private readiness: (() => Promise<ReadinessState>) | null = null;
+  private dbFaults: (() => ReadonlyMap<string, number>) | null = null;
+  private elections: { ok: number; broken: number } | null = null;
 
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route'>;
   private readonly votes: Counter<'election'>;
   private readonly syncRuns: Counter;
   private readonly syncFailures: Counter;
+  private readonly kdfRefusals: Counter<'reason'>;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -82,6 +94,59 @@ export class Metrics {
     const kdfValue = (pick: (load: KdfLoad) => number) => (this.kdf === null ? 0 : pick(this.kdf()));
     const kdfQueued = new Gauge({ name: 'scrutin_kdf_queued', help: 'Passphrase key derivations waiting for a slot', registers, collect: () => { kdfQueued.set(kdfValue((l) => l.queued)); } });
     const kdfRunning = new Gauge({ name: 'scrutin_kdf_running', help: 'Passphrase key derivations in progress', registers, collect: () => { kdfRunning.set(kdfValue((l) => l.running)); } });
+
+    this.kdfRefusals = new Counter({ name: 'scrutin_kdf_refused_total', help: 'Passphrase requests refused before any derivation: queue-full, waited-too-long, abandoned (the client left)', labelNames: ['reason'], registers });
+
+    const ready = new Gauge({
+      name: 'scrutin_ready',
+      help: 'Whether this process should receive voters (1) or not (0), as /health/ready answers',
+      registers,
+      collect: async () => {
+        if (this.readiness !== null) ready.set((await this.readiness()).ready ? 1 : 0);
+      },
+    });
+    const readyChecks = new Gauge({
+      name: 'scrutin_ready_check',
+      help: 'Each readiness check: 1 passing, 0 failing (the logs say why)',
+      labelNames: ['check'],
+      registers,
+      collect: async () => {
+        if (this.readiness === null) return;
+        for (const [check, result] of Object.entries((await this.readiness()).checks)) readyChecks.set({ check }, result.ok ? 1 : 0);
+      },
+    });
+    const faults = new Counter({
+      name: 'scrutin_db_faults_total',
+      help: 'Database faults seen by this process, by kind: unreachable, timeout, busy, disk-full, read-only',
+      labelNames: ['fault'],
+      registers,
+      collect: () => {
+        if (this.dbFaults === null) return;
+        faults.reset();
+        for (const [fault, n] of this.dbFaults()) faults.inc({ fault }, n);
+      },
+    });
+    const age = new Gauge({
+      name: 'scrutin_meta_snapshot_age_seconds',
+      help: 'Seconds since the meta repository was last synced successfully by this process',
+      registers,
+      collect: () => {
+        const at = this.sync?.().lastSuccessAt ?? null;
+        if (at === null) age.reset();
+        else age.set(Math.max(0, (Date.now() - at.getTime()) / 1000));
+      },
+    });
+    const elections = new Gauge({
+      name: 'scrutin_meta_elections',
+      help: 'Elections in the served meta snapshot: ok, or broken (their files have errors; voters see them as unavailable)',
+      labelNames: ['state'],
+      registers,
+      collect: () => {
+        if (this.elections === null) return;
+        elections.set({ state: 'ok' }, this.elections.ok);
+        elections.set({ state: 'broken' }, this.elections.broken);
+      },
+    });
 
     const revision = new Gauge({
       name: 'scrutin_meta_revision_info',
@@ -129,6 +194,26 @@ export class Metrics {
   syncFinished(outcome: 'ok' | 'failed'): void {
     this.syncRuns.inc();
     if (outcome === 'failed') this.syncFailures.inc();
+  }
+
+  /** A passphrase request was refused before its derivation (the queue's bound, or the client left). */
+  kdfRefused(reason: string): void {
+    this.kdfRefusals.inc({ reason });
+  }
+
+  /** The meta service tells how many elections the snapshot it serves holds, and how many are broken. */
+  electionsServed(ok: number, broken: number): void {
+    this.elections = { ok, broken };
+  }
+
+  /** The readiness checks, read at scrape time. */
+  attachReadiness(read: () => Promise<ReadinessState>): void {
+    this.readiness = read;
+  }
+
+  /** The database fault counts, read at scrape time. */
+  attachDb(read: () => ReadonlyMap<string, number>): void {
+    this.dbFaults = read;
   }
 
   /** The KDF pool hands over a reader of its queue; read at each scrape. */

@@ -6,15 +6,20 @@ import type { DbConfig, DbKind } from '../config.js';
 import { AttemptRepo } from './attempts.js';
 import { AuditRepo } from './audit.js';
 import { BallotRepo } from './ballots.js';
-import { openDb, type OpenOptions, type PoolInfo } from './db.js';
+import { DbBudget, runWithDbBudget } from './budget.js';
+import { openDb, TOOL_LIMITS, type OpenOptions, type PoolInfo } from './db.js';
 import { ElectionRepo } from './elections.js';
 import { migrateToLatest, pendingMigrations, type MigrationReport } from './migrate.js';
+import { DbMonitor } from './monitor.js';
 import { OfficerRepo } from './officer.js';
 import { RequestRepo } from './requests.js';
 import type { Database } from './schema.js';
 import { SettingRepo } from './settings.js';
 import { UserRepo } from './users.js';
 import { WebhookDeliveryRepo } from './webhooks.js';
+
+/** The setting row the write probe rewrites. */
+export const WRITE_PROBE_SETTING = 'health.write_probe';
 
 export class Store {
   readonly users: UserRepo;
@@ -32,6 +37,10 @@ export class Store {
     readonly kind: DbKind,
     readonly pool: PoolInfo = { stats: () => ({ total: 0, idle: 0, waiting: 0 }) },
     private readonly inTransaction = false,
+    /** Faults seen on this database (shared with the transactions it opens). */
+    readonly monitor: DbMonitor = new DbMonitor(),
+    /** Where it was opened from, for the migration's own connection; null when built around a given Kysely. */
+    private readonly config: DbConfig | null = null,
   ) {
     this.users = new UserRepo(db, kind);
     this.elections = new ElectionRepo(db, kind);
@@ -45,27 +54,60 @@ export class Store {
   }
 
   static open(config: DbConfig, options: OpenOptions = {}): Store {
-    const { db, kind, pool } = openDb(config, options);
-    return new Store(db, kind, pool);
+    const monitor = new DbMonitor();
+    const { db, kind, pool } = openDb(config, {
+      ...options,
+      onError: (error) => {
+        monitor.observe(error);
+        options.onError?.(error);
+      },
+      onConnectionLost: (error) => {
+        monitor.observe(error);
+        options.onConnectionLost?.(error);
+      },
+    });
+    return new Store(db, kind, pool, false, monitor, config);
   }
 
   /** Runs `fn` in one transaction; nested calls join the outer transaction. */
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new Store(trx, this.kind, this.pool, true)));
+    return this.db.transaction().execute((trx) => fn(new Store(trx, this.kind, this.pool, true, this.monitor, this.config)));
   }
 
-  migrate(): Promise<MigrationReport> {
-    return migrateToLatest(this.db, this.kind);
+  /**
+   * Applies pending migrations. On PostgreSQL and MySQL they run on a connection of
+   * their own without the server's statement and lock limits: a migration may rewrite a
+   * large table, or wait for another replica's migration to finish.
+   */
+  async migrate(): Promise<MigrationReport> {
+    if (this.config === null || this.config.kind === 'sqlite' || this.inTransaction) return migrateToLatest(this.db, this.kind);
+    const admin = openDb(this.config, { poolSize: 1, limits: TOOL_LIMITS });
+    try {
+      return await migrateToLatest(admin.db, this.kind);
+    } finally {
+      await admin.db.destroy();
+    }
   }
 
   pendingMigrations(): Promise<string[]> {
     return pendingMigrations(this.db, this.kind);
   }
 
-  /** A cheap round trip, for /health. */
-  async ping(): Promise<void> {
-    await sql`select 1`.execute(this.db);
+  /** A cheap round trip; with `withinMs`, one that must answer in that time (readiness). */
+  async ping(withinMs?: number): Promise<void> {
+    const run = async () => { await sql`select 1`.execute(this.db); };
+    await (withinMs === undefined ? run() : runWithDbBudget(new DbBudget(withinMs), run));
+  }
+
+  /**
+   * A small real write (SQLite's readiness while its disk was full): it needs a page of
+   * free space, so it succeeds exactly when writes would. Clears the disk-full mark.
+   */
+  async probeWrite(now: Date, withinMs?: number): Promise<void> {
+    const run = () => this.settings.set(WRITE_PROBE_SETTING, now.toISOString(), now);
+    await (withinMs === undefined ? run() : runWithDbBudget(new DbBudget(withinMs), run));
+    this.monitor.writeSucceeded();
   }
 
   async close(): Promise<void> {

@@ -158,6 +158,7 @@ describe('Dockerfile', () => {
     assert.deepEqual(execForm(final('ENTRYPOINT')!.args), ['node', 'bin/scrutin.js']);
     assert.deepEqual(execForm(final('CMD')!.args), ['serve']);
     assert.match(final('HEALTHCHECK')?.args ?? '', /^CMD \[/);
+    assert.match(final('HEALTHCHECK')?.args ?? '', /\/health\/ready'/, 'healthy means ready for voters, not merely running');
     assert.ok(!runtime.instructions.some((i) => i.keyword === 'COPY' && /(^|\s)(\.\/)?src(\/|\s|$)/.test(i.args) && i.flags.from === undefined), 'no sources in the runtime image');
     const env = Object.fromEntries(runtime.instructions.filter((i) => i.keyword === 'ENV').flatMap((i) => envPairs(i.args)));
     assert.equal(env.APP_HOST, '0.0.0.0');

@@ -1,6 +1,6 @@
 // The Kubernetes manifests: every file parses, the objects refer to each other
 // correctly, and the invariants that matter hold — two replicas with probes on
-// /health, no secret in the ConfigMap, every variable `scrutin serve` requires in
+// /health/ready and /health/live, no secret in the ConfigMap, every variable `scrutin serve` requires in
 // production provided (proved by running the real configuration parser on what the
 // pod would receive), an unprivileged read-only container with a writable META_PATH.
 import assert from 'node:assert/strict';
@@ -110,10 +110,11 @@ describe('Kubernetes manifests', () => {
     for (const [k, v] of Object.entries(selector)) assert.equal(podLabels[k], v, 'the selector matches the pod labels');
   });
 
-  it('probe readiness and liveness on /health, on the port the server listens on', () => {
+  it('probe readiness on /health/ready, liveness and start-up on /health/live, on the port the server listens on', () => {
     const ports = new Map(list(container, 'ports').map((p) => [p.name, p.containerPort]));
-    for (const probe of ['readinessProbe', 'livenessProbe']) {
-      assert.equal(at(container, `${probe}.httpGet.path`), '/health', `${probe} on /health`);
+    const paths = { readinessProbe: '/health/ready', livenessProbe: '/health/live', startupProbe: '/health/live' };
+    for (const [probe, path] of Object.entries(paths)) {
+      assert.equal(at(container, `${probe}.httpGet.path`), path, `${probe} on ${path}`);
       const named = at(container, `${probe}.httpGet.port`);
       const port = typeof named === 'string' ? ports.get(named) : named;
       assert.equal(String(port), config.APP_PORT, `${probe} targets APP_PORT`);

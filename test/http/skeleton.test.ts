@@ -10,10 +10,15 @@ describe('HTTP skeleton', () => {
   before(async () => { t = await startTestApp(); });
   after(async () => { await t.close(); });
 
-  test('GET /health answers 200 with the database reachable', async () => {
+  test('GET /health, /health/live and /health/ready answer 200 with the status only', async () => {
     const res = await t.client().get('/health');
     assert.equal(res.statusCode, 200);
-    assert.equal(res.json<{ database: string }>().database, 'ok');
+    assert.deepEqual(res.json(), { status: 'ok' });
+    assert.equal(res.headers['cache-control'], 'no-store');
+    assert.deepEqual((await t.client().get('/health/live')).json(), { status: 'ok' });
+    const ready = await t.client().get('/health/ready');
+    assert.equal(ready.statusCode, 200);
+    assert.deepEqual(ready.json(), { status: 'ready' });
   });
 
   test('GET / redirects to /app', async () => {

@@ -1,5 +1,5 @@
 // Where the elections come from when META_REPO is not a reachable repository: a first
-// sync that fails still lets the server start (degraded); with META_REPO unset a
+// sync that fails still lets the server start (not ready); with META_REPO unset a
 // META_PATH folder is served as it is; with neither, no elections and no sync.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,16 +28,19 @@ async function start(env: Record<string, string>, cwd: string) {
   return { service, logs, deliver, close: async () => { await service.stop(); await database.drop(); } };
 }
 
-test('an unreachable META_REPO at startup: the server starts, empty and degraded, and recovers when the repository appears', async () => {
+test('an unreachable META_REPO at startup: the server starts, empty and not ready, and recovers when the repository appears', async () => {
   const upstream = makeUpstream();
   const missing = `${upstream.bare}.later`;
   renameSync(upstream.bare, missing);
   const s = await start({ META_REPO: upstream.bare, META_PATH: upstream.checkout }, upstream.root);
   try {
     assert.equal(s.service.ctx.catalogue.current().entries.size, 0);
+    // No elections at all: a load balancer must not send voters here (issue 16).
     const health = await s.service.app.inject('/health');
-    assert.equal(health.statusCode, 200);
-    assert.equal(health.json<{ status: string }>().status, 'degraded');
+    assert.equal(health.statusCode, 503);
+    assert.deepEqual(health.json(), { status: 'down' });
+    assert.equal((await s.service.app.inject('/health/ready')).statusCode, 503);
+    assert.equal((await s.service.app.inject('/health/live')).statusCode, 200, 'alive all the same: no restart would help');
     assert.ok(s.logs.some((l) => l.includes('the first meta repository sync failed')), 'the failure is logged');
     assert.deepEqual(await s.service.ctx.store.elections.list(), []);
 
@@ -45,6 +48,7 @@ test('an unreachable META_REPO at startup: the server starts, empty and degraded
     assert.equal((await s.deliver()).statusCode, 202);
     await waitFor(() => Promise.resolve(s.service.ctx.catalogue.current().entries.size === 3 ? true : undefined), 20_000, 'the repository synced');
     assert.equal((await s.service.app.inject('/health')).json<{ status: string }>().status, 'ok');
+    assert.equal((await s.service.app.inject('/health/ready')).statusCode, 200);
   } finally {
     await s.close();
     upstream.cleanup();
