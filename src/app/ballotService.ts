@@ -20,13 +20,26 @@ export interface CastRequest {
   passphrase: string;
   /** The voter confirmed that a ballot without any preference is an abstention. */
   confirmAbstention: boolean;
+  /** Fires when the client has gone: work not yet committed is abandoned. */
+  signal?: AbortSignal;
 }
+
+/**
+ * The server is too busy sealing or opening other ballots to start this one within its
+ * time limit (or the client left): nothing was cast, opened or changed.
+ */
+export type Busy = { ok: false; kind: 'busy'; status: 503; message: string; retryAfterSeconds: number };
+
+/** Too many attempts or derivations for this user and election: nothing was done; wait that long. */
+export type RateLimited = { ok: false; kind: 'rate-limited'; status: 429; message: string; retryAfterSeconds: number };
 
 export type Refusal = { ok: false; kind: 'refused'; status: 403 | 404 | 409 | 410; message: string };
 
 export type CastOutcome =
   | { ok: true; abstention: boolean }
   | Refusal
+  | Busy
+  | RateLimited
   | {
       ok: false;
       kind: 'invalid';
@@ -42,13 +55,16 @@ export interface PassphraseRequest {
   user: SessionUser;
   electionKey: string;
   passphrase: string;
+  /** Fires when the client has gone. */
+  signal?: AbortSignal;
 }
 
 export type OpenOutcome =
   | { ok: true; choices: ChoiceView[] }
   | Refusal
   | { ok: false; kind: 'wrong-passphrase'; status: 403; message: string; attemptsLeft: number }
-  | { ok: false; kind: 'rate-limited'; status: 429; message: string; retryAfterSeconds: number };
+  | RateLimited
+  | Busy;
 
 export interface VoterStatus {
   voted: boolean;

@@ -13,7 +13,16 @@
 //  - no link without a passphrase: no salt, no sealed value, no parameters, no derivation;
 //  - bounded memory: every derivation goes through the KdfPool;
 //  - guessing is slow: passphrase attempts are recorded before deriving and limited per
-//    user and election.
+//    user and election;
+//  - no one hogs the derivations: every derivation of a user for an election counts
+//    against a per-process limit (DerivationThrottle), right passphrases included, and
+//    the derivation queue is bounded (KdfPool): beyond it the voter is told to try again
+//    in a minute, with nothing cast;
+//  - refusals never wait: the limits are checked before a request queues behind the
+//    same voter's request in progress;
+//  - nothing behind the client's back: a cast whose client has gone is abandoned before
+//    its derivation and before its commit; when the database fails during the commit,
+//    the ballot's own rows say whether it was stored.
 // Requests of one user for one election are handled one at a time in this process, so a
 // double-clicked form does not queue two multi-second derivations; across replicas the
 // database constraints still decide.
@@ -23,14 +32,15 @@ import { ballotFromRows, ballotRows, checkPassphrase, parseBallotForm, type Ball
 import { DEFAULT_KDF_PARAMS, type KdfParams } from '../core/ballot/kdfParams.js';
 import { newVoterId, openVoterId, sealVoterId } from '../core/ballot/secrecy.js';
 import type { Election, ElectionEntry } from '../core/meta/types.js';
-import type { KdfPool } from '../crypto/kdf.js';
+import { KdfBusy, type KdfPool } from '../crypto/kdf.js';
 import type { AppContext } from '../http/context.js';
 import { canRevoke, canViewBallot, canVote, loginTakenReason, type Decision } from '../policies/election.js';
 import { isRetryableConflict, type VoterRecord } from '../storage/ballots.js';
-import { isUniqueViolation } from '../storage/errors.js';
+import { dbFault, isUniqueViolation } from '../storage/errors.js';
 import type { Store } from '../storage/store.js';
 import type { SessionUser } from '../views/page.js';
-import type { BallotService, CastOutcome, CastRequest, ChoiceView, OpenOutcome, PassphraseRequest, Refusal, VoterStatus } from './ballotService.js';
+import type { BallotService, Busy, CastOutcome, CastRequest, ChoiceView, OpenOutcome, PassphraseRequest, RateLimited, Refusal, VoterStatus } from './ballotService.js';
+import { DEFAULT_DERIVATION_LIMIT, DerivationThrottle, type DerivationLimit } from './derivationThrottle.js';
 import { eraseLinks, erasureDue } from './eraseLinks.js';
 
 export interface AttemptLimit {
@@ -45,11 +55,13 @@ export interface BallotServiceOptions {
   newParams?: KdfParams;
   /** Passphrase attempts per user and election. */
   attempts?: AttemptLimit;
+  /** Key derivations (right or wrong, any action) per user and election in this process. */
+  derivations?: DerivationLimit;
 }
 
 /** A refusal decided inside a transaction: thrown to roll it back, then answered. */
 class Refused extends Error {
-  constructor(readonly refusal: Refusal) {
+  constructor(readonly refusal: Refusal | Busy) {
     super(refusal.message);
   }
 }
@@ -74,6 +86,47 @@ function alreadyVoted(hasPassphrase: boolean): Refusal {
 
 const MAX_WRITE_TRIES = 5;
 
+/** Where a view or revoke got to, for the bookkeeping done when it ends. */
+interface OpenState {
+  /** A derivation was started (it counts against the throttle). */
+  derived: boolean;
+  /** The attempt was claimed or refused in the database (no longer counted as on its way). */
+  recorded: boolean;
+}
+
+function busy(what: 'cast' | 'open', seconds: number): Busy {
+  const nothing = what === 'cast' ? 'Nothing was cast: your ballot is not recorded yet.' : 'Nothing was opened or changed.';
+  return {
+    ok: false,
+    kind: 'busy',
+    status: 503,
+    message: `Many voters are using their passphrases right now, and the server could not start on yours in time. ${nothing} Please try again in a minute.`,
+    retryAfterSeconds: seconds,
+  };
+}
+
+function throttled(retryAfterSeconds: number, limit: DerivationLimit): RateLimited {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return {
+    ok: false,
+    kind: 'rate-limited',
+    status: 429,
+    message: `Your passphrase has been used ${limit.max} times in the last ${limit.windowMinutes} minutes for this election, which is as often as it can be. Nothing was changed. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    retryAfterSeconds,
+  };
+}
+
+/** The client that sent the request has gone (the proxy gave up, the voter closed the page). */
+function clientGone(request: { signal?: AbortSignal }): boolean {
+  return request.signal?.aborted === true;
+}
+
+/** The database failed in a way that leaves open whether a commit happened. */
+function commitUncertain(error: unknown): boolean {
+  const fault = dbFault(error);
+  return fault === 'unreachable' || fault === 'timeout';
+}
+
 export function createBallotService(ctx: AppContext, pool: KdfPool, options: BallotServiceOptions = {}): BallotService {
   return new Ballots(ctx, pool, options);
 }
@@ -86,8 +139,12 @@ class Ballots implements BallotService {
   /** Elections whose links this process knows to be erased. */
   private readonly erased = new Set<string>();
   private readonly erasing = new Map<string, Promise<void>>();
+  private readonly throttle: DerivationThrottle;
+  /** Per `${userId}|${key}`: view/revoke requests admitted whose attempt is not recorded yet. */
+  private readonly unrecorded = new Map<string, number>();
 
   constructor(private readonly ctx: AppContext, private readonly pool: KdfPool, options: BallotServiceOptions) {
+    this.throttle = new DerivationThrottle(options.derivations ?? DEFAULT_DERIVATION_LIMIT);
     this.newParams = options.newParams ?? DEFAULT_KDF_PARAMS;
     this.attemptLimit = { ...(options.attempts ?? DEFAULT_ATTEMPT_LIMIT) };
     if (!Number.isInteger(this.attemptLimit.max) || this.attemptLimit.max < 1 || !(this.attemptLimit.windowMinutes > 0)) {
@@ -201,10 +258,24 @@ class Ballots implements BallotService {
     const rows = ballotRows(form.ballot);
     const voterId = newVoterId();
     // The derivation (seconds, hundreds of MiB) happens only with a passphrase, in the pool.
-    const link =
-      passphrase.passphrase === null
-        ? null
-        : await sealVoterId({ passphrase: passphrase.passphrase, voterId, params: this.newParams, deriveKey: this.pool.deriveKey });
+    let link = null;
+    if (passphrase.passphrase !== null) {
+      // Checked here, once the cast is known to need a derivation (a duplicate of a cast in
+      // progress is refused as "already voted" above without one).
+      const place = this.throttle.take(`${user.id}|${election.key}`, now);
+      if (!place.ok) return throttled(place.retryAfterSeconds, this.throttle.limit);
+      try {
+        link = await sealVoterId({ passphrase: passphrase.passphrase, voterId, params: this.newParams, deriveKey: this.pool.derivingFor(request.signal) });
+      } catch (error) {
+        if (error instanceof KdfBusy) {
+          place.ticket.giveBack();
+          return busy('cast', error.retryAfterSeconds);
+        }
+        throw error;
+      }
+    }
+    // The client may have given up while the key was derived: then nothing is cast.
+    if (clientGone(request)) return busy('cast', 60);
     const electionId = before.electionId ?? (await this.store.elections.ensure(election.key, election.name, now));
 
     for (let attempt = 1; ; attempt++) {
@@ -219,10 +290,22 @@ class Ballots implements BallotService {
             const closed = canVote(current, { login: user.login, hasVoted: false }, after);
             throw new Refused(closed.ok ? refused(403, 'Voting has closed.') : fromDecision(closed));
           }
+          // Nobody is waiting for this answer any more: roll back rather than cast unseen.
+          if (clientGone(request)) throw new Refused(busy('cast', 60));
         });
         break;
       } catch (error) {
         if (error instanceof Refused) return error.refusal;
+        if (commitUncertain(error)) {
+          // The connection failed somewhere around the commit. This cast's random voter
+          // identifier is on its ballot rows if, and only if, it was stored.
+          if ((await this.store.ballots.rowsOf(electionId, voterId)).length > 0) break;
+          if (attempt < MAX_WRITE_TRIES && !clientGone(request)) {
+            await sleep(20 * attempt);
+            continue;
+          }
+          throw error;
+        }
         if (isUniqueViolation(error)) {
           const winner = await this.store.ballots.findVoter(user.id, electionId);
           if (winner !== null) return alreadyVoted(winner.salt !== null);
@@ -274,10 +357,47 @@ class Ballots implements BallotService {
     const found = this.entry(request.electionKey);
     if (!found.ok) return found.refusal;
     await this.housekeeping(found.election);
-    return this.exclusive(`${request.user.id}|${found.election.key}`, () => this.openNow(request, found.election, action));
+    const who = `${request.user.id}|${found.election.key}`;
+    // The limits are checked before queueing behind this voter's request in progress,
+    // so a refusal is answered at once, never after someone else's derivation.
+    const now = this.ctx.clock();
+    const early = request.passphrase === '' ? null : await this.attemptsExhausted(request.user.id, found.election.key, who, now);
+    if (early !== null) return early;
+    const place = request.passphrase === '' ? null : this.throttle.take(who, now);
+    if (place !== null && !place.ok) return throttled(place.retryAfterSeconds, this.throttle.limit);
+    const state: OpenState = { derived: false, recorded: false };
+    this.unrecorded.set(who, (this.unrecorded.get(who) ?? 0) + 1);
+    try {
+      return await this.exclusive(who, () => this.openNow(request, found.election, action, state, () => this.markRecorded(who, state)));
+    } finally {
+      this.markRecorded(who, state);
+      if (!state.derived) place?.ticket.giveBack();
+    }
   }
 
-  private async openNow(request: PassphraseRequest, election: Election, action: 'view' | 'revoke'): Promise<OpenOutcome> {
+  private markRecorded(who: string, state: OpenState): void {
+    if (state.recorded) return;
+    state.recorded = true;
+    const left = (this.unrecorded.get(who) ?? 1) - 1;
+    if (left <= 0) this.unrecorded.delete(who);
+    else this.unrecorded.set(who, left);
+  }
+
+  /**
+   * The wrong-passphrase limit, read without a lock: attempts recorded in the window plus
+   * this process's requests that are on their way to record one. The authoritative count
+   * happens under the voter row's lock (claimAttempt); this only answers early.
+   */
+  private async attemptsExhausted(userId: number, electionKey: string, who: string, now: Date): Promise<RateLimited | null> {
+    const row = await this.store.elections.findByKey(electionKey);
+    if (row === null) return null;
+    const windowMs = this.attemptLimit.windowMinutes * 60_000;
+    const recent = await this.store.attempts.countSince(userId, row.id, new Date(now.getTime() - windowMs));
+    if (recent.count + (this.unrecorded.get(who) ?? 0) < this.attemptLimit.max) return null;
+    return this.tooManyAttempts(recent.oldest, now);
+  }
+
+  private async openNow(request: PassphraseRequest, election: Election, action: 'view' | 'revoke', state: OpenState, recorded: () => void): Promise<OpenOutcome> {
     const { user } = request;
     const now = this.ctx.clock();
     const { electionId, linksErased, voter } = await this.voterOf(user, election.key);
@@ -293,9 +413,20 @@ class Ballots implements BallotService {
     if (request.passphrase === '') return refused(403, 'Enter the passphrase you chose when you voted. Nothing was changed.');
 
     const claim = await this.claimAttempt(user.id, electionId, voter.id, now);
+    recorded();
     if (!claim.ok) return claim.outcome;
 
-    const opened = await openVoterId({ passphrase: request.passphrase, salt: voter.salt, sealed: voter.sealed, kdf: voter.kdf, deriveKey: this.pool.deriveKey });
+    let opened;
+    state.derived = true;
+    try {
+      opened = await openVoterId({ passphrase: request.passphrase, salt: voter.salt, sealed: voter.sealed, kdf: voter.kdf, deriveKey: this.pool.derivingFor(request.signal) });
+    } catch (error) {
+      if (!(error instanceof KdfBusy)) throw error;
+      // Nothing was tried: the attempt does not count.
+      state.derived = false;
+      await this.store.attempts.remove(claim.id);
+      return busy('open', error.retryAfterSeconds);
+    }
     if (!opened.ok) {
       if (opened.reason === 'wrong-passphrase') {
         const left = Math.max(0, this.attemptLimit.max - claim.used);
@@ -322,6 +453,8 @@ class Ballots implements BallotService {
     }
     const choices = this.choicesOf(election, stored);
     if (action === 'view') return { ok: true, choices };
+    // Revoking deletes the ballot: never behind the back of a client that has gone.
+    if (clientGone(request)) return busy('open', 60);
 
     try {
       await this.withRetries(() =>
@@ -336,6 +469,7 @@ class Ballots implements BallotService {
           const deleted = await tx.ballots.deleteBallot(electionId, opened.voterId, voter.id);
           if (deleted.voterRows === 0) throw new Refused(refused(409, 'This ballot has already been revoked.'));
           check(this.ctx.clock());
+          if (clientGone(request)) throw new Refused(busy('open', 60));
         }),
       );
     } catch (error) {
@@ -383,7 +517,7 @@ class Ballots implements BallotService {
   ): Promise<{ ok: true; id: number; used: number } | { ok: false; outcome: OpenOutcome }> {
     const windowMs = this.attemptLimit.windowMinutes * 60_000;
     const since = new Date(now.getTime() - windowMs);
-    const { max, windowMinutes } = this.attemptLimit;
+    const { max } = this.attemptLimit;
     const claim = await this.withRetries(() =>
       this.store.transaction(async (tx) => {
         await tx.ballots.lockVoter(voterRowId);
@@ -395,18 +529,21 @@ class Ballots implements BallotService {
       }),
     );
     if (claim.ok) return claim;
+    return { ok: false, outcome: this.tooManyAttempts(claim.oldest, now) };
+  }
+
+  private tooManyAttempts(oldest: Date | null, now: Date): RateLimited {
+    const windowMs = this.attemptLimit.windowMinutes * 60_000;
+    const { max, windowMinutes } = this.attemptLimit;
     // Attempt times are stored to the second: one more second makes sure the oldest has left the window.
-    const retryAfterSeconds = claim.oldest === null ? 60 : Math.max(1, Math.ceil((claim.oldest.getTime() + windowMs - now.getTime()) / 1000) + 1);
+    const retryAfterSeconds = oldest === null ? 60 : Math.max(1, Math.ceil((oldest.getTime() + windowMs - now.getTime()) / 1000) + 1);
     const minutes = Math.ceil(retryAfterSeconds / 60);
     return {
       ok: false,
-      outcome: {
-        ok: false,
-        kind: 'rate-limited',
-        status: 429,
-        message: `Too many passphrase attempts: at most ${max} are allowed in any ${windowMinutes} minutes for this election. Nothing was changed. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-        retryAfterSeconds,
-      },
+      kind: 'rate-limited',
+      status: 429,
+      message: `Too many passphrase attempts: at most ${max} are allowed in any ${windowMinutes} minutes for this election. Nothing was changed. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      retryAfterSeconds,
     };
   }
 

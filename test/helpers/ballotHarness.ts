@@ -4,6 +4,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createBallotService, type AttemptLimit } from '../../src/app/ballots.js';
+import type { DerivationLimit } from '../../src/app/derivationThrottle.js';
 import type { BallotService } from '../../src/app/ballotService.js';
 import { parseConfig, type DbKind } from '../../src/config.js';
 import type { KdfParams } from '../../src/core/ballot/kdfParams.js';
@@ -23,6 +24,8 @@ export interface HarnessOptions {
   now: Date;
   attempts?: AttemptLimit;
   kdfConcurrency?: number;
+  /** Bound the derivation queue (KdfPool's maxWaitMs / maxQueue); unbounded by default. */
+  kdfQueue?: { maxWaitMs: number; maxQueue?: number };
   minPasscodeLength?: number;
 }
 
@@ -30,6 +33,7 @@ export interface ServiceOptions {
   /** Replace the clock of this service only (e.g. one that moves on each reading). */
   clock?: () => Date;
   attempts?: AttemptLimit;
+  derivations?: DerivationLimit;
 }
 
 export interface BallotHarness {
@@ -43,6 +47,8 @@ export interface BallotHarness {
   logs: string[];
   /** Key derivations run so far (every service of the harness shares the pool). */
   derivations: () => number;
+  /** Derivations started from now on wait until the returned function is called. */
+  holdDerivations: () => () => void;
   setNow: (date: Date) => void;
   now: () => Date;
   /** Another service on the same database: a replica with its own process-local state. */
@@ -68,17 +74,20 @@ export async function ballotHarness(kind: DbKind, options: HarnessOptions): Prom
   });
   const log = pino({ level: 'info' }, sink);
   let derivations = 0;
+  let held: Promise<void> | null = null;
   const pool = new KdfPool({
     concurrency: options.kdfConcurrency ?? 2,
-    derive: (passphrase, salt, params) => {
+    ...(options.kdfQueue ?? {}),
+    derive: async (passphrase, salt, params) => {
       derivations++;
+      if (held !== null) await held;
       return argon2DeriveKey(passphrase, salt, params);
     },
   });
   const base: Omit<AppContext, 'ballots'> = { config, store, catalogue, clock, log, sessionKey: Buffer.alloc(32), services: {} };
   const newService = (o: ServiceOptions = {}): BallotService => {
     const ctx: AppContext = { ...base, clock: o.clock ?? clock, ballots: null as unknown as BallotService };
-    ctx.ballots = createBallotService(ctx, pool, { newParams: CHEAP_KDF, ...(o.attempts ?? options.attempts ? { attempts: o.attempts ?? options.attempts } : {}) });
+    ctx.ballots = createBallotService(ctx, pool, { newParams: CHEAP_KDF, ...(o.attempts ?? options.attempts ? { attempts: o.attempts ?? options.attempts } : {}), ...(o.derivations ? { derivations: o.derivations } : {}) });
     return ctx.ballots;
   };
   const service = newService();
@@ -93,6 +102,16 @@ export async function ballotHarness(kind: DbKind, options: HarnessOptions): Prom
     service,
     logs,
     derivations: () => derivations,
+    holdDerivations: () => {
+      let release: () => void = () => undefined;
+      held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return () => {
+        held = null;
+        release();
+      };
+    },
     setNow: (date) => {
       now = date;
     },

@@ -12,6 +12,7 @@ import { MyBallotPage } from '../../views/MyBallotPage.js';
 import { NotEligiblePage } from '../../views/NotEligiblePage.js';
 import { HttpError } from '../errors.js';
 import { requireUser, userOf } from '../guards.js';
+import { requestSignal } from '../resilience.js';
 import { flash, sendPage } from '../session.js';
 import { voterOrder } from '../voting/candidateOrder.js';
 import { electionFacts, findEntry, refuse, usable, usableEntry, type UsableEntry } from '../voting/facts.js';
@@ -55,9 +56,9 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const notOpened = async (req: FastifyRequest, reply: FastifyReply, user: SessionUser, entry: UsableEntry, outcome: Exclude<OpenOutcome, { ok: true }>) => {
     // The service's messages already say how many attempts are left, or how long to wait.
     if (outcome.kind === 'wrong-passphrase') return passphraseProblem(req, reply, user, entry, outcome.message, 403);
-    if (outcome.kind === 'rate-limited') {
+    if (outcome.kind === 'rate-limited' || outcome.kind === 'busy') {
       void reply.header('retry-after', String(outcome.retryAfterSeconds));
-      return passphraseProblem(req, reply, user, entry, outcome.message, 429);
+      return passphraseProblem(req, reply, user, entry, outcome.message, outcome.status);
     }
     throw new HttpError(outcome.status, outcome.status === 404 ? 'Not found' : 'Not possible', outcome.message, backTo(entry.key));
   };
@@ -97,6 +98,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
         fields,
         passphrase: text(body.password),
         confirmAbstention: text(body.confirm_abstention) !== '',
+        signal: requestSignal(req),
       });
       if (outcome.ok) {
         req.log.info({ election: key, userId: user.id }, 'ballot cast');
@@ -104,6 +106,8 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
         return reply.redirect(`/app/elections/${key}/confirmation`, 303);
       }
       if (outcome.kind === 'refused') throw new HttpError(outcome.status, outcome.status === 404 ? 'Not found' : 'Your ballot was not cast', outcome.message, backTo(key));
+      // Too busy or too many derivations: the ballot comes back as filled in, to send again later.
+      if (outcome.kind === 'busy' || outcome.kind === 'rate-limited') void reply.header('retry-after', String(outcome.retryAfterSeconds));
       const values: Record<string, string> = {};
       for (const c of election.candidates) {
         const v = (fields[`candidate@${c.id}`] ?? '').trim();
@@ -119,8 +123,8 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
           now: ctx.clock(),
           values,
           minPasscodeLength: ctx.config.minPasscodeLength,
-          problem: { message: outcome.message, fieldErrors: outcome.fieldErrors },
-          needsAbstention: outcome.needsAbstentionConfirmation,
+          problem: { message: outcome.message, fieldErrors: outcome.kind === 'invalid' ? outcome.fieldErrors : {} },
+          needsAbstention: outcome.kind === 'invalid' && outcome.needsAbstentionConfirmation,
         }),
         outcome.status,
       );
@@ -133,7 +137,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const election = entry.election;
       const passphrase = readPassphrase(req);
       if (passphrase === '') return passphraseProblem(req, reply, user, entry, 'Enter the passphrase you chose when you voted.', 400);
-      const outcome = await ctx.ballots.view({ user, electionKey: key, passphrase });
+      const outcome = await ctx.ballots.view({ user, electionKey: key, passphrase, signal: requestSignal(req) });
       if (!outcome.ok) return notOpened(req, reply, user, entry, outcome);
       const facts = await electionFacts(ctx, user, entry);
       return sendPage(reply, MyBallotPage({ ctx: deps.page(req, reply), election, choices: outcome.choices, canRevoke: facts.revoke.ok }));
@@ -145,7 +149,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const entry = usableEntry(findEntry(ctx, key));
       const passphrase = readPassphrase(req);
       if (passphrase === '') return passphraseProblem(req, reply, user, entry, 'Enter the passphrase you chose when you voted.', 400);
-      const outcome = await ctx.ballots.revoke({ user, electionKey: key, passphrase });
+      const outcome = await ctx.ballots.revoke({ user, electionKey: key, passphrase, signal: requestSignal(req) });
       if (!outcome.ok) return notOpened(req, reply, user, entry, outcome);
       req.log.info({ election: key, userId: user.id }, 'ballot revoked');
       flash(req, 'success', 'Your ballot has been revoked. You can vote again now; if you do not, you will not have voted.');
