@@ -16,19 +16,15 @@
 // the high-water mark of its whole life (start-up, sign-ins, burst), sampled by the
 // parent, so nothing in the server has to report it. PostgreSQL and MariaDB runs need
 // TEST_POSTGRES_URL / TEST_MYSQL_URL (an account that may create databases).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { Agent, request as httpRequest } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import type { DbKind } from '../src/config.js';
-import { freshDatabase, type TestDatabase } from '../test/helpers/db.js';
-import { freePort, waitFor } from '../test/helpers/net.js';
+import { freshDatabase } from '../test/helpers/db.js';
+import { BenchClient as Client, percentile, pool, shuffled, startVoteServer } from './support.js';
 import { BENCH_ELECTION, benchLogin } from './voteServer.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const serverScript = fileURLToPath(new URL('./voteServer.ts', import.meta.url));
 const CANDIDATES = 10;
 
 const { values } = parseArgs({
@@ -47,89 +43,9 @@ if (!['sqlite', 'postgresql', 'mysql'].includes(kind)) throw new Error('--db mus
 const concurrencies = values.concurrency.split(',').map(Number);
 const warmup = Number(values.warmup);
 
-interface Response {
-  status: number;
-  cookies: string[];
-  body: string;
-}
-
-class Client {
-  readonly cookies = new Map<string, string>();
-  csrf = '';
-  constructor(readonly port: number, readonly agent: Agent, readonly address: string) {}
-
-  send(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Response> {
-    const body = form === undefined ? undefined : new URLSearchParams(form).toString();
-    const headers: Record<string, string> = { 'x-forwarded-for': this.address };
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (body !== undefined) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers['content-length'] = String(Buffer.byteLength(body));
-    }
-    return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: this.port, method, path, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const setCookie = res.headers['set-cookie'] ?? [];
-          for (const c of setCookie) {
-            const [pair] = c.split(';');
-            const eq = pair?.indexOf('=') ?? -1;
-            if (pair === undefined || eq < 0) continue;
-            const name = pair.slice(0, eq);
-            const value = pair.slice(eq + 1);
-            if (value === '') this.cookies.delete(name);
-            else this.cookies.set(name, value);
-          }
-          resolve({ status: res.statusCode ?? 0, cookies: setCookie, body: Buffer.concat(chunks).toString() });
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
-
-  takeCsrf(res: Response): void {
-    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
-    if (m?.[1] === undefined) throw new Error(`no CSRF token (status ${res.status}): ${res.body.slice(0, 300)}`);
-    this.csrf = m[1];
-  }
-
-  async signIn(login: string): Promise<void> {
-    this.takeCsrf(await this.send('GET', '/login'));
-    const res = await this.send('POST', '/login/dev', { _csrf: this.csrf, username: login });
-    if (res.status !== 303) throw new Error(`sign-in of ${login}: ${res.status} ${res.body.slice(0, 300)}`);
-    this.takeCsrf(await this.send('GET', `/app/elections/${BENCH_ELECTION}/vote`));
-  }
-}
-
-async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
-
 function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m?.[1] === undefined ? Number.NaN : Number(m[1]) / 1024;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function shuffled(n: number): number[] {
-  const a = Array.from({ length: n }, (_, i) => i + 1);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
 }
 
 interface RunResult {
@@ -145,35 +61,6 @@ interface RunResult {
   peakMiB: number;
 }
 
-async function startServer(database: TestDatabase, voters: number): Promise<{ child: ChildProcess; port: number; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', serverScript], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
-      APP_ENV: 'development', APP_KEY: 'bench-key-0123456789abcdef', APP_PORT: String(port), APP_HOST: '127.0.0.1',
-      DATABASE_URL: database.url, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', TRUST_PROXY: 'true',
-      BENCH_VOTERS: String(voters), BENCH_CANDIDATES: String(CANDIDATES),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => {
-    // Keep only the start of the log: enough to see why a start failed.
-    if (out.length < 10_000) out += d.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => { resolve(); }));
-  await waitFor(() => Promise.resolve(out.includes('ready') ? true : undefined), 60_000, `the bench server to start: ${out}`);
-  return {
-    child,
-    port,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 function ballotForm(c: Client, passphrase: string): Record<string, string> {
   const ranks = shuffled(CANDIDATES);
   const form: Record<string, string> = { _csrf: c.csrf, password: passphrase };
@@ -183,11 +70,11 @@ function ballotForm(c: Client, passphrase: string): Record<string, string> {
 
 async function run(passphrase: boolean, concurrency: number, votes: number): Promise<RunResult> {
   const database = await freshDatabase(kind);
-  const server = await startServer(database, votes + warmup);
+  const server = await startVoteServer(database, { BENCH_VOTERS: String(votes + warmup), BENCH_CANDIDATES: String(CANDIDATES) });
   const agent = new Agent({ keepAlive: true, maxSockets: Math.max(concurrency, 20) });
   try {
     const clients = Array.from({ length: votes + warmup }, (_, i) => new Client(server.port, agent, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
-    await pool(clients.map((c, i) => [c, i] as const), 20, async ([c, i]) => c.signIn(benchLogin(i)));
+    await pool(clients.map((c, i) => [c, i] as const), 20, async ([c, i]) => c.signIn(benchLogin(i), BENCH_ELECTION));
     // Warm-up votes (no passphrase, untimed, by voters of their own) so the figures are those of
     // a server whose code paths have run before, not of its very first requests.
     const warm = clients.splice(votes);

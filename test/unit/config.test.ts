@@ -151,3 +151,21 @@ test('placeholder and short secrets stop production, naming each variable and ne
   const dev = parseConfig({ ...placeholders, APP_ENV: 'development' }, '/');
   for (const name of ['METRICS_TOKEN', 'META_SECRET', 'GITHUB_CLIENT_SECRET', 'DB_PASSWORD', 'META_REPO_TOKEN']) assert.ok(dev.warnings.some((w) => w.startsWith(name)), name);
 });
+
+test('database limits, the derivation queue and META_MAX_AGE: defaults that fit a 60 s proxy, seconds with decimals, bad values named', () => {
+  const d = parseConfig({ APP_ENV: 'development' }, '/');
+  assert.deepEqual(d.dbLimits, { acquireMs: 5_000, statementMs: 10_000, lockMs: 5_000, requestMs: 20_000 });
+  assert.deepEqual(d.kdfQueue, { maxWaitMs: 25_000, maxLength: null });
+  assert.equal(d.metaMaxAgeMs, 900_000);
+  // The queue, the database budget and a derivation of a few seconds stay inside 60 s.
+  assert.ok(d.kdfQueue.maxWaitMs + d.dbLimits.requestMs + 10_000 <= 60_000);
+  const set = parseConfig({ APP_ENV: 'development', DB_ACQUIRE_TIMEOUT: '0.5', DB_STATEMENT_TIMEOUT: '0', DB_LOCK_TIMEOUT: '2', DB_REQUEST_TIMEOUT: '7.25', KDF_QUEUE_TIMEOUT: '40', KDF_QUEUE_LIMIT: '12', META_MAX_AGE: '0' }, '/');
+  assert.deepEqual(set.dbLimits, { acquireMs: 500, statementMs: 0, lockMs: 2_000, requestMs: 7_250 });
+  assert.deepEqual(set.kdfQueue, { maxWaitMs: 40_000, maxLength: 12 });
+  assert.equal(set.metaMaxAgeMs, 0);
+  assert.throws(() => parseConfig({ APP_ENV: 'development', DB_STATEMENT_TIMEOUT: '-1', DB_REQUEST_TIMEOUT: '10s', KDF_QUEUE_TIMEOUT: '0', KDF_QUEUE_LIMIT: 'many' }, '/'), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    for (const name of ['DB_STATEMENT_TIMEOUT', 'DB_REQUEST_TIMEOUT', 'KDF_QUEUE_TIMEOUT', 'KDF_QUEUE_LIMIT']) assert.ok(e.problems.some((p) => p.startsWith(name)), name);
+    return true;
+  });
+});
