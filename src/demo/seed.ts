@@ -2,7 +2,7 @@
 // the matrix and the download straight away. Written directly (the election is
 // closed, so the voting use-case would rightly refuse), once.
 import { randomUUID } from 'node:crypto';
-import { NO_OPINION_RANK } from '../core/ballot/ballotForm.js';
+import { NO_OPINION_RANK } from '../core/ballot/rank.js';
 import type { Store } from '../storage/store.js';
 
 /** 18 ballots under which Nimbus is the Schulze winner, as the demo's results.md says. */

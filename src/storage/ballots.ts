@@ -8,12 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DbKind } from '../config.js';
+import { NO_OPINION_RANK } from '../core/ballot/rank.js';
 import { normalizeLogin } from '../core/meta/types.js';
 import type { Database } from './schema.js';
 import { fromDbTime, toDbTime } from './time.js';
-
-/** Elekto's rank for "no opinion" (also src/core/ballot/ballotForm.ts). */
-const NO_OPINION_RANK = 100_000_000;
 
 /** A `voter` row as stored; link columns are raw, since Elekto-era rows may hold anything. */
 export interface VoterRecord {

@@ -1,5 +1,6 @@
 import type { Candidate, Election } from '../core/meta/types.js';
-import { ballotSummary, expressesPreference } from '../http/voting/summary.js';
+import { expressesPreference } from '../core/ballot/rank.js';
+import { ballotSummary } from './ballotSummary.js';
 import { ErrorSummary, FieldError } from './components/ErrorSummary.js';
 import { When } from './components/When.js';
 import type { HtmlEscapedString } from 'hono/utils/html';
@@ -65,7 +66,7 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
   for (const c of choices) if (c.rank !== null) counts.set(c.rank, (counts.get(c.rank) ?? 0) + 1);
   const fieldErrors = problem?.fieldErrors ?? {};
   const errorItems = Object.entries(fieldErrors).map(([field, text]) => ({ id: fieldTarget(field), text }));
-  const showAbstention = needsAbstention === true || (problem !== undefined && !expressesPreference(choices));
+  const showAbstention = needsAbstention === true || (problem !== undefined && !expressesPreference(choices.map((c) => c.rank)));
   return (
     <Layout ctx={ctx} title={`Your ballot · ${election.name}`} script crumbs={[['Elections', '/app/elections'], [election.name, `/app/elections/${key}`], ['Ballot', `/app/elections/${key}/vote`]]}>
       <header class="page-head">

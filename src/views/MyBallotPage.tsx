@@ -1,6 +1,6 @@
 import type { ChoiceView } from '../app/ballotService.js';
 import type { Election } from '../core/meta/types.js';
-import { ballotSummary, tiers } from '../http/voting/summary.js';
+import { ballotSummary, tiers } from './ballotSummary.js';
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
 

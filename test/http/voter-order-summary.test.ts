@@ -2,8 +2,9 @@
 // plain-language ballot summary (which public/scrutin.js mirrors live).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { voterOrder } from '../../src/http/voting/candidateOrder.js';
-import { ballotSummary, expressesPreference } from '../../src/http/voting/summary.js';
+import { voterOrder } from '../../src/core/ballot/candidateOrder.js';
+import { expressesPreference } from '../../src/core/ballot/rank.js';
+import { ballotSummary } from '../../src/views/ballotSummary.js';
 
 const key = Buffer.alloc(32, 7);
 const items = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -38,7 +39,7 @@ test('ballotSummary names ranks, ties and the candidates without an opinion', ()
 });
 
 test('a ballot expresses a preference only when two candidates are ranked differently', () => {
-  assert.equal(expressesPreference([{ name: 'A', rank: 1 }, { name: 'B', rank: null }]), false);
-  assert.equal(expressesPreference([{ name: 'A', rank: 2 }, { name: 'B', rank: 2 }]), false);
-  assert.equal(expressesPreference([{ name: 'A', rank: 1 }, { name: 'B', rank: 2 }]), true);
+  assert.equal(expressesPreference([1, null]), false);
+  assert.equal(expressesPreference([2, 2]), false);
+  assert.equal(expressesPreference([1, 2]), true);
 });

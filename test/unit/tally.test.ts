@@ -7,7 +7,7 @@ import {
   NO_OPINION_RANK,
   PairwiseCounter,
   beats,
-  countStoredBallots,
+  StoredBallotCount,
   tally,
   tallyBallots,
   tallyCsv,
@@ -254,8 +254,12 @@ test('a stored rank of 100000000 (Elekto\'s "No opinion") is no opinion, not a l
     { voter: 'v1', candidate: 'A', rank: 1 }, { voter: 'v1', candidate: 'B', rank: NO_OPINION_RANK }, { voter: 'v1', candidate: 'C', rank: NO_OPINION_RANK },
     { voter: 'v2', candidate: 'B', rank: 1 }, { voter: 'v2', candidate: 'A', rank: 2 }, { voter: 'v2', candidate: 'C', rank: NO_OPINION_RANK },
   ];
-  const counter = countStoredBallots(candidates, rows);
+  const count = new StoredBallotCount(candidates);
+  for (const voter of ['v1', 'v2']) count.add(rows.filter((r) => r.voter === voter));
+  const { counter } = count;
   assert.equal(counter.ballots, 2);
+  // v1 ranks A alone: it prefers nobody to anybody, an abstention.
+  assert.equal(count.abstentions, 1);
   // Only v2 compares anyone: B over A. v1's A is over nobody.
   assert.deepEqual([...counter.d], [0, 0, 0, 1, 0, 0, 0, 0, 0]);
   const csv = tallyCsv(`A,B,C\n1,${NO_OPINION_RANK},${NO_OPINION_RANK}\n2,1,${NO_OPINION_RANK}\n`);

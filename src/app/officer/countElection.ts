@@ -5,7 +5,7 @@
 // worker thread (countPool.ts); the command line counts in its own thread.
 import type { Election } from '../../core/meta/types.js';
 import { columnOrder } from '../../core/officer/ballotsCsv.js';
-import { NO_OPINION_RANK, PairwiseCounter, tally, type TallyResult } from '../../core/tally/index.js';
+import { StoredBallotCount, tally, type PairwiseCounter, type TallyResult } from '../../core/tally/index.js';
 import type { StoredBallot } from '../../storage/ballots.js';
 import type { Store } from '../../storage/store.js';
 import type { CountPool } from './countPool.js';
@@ -70,26 +70,9 @@ export interface AddedUp {
  */
 export async function addUpBallots(store: Store, election: Election): Promise<AddedUp> {
   const ids = candidateColumns(election);
-  const index = new Map(ids.map((id, i) => [id, i]));
-  const counter = new PairwiseCounter(ids.length);
-  const ranks = new Float64Array(ids.length);
-  let abstentions = 0;
-  for await (const ballot of storedBallots(store, election)) {
-    ranks.fill(0);
-    let best = Infinity;
-    let worst = -Infinity;
-    for (const r of ballot.rows) {
-      const i = index.get(r.candidate);
-      if (i === undefined || r.rank === NO_OPINION_RANK || r.rank < 1) continue;
-      ranks[i] = r.rank;
-      best = Math.min(best, r.rank);
-      worst = Math.max(worst, r.rank);
-    }
-    // A preference needs two ranked candidates with different ranks.
-    if (!(best < worst)) abstentions++;
-    counter.addRanks(ranks);
-  }
-  return { ids, counter, abstentions };
+  const count = new StoredBallotCount(ids);
+  for await (const ballot of storedBallots(store, election)) count.add(ballot.rows);
+  return { ids, counter: count.counter, abstentions: count.abstentions };
 }
 
 function namesOf(election: Election): Map<string, string> {

@@ -2,10 +2,8 @@
 // rows that store it. The form posts one field per candidate, `candidate@<ID>`, holding a
 // rank (1 = most preferred, equal numbers are ties) or the no-opinion choice.
 import type { Election } from '../meta/types.js';
-import { NO_OPINION_RANK } from '../tally/pairwise.js';
+import { expressesPreference, NO_OPINION_RANK } from './rank.js';
 
-/** Elekto's rank for "no opinion": its form posts it and its count skips it (one constant, the count's). */
-export { NO_OPINION_RANK };
 export const CANDIDATE_FIELD_PREFIX = 'candidate@';
 export const PASSPHRASE_FIELD = 'password';
 /** Bounds the key-derivation input; far beyond any passphrase a person types. */
@@ -47,6 +45,11 @@ export type FormFields = Readonly<Record<string, unknown>>;
 export type BallotElection = Pick<Election, 'candidates' | 'allowNoOpinion'>;
 
 const NO_OPINION_VALUES = new Set(['', 'no-opinion', String(NO_OPINION_RANK)]);
+
+/** A posted rank that means no opinion: the plain select's '', 'no-opinion', or Elekto's rank. */
+export function isNoOpinionValue(value: string): boolean {
+  return NO_OPINION_VALUES.has(value.trim());
+}
 
 export function candidateField(candidateId: string): string {
   return CANDIDATE_FIELD_PREFIX + candidateId;
@@ -90,7 +93,7 @@ export function parseBallotForm(form: FormFields, election: BallotElection): Bal
       continue;
     }
     const value = raw.trim();
-    if (NO_OPINION_VALUES.has(value)) {
+    if (isNoOpinionValue(value)) {
       if (!election.allowNoOpinion) {
         errors.push({ field, message: `This election asks you to rank every candidate: choose ${rankHint} for ${who}.` });
         continue;
@@ -108,18 +111,7 @@ export function parseBallotForm(form: FormFields, election: BallotElection): Bal
 
   if (errors.length > 0) return { ok: false, errors };
   const ballot = { choices };
-  return { ok: true, ballot, expressesPreference: expressesPreference(ballot) };
-}
-
-/**
- * True when the ballot prefers at least one candidate to another. The count (SPEC §7)
- * only compares candidates that are both ranked, on different ranks, so this needs two
- * distinct ranks.
- */
-export function expressesPreference(ballot: Ballot): boolean {
-  const ranks = new Set<number>();
-  for (const c of ballot.choices) if (c.rank !== null) ranks.add(c.rank);
-  return ranks.size >= 2;
+  return { ok: true, ballot, expressesPreference: expressesPreference(choices.map((c) => c.rank)) };
 }
 
 /** One stored `ballot` row: every candidate gets one, unranked ones with NO_OPINION_RANK. */

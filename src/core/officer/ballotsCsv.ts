@@ -2,7 +2,7 @@
 // back unchanged: a header of candidate IDs, one row per ballot, each cell a rank or
 // `No opinion`, CRLF line ends (RFC 4180, which spreadsheets expect). Every CSV the
 // server writes goes through csvCell, so none can carry a spreadsheet formula.
-import { NO_OPINION_RANK } from '../tally/index.js';
+import { isNoOpinion } from '../ballot/rank.js';
 import { neutraliseFormula } from '../tally/csvFormula.js';
 
 export const NO_OPINION_CELL = 'No opinion';
@@ -37,7 +37,7 @@ export function csvBallotLine(columns: readonly string[], rows: ReadonlyArray<{ 
   return columns
     .map((id) => {
       const rank = ranks.get(id);
-      return rank === undefined || rank === NO_OPINION_RANK || rank < 1 ? NO_OPINION_CELL : String(rank);
+      return rank === undefined || isNoOpinion(rank) ? NO_OPINION_CELL : String(rank);
     })
     .join(',');
 }

@@ -1,6 +1,7 @@
 // Ballots as the rest of the application holds them — candidate ID → rank — turned
 // into the counter's index-based rows. This is where names meet indices.
-import { NO_OPINION_RANK, PairwiseCounter } from './pairwise.js';
+import { expressesPreference, isNoOpinion, NO_OPINION_RANK } from '../ballot/rank.js';
+import { PairwiseCounter } from './pairwise.js';
 import { tally, type TallyResult } from './tally.js';
 
 /** A rank as written on a ballot: a positive integer, or no opinion. */
@@ -8,14 +9,6 @@ export type RankValue = number | null | undefined | 'No opinion';
 /** One ballot: candidate ID → rank. A candidate that is absent has no opinion. */
 export type BallotInput = ReadonlyMap<string, RankValue> | Readonly<Record<string, RankValue>>;
 
-const UNSEEN = -1;
-
-/** One row of Elekto's `ballot` table. */
-export interface StoredBallotRow {
-  voter: string;
-  candidate: string;
-  rank: number;
-}
 
 export class BallotError extends Error {
   constructor(message: string) {
@@ -68,27 +61,34 @@ export function tallyBallots(candidates: readonly string[], ballots: Iterable<Ba
 }
 
 /**
- * Counts rows of Elekto's `ballot` table (one row per ranked candidate, grouped by
- * the random voter identifier), in any order. A rank of NO_OPINION_RANK is no
- * opinion. Memory grows with the number of voters, which a database holds anyway.
+ * Adds stored ballots (the rows of one ballot: candidate ID → stored rank) to a
+ * pairwise counter, and counts the abstentions among them: the officers' count, its
+ * JSON download and `scrutin tally --election` all add ballots up here. A row of a
+ * candidate not in `candidates` is left out (the caller refuses such ballots first);
+ * NO_OPINION_RANK or a rank below 1 is no opinion.
  */
-export function countStoredBallots(candidates: readonly string[], rows: Iterable<StoredBallotRow>): PairwiseCounter {
-  const index = indexOf(candidates);
-  const byVoter = new Map<string, Float64Array>();
-  for (const row of rows) {
-    const i = index.get(row.candidate);
-    if (i === undefined) throw new BallotError(`a stored ballot ranks "${row.candidate}", who is not a candidate of this election`);
-    let ranks = byVoter.get(row.voter);
-    if (ranks === undefined) {
-      ranks = new Float64Array(candidates.length).fill(UNSEEN);
-      byVoter.set(row.voter, ranks);
-    } else if (ranks[i] !== UNSEEN) {
-      throw new BallotError(`a stored ballot ranks "${row.candidate}" twice`);
-    }
-    // A stored no-opinion row still marks the ballot as seen, so the voter counts.
-    ranks[i] = toRank(row.rank, row.candidate);
+export class StoredBallotCount {
+  readonly counter: PairwiseCounter;
+  /** Ballots that prefer no candidate to another (all unranked, or all equal). */
+  abstentions = 0;
+  readonly #index: Map<string, number>;
+  readonly #ranks: Float64Array;
+
+  constructor(readonly candidates: readonly string[]) {
+    this.#index = indexOf(candidates);
+    this.counter = new PairwiseCounter(candidates.length);
+    this.#ranks = new Float64Array(candidates.length);
   }
-  const counter = new PairwiseCounter(candidates.length);
-  for (const ranks of byVoter.values()) counter.addRanks(ranks.map((r) => (r === UNSEEN ? 0 : r)));
-  return counter;
+
+  add(rows: Iterable<{ candidate: string; rank: number }>): void {
+    const ranks = this.#ranks;
+    ranks.fill(0);
+    for (const r of rows) {
+      const i = this.#index.get(r.candidate);
+      if (i === undefined || isNoOpinion(r.rank)) continue;
+      ranks[i] = r.rank;
+    }
+    if (!expressesPreference(ranks)) this.abstentions++;
+    this.counter.addRanks(ranks);
+  }
 }

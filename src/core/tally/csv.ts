@@ -5,7 +5,7 @@
 // an officer can find the cell in a spreadsheet. Ranks are parsed from the bytes
 // without building strings, and only the unfinished last line of a chunk is kept.
 import { restoreFormula } from './csvFormula.js';
-import { NO_OPINION_RANK } from './pairwise.js';
+import { NO_OPINION_RANK } from '../ballot/rank.js';
 
 export class BallotCsvError extends Error {
   constructor(

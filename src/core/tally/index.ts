@@ -1,11 +1,12 @@
 // The count, pure: Schulze (winning votes) over ballots of candidate → rank, approval
 // and STV counts, informational alternatives, the officers' CSV, and renderings for
 // terminals, JSON and results.md.
-export { NO_OPINION_RANK, PairwiseCounter } from './pairwise.js';
+export { NO_OPINION_RANK } from '../ballot/rank.js';
+export { PairwiseCounter } from './pairwise.js';
 export { beatenByCounts, directLinks, fillSeats, rankGroups, strongestPaths, widestPaths, type SeatOutcome, type SeatTie } from './schulze.js';
 export type { Comparison, PathEvidence } from './explain.js';
 export { beats, tally, type PairwiseCounts, type TallyResult } from './tally.js';
-export { BallotError, countBallots, countStoredBallots, tallyBallots, type BallotInput, type RankValue, type StoredBallotRow } from './ballots.js';
+export { BallotError, StoredBallotCount, countBallots, tallyBallots, type BallotInput, type RankValue } from './ballots.js';
 export { BallotCsvError, BallotCsvParser, type BallotCsvOptions, type BallotSink, type CsvCandidate } from './csv.js';
 export { CsvBallotCount, countCsv, tallyCsv, type CountedCsv } from './csvCount.js';
 export type { CandidateNames } from './formatCommon.js';

@@ -20,11 +20,7 @@
 // could overflow and whenever d is read. Ballots with ranks too spread out for buckets
 // are counted pair by pair. Every path gives the same counts.
 
-/**
- * Elekto stores "No opinion" as this rank in the `ballot` table (and its forms post
- * it). Wherever it appears it means no opinion, never "ranked very low".
- */
-export const NO_OPINION_RANK = 100_000_000;
+import { NO_OPINION_RANK } from '../ballot/rank.js';
 
 /** The largest count a Uint32Array cell can hold. */
 const MAX_BALLOTS = 0xffff_ffff;

@@ -8,7 +8,7 @@
 // in `ambiguousFirst`), a shared later one ends it (counted in `truncated`). Gaps in
 // the numbers (1, 3, 4) do not matter. Ballots ranking nobody are counted in `empty`.
 import { BallotCsvParser, type BallotCsvOptions } from './csv.js';
-import { NO_OPINION_RANK } from './pairwise.js';
+import { NO_OPINION_RANK } from '../ballot/rank.js';
 
 export interface PreferenceList {
   /** Candidate indices, most preferred first. */

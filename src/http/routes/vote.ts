@@ -4,6 +4,7 @@
 // by the BallotService, and a refused ballot comes back with the voter's ranks kept.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isNoOpinionValue } from '../../core/ballot/ballotForm.js';
 import type { OpenOutcome } from '../../app/ballotService.js';
 import type { SessionUser } from '../../views/page.js';
 import { BallotPage } from '../../views/BallotPage.js';
@@ -14,13 +15,11 @@ import { HttpError } from '../errors.js';
 import { requireUser, userOf } from '../guards.js';
 import { requestSignal } from '../resilience.js';
 import { flash, sendPage } from '../session.js';
-import { voterOrder } from '../voting/candidateOrder.js';
+import { voterOrder } from '../../core/ballot/candidateOrder.js';
 import { electionFacts, findEntry, refuse, usable, usableEntry, type UsableEntry } from '../voting/facts.js';
 import type { RouteDeps } from './deps.js';
 
 const keyParams = z.object({ key: z.string() });
-/** Elekto's "no opinion" rank; the plain selects post '' instead, and both mean the same. */
-const NO_OPINION_VALUE = '100000000';
 
 type Body = Record<string, unknown>;
 
@@ -111,7 +110,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const values: Record<string, string> = {};
       for (const c of election.candidates) {
         const v = (fields[`candidate@${c.id}`] ?? '').trim();
-        values[c.id] = v === NO_OPINION_VALUE ? '' : v;
+        values[c.id] = isNoOpinionValue(v) ? '' : v;
       }
       const candidates = voterOrder(election.candidates, ctx.sessionKey, user.id, key);
       return sendPage(

@@ -19,7 +19,7 @@ import { UnavailablePage } from '../../views/UnavailablePage.js';
 import { notFound } from '../errors.js';
 import { requireUser, userOf } from '../guards.js';
 import { flash, sendPage, SESSION_SECONDS } from '../session.js';
-import { voterOrder } from '../voting/candidateOrder.js';
+import { voterOrder } from '../../core/ballot/candidateOrder.js';
 import { electionFacts, findEntry, refuse, usable } from '../voting/facts.js';
 import { listPage, parseListQuery, sortEntries } from '../voting/listing.js';
 import type { RouteDeps } from './deps.js';

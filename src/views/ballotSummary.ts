@@ -30,11 +30,6 @@ export function listText(names: readonly string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
 }
 
-/** A ballot states a preference only if two candidates are ranked differently. */
-export function expressesPreference(choices: readonly RankedName[]): boolean {
-  return tiers(choices).length >= 2;
-}
-
 export function ballotSummary(choices: readonly RankedName[]): string {
   const groups = tiers(choices);
   const unranked = choices.filter((c) => c.rank === null).map((c) => c.name);
