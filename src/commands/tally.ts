@@ -34,8 +34,7 @@ import {
   tally,
   toTallyJson,
 } from '../core/tally/index.js';
-import { streamFile } from '../tally/readCsv.js';
-import { fileError } from './files.js';
+import { fileError, streamFile } from './files.js';
 import type { Command, CommandIO } from './types.js';
 import { UserError } from './types.js';
 

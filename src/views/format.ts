@@ -2,7 +2,6 @@
 // adds the viewer's local time), plus a relative phrase ("in 3 days") computed from
 // the injected clock, never from the machine's.
 const utcFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
-const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 // Intl formatting is slow and every page shows the same few election times: remember them.
@@ -18,11 +17,6 @@ export function utcText(date: Date): string {
     utcCache.set(t, text);
   }
   return text;
-}
-
-/** `15 September 2026` */
-export function dayText(date: Date): string {
-  return dateFormat.format(date);
 }
 
 /** `in 3 days`, `in 5 hours`, `2 minutes ago`: the largest unit that is at least 1. */

@@ -366,12 +366,4 @@ export function summary(voters: Voter[]): string {
   return [...counts].map(([k, n]) => `${k} ${n}`).join(', ');
 }
 
-/** Whether the chaos tests that need a database server can run; CI requires them. */
-export function serverDialects(): ('postgresql' | 'mysql')[] {
-  const out: ('postgresql' | 'mysql')[] = [];
-  if ((process.env.TEST_POSTGRES_URL ?? '') !== '') out.push('postgresql');
-  if ((process.env.TEST_MYSQL_URL ?? '') !== '') out.push('mysql');
-  return out;
-}
-
 export { repoRoot, sleep };

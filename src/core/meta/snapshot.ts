@@ -1,15 +1,6 @@
 // Assembling a MetaSnapshot from parsed folders. Kept apart from the loader so the
 // rules (one entry per key, collisions reported) are pure and testable.
 import type { ElectionEntry, MetaSnapshot, Problem } from './types.js';
-import { parseElectionFolder } from './election.js';
-import type { ElectionFolder } from './election.js';
-
-export interface SnapshotInput {
-  revision: string | null;
-  loadedAt: Date;
-  folders: readonly ElectionFolder[];
-  problems?: readonly Problem[];
-}
 
 /** Adds one parsed folder; a second folder with the same key is reported, not kept. */
 export function addEntry(entries: Map<string, ElectionEntry>, entry: ElectionEntry, problems: Problem[]): void {
@@ -23,14 +14,6 @@ export function addEntry(entries: Map<string, ElectionEntry>, entry: ElectionEnt
     return;
   }
   entries.set(entry.key, entry);
-}
-
-/** Parses every folder and freezes the result (pure; the loader feeds it files). */
-export function buildSnapshot(input: SnapshotInput): MetaSnapshot {
-  const entries = new Map<string, ElectionEntry>();
-  const problems: Problem[] = [...(input.problems ?? [])];
-  for (const folder of input.folders) addEntry(entries, parseElectionFolder(folder), problems);
-  return freezeSnapshot({ revision: input.revision, loadedAt: input.loadedAt, entries, problems });
 }
 
 /** Entries sorted by key, in a map nobody should mutate afterwards. */

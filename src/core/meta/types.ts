@@ -58,7 +58,7 @@ export interface Election {
   deleteAfter: boolean;
   /** `show_candidate_fields`; empty when null or missing. */
   showCandidateFields: string[];
-  /** Officer logins as written. Compare with `sameLogin`. */
+  /** Officer logins as written. Compare them through `normalizeLogin`. */
   officers: string[];
   /** Eligible voter logins as written, duplicates removed (case-insensitively). */
   voters: string[];
@@ -105,8 +105,4 @@ export interface MetaSnapshot {
 /** GitHub logins compare case-insensitively. */
 export function normalizeLogin(login: string): string {
   return login.trim().toLowerCase();
-}
-
-export function sameLogin(a: string, b: string): boolean {
-  return normalizeLogin(a) === normalizeLogin(b);
 }

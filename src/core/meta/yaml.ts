@@ -188,4 +188,4 @@ export function mapEntries(file: YamlFile, map: YAMLMap, problems: Problem[]): M
 }
 
 export { isMap, isSeq, isScalar };
-export type { YAMLMap, YAMLSeq, Scalar, Node };
+export type { YAMLMap, Scalar, Node };

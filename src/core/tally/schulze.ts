@@ -18,19 +18,15 @@ export function directLinks(d: Uint32Array, n: number): Uint32Array {
 }
 
 /**
- * `p[x][y]` = strength of the strongest path from x to y: over every chain of direct
- * links, the largest of the weakest link (Floyd–Warshall, widest path). 0 = no path.
+ * The strongest paths over `links` (see directLinks), in a new array: `p[x][y]` =
+ * strength of the strongest path from x to y, over every chain of direct links, the
+ * largest of the weakest link (Floyd–Warshall, widest path). 0 = no path.
  *
  * The inner loop is the whole cost (n³ steps: about a second for 1,000 candidates), so
  * it has no branches but the one that writes: the diagonal is not skipped (a value
  * there can never raise another cell, since a path through x back to x is never
  * stronger than the part of it that leaves x) and is cleared at the end.
  */
-export function strongestPaths(d: Uint32Array, n: number): Uint32Array {
-  return widestPaths(directLinks(d, n), n);
-}
-
-/** The strongest paths over `links` (see directLinks), in a new array. */
 export function widestPaths(links: Uint32Array, n: number): Uint32Array {
   const p = links.slice();
   for (let k = 0; k < n; k++) {

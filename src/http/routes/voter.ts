@@ -27,8 +27,6 @@ import type { RouteDeps } from './deps.js';
 const keyParams = z.object({ key: z.string() });
 const candidateParams = z.object({ key: z.string(), id: z.string() });
 
-export { sortEntries } from '../voting/listing.js';
-
 export function listItem(entry: ElectionEntry, now: Date, note?: ElectionListItem['note']): ElectionListItem {
   if (!entry.ok) return { key: entry.key, name: entry.name ?? entry.key, organization: null, phase: 'unavailable', start: null, end: null };
   const e = entry.election;
