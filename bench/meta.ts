@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfig } from '../src/config.js';
 import type { MetaSnapshot } from '../src/core/meta/types.js';
-import { FixedCatalogue } from '../src/http/context.js';
+import { FixedCatalogue } from '../src/metarepo/catalogue.js';
 import { startService } from '../src/main.js';
 import { loadSnapshot } from '../src/metarepo/load.js';
 import { freePort } from '../test/helpers/net.js';

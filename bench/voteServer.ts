@@ -4,7 +4,7 @@
 // `serve` reads elections from a meta repository. Configuration comes from the
 // environment like `serve`; it prints "ready" once listening and stops on SIGTERM.
 import { parseConfig } from '../src/config.js';
-import { FixedCatalogue } from '../src/http/context.js';
+import { FixedCatalogue } from '../src/metarepo/catalogue.js';
 import { startService, stopOnSignals } from '../src/main.js';
 import { entryOf, makeCandidate, makeElection, snapshotOf } from '../test/helpers/meta.js';
 

@@ -7,15 +7,16 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
 import { resolveAppKey, sessionKeyFrom } from './app/appKey.js';
-import type { BallotService } from './app/ballotService.js';
-import { createBallotService } from './app/ballots.js';
+import { createBallotService, type BallotServiceOptions } from './app/ballots/service.js';
 import { watchCloses, type CloseWatcher } from './app/eraseLinks.js';
 import { CountPool } from './app/officer/countPool.js';
 import { startMetaService, type MetaService } from './app/metaService.js';
-import { unavailableBallots } from './app/ballotsUnavailable.js';
+import type { CatalogueReader } from './app/ports.js';
 import { Readiness } from './app/readiness.js';
+import type { DeriveKey } from './core/ballot/secrecy.js';
 import { KdfPool } from './crypto/kdf.js';
-import { emptySnapshot, FixedCatalogue, type AppContext, type CatalogueReader } from './http/context.js';
+import type { AppContext } from './http/context.js';
+import { emptySnapshot, FixedCatalogue } from './metarepo/catalogue.js';
 import { buildServer, httpTimeouts } from './http/server.js';
 import { loggerOptions } from './log.js';
 import { startMetricsListener, type MetricsListener } from './observability/listener.js';
@@ -41,8 +42,10 @@ export interface StartOptions {
   /** Replace the catalogue (tests). */
   catalogue?: CatalogueReader;
   logDestination?: pino.DestinationStream;
-  /** Replace the ballot service (tests use an in-memory double). */
-  ballots?: BallotService;
+  /** Options of the ballot service (tests use cheap KDF parameters for new links). */
+  ballots?: BallotServiceOptions;
+  /** The derivation the KDF pool bounds (tests hold it to fill the pool); argon2 by default. */
+  derive?: DeriveKey;
   /** Install the process-level guard (guardProcess): `serve` and `demo`, never tests in one process. */
   guardProcess?: boolean;
 }
@@ -75,6 +78,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       maxWaitMs: config.kdfQueue.maxWaitMs,
       maxQueue: config.kdfQueue.maxLength,
       onRefuse: (reason) => { metrics.kdfRefused(reason); },
+      ...(options.derive !== undefined ? { derive: options.derive } : {}),
     });
     // The officers' counts run in worker threads, one at a time (countPool.ts).
     const countPool = new CountPool();
@@ -90,12 +94,12 @@ export async function startService(config: Config, options: StartOptions = {}): 
     });
     metrics.attachReadiness(() => readiness.recent(5_000));
     metrics.attachDb(() => store.monitor.faultCounts());
-    const ctx: AppContext = { config, store, catalogue, clock, log, ballots: unavailableBallots, sessionKey: sessionKeyFrom(appKey.key), services: { kdfPool, countPool, readiness }, metrics };
-    ctx.ballots = options.ballots ?? createBallotService(ctx, kdfPool);
-    if (meta !== null) {
-      ctx.requestSync = meta.requestSync;
-      ctx.services.meta = meta;
-    }
+    const ballots = createBallotService({ store, catalogue, clock, log, settings: { minPasscodeLength: config.minPasscodeLength }, metrics }, kdfPool, options.ballots);
+    const ctx: AppContext = {
+      config, store, catalogue, clock, log, meta, ballots, kdfPool, countPool, readiness, metrics,
+      sessionKey: sessionKeyFrom(appKey.key),
+      ...(meta !== null ? { requestSync: meta.requestSync } : {}),
+    };
     metrics.attachSync(() => ctx.catalogue.status());
     // Ballot rows are rewritten when each election ends, not only at the next sync.
     closes = watchCloses({ store, log, clock, current: () => ctx.catalogue.current() });

@@ -11,9 +11,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import { Catalogue, type CatalogueLogger, type SyncOutcome, type SyncRequest } from '../metarepo/catalogue.js';
+import { Catalogue, emptySnapshot, type CatalogueLogger, type SyncOutcome, type SyncRequest } from '../metarepo/catalogue.js';
 import { createCatalogue, createMetaSource, describeSyncError } from '../metarepo/source.js';
-import type { MetaSnapshot } from '../core/meta/types.js';
 import { outsideRequest } from '../storage/budget.js';
 import type { Store } from '../storage/store.js';
 import { followRevision, type Follower } from './followRevision.js';
@@ -24,10 +23,6 @@ export type MetaMode = 'git' | 'folder';
 export interface ConfiguredCatalogue {
   catalogue: Catalogue;
   mode: MetaMode;
-}
-
-function emptySnapshot(now: Date): MetaSnapshot {
-  return { revision: null, loadedAt: now, entries: new Map(), problems: [] };
 }
 
 function isDirectory(path: string): boolean {
@@ -175,9 +170,4 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
       clearTimeout(timer);
     },
   };
-}
-
-/** The meta service a running server attached to its context (`ctx.services.meta`), if any. */
-export function metaServiceOf(ctx: { services: Record<string, unknown> }): MetaService | null {
-  return (ctx.services.meta as MetaService | undefined) ?? null;
 }

@@ -5,7 +5,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeElection } from '../app/eraseLinks.js';
-import { countElection, UnknownCandidatesError } from '../app/officer/countElection.js';
+import { countElection } from '../app/officer/countElection.js';
+import { Refused } from '../app/refusals.js';
+import { answerTo } from '../http/answers.js';
 import { phaseAt } from '../core/election/phase.js';
 import type { Election } from '../core/meta/types.js';
 import { formatJson, formatMarkdown, formatText } from '../core/tally/index.js';
@@ -71,7 +73,7 @@ export async function tallyStoredElection(options: StoredTallyOptions, io: Comma
     try {
       count = await countElection(store, election, options.winners ?? election.noWinners);
     } catch (error) {
-      if (error instanceof UnknownCandidatesError) throw new UserError(error.message);
+      if (error instanceof Refused) throw new UserError(answerTo(error.refusal).message);
       throw error;
     }
     // Counting from the database is an officer's act like opening the results page.

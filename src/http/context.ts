@@ -1,26 +1,17 @@
-// What the HTTP layer is given to work with. Routes read the meta repository only
-// through a CatalogueReader (an in-memory snapshot), never from disk.
+// What the HTTP layer is given to work with, built once by src/main.ts: every field is
+// typed and present (nothing attached later, nothing read back with a cast). Routes
+// read the meta repository only through the CatalogueReader (an in-memory snapshot),
+// never from disk, and reach the database and the workers through the use-cases.
 import type { FastifyBaseLogger } from 'fastify';
-import type { BallotService } from '../app/ballotService.js';
+import type { BallotService } from '../app/ballots/types.js';
+import type { MetaService } from '../app/metaService.js';
+import type { CountPool } from '../app/officer/countPool.js';
+import type { CatalogueReader } from '../app/ports.js';
+import type { Readiness } from '../app/readiness.js';
 import type { Config } from '../config.js';
-import type { MetaSnapshot } from '../core/meta/types.js';
+import type { KdfPool } from '../crypto/kdf.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Store } from '../storage/store.js';
-
-export interface CatalogueStatus {
-  /** ok: last sync succeeded; degraded: serving an older snapshot after a failure; empty: nothing loaded yet. */
-  state: 'ok' | 'degraded' | 'empty';
-  revision: string | null;
-  lastSuccessAt: Date | null;
-  lastError: string | null;
-  /** Elections whose files have errors (unavailable to voters) in the served snapshot. */
-  unavailableElections?: number;
-}
-
-export interface CatalogueReader {
-  current: () => MetaSnapshot;
-  status: () => CatalogueStatus;
-}
 
 /** Asks for a meta repository sync (webhook); resolves when queued, not when done. */
 export type SyncRequester = (reason: string) => void;
@@ -31,33 +22,20 @@ export interface AppContext {
   catalogue: CatalogueReader;
   clock: () => Date;
   log: FastifyBaseLogger;
-  /** Present when a meta repository is configured. */
+  /** The meta repository service, when one is configured (not when a catalogue is given). */
+  meta: MetaService | null;
+  /** Present when a meta repository is configured (the webhook's sync). */
   requestSync?: SyncRequester;
   /** Casting, viewing and revoking ballots. */
   ballots: BallotService;
+  /** The bounded key derivation pool the ballot service derives in. */
+  kdfPool: KdfPool;
+  /** The officers' counts, in worker threads. */
+  countPool: CountPool;
+  /** /health/ready's checks. */
+  readiness: Readiness;
   /** Key for signed session cookies (derived from APP_KEY). */
   sessionKey: Buffer;
-  /** Services other areas attach (KDF pool, metrics...). Typed by their owners. */
-  services: Record<string, unknown>;
-  /** Prometheus metrics of this service (absent in contexts built without one). */
-  metrics?: Metrics;
-}
-
-export function emptySnapshot(now: Date): MetaSnapshot {
-  return { revision: null, loadedAt: now, entries: new Map(), problems: [] };
-}
-
-/** A catalogue that always returns the same snapshot (tests, and before the first sync). */
-export class FixedCatalogue implements CatalogueReader {
-  constructor(private snapshot: MetaSnapshot) {}
-  current(): MetaSnapshot {
-    return this.snapshot;
-  }
-  replace(snapshot: MetaSnapshot): void {
-    this.snapshot = snapshot;
-  }
-  status(): CatalogueStatus {
-    const unavailableElections = [...this.snapshot.entries.values()].filter((e) => !e.ok).length;
-    return { state: 'ok', revision: this.snapshot.revision, lastSuccessAt: this.snapshot.loadedAt, lastError: null, unavailableElections };
-  }
+  /** Prometheus metrics of this service. */
+  metrics: Metrics;
 }

@@ -1,7 +1,11 @@
 // Errors a route can raise on purpose, each with the status and the words a person
-// needs. Unexpected errors become a 500 page without details (unless APP_DEBUG); a
-// database that is away becomes a 503 "temporarily unavailable" page.
+// needs: the edge's own (no such page, sign in first), and refusals of the policies
+// and use-cases, worded by the table in answers.ts. Unexpected errors become a 500
+// page without details (unless APP_DEBUG); a database that is away becomes a 503
+// "temporarily unavailable" page.
+import type { Refusal } from '../app/refusals.js';
 import { dbFault, type DbFault } from '../storage/errors.js';
+import { answerTo } from './answers.js';
 
 export class HttpError extends Error {
   constructor(
@@ -9,18 +13,24 @@ export class HttpError extends Error {
     readonly title: string,
     message: string,
     readonly next?: [string, string],
+    /** Sent as Retry-After (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'HttpError';
   }
 }
 
+/** The error page for a refusal; `title` replaces the table's where the page says what was attempted. */
+export function refusalError(refusal: Refusal, options: { title?: string; next?: [string, string] } = {}): HttpError {
+  const answer = answerTo(refusal);
+  return new HttpError(answer.status, options.title ?? answer.title, answer.message, options.next, answer.retryAfterSeconds);
+}
+
 export const notFound = (what = 'page', next?: [string, string]) =>
   new HttpError(404, 'Not found', `There is no such ${what}. Check the address, or start again from the list of elections.`, next);
 
 export const badRequest = (message: string, next?: [string, string]) => new HttpError(400, 'Something is wrong with that request', message, next);
-
-export const conflict = (title: string, message: string, next?: [string, string]) => new HttpError(409, title, message, next);
 
 /** The answer to a database that is away, too slow or out of space: 503 with Retry-After. */
 export interface UnavailableAnswer {

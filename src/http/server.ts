@@ -6,12 +6,15 @@ import type { ServerOptions } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
+import { Refused } from '../app/refusals.js';
 import type { Config } from '../config.js';
+import type { DbFault } from '../storage/errors.js';
 import { ErrorPage } from '../views/ErrorPage.js';
 import type { PageContext } from '../views/page.js';
+import { explain } from './answers.js';
 import { assetUrls, publicDir, type AssetUrls } from './assets.js';
 import type { AppContext } from './context.js';
-import { HttpError, unavailableAnswer } from './errors.js';
+import { HttpError, refusalError, unavailableAnswer } from './errors.js';
 import { registerResilience } from './resilience.js';
 import { registerSecurity } from './security.js';
 import { pageContext, registerSessions, sendPage } from './session.js';
@@ -41,7 +44,7 @@ function safePageContext(req: FastifyRequest, reply: FastifyReply, ctx: AppConte
   try {
     return pageContext(req, reply, { ctx, assets });
   } catch {
-    return { appName: ctx.config.appName, user: null, csrfToken: '', flash: [], devLogin: ctx.config.devLogin, path: '/', assets };
+    return { appName: ctx.config.appName, user: null, csrfToken: '', flash: [], devLogin: ctx.config.devLogin, path: '/', assets, explain };
   }
 }
 
@@ -51,10 +54,21 @@ interface Described {
   message: string;
   next?: [string, string];
   retryAfterSeconds?: number;
+  /** The database's fault, when that is why. */
+  fault?: DbFault;
 }
 
 function describe(error: FastifyError | HttpError | Error): Described {
-  if (error instanceof HttpError) return { status: error.statusCode, title: error.title, message: error.message, ...(error.next ? { next: error.next } : {}) };
+  if (error instanceof Refused) return describe(refusalError(error.refusal));
+  if (error instanceof HttpError) {
+    return {
+      status: error.statusCode,
+      title: error.title,
+      message: error.message,
+      ...(error.next ? { next: error.next } : {}),
+      ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    };
+  }
   const unavailable = unavailableAnswer(error);
   if (unavailable !== null) return unavailable;
   const e = error as FastifyError;
@@ -121,10 +135,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | HttpError, req, reply) => {
     const d = describe(error);
-    if (d.retryAfterSeconds !== undefined) {
-      void reply.header('retry-after', String(d.retryAfterSeconds));
-      req.log.warn({ err: error, code: (error as FastifyError).code }, 'database unavailable: answered 503');
-    } else if (d.status >= 500) req.log.error({ err: error }, 'request failed');
+    if (d.retryAfterSeconds !== undefined) void reply.header('retry-after', String(d.retryAfterSeconds));
+    if (d.fault !== undefined) req.log.warn({ err: error, code: (error as FastifyError).code }, 'database unavailable: answered 503');
+    else if (d.status >= 500) req.log.error({ err: error }, 'request failed');
     else req.log.info({ status: d.status, code: (error as FastifyError).code }, d.title);
     if (wantsJson(req)) return reply.code(d.status).send({ error: d.title, message: d.message });
     const detail = ctx.config.debug && d.status >= 500 ? (error.stack ?? error.message) : undefined;

@@ -19,6 +19,7 @@ import fastifySecureSession from '@fastify/secure-session';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { RELEASED_MARK } from '../storage/users.js';
 import type { AppContext } from './context.js';
+import { explain } from './answers.js';
 import type { AssetUrls } from './assets.js';
 import { render } from '../views/render.js';
 import type { Flash, PageContext, SessionUser } from '../views/page.js';
@@ -185,6 +186,7 @@ export function pageContext(req: FastifyRequest, reply: FastifyReply, options: P
     devLogin: options.ctx.config.devLogin,
     path: req.url.split('?')[0] ?? '/',
     assets: options.assets,
+    explain,
   };
 }
 

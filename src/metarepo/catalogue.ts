@@ -186,3 +186,22 @@ export class Catalogue {
     this.lastErrorAt = null;
   }
 }
+
+export function emptySnapshot(now: Date): MetaSnapshot {
+  return { revision: null, loadedAt: now, entries: new Map(), problems: [] };
+}
+
+/** A catalogue that always serves the same snapshot (no meta repository configured, tests). */
+export class FixedCatalogue {
+  constructor(private snapshot: MetaSnapshot) {}
+  current(): MetaSnapshot {
+    return this.snapshot;
+  }
+  replace(snapshot: MetaSnapshot): void {
+    this.snapshot = snapshot;
+  }
+  status(): Pick<CatalogueStatus, 'state' | 'revision' | 'lastSuccessAt' | 'lastError' | 'unavailableElections'> {
+    const unavailableElections = [...this.snapshot.entries.values()].filter((e) => !e.ok).length;
+    return { state: 'ok', revision: this.snapshot.revision, lastSuccessAt: this.snapshot.loadedAt, lastError: null, unavailableElections };
+  }
+}

@@ -212,7 +212,7 @@ export class BallotRepo {
    * Locks a voter row until the caller's transaction ends, so that passphrase attempts
    * of one voter are counted one at a time across replicas. SQLite has no row locks:
    * its writers are serialized, and a transaction that read before another wrote fails
-   * with SQLITE_BUSY and is run again (isRetryableConflict).
+   * with SQLITE_BUSY and is run again (Store.transaction with `attempts`).
    */
   async lockVoter(voterRowId: number): Promise<boolean> {
     const q = this.db.selectFrom('voter').select('id').where('id', '=', voterRowId);
@@ -468,17 +468,4 @@ export class BallotRepo {
       .execute();
     return rows.map((r) => r.voter);
   }
-}
-
-/**
- * A conflict that is worth running the transaction again for: a deadlock or
- * serialization failure (PostgreSQL), a deadlock or lock wait timeout (InnoDB), or a
- * busy database file (SQLite, after its busy timeout).
- */
-export function isRetryableConflict(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const e = error as { code?: unknown; errno?: unknown };
-  if (e.code === '40P01' || e.code === '40001') return true;
-  if (e.code === 'ER_LOCK_DEADLOCK' || e.code === 'ER_LOCK_WAIT_TIMEOUT' || e.errno === 1213 || e.errno === 1205) return true;
-  return typeof e.code === 'string' && e.code.startsWith('SQLITE_BUSY');
 }

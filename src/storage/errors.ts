@@ -21,6 +21,19 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * A conflict that is worth running the transaction again for: a deadlock or
+ * serialization failure (PostgreSQL), a deadlock or lock wait timeout (InnoDB), or a
+ * busy database file (SQLite, after its busy timeout).
+ */
+export function isRetryableConflict(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as DriverError;
+  if (e.code === '40P01' || e.code === '40001') return true;
+  if (e.code === 'ER_LOCK_DEADLOCK' || e.code === 'ER_LOCK_WAIT_TIMEOUT' || e.errno === 1213 || e.errno === 1205) return true;
+  return typeof e.code === 'string' && e.code.startsWith('SQLITE_BUSY');
+}
+
+/**
  * Why the database could not do what was asked, when the database (not the query) is
  * at fault:
  * - `unreachable`: no connection, or the connection broke (restart, failover, a

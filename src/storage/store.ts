@@ -1,6 +1,7 @@
 // The one storage interface every use-case talks to, identical on SQLite,
 // PostgreSQL and MySQL/MariaDB. Repositories hold the queries; this class binds
 // them to a connection or to a transaction.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { DbConfig, DbKind } from '../config.js';
 import { AttemptRepo } from './attempts.js';
@@ -9,6 +10,7 @@ import { BallotRepo } from './ballots.js';
 import { DbBudget, runWithDbBudget } from './budget.js';
 import { openDb, TOOL_LIMITS, type OpenOptions, type PoolInfo } from './db.js';
 import { ElectionRepo } from './elections.js';
+import { isRetryableConflict } from './errors.js';
 import { migrateToLatest, pendingMigrations, type MigrationReport } from './migrate.js';
 import { DbMonitor } from './monitor.js';
 import { OfficerRepo } from './officer.js';
@@ -17,6 +19,11 @@ import type { Database } from './schema.js';
 import { SettingRepo } from './settings.js';
 import { UserRepo } from './users.js';
 import { WebhookDeliveryRepo } from './webhooks.js';
+
+export interface TransactionOptions {
+  /** Runs in all, counting the first, when the database reports a conflict worth retrying (default 1). */
+  attempts?: number;
+}
 
 /** The setting row the write probe rewrites. */
 export const WRITE_PROBE_SETTING = 'health.write_probe';
@@ -69,10 +76,25 @@ export class Store {
     return new Store(db, kind, pool, false, monitor, config);
   }
 
-  /** Runs `fn` in one transaction; nested calls join the outer transaction. */
-  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in one transaction; nested calls join the outer transaction. With
+   * `attempts` above 1, a transaction that fails on a conflict worth running again (a
+   * deadlock, a serialization failure, a busy SQLite file: isRetryableConflict) is run
+   * again, whole, after a short random pause, up to that many times in all; `fn` must
+   * then be safe to run more than once.
+   */
+  async transaction<T>(fn: (tx: Store) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new Store(trx, this.kind, this.pool, true, this.monitor, this.config)));
+    const attempts = options.attempts ?? 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction().execute((trx) => fn(new Store(trx, this.kind, this.pool, true, this.monitor, this.config)));
+      } catch (error) {
+        if (attempt >= attempts || !isRetryableConflict(error)) throw error;
+        // Random, growing pauses, so the transactions that collided do not collide again.
+        await sleep(5 + Math.floor(Math.random() * 20 * attempt));
+      }
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
 import type { Candidate, Election } from '../core/meta/types.js';
-import type { ElectionFacts } from '../http/voting/facts.js';
-import { loginTakenReason } from '../policies/election.js';
+import type { ElectionFacts } from '../app/electionFacts.js';
 import { ElectionDates, ElectionHeader } from './components/ElectionHeader.js';
 import { FieldError } from './components/ErrorSummary.js';
 import { Prose } from './components/Prose.js';
@@ -60,12 +59,12 @@ function VoteBox({ ctx, election, facts, attemptLimit, problem }: { ctx: PageCon
         ) : facts.view.ok ? (
           <PassphraseForm ctx={ctx} election={election} facts={facts} attemptLimit={attemptLimit} problem={problem} />
         ) : (
-          <p>{facts.view.reason}</p>
+          <p>{ctx.explain(facts.view)}</p>
         )}
       </>
     );
   } else if (facts.eligible && status.loginTaken) {
-    body = <p class="state state-info">{loginTakenReason(login)}</p>;
+    body = <p class="state state-info">{ctx.explain({ ok: false, code: 'login-taken', login })}</p>;
   } else if (facts.eligible) {
     body =
       phase === 'running' ? (
@@ -90,7 +89,7 @@ function VoteBox({ ctx, election, facts, attemptLimit, problem }: { ctx: PageCon
             <a class="button" href={`/app/elections/${key}/exception`}>Request an exception</a>
           </p>
         ) : phase !== 'completed' ? (
-          <p class="muted">{facts.exception.reason}</p>
+          <p class="muted">{ctx.explain(facts.exception)}</p>
         ) : null}
       </>
     );

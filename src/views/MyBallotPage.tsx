@@ -1,4 +1,4 @@
-import type { ChoiceView } from '../app/ballotService.js';
+import type { ChoiceView } from '../app/ballots/types.js';
 import type { Election } from '../core/meta/types.js';
 import { ballotSummary, tiers } from './ballotSummary.js';
 import { Layout } from './Layout.js';

@@ -1,5 +1,5 @@
 import type { Election } from '../core/meta/types.js';
-import type { ElectionFacts } from '../http/voting/facts.js';
+import type { ElectionFacts } from '../app/electionFacts.js';
 import { Prose } from './components/Prose.js';
 import { When } from './components/When.js';
 import { Layout } from './Layout.js';
@@ -28,7 +28,7 @@ export function NotEligiblePage({ ctx, election, facts }: { ctx: PageContext; el
             <p><a class="button primary" href={`/app/elections/${key}/exception`}>Request an exception</a></p>
           </>
         ) : (
-          <p>{facts.exception.reason} If you believe this is a mistake, contact the election officers.</p>
+          <p>{ctx.explain(facts.exception)} If you believe this is a mistake, contact the election officers.</p>
         )}
         <p><a href={`/app/elections/${key}`}>Back to the election</a></p>
       </section>

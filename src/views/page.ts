@@ -1,4 +1,6 @@
 // What every page needs to know about the request it is rendered for.
+import type { Refusal } from '../app/refusals.js';
+
 export interface Flash {
   kind: 'info' | 'success' | 'error';
   text: string;
@@ -21,4 +23,6 @@ export interface PageContext {
   path: string;
   /** Asset URLs with a content hash, so they can be cached for long. */
   assets: { css: string; js: string };
+  /** The words for a refusal a page explains in passing (the HTTP edge's table). */
+  explain: (refusal: Refusal) => string;
 }

@@ -6,12 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createBallotService } from '../../src/app/ballots.js';
 import { CLOSE_GRACE_MS, CLOSE_MAX_DELAY_MS, watchCloses, type CloseTimers } from '../../src/app/eraseLinks.js';
-import { KdfPool } from '../../src/crypto/kdf.js';
 import type { Store } from '../../src/storage/store.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ballotHarness, CHEAP_KDF, rankInOrder, tableCounts, type BallotHarness } from '../helpers/ballotHarness.js';
+import { ballotHarness, rankInOrder, tableCounts, type BallotHarness } from '../helpers/ballotHarness.js';
 import { dialects } from '../helpers/db.js';
 import { entryOf, makeElection, snapshotOf } from '../helpers/meta.js';
 
@@ -68,7 +66,7 @@ for (const kind of dialects()) {
       const before = await ballotIds(h.store);
 
       const timers = new HandTimers();
-      const watcher = watchCloses({ store: h.store, log: h.ctx.log, clock: h.now, current: () => h.catalogue.current(), timers });
+      const watcher = watchCloses({ store: h.store, log: h.ports.log, clock: h.now, current: () => h.catalogue.current(), timers });
       try {
         assert.equal(timers.only().ms, CLOSE_MAX_DELAY_MS, 'days before the close: the timer wakes hourly at most');
         h.setNow(new Date(END.getTime() - 30_000));
@@ -116,7 +114,6 @@ for (const kind of dialects()) {
     const AFTER = new Date(END.getTime() + 5_000);
     before(async () => {
       t = await startTestApp({ kind, now: DURING, snapshot: snapshotOf([entryOf({ ...board, officers: ['olivia'] })]) });
-      t.service.ctx.ballots = createBallotService(t.service.ctx, new KdfPool({ concurrency: 2 }), { newParams: CHEAP_KDF });
     });
     after(async () => { await t.close(); });
 

@@ -3,12 +3,13 @@
 // process-local (the per-voter queue) can hide a missing database guarantee.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CastOutcome } from '../../src/app/ballotService.js';
+import type { CastOutcome } from '../../src/app/ballots/types.js';
 import { checkConsistency } from '../../src/app/checkConsistency.js';
 import { fromDbTime } from '../../src/storage/time.js';
 import { ballotHarness, rankInOrder, tableCounts, type BallotHarness } from '../helpers/ballotHarness.js';
 import { dialects } from '../helpers/db.js';
 import { makeElection } from '../helpers/meta.js';
+import { told } from '../helpers/told.js';
 
 const start = new Date('2026-01-01T00:00:00Z');
 const end = new Date('2026-01-15T00:00:00Z');
@@ -21,7 +22,7 @@ function tally(outcomes: CastOutcome[]): { ok: number; alreadyVoted: number; oth
   const result = { ok: 0, alreadyVoted: 0, other: [] as string[] };
   for (const o of outcomes) {
     if (o.ok) result.ok++;
-    else if (o.kind === 'refused' && o.status === 409 && /already voted/.test(o.message)) result.alreadyVoted++;
+    else if (o.code === 'already-voted' && told(o).status === 409 && /already voted/.test(told(o).message)) result.alreadyVoted++;
     else result.other.push(JSON.stringify(o));
   }
   return result;
@@ -91,8 +92,8 @@ for (const kind of dialects()) {
       for (const [i, o] of outcomes.entries()) {
         if (o.ok) stored.add(users[i]!.login);
         else {
-          assert.equal(o.kind === 'refused' && o.status, 403, JSON.stringify(o));
-          assert.match(o.message, /Voting closed at/);
+          assert.equal(o.code === 'voting-closed' && told(o).status, 403, JSON.stringify(o));
+          assert.match(told(o).message, /Voting closed at/);
           refused++;
         }
       }
@@ -120,7 +121,7 @@ for (const kind of dialects()) {
         const user = await h.user(logins[100 + k]!);
         outcomes.push([k, await service.cast({ user, electionKey: 'steps', fields: rankInOrder(steps), passphrase: 'steps passphrase', confirmAbstention: false })]);
       }
-      assert.deepEqual(outcomes.map(([k, o]) => [k, o.ok || o.status]), [[1, 403], [2, 403], [3, true]]);
+      assert.deepEqual(outcomes.map(([k, o]) => [k, o.ok || told(o).status]), [[1, 403], [2, 403], [3, true]]);
       assert.deepEqual(await tableCounts(h.store, 'steps'), { voters: 1, ballotRows: 3, ballots: 1 });
     });
 
@@ -131,7 +132,8 @@ for (const kind of dialects()) {
       const outcomes = await Promise.all([a.revoke({ user, electionKey: 'revoke', passphrase: 'revoke me' }), b.revoke({ user, electionKey: 'revoke', passphrase: 'revoke me' })]);
       assert.equal(outcomes.filter((o) => o.ok).length, 1, JSON.stringify(outcomes));
       const loser = outcomes.find((o) => !o.ok);
-      assert.deepEqual(loser === undefined ? null : [loser.kind, loser.status], ['refused', 409], JSON.stringify(loser));
+      // A plain refusal (409: not a limit, not a wrong passphrase): the ballot is already gone.
+      assert.equal(loser === undefined ? null : told(loser).status, 409, JSON.stringify(loser));
       assert.deepEqual(await tableCounts(h.store, 'revoke'), { voters: 0, ballotRows: 0, ballots: 0 });
     });
 
@@ -141,10 +143,10 @@ for (const kind of dialects()) {
       const derivationsBefore = h.derivations();
       const replicas = Array.from({ length: 10 }, () => h.newService());
       const outcomes = await Promise.all(replicas.map((s, i) => s.view({ user, electionKey: 'revoke', passphrase: `wrong ${i}` })));
-      const kinds = outcomes.map((o) => (o.ok ? 'ok' : o.kind)).sort();
-      assert.deepEqual(kinds, [...Array<string>(5).fill('rate-limited'), ...Array<string>(5).fill('wrong-passphrase')]);
+      const kinds = outcomes.map((o) => (o.ok ? 'ok' : o.code)).sort();
+      assert.deepEqual(kinds, [...Array<string>(5).fill('too-many-attempts'), ...Array<string>(5).fill('wrong-passphrase')]);
       assert.equal(h.derivations() - derivationsBefore, 5);
-      assert.deepEqual(outcomes.flatMap((o) => (!o.ok && o.kind === 'wrong-passphrase' ? [o.attemptsLeft] : [])).sort(), [0, 1, 2, 3, 4]);
+      assert.deepEqual(outcomes.flatMap((o) => (!o.ok && o.code === 'wrong-passphrase' ? [o.attemptsLeft] : [])).sort(), [0, 1, 2, 3, 4]);
     });
   });
 }

@@ -55,7 +55,7 @@ for (const kind of dialects()) {
       const user = await h.user('dims');
       assert.deepEqual(await h.service.view({ user, electionKey: election.key, passphrase: v.passphrase }), { ok: true, choices: expectedChoices });
       const wrong = await h.service.revoke({ user, electionKey: election.key, passphrase: `${v.passphrase}!` });
-      assert.equal(!wrong.ok && wrong.kind, 'wrong-passphrase');
+      assert.equal(!wrong.ok && wrong.code, 'wrong-passphrase');
       assert.equal((await tableCounts(h.store, election.key)).ballots, 1);
       const revoked = await h.service.revoke({ user, electionKey: election.key, passphrase: v.passphrase });
       assert.deepEqual(revoked, { ok: true, choices: expectedChoices });

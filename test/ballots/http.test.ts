@@ -3,10 +3,8 @@
 // vote again; the tables checked at each step, and the votes counter in /metrics' registry.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBallotService } from '../../src/app/ballots.js';
-import { KdfPool } from '../../src/crypto/kdf.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHEAP_KDF, tableCounts } from '../helpers/ballotHarness.js';
+import { tableCounts } from '../helpers/ballotHarness.js';
 import { entryOf, makeCandidate, makeElection, snapshotOf } from '../helpers/meta.js';
 
 const election = makeElection({
@@ -22,15 +20,13 @@ describe('the vote routes with the real ballot service', () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp({ now: new Date('2026-05-05T10:00:00Z'), snapshot: snapshotOf([entryOf(election)]) });
-    // The routes read ctx.ballots per request: the server's own service, with cheap parameters.
-    t.service.ctx.ballots = createBallotService(t.service.ctx, new KdfPool({ concurrency: 2 }), { newParams: CHEAP_KDF });
   });
   after(async () => {
     await t.close();
   });
 
   const votesCounted = async () => {
-    const text = (await t.service.ctx.metrics?.render()) ?? '';
+    const text = await t.service.ctx.metrics.render();
     return Number(/scrutin_votes_cast_total\{election="tsc"\} (\d+)/.exec(text)?.[1] ?? 0);
   };
 

@@ -5,10 +5,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../src/storage/errors.js';
-import type { SessionUser } from '../../src/views/page.js';
+import type { Voter } from '../../src/app/ballots/types.js';
 import { ballotHarness, rankInOrder, tableCounts, type BallotHarness } from '../helpers/ballotHarness.js';
 import { dialects } from '../helpers/db.js';
 import { makeElection } from '../helpers/meta.js';
+import { told } from '../helpers/told.js';
 
 const during = new Date('2026-01-10T00:00:00Z');
 const race = makeElection({ key: 'race', voters: ['u5'] });
@@ -23,7 +24,7 @@ for (const kind of dialects()) {
     after(async () => { await h.cleanup(); });
 
     /** Another GitHub account whose session says `login` (it took the login over, or signed in before a rename). */
-    async function otherAccount(login: string): Promise<SessionUser> {
+    async function otherAccount(login: string): Promise<Voter & { name: null }> {
       const row = await h.store.users.recordSignIn({ login: `other-${randomUUID().slice(0, 8)}`, name: null, githubId: String(Math.floor(Math.random() * 1e9)), now: during });
       return { id: row.id, login, name: null };
     }
@@ -40,15 +41,15 @@ for (const kind of dialects()) {
       ]);
       assert.equal(outcomes.filter((o) => o.ok).length, 1, JSON.stringify(outcomes));
       const refusal = outcomes.find((o) => !o.ok);
-      assert.ok(refusal !== undefined && refusal.kind === 'refused' && refusal.status === 409);
-      assert.match(refusal.message, /under the login u5/);
+      assert.ok(refusal !== undefined && refusal.code === 'login-taken' && told(refusal).status === 409);
+      assert.match(told(refusal).message, /under the login u5/);
       assert.deepEqual(await tableCounts(h.store, 'race'), { voters: 1, ballotRows: 3, ballots: 1 });
     });
 
     test('across revoke and re-cast: the login is free only while it has no ballot', async () => {
       const owner = await h.user('u6');
       const taker = await otherAccount('u6');
-      const cast = (user: SessionUser, passphrase = '') => h.service.cast({ user, electionKey: 'again', fields: rankInOrder(again), passphrase, confirmAbstention: false });
+      const cast = (user: Voter, passphrase = '') => h.service.cast({ user, electionKey: 'again', fields: rankInOrder(again), passphrase, confirmAbstention: false });
       assert.equal((await cast(owner, 'owner passphrase')).ok, true);
       const refused = await cast(taker);
       assert.equal(refused.ok, false);
@@ -57,7 +58,7 @@ for (const kind of dialects()) {
       assert.deepEqual(await h.service.status(taker, 'again'), { voted: false, hasPassphrase: false, linksErased: false, loginTaken: false });
       assert.equal((await cast(taker)).ok, true, 'after the revoke, u6 has no ballot: the login may vote');
       const back = await cast(owner);
-      assert.ok(!back.ok && back.kind === 'refused' && back.status === 409 && /under the login u6/.test(back.message), JSON.stringify(back));
+      assert.ok(!back.ok && back.code === 'login-taken' && told(back).status === 409 && /under the login u6/.test(told(back).message), JSON.stringify(back));
       assert.deepEqual(await tableCounts(h.store, 'again'), { voters: 1, ballotRows: 3, ballots: 1 });
     });
 
@@ -83,7 +84,7 @@ for (const kind of dialects()) {
       const taker = await otherAccount('u8');
       assert.deepEqual(await h.service.status(taker, 'legacy'), { voted: false, hasPassphrase: false, linksErased: false, loginTaken: true });
       const refused = await h.service.cast({ user: taker, electionKey: 'legacy', fields: rankInOrder(legacy), passphrase: '', confirmAbstention: false });
-      assert.ok(!refused.ok && refused.kind === 'refused' && refused.status === 409, JSON.stringify(refused));
+      assert.ok(!refused.ok && refused.code === 'login-taken' && told(refused).status === 409, JSON.stringify(refused));
       assert.equal((await tableCounts(h.store, 'legacy')).voters, 1);
     });
   });

@@ -34,7 +34,7 @@ for (const kind of dialects()) {
       const before = await rows();
 
       // Still running: nothing is rewritten.
-      await eraseDueLinks({ store: h.store, log: h.ctx.log, now: during }, h.catalogue.current());
+      await eraseDueLinks({ store: h.store, log: h.ports.log, now: during }, h.catalogue.current());
       assert.deepEqual((await rows()).map((r) => r.id).sort(), before.map((r) => r.id).sort());
 
       const closed = new Date(end.getTime() + 1000);
@@ -43,8 +43,8 @@ for (const kind of dialects()) {
       const other = kind === 'sqlite' ? h.store : Store.open(h.database.config);
       try {
         await Promise.all([
-          eraseDueLinks({ store: h.store, log: h.ctx.log, now: closed }, h.catalogue.current()),
-          eraseDueLinks({ store: other, log: h.ctx.log, now: closed }, h.catalogue.current()),
+          eraseDueLinks({ store: h.store, log: h.ports.log, now: closed }, h.catalogue.current()),
+          eraseDueLinks({ store: other, log: h.ports.log, now: closed }, h.catalogue.current()),
         ]);
       } finally {
         if (other !== h.store) await other.close();
@@ -64,7 +64,7 @@ for (const kind of dialects()) {
       assert.equal(view.ok, true);
 
       const idsNow = afterRows.map((r) => r.id).sort();
-      await eraseDueLinks({ store: h.store, log: h.ctx.log, now: closed }, h.catalogue.current());
+      await eraseDueLinks({ store: h.store, log: h.ports.log, now: closed }, h.catalogue.current());
       assert.deepEqual((await rows()).map((r) => r.id).sort(), idsNow, 'a later sync leaves them alone');
     });
   });

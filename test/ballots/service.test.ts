@@ -9,6 +9,7 @@ import { openVoterId } from '../../src/core/ballot/secrecy.js';
 import { argon2DeriveKey } from '../../src/crypto/kdf.js';
 import { ballotHarness, rankInOrder, tableCounts, type BallotHarness } from '../helpers/ballotHarness.js';
 import { dialects } from '../helpers/db.js';
+import { refusalOf, told } from '../helpers/told.js';
 import { makeCandidate, makeElection, snapshotOf, entryOf } from '../helpers/meta.js';
 
 const start = new Date('2026-01-01T00:00:00Z');
@@ -83,9 +84,9 @@ for (const kind of dialects()) {
         await h.service.view({ user: alice, electionKey: 'board', passphrase: 'anything at all' }),
         await h.service.revoke({ user: alice, electionKey: 'board', passphrase: 'anything at all' }),
       ]) {
-        assert.equal(outcome.ok, false);
-        assert.equal(outcome.kind, 'refused');
-        assert.match(outcome.message, /without a passphrase/);
+        const refusal = refusalOf(outcome);
+        assert.equal(refusal.code, 'no-passphrase');
+        assert.match(refusal.message, /without a passphrase/);
       }
       const attempts = await h.store.db.selectFrom('scrutin_passphrase_attempt').selectAll().execute();
       assert.equal(attempts.length, 0);
@@ -95,9 +96,10 @@ for (const kind of dialects()) {
     test('a second cast is refused cleanly: "already voted", nothing added', async () => {
       const alice = await h.user('alice');
       const outcome = await h.service.cast({ user: alice, electionKey: 'board', fields: rankInOrder(board), passphrase: '', confirmAbstention: false });
-      assert.equal(outcome.ok, false);
-      assert.equal(outcome.status, 409);
-      assert.match(outcome.message, /already voted/);
+      const refusal = refusalOf(outcome);
+      assert.equal(refusal.code, 'already-voted');
+      assert.equal(refusal.status, 409);
+      assert.match(refusal.message, /already voted/);
       assert.deepEqual(await tableCounts(h.store, 'board'), { voters: 1, ballotRows: 3, ballots: 1 });
     });
 
@@ -144,15 +146,15 @@ for (const kind of dialects()) {
       const voterBefore = await voterRow(h, 'bob', 'board');
       for (let i = 1; i <= 5; i++) {
         const outcome = await h.service[i % 2 === 0 ? 'revoke' : 'view']({ user: bob, electionKey: 'board', passphrase: `wrong guess ${i}` });
-        if (outcome.ok || outcome.kind !== 'wrong-passphrase') assert.fail(`attempt ${i}: ${JSON.stringify(outcome)}`);
-        assert.equal(outcome.status, 403);
+        if (outcome.ok || outcome.code !== 'wrong-passphrase') assert.fail(`attempt ${i}: ${JSON.stringify(outcome)}`);
+        assert.equal(told(outcome).status, 403);
         assert.equal(outcome.attemptsLeft, 5 - i);
-        assert.match(outcome.message, new RegExp(`${5 - i} of 5 attempts left in any 15 minutes`));
+        assert.match(told(outcome).message, new RegExp(`${5 - i} of 5 attempts left in any 15 minutes`));
       }
       const sixth = await h.service.view({ user: bob, electionKey: 'board', passphrase: 'bob has a long passphrase' });
-      if (sixth.ok || sixth.kind !== 'rate-limited') assert.fail(JSON.stringify(sixth));
-      assert.equal(sixth.status, 429);
-      assert.match(sixth.message, /at most 5 .* any 15 minutes/);
+      if (sixth.ok || sixth.code !== 'too-many-attempts') assert.fail(JSON.stringify(sixth));
+      assert.equal(told(sixth).status, 429);
+      assert.match(told(sixth).message, /at most 5 .* any 15 minutes/);
       assert.ok(sixth.retryAfterSeconds > 0 && sixth.retryAfterSeconds <= 15 * 60 + 1, String(sixth.retryAfterSeconds));
       assert.deepEqual(await tableCounts(h.store, 'board'), before);
       assert.deepEqual(await voterRow(h, 'bob', 'board'), voterBefore);
@@ -191,16 +193,16 @@ for (const kind of dialects()) {
       const mallory = await h.user('mallory');
       const cast = (user: typeof alice, electionKey: string) => h.service.cast({ user, electionKey, fields: rankInOrder(board), passphrase: '', confirmAbstention: false });
       const nope = await cast(alice, 'nope');
-      assert.equal(!nope.ok && nope.status, 404);
+      assert.equal(!nope.ok && told(nope).status, 404);
       const broken = await cast(alice, 'broken');
-      assert.equal(!broken.ok && broken.status, 409);
-      assert.match(!broken.ok ? broken.message : '', /unavailable/);
+      assert.equal(!broken.ok && told(broken).status, 409);
+      assert.match(!broken.ok ? told(broken).message : '', /unavailable/);
       const ineligible = await cast(mallory, 'board');
-      assert.equal(!ineligible.ok && ineligible.status, 403);
-      assert.match(!ineligible.ok ? ineligible.message : '', /mallory is not on the list of eligible voters/);
+      assert.equal(!ineligible.ok && told(ineligible).status, 403);
+      assert.match(!ineligible.ok ? told(ineligible).message : '', /mallory is not on the list of eligible voters/);
       const upcoming = await cast(alice, 'later');
-      assert.equal(!upcoming.ok && upcoming.status, 403);
-      assert.match(!upcoming.ok ? upcoming.message : '', /not started/);
+      assert.equal(!upcoming.ok && told(upcoming).status, 403);
+      assert.match(!upcoming.ok ? told(upcoming).message : '', /not started/);
       // Eligibility ignores case: the list says Grace.
       const grace = await h.user('grace');
       assert.deepEqual(await h.service.cast({ user: grace, electionKey: 'later', fields: rankInOrder(later), passphrase: '', confirmAbstention: false }), upcoming);
@@ -212,12 +214,12 @@ for (const kind of dialects()) {
       const frank = await h.user('frank');
       const before = await tableCounts(h.store, 'board');
       const bad = await h.service.cast({ user: frank, electionKey: 'board', fields: { 'candidate@ann': '4', 'candidate@ben': '1', 'candidate@zed': '2' }, passphrase: 'short', confirmAbstention: false });
-      if (bad.ok || bad.kind !== 'invalid') assert.fail(JSON.stringify(bad));
-      assert.equal(bad.status, 400);
+      if (bad.ok || bad.code !== 'invalid-ballot') assert.fail(JSON.stringify(bad));
+      assert.equal(told(bad).status, 400);
       assert.deepEqual(Object.keys(bad.fieldErrors).sort(), ['candidate@ann', 'candidate@cat', 'candidate@zed', 'password']);
       assert.match(bad.fieldErrors.password!, /at least 6 characters/);
       const noOpinion = await h.service.cast({ user: frank, electionKey: 'strict', fields: { 'candidate@ann': '1', 'candidate@ben': '', 'candidate@cat': '2' }, passphrase: '', confirmAbstention: false });
-      assert.equal(!noOpinion.ok && noOpinion.kind === 'invalid' && Object.keys(noOpinion.fieldErrors).join(), 'candidate@ben');
+      assert.equal(!noOpinion.ok && noOpinion.code === 'invalid-ballot' && Object.keys(noOpinion.fieldErrors).join(), 'candidate@ben');
       assert.deepEqual(await tableCounts(h.store, 'board'), before);
       assert.equal((await tableCounts(h.store, 'strict')).voters, 0);
       assert.equal(await voterRow(h, 'frank', 'board'), undefined);
@@ -227,10 +229,10 @@ for (const kind of dialects()) {
       const frank = await h.user('frank');
       const fields = { 'candidate@ann': '', 'candidate@ben': '', 'candidate@cat': '' };
       const unconfirmed = await h.service.cast({ user: frank, electionKey: 'board', fields, passphrase: '', confirmAbstention: false });
-      assert.equal(!unconfirmed.ok && unconfirmed.kind === 'invalid' && unconfirmed.needsAbstentionConfirmation, true);
+      assert.equal(!unconfirmed.ok && unconfirmed.code === 'abstention-unconfirmed' && told(unconfirmed).status === 400, true);
       assert.equal(await voterRow(h, 'frank', 'board'), undefined);
       const sameRank = await h.service.cast({ user: frank, electionKey: 'board', fields: { 'candidate@ann': '1', 'candidate@ben': '1', 'candidate@cat': '1' }, passphrase: '', confirmAbstention: false });
-      assert.equal(!sameRank.ok && sameRank.kind === 'invalid' && sameRank.needsAbstentionConfirmation, true);
+      assert.equal(!sameRank.ok && sameRank.code === 'abstention-unconfirmed' && told(sameRank).status === 400, true);
       const confirmed = await h.service.cast({ user: frank, electionKey: 'board', fields, passphrase: '', confirmAbstention: true });
       assert.deepEqual(confirmed, { ok: true, abstention: true });
       assert.ok(await voterRow(h, 'frank', 'board'));
@@ -249,11 +251,11 @@ for (const kind of dialects()) {
         const attemptsBefore = (await h.store.db.selectFrom('scrutin_passphrase_attempt').selectAll().execute()).length;
         const alice = await h.user('alice');
         const vote = await h.service.cast({ user: alice, electionKey: 'strict', fields: rankInOrder(strict), passphrase: '', confirmAbstention: false });
-        assert.equal(!vote.ok && vote.status, 403);
-        assert.match(!vote.ok ? vote.message : '', /Voting closed at 2026-01-15 00:00 UTC/);
+        assert.equal(!vote.ok && told(vote).status, 403);
+        assert.match(!vote.ok ? told(vote).message : '', /Voting closed at 2026-01-15 00:00 UTC/);
         const revoke = await h.service.revoke({ user: dave, electionKey: 'strict', passphrase: 'dave passphrase' });
-        assert.equal(!revoke.ok && revoke.status, 403);
-        assert.match(!revoke.ok ? revoke.message : '', /closed .* can no longer be revoked/);
+        assert.equal(!revoke.ok && told(revoke).status, 403);
+        assert.match(!revoke.ok ? told(revoke).message : '', /closed .* can no longer be revoked/);
         assert.deepEqual(await tableCounts(h.store, 'strict'), before);
         assert.equal((await h.store.db.selectFrom('scrutin_passphrase_attempt').selectAll().execute()).length, attemptsBefore, 'a refused revoke is not an attempt');
         const view = await h.service.view({ user: dave, electionKey: 'strict', passphrase: 'dave passphrase' });
@@ -294,7 +296,7 @@ for (const kind of dialects()) {
         assert.ok(rowsAfter.every((r) => !oldIds.has(r.id)), 'every row written again with a new id');
         if (kind === 'postgresql') assert.equal(Number((await xminJoin()).rows[0]?.n), 0, 'no xmin join left after the erasure');
         const view = await h.service.view({ user: users[0]!, electionKey: 'secret', passphrase: 'passphrase of alice' });
-        assert.equal(!view.ok && view.status, 410);
+        assert.equal(!view.ok && told(view).status, 410);
         const lines = h.logs.filter((l) => l.includes('delete_after'));
         assert.equal(lines.length, 1);
         assert.equal((JSON.parse(lines[0]!) as { links: number }).links, 2);
@@ -302,7 +304,7 @@ for (const kind of dialects()) {
         const audit = await h.store.audit.list({ electionKey: 'secret' });
         assert.equal(audit[0]?.action, 'links-erased');
         // The sync's entry point finds nothing left to do.
-        const again = await eraseDueLinks({ store: h.store, log: h.ctx.log, now: h.now() }, h.catalogue.current());
+        const again = await eraseDueLinks({ store: h.store, log: h.ports.log, now: h.now() }, h.catalogue.current());
         assert.deepEqual(again, { erased: [], failed: [] });
       } finally {
         h.setNow(during);

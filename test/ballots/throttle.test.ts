@@ -6,10 +6,11 @@
 //   gone, the voter is refused before any derivation and nothing is cast.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CastOutcome, OpenOutcome } from '../../src/app/ballotService.js';
+import type { CastOutcome, OpenOutcome } from '../../src/app/ballots/types.js';
 import { ballotHarness, rankInOrder, tableCounts, type BallotHarness } from '../helpers/ballotHarness.js';
 import { dialects } from '../helpers/db.js';
 import { makeElection } from '../helpers/meta.js';
+import { told } from '../helpers/told.js';
 
 const start = new Date('2026-01-01T00:00:00Z');
 const end = new Date('2026-01-15T00:00:00Z');
@@ -18,7 +19,7 @@ const logins = Array.from({ length: 40 }, (_, i) => `voter${String(i).padStart(2
 const loop = makeElection({ key: 'loop', startDatetime: start, endDatetime: end, voters: logins });
 const queue = makeElection({ key: 'queue', startDatetime: start, endDatetime: end, voters: logins });
 
-const kindOf = (o: CastOutcome | OpenOutcome): string => (o.ok ? 'ok' : o.kind);
+const kindOf = (o: CastOutcome | OpenOutcome): string => (o.ok ? 'ok' : o.code);
 
 /** Whether `promise` has settled once every pending callback has run (no timers involved). */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
@@ -49,13 +50,13 @@ for (const kind of dialects()) {
         for (const user of [amy, bea]) outcomes.push(kindOf(await h.service.view({ user, electionKey: 'loop', passphrase: `${user.login} passphrase` })));
       }
       assert.deepEqual(outcomes.filter((k) => k === 'ok').length, 18, '9 views each after the cast');
-      assert.deepEqual(outcomes.slice(18), Array<string>(6).fill('rate-limited'));
+      assert.deepEqual(outcomes.slice(18), Array<string>(6).fill('too-many-derivations'));
       const before = h.derivations();
       const refused = await h.service.view({ user: amy, electionKey: 'loop', passphrase: 'voter00 passphrase' });
-      if (refused.ok || refused.kind !== 'rate-limited') assert.fail(JSON.stringify(refused));
-      assert.equal(refused.status, 429);
+      if (refused.ok || refused.code !== 'too-many-derivations') assert.fail(JSON.stringify(refused));
+      assert.equal(told(refused).status, 429);
       assert.ok(refused.retryAfterSeconds > 0 && refused.retryAfterSeconds <= 15 * 60, String(refused.retryAfterSeconds));
-      assert.match(refused.message, /10 times in the last 15 minutes/);
+      assert.match(told(refused).message, /10 times in the last 15 minutes/);
       assert.equal(h.derivations(), before, 'refused before deriving');
       // A third voter casts and views as usual.
       const cal = await h.user('voter02');
@@ -87,7 +88,7 @@ for (const kind of dialects()) {
           // Answered without the held derivation finishing: nothing else can settle it.
           for (let i = 0; i < 100 && !(await settled(refused)); i++) await new Promise((r) => setTimeout(r, 10));
           assert.equal(await settled(refused), true, 'answered while the fifth guess still derives');
-          assert.equal(kindOf(await refused), 'rate-limited');
+          assert.equal(kindOf(await refused), 'too-many-attempts');
         }
         assert.equal(await settled(fifth), false, 'the fifth guess is still deriving');
         release();
@@ -121,10 +122,10 @@ for (const kind of dialects()) {
         for (let i = 0; i < 100 && h.pool.queued < 2; i++) await new Promise((r) => setTimeout(r, 10));
         assert.equal(h.pool.queued, 2);
         const beyond = await cast('voter13');
-        if (beyond.ok || beyond.kind !== 'busy') assert.fail(JSON.stringify(beyond));
-        assert.equal(beyond.status, 503);
+        if (beyond.ok || beyond.code !== 'busy') assert.fail(JSON.stringify(beyond));
+        assert.equal(told(beyond).status, 503);
         assert.equal(beyond.retryAfterSeconds, 60);
-        assert.match(beyond.message, /Nothing was cast.*try again in a minute/);
+        assert.match(told(beyond).message, /Nothing was cast.*try again in a minute/);
       } finally {
         release();
       }

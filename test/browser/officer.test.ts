@@ -51,7 +51,7 @@ describe('the officer path in Chromium', { skip: skip ?? false }, () => {
   }
 
   before(async () => {
-    app = await startBrowserApp({ snapshot: snapshotOf([entryOf(steering), entryOf(toc), broken], 'abc123', NOW), now: NOW, ballots: 'real' });
+    app = await startBrowserApp({ snapshot: snapshotOf([entryOf(steering), entryOf(toc), broken], 'abc123', NOW), now: NOW });
     browser = await launchBrowser();
     await cast('Alice-Voter', steering.key, { ada: '1', bruno: '2', chen: '3', dana: '', emil: '' }, new Date(NOW.getTime() - 4 * day));
     await cast('bob', steering.key, { ada: '2', bruno: '1', chen: '3', dana: '4', emil: '5' }, new Date(NOW.getTime() - 2 * day));

@@ -1,7 +1,7 @@
 // The election officers' pages for docs/officers.md, run by `npm run screenshots`
-// (test/browser/screenshots.ts). A server of their own with the real ballot service:
-// the officer pages read turnout and count from the stored ballots, which the voter
-// screenshots' in-memory double never writes. The steering election of fixtures.ts,
+// (test/browser/screenshots.ts). A server of their own, so the voters' screenshots do
+// not change its turnout: the officer pages read turnout and count from the stored
+// ballots. The steering election of fixtures.ts,
 // with a longer voter list so the turnout, the chart and the count look like a real
 // election's: ballots are cast day by day through app.service.ctx.ballots, the
 // overview is taken at NOW (voting open), then the rest are cast and the clock moves
@@ -57,7 +57,7 @@ const beforeNow = [9, 5, 2, 1, 0, 5];
 const afterNow = [1, 2, 0, 1, 0, 1, 0, 2, 5];
 
 export async function officerScreenshots(browser: Browser, shoot: (page: Page, name: string) => Promise<void>): Promise<void> {
-  const app = await startBrowserApp({ snapshot: snapshotOf([entryOf(election)], 'e58a3b2', NOW), now: NOW, ballots: 'real' });
+  const app = await startBrowserApp({ snapshot: snapshotOf([entryOf(election)], 'e58a3b2', NOW), now: NOW });
   try {
     // The syncs the officer area lists: the election arriving, then the merge adding gwen-docs.
     await sync(app, '9d41c07', new Date(election.startDatetime.getTime() - 2 * day));

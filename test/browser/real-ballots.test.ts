@@ -26,7 +26,7 @@ describe('the acceptance path with the real ballot service', { skip: skip ?? fal
   let app: BrowserApp;
   let browser: Browser;
   before(async () => {
-    app = await startBrowserApp({ snapshot: demoSnapshot(), now: NOW, ballots: 'real' });
+    app = await startBrowserApp({ snapshot: demoSnapshot(), now: NOW });
     browser = await launchBrowser();
   });
   after(async () => {

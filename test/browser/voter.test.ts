@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   axeViolations, browserSkipReason, describeViolations, dragRow, foreignRequests, launchBrowser, loadStatic, recordRequests, rowOrder, signInWithGitHub, startBrowserApp, tabTo, type BrowserApp,
 } from '../helpers/browser.js';
+import { NO_OPINION_RANK } from '../../src/core/ballot/rank.js';
 import { demoSnapshot, NOW, steering, toc } from './fixtures.js';
 
 const skip = browserSkipReason();
@@ -75,9 +76,43 @@ describe('the voter path in Chromium', { skip: skip ?? false }, () => {
 
   const rankOf = (page: Page, id: string) => page.inputValue(`#rank-${id}`);
   const summary = (page: Page) => page.textContent('#ballot-summary');
-  const stored = async (login: string) => {
+  /** Ballot identifiers already seen, so `castSince` finds the one cast since. */
+  const seen = new Set<string>();
+  /** The election's stored ballots, as candidate ID → rank (null: no opinion), by ballot identifier. */
+  const storedBallots = async () => {
+    const rows = await app.service.ctx.store.db
+      .selectFrom('ballot')
+      .innerJoin('election', 'election.id', 'ballot.election_id')
+      .select(['ballot.voter', 'ballot.candidate', 'ballot.rank'])
+      .where('election.key', '=', steering.key)
+      .orderBy('ballot.candidate')
+      .execute();
+    const ballots = new Map<string, { candidateId: string; rank: number | null }[]>();
+    for (const r of rows) {
+      const list = ballots.get(r.voter) ?? [];
+      list.push({ candidateId: r.candidate, rank: r.rank === null || r.rank === NO_OPINION_RANK ? null : r.rank });
+      ballots.set(r.voter, list);
+    }
+    return ballots;
+  };
+  const voted = async (login: string) => {
     const user = await app.service.ctx.store.users.findByLogin(login);
-    return app.ballots.ballots.get(`${user?.id ?? -1}|${steering.key}`);
+    return user !== null && (await app.service.ctx.ballots.status(user, steering.key)).voted;
+  };
+  /** Marks every ballot stored so far as seen (before a test's first cast). */
+  const sawAll = async () => {
+    for (const id of (await storedBallots()).keys()) seen.add(id);
+  };
+  /**
+   * The ballot `login` cast since the last call: the server keeps no link from a voter
+   * to a ballot, so it is the one new ballot of the election, and `login` has voted.
+   */
+  const castSince = async (login: string) => {
+    assert.equal(await voted(login), true, `${login} has voted`);
+    const fresh = [...(await storedBallots())].filter(([id]) => !seen.has(id));
+    for (const [id] of fresh) seen.add(id);
+    assert.equal(fresh.length, 1, 'one new ballot');
+    return { choices: fresh[0]![1] };
   };
 
   test('sign in through GitHub, rank by keyboard with ties, cast with a passphrase, view, revoke, vote again by dragging', async () => {
@@ -88,6 +123,7 @@ describe('the voter path in Chromium', { skip: skip ?? false }, () => {
 
     // A login differing only in case from voters.yaml ("Alice-Voter").
     await signInWithGitHub(page, app, { login: 'alice-voter', id: 5001, name: 'Alice Voter' }, ELECTION);
+    await sawAll();
     assert.equal(new URL(page.url()).pathname, ELECTION, 'lands on the page asked for');
     await page.goto(`${app.url}/app`);
     await accessible(page, 'dashboard');
@@ -139,12 +175,12 @@ describe('the voter path in Chromium', { skip: skip ?? false }, () => {
     await page.waitForURL('**/confirmation');
     assert.match((await page.textContent('h1')) ?? '', /Your ballot has been cast/);
     await accessible(page, 'confirmation');
-    assert.deepEqual((await stored('alice-voter'))?.choices.map((c) => [c.candidateId, c.rank]), [['ada', 2], ['bruno', 3], ['chen', 1], ['dana', 2], ['emil', null]]);
+    assert.deepEqual((await castSince('alice-voter')).choices.map((c) => [c.candidateId, c.rank]), [['ada', 2], ['bruno', 3], ['chen', 1], ['dana', 2], ['emil', null]]);
 
     await page.getByRole('link', { name: 'Back to the election' }).click();
     await page.fill('#open-password', 'not my phrase');
     await page.getByRole('button', { name: 'View my ballot' }).click();
-    assert.match((await page.textContent('#open-password-error')) ?? '', /does not open this ballot/);
+    assert.match((await page.textContent('#open-password-error')) ?? '', /does not open your ballot/);
     await accessible(page, 'election (wrong passphrase)');
     await page.fill('#open-password', 'my secret phrase');
     await page.getByRole('button', { name: 'View my ballot' }).click();
@@ -155,7 +191,8 @@ describe('the voter path in Chromium', { skip: skip ?? false }, () => {
     await page.getByRole('button', { name: 'Revoke it and vote again' }).click();
     await page.waitForURL(`**${BALLOT}`);
     assert.match((await page.textContent('.flashes')) ?? '', /has been revoked/);
-    assert.equal(await stored('alice-voter'), undefined);
+    assert.equal(await voted('alice-voter'), false);
+    assert.equal([...(await storedBallots()).keys()].filter((id) => seen.has(id)).length, 0, 'the revoked ballot is gone');
 
     // Vote again by dragging: Emil to the top, then Bruno onto Emil (a tie), then Ada below them.
     const drag = (from: string, to: string, where: 'before' | 'tie' | 'after') => dragRow(page, from, to, where);
@@ -170,7 +207,7 @@ describe('the voter path in Chromium', { skip: skip ?? false }, () => {
     await page.getByRole('button', { name: 'Cast my ballot' }).click();
     await page.waitForURL('**/confirmation');
     assert.match((await page.textContent('main')) ?? '', /did not set a passphrase/);
-    assert.deepEqual((await stored('alice-voter'))?.choices.map((c) => c.rank), [2, 1, null, null, 1]);
+    assert.deepEqual((await castSince('alice-voter')).choices.map((c) => c.rank), [2, 1, null, null, 1]);
 
     assert.deepEqual(foreignRequests(requests.filter((u) => !u.startsWith(`${app.github.url}/login/oauth/authorize`)), [app.url]), [], 'nothing but this server (and the GitHub sign-in page)');
     await context.close();
@@ -244,6 +281,7 @@ describe('the voter path in Chromium', { skip: skip ?? false }, () => {
   test('the whole path without JavaScript: plain selects, passphrase, view, revoke, vote again', async () => {
     const { context, page, requests } = await newContext({ javaScriptEnabled: false });
     await signInWithGitHub(page, app, { login: 'bob', id: 5002, name: 'Bob' }, BALLOT);
+    await sawAll();
     assert.equal(await page.isVisible('.move'), false, 'no script-made controls');
     await page.selectOption('#rank-chen', '1');
     await page.selectOption('#rank-ada', '2');
@@ -252,7 +290,7 @@ describe('the voter path in Chromium', { skip: skip ?? false }, () => {
     await accessible(page, 'ballot (no JavaScript)', { noJavaScript: true });
     await page.getByRole('button', { name: 'Cast my ballot' }).click();
     await page.waitForURL('**/confirmation');
-    assert.deepEqual((await stored('bob'))?.choices.map((c) => c.rank), [2, null, 1, 2, null]);
+    assert.deepEqual((await castSince('bob')).choices.map((c) => c.rank), [2, null, 1, 2, null]);
 
     await page.goto(`${app.url}${ELECTION}`);
     await page.fill('#open-password', 'bob passphrase');
@@ -272,7 +310,7 @@ describe('the voter path in Chromium', { skip: skip ?? false }, () => {
     await page.selectOption('#rank-bruno', '2');
     await page.getByRole('button', { name: 'Cast my ballot' }).click();
     await page.waitForURL('**/confirmation');
-    assert.deepEqual((await stored('bob'))?.choices.map((c) => c.rank), [null, 2, null, null, 1]);
+    assert.deepEqual((await castSince('bob')).choices.map((c) => c.rank), [null, 2, null, null, 1]);
     assert.deepEqual(foreignRequests(requests.filter((u) => !u.startsWith(`${app.github.url}/login/oauth/authorize`)), [app.url]), []);
     await context.close();
   });

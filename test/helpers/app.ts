@@ -3,10 +3,12 @@
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { parseConfig, type Config } from '../../src/config.js';
-import type { BallotService } from '../../src/app/ballotService.js';
+import type { BallotServiceOptions } from '../../src/app/ballots/service.js';
+import type { DeriveKey } from '../../src/core/ballot/secrecy.js';
 import type { MetaSnapshot } from '../../src/core/meta/types.js';
-import { emptySnapshot, FixedCatalogue } from '../../src/http/context.js';
+import { emptySnapshot, FixedCatalogue } from '../../src/metarepo/catalogue.js';
 import { startService, type Service } from '../../src/main.js';
+import { CHEAP_KDF } from './ballotHarness.js';
 import { freshDatabase, type TestDatabase } from './db.js';
 import type { DbKind } from '../../src/config.js';
 
@@ -48,8 +50,10 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   snapshot?: MetaSnapshot;
   now?: Date;
-  /** Build the ballot service from the app's catalogue, clock and config (e.g. the memory double). */
-  ballots?: (deps: { catalogue: FixedCatalogue; clock: () => Date; config: Config }) => BallotService;
+  /** Options of the real ballot service (default: cheap KDF parameters for new links). */
+  ballots?: BallotServiceOptions;
+  /** The derivation the server's KDF pool bounds (e.g. one a test can hold). */
+  derive?: DeriveKey;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -61,8 +65,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logs: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb(); } });
   const clock = () => now;
-  const ballots = options.ballots?.({ catalogue, clock, config });
-  const service = await startService(config, { listen: false, clock, catalogue, logDestination: sink, ...(ballots !== undefined ? { ballots } : {}) });
+  const ballots = options.ballots ?? { newParams: CHEAP_KDF };
+  const service = await startService(config, { listen: false, clock, catalogue, logDestination: sink, ballots, ...(options.derive !== undefined ? { derive: options.derive } : {}) });
   const secrets = new Set<string>();
   return {
     service,

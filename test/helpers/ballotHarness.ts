@@ -3,16 +3,17 @@
 // Several services can share one database, like replicas of one deployment.
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { createBallotService, type AttemptLimit } from '../../src/app/ballots.js';
-import type { DerivationLimit } from '../../src/app/derivationThrottle.js';
-import type { BallotService } from '../../src/app/ballotService.js';
+import type { AttemptLimit } from '../../src/app/ballots/attemptLimiter.js';
+import type { BallotPorts } from '../../src/app/ballots/context.js';
+import type { DerivationLimit } from '../../src/app/ballots/derivationThrottle.js';
+import { createBallotService } from '../../src/app/ballots/service.js';
+import type { BallotService, Voter } from '../../src/app/ballots/types.js';
 import { parseConfig, type DbKind } from '../../src/config.js';
 import type { KdfParams } from '../../src/core/ballot/kdfParams.js';
 import type { Election } from '../../src/core/meta/types.js';
 import { argon2DeriveKey, KdfPool } from '../../src/crypto/kdf.js';
-import { FixedCatalogue, type AppContext } from '../../src/http/context.js';
+import { FixedCatalogue } from '../../src/metarepo/catalogue.js';
 import type { Store } from '../../src/storage/store.js';
-import type { SessionUser } from '../../src/views/page.js';
 import { freshStore, type TestDatabase } from './db.js';
 import { entryOf, snapshotOf } from './meta.js';
 
@@ -41,7 +42,8 @@ export interface BallotHarness {
   store: Store;
   database: TestDatabase;
   catalogue: FixedCatalogue;
-  ctx: AppContext;
+  /** What the service is given (the clock of the first service). */
+  ports: BallotPorts;
   pool: KdfPool;
   service: BallotService;
   logs: string[];
@@ -53,8 +55,8 @@ export interface BallotHarness {
   now: () => Date;
   /** Another service on the same database: a replica with its own process-local state. */
   newService: (options?: ServiceOptions) => BallotService;
-  /** Signs a user in (creates the user row) and returns the session user. */
-  user: (login: string) => Promise<SessionUser>;
+  /** Signs a user in (creates the user row) and returns the voter. */
+  user: (login: string) => Promise<Voter & { name: null }>;
   replaceElections: (elections: Election[]) => void;
   cleanup: () => Promise<void>;
 }
@@ -84,20 +86,22 @@ export async function ballotHarness(kind: DbKind, options: HarnessOptions): Prom
       return argon2DeriveKey(passphrase, salt, params);
     },
   });
-  const base: Omit<AppContext, 'ballots'> = { config, store, catalogue, clock, log, sessionKey: Buffer.alloc(32), services: {} };
+  const ports: BallotPorts = { store, catalogue, clock, log, settings: { minPasscodeLength: config.minPasscodeLength } };
   const newService = (o: ServiceOptions = {}): BallotService => {
-    const ctx: AppContext = { ...base, clock: o.clock ?? clock, ballots: null as unknown as BallotService };
-    ctx.ballots = createBallotService(ctx, pool, { newParams: CHEAP_KDF, ...(o.attempts ?? options.attempts ? { attempts: o.attempts ?? options.attempts } : {}), ...(o.derivations ? { derivations: o.derivations } : {}) });
-    return ctx.ballots;
+    const attempts = o.attempts ?? options.attempts;
+    return createBallotService({ ...ports, clock: o.clock ?? clock }, pool, {
+      newParams: CHEAP_KDF,
+      ...(attempts !== undefined ? { attempts } : {}),
+      ...(o.derivations !== undefined ? { derivations: o.derivations } : {}),
+    });
   };
   const service = newService();
-  const ctx: AppContext = { ...base, ballots: service };
   return {
     kind,
     store,
     database,
     catalogue,
-    ctx,
+    ports,
     pool,
     service,
     logs,

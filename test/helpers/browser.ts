@@ -1,20 +1,18 @@
 // Real-browser tests and screenshots: Debian's Chromium driven by playwright-core,
-// against a real listening Scrutin (SQLite, a FixedCatalogue, the in-memory ballot
-// double) and the fake GitHub. Tests skip with a notice when Chromium is missing.
+// against a real listening Scrutin (SQLite, a FixedCatalogue, the real ballot service
+// with cheap key derivation) and the fake GitHub. Tests skip with a notice when
+// Chromium is missing.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createBallotService } from '../../src/app/ballots.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { MetaSnapshot } from '../../src/core/meta/types.js';
-import { FixedCatalogue } from '../../src/http/context.js';
-import { KdfPool } from '../../src/crypto/kdf.js';
+import { FixedCatalogue } from '../../src/metarepo/catalogue.js';
 import { startService, type Service } from '../../src/main.js';
 import { CHEAP_KDF } from './ballotHarness.js';
 import { freshDatabase, type TestDatabase } from './db.js';
 import { githubEnv, startFakeGitHub, type FakeAccount, type FakeGitHub } from './fakeGithub.js';
-import { MemoryBallots } from './memoryBallots.js';
 import { freePort } from './net.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,8 +33,6 @@ export interface BrowserApp {
   service: Service;
   config: Config;
   catalogue: FixedCatalogue;
-  /** The in-memory double (unused when the app runs the real ballot service). */
-  ballots: MemoryBallots;
   github: FakeGitHub;
   logs: string[];
   setNow: (date: Date) => void;
@@ -47,8 +43,6 @@ export interface BrowserAppOptions {
   snapshot: MetaSnapshot;
   now: Date;
   env?: Record<string, string>;
-  /** 'memory' (default): the in-memory test double; 'real': the server's own ballot service with cheap KDF parameters. */
-  ballots?: 'memory' | 'real';
 }
 
 export async function startBrowserApp(options: BrowserAppOptions): Promise<BrowserApp> {
@@ -74,19 +68,15 @@ export async function startBrowserApp(options: BrowserAppOptions): Promise<Brows
   let now = options.now;
   const clock = () => now;
   const catalogue = new FixedCatalogue(options.snapshot);
-  const ballots = new MemoryBallots({ catalogue, clock, minPasscodeLength: config.minPasscodeLength });
   const logs: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb(); } });
-  const real = options.ballots === 'real';
-  const service = await startService(config, { listen: true, clock, catalogue, logDestination: sink, ...(real ? {} : { ballots }) });
-  // The real service, as the server builds it, but with cheap key derivation so a test takes seconds.
-  if (real) service.ctx.ballots = createBallotService(service.ctx, new KdfPool({ concurrency: 2 }), { newParams: CHEAP_KDF });
+  // The real ballot service, as the server builds it, but with cheap key derivation so a test takes seconds.
+  const service = await startService(config, { listen: true, clock, catalogue, logDestination: sink, ballots: { newParams: CHEAP_KDF } });
   return {
     url,
     service,
     config,
     catalogue,
-    ballots,
     github,
     logs,
     setNow: (date) => { now = date; },

@@ -3,10 +3,11 @@
 // can, one line on stdout per answer ("ok <login>" once committed). The parent kills it
 // with SIGKILL part-way. Run with `node --import tsx test/helpers/castBurst.ts`.
 import pino from 'pino';
-import { createBallotService } from '../../src/app/ballots.js';
+import { createBallotService } from '../../src/app/ballots/service.js';
 import { parseConfig } from '../../src/config.js';
 import { KdfPool } from '../../src/crypto/kdf.js';
-import { FixedCatalogue, type AppContext } from '../../src/http/context.js';
+import { answerTo } from '../../src/http/answers.js';
+import { FixedCatalogue } from '../../src/metarepo/catalogue.js';
 import { Store } from '../../src/storage/store.js';
 import { CHEAP_KDF, rankInOrder } from './ballotHarness.js';
 import { entryOf, makeCandidate, makeElection, snapshotOf } from './meta.js';
@@ -30,31 +31,27 @@ if (process.argv[1]?.endsWith('castBurst.ts') === true) {
     voters: logins,
     candidates: Array.from({ length: BURST_CANDIDATES }, (_, i) => makeCandidate(`c${i}`)),
   });
-  const ctx: AppContext = {
-    config,
+  const ports = {
     store,
     catalogue: new FixedCatalogue(snapshotOf([entryOf(election)], 'burst', now)),
     clock: () => new Date(),
     log: pino({ level: 'warn' }, pino.destination(2)),
-    ballots: null as unknown as AppContext['ballots'],
-    sessionKey: Buffer.alloc(32),
-    services: {},
+    settings: { minPasscodeLength: config.minPasscodeLength },
   };
-  const service = createBallotService(ctx, new KdfPool({ concurrency: 2 }), { newParams: CHEAP_KDF });
-  ctx.ballots = service;
+  const service = createBallotService(ports, new KdfPool({ concurrency: 2 }), { newParams: CHEAP_KDF });
   let next = 0;
   const worker = async () => {
     while (next < logins.length) {
       const login = logins[next++]!;
       const user = await store.users.recordSignIn({ login, name: null, githubId: null, now: new Date() });
       const outcome = await service.cast({
-        user: { id: user.id, login, name: null },
+        user: { id: user.id, login },
         electionKey: BURST_ELECTION,
         fields: rankInOrder(election),
         passphrase: next % 3 === 0 ? 'burst passphrase' : '',
         confirmAbstention: false,
       });
-      process.stdout.write(`${outcome.ok ? 'ok' : `refused ${outcome.status}`} ${login}\n`);
+      process.stdout.write(`${outcome.ok ? 'ok' : `refused ${answerTo(outcome).status}`} ${login}\n`);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -6,9 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
-import type { KdfPool } from '../../src/crypto/kdf.js';
 import { parseConfig } from '../../src/config.js';
-import { FixedCatalogue } from '../../src/http/context.js';
+import { FixedCatalogue } from '../../src/metarepo/catalogue.js';
 import { startService } from '../../src/main.js';
 import { freshDatabase } from '../helpers/db.js';
 import { entryOf, makeCandidate, makeElection, snapshotOf } from '../helpers/meta.js';
@@ -28,7 +27,7 @@ test('a passphrase vote whose client disconnects while it waits for a derivation
   const config = parseConfig({ APP_ENV: 'development', APP_KEY: 'test-key-0123456789abcdef', DATABASE_URL: database.url, APP_PORT: String(port), KDF_CONCURRENCY: '1', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' }, process.cwd());
   const sink = new Writable({ write(_chunk: Buffer, _enc, cb) { cb(); } });
   const service = await startService(config, { catalogue: new FixedCatalogue(snapshotOf([entryOf(election)])), logDestination: sink });
-  const kdf = service.ctx.services.kdfPool as KdfPool;
+  const kdf = service.ctx.kdfPool;
   const base = `http://127.0.0.1:${port}`;
 
   /** Signs `login` in; returns the cookie header and the ballot form's token. */

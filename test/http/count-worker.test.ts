@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { CountBusyError, CountPool, CountTimeoutError, countPoolOf, type CountRequest } from '../../src/app/officer/countPool.js';
+import { CountBusyError, CountPool, CountTimeoutError, type CountRequest } from '../../src/app/officer/countPool.js';
 import { formatJson, tallyBallots, type TallyResult } from '../../src/core/tally/index.js';
 import type { SessionUser } from '../../src/views/page.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -130,7 +130,7 @@ describe('the results page of a large election, counted while voters are served'
   test('other requests are answered while the count runs in its worker', async () => {
     const officer = t.client();
     await officer.signIn('olivia');
-    const pool = countPoolOf(t.service.ctx);
+    const pool = t.service.ctx.countPool;
     const state = { resultsDone: false };
     const results = officer.get('/app/elections/big/admin/results').finally(() => { state.resultsDone = true; });
     // The ballots are read first; then the count takes its slot in the pool.

@@ -9,9 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp, type TestClient } from '../helpers/app.js';
-import { createBallotService } from '../../src/app/ballots.js';
-import { KdfPool } from '../../src/crypto/kdf.js';
-import { CHEAP_KDF, tableCounts } from '../helpers/ballotHarness.js';
+import { tableCounts } from '../helpers/ballotHarness.js';
 import { dialects } from '../helpers/db.js';
 import { githubEnv, startFakeGitHub, type FakeAccount, type FakeGitHub } from '../helpers/fakeGithub.js';
 import { entryOf, makeElection, snapshotOf } from '../helpers/meta.js';
@@ -55,7 +53,6 @@ for (const kind of dialects()) {
       fake = await startFakeGitHub();
       t = await startTestApp({ kind, env: { ...githubEnv(fake), APP_URL: 'http://vote.example.test' }, snapshot: snapshotOf([entryOf(gb), entryOf(tsc)]), now: NOW });
       // The real ballot service, with cheap key derivations.
-      t.service.ctx.ballots = createBallotService(t.service.ctx, new KdfPool({ concurrency: 2 }), { newParams: CHEAP_KDF });
     });
     after(async () => {
       await t.close();

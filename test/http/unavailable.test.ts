@@ -2,15 +2,15 @@
 // - the database is locked, away or too slow: a 503 "Temporarily unavailable" page with
 //   Retry-After, telling them to look at the election page before voting again; the
 //   log names the driver's code (SQLITE_BUSY); the next request works once it is over;
-// - the derivation queue is beyond its bound: the ballot comes back as filled in (503,
-//   Retry-After: 60, "try again in a minute", nothing cast), and the passphrase forms
-//   say the same.
+// - the derivation queue is beyond its bound (the real service, its one derivation slot
+//   held): the ballot comes back as filled in (503, Retry-After: 60, "try again in a
+//   minute", nothing cast), and the passphrase forms say the same.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import SqliteDatabase from 'better-sqlite3';
-import type { Busy } from '../../src/app/ballotService.js';
+import { argon2DeriveKey } from '../../src/crypto/kdf.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { MemoryBallots } from '../helpers/memoryBallots.js';
+import { CHEAP_KDF } from '../helpers/ballotHarness.js';
 import { entryOf, makeCandidate, makeElection, snapshotOf } from '../helpers/meta.js';
 
 const START = new Date('2026-05-01T00:00:00Z');
@@ -62,26 +62,44 @@ describe('the database locked by another writer (real ballot service, SQLite)', 
 
 describe('the derivation queue beyond its bound (the service answers busy)', () => {
   let t: TestApp;
-  const busy: Busy = { ok: false, kind: 'busy', status: 503, message: 'Many voters are using their passphrases right now. Nothing was cast: your ballot is not recorded yet. Please try again in a minute.', retryAfterSeconds: 60 };
+  /** While set, every derivation waits for it: the pool's one slot stays taken. */
+  let held: Promise<void> | null = null;
+  let release: () => void = () => undefined;
+  const hold = async () => {
+    held = new Promise((resolve) => { release = resolve; });
+    // A derivation that takes the one slot and keeps it until release().
+    void t.service.ctx.kdfPool.deriveKey(new Uint8Array(8), new Uint8Array(16), CHEAP_KDF);
+    for (let i = 0; i < 100 && t.service.ctx.kdfPool.running < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(t.service.ctx.kdfPool.running, 1);
+  };
   before(async () => {
     t = await startTestApp({
       now: NOW,
       snapshot: snapshotOf([entryOf(election)]),
-      ballots: ({ catalogue, clock, config }) => {
-        const service = new MemoryBallots({ catalogue, clock, minPasscodeLength: config.minPasscodeLength });
-        // alice meets a full queue; bob's cast goes through (so that he has a ballot to view).
-        service.cast = (request) => (request.user.login === 'alice' ? Promise.resolve(busy) : MemoryBallots.prototype.cast.call(service, request));
-        service.view = () => Promise.resolve({ ...busy, message: 'Many voters are using their passphrases right now. Nothing was opened or changed. Please try again in a minute.' });
-        return service;
+      // One derivation at a time and no queue behind it: a second is refused at once.
+      env: { KDF_CONCURRENCY: '1', KDF_QUEUE_LIMIT: '0' },
+      derive: async (passphrase, salt, params) => {
+        if (held !== null) await held;
+        return argon2DeriveKey(passphrase, salt, params);
       },
     });
   });
-  after(async () => { await t.close(); });
+  after(async () => {
+    release();
+    await t.close();
+  });
 
   test('the ballot comes back as filled in, 503 with Retry-After: 60 and "try again in a minute"; the passphrase is not echoed', async () => {
     const c = t.client();
     await c.signIn('alice');
-    const res = await c.post(VOTE, { ...ballot, password: 'a long passphrase' }, { csrfFrom: VOTE });
+    await hold();
+    let res;
+    try {
+      res = await c.post(VOTE, { ...ballot, password: 'a long passphrase' }, { csrfFrom: VOTE });
+    } finally {
+      held = null;
+      release();
+    }
     assert.equal(res.statusCode, 503);
     assert.equal(res.headers['retry-after'], '60');
     assert.match(res.body, /Nothing was cast/);
@@ -94,7 +112,15 @@ describe('the derivation queue beyond its bound (the service answers busy)', () 
     const c = t.client();
     await c.signIn('bob');
     assert.equal((await c.post(VOTE, { ...ballot, password: 'bob passphrase' }, { csrfFrom: VOTE })).statusCode, 303);
-    const res = await c.post('/app/elections/board/vote/view', { password: 'any passphrase' }, { csrfFrom: '/app/elections/board' });
+    const csrf = await c.csrf('/app/elections/board');
+    await hold();
+    let res;
+    try {
+      res = await c.post('/app/elections/board/vote/view', { password: 'any passphrase', _csrf: csrf });
+    } finally {
+      held = null;
+      release();
+    }
     assert.equal(res.statusCode, 503);
     assert.equal(res.headers['retry-after'], '60');
     assert.match(res.body, /Nothing was opened or changed/);

@@ -1,10 +1,11 @@
-// The ballot routes over the BallotService contract (here its in-memory test double):
-// the form, casting, errors re-shown with ranks kept, abstentions confirmed, the
-// passphrase to view and revoke, and the statuses a browser sees.
+// The ballot routes over the real ballot service (cheap key derivation): the form,
+// casting, errors re-shown with ranks kept, abstentions confirmed, the passphrase to
+// view and revoke, and the statuses a browser sees.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp, type TestClient } from '../helpers/app.js';
-import { MemoryBallots } from '../helpers/memoryBallots.js';
+import { CHEAP_KDF, tableCounts } from '../helpers/ballotHarness.js';
+import { NO_OPINION_RANK } from '../../src/core/ballot/rank.js';
 import { entryOf, makeCandidate, makeElection, snapshotOf } from '../helpers/meta.js';
 
 const START = new Date('2026-05-01T00:00:00Z');
@@ -26,14 +27,27 @@ const VOTE = '/app/elections/tsc/vote';
 
 describe('vote routes', () => {
   let t: TestApp;
-  let ballots: MemoryBallots;
   before(async () => {
     t = await startTestApp({
       now: NOW,
       snapshot: snapshotOf([entryOf(election), entryOf(strict)]),
-      ballots: ({ catalogue, clock, config }) => (ballots = new MemoryBallots({ catalogue, clock, minPasscodeLength: config.minPasscodeLength, attempts: { max: 3, windowMinutes: 15 } })),
+      ballots: { newParams: CHEAP_KDF, attempts: { max: 3, windowMinutes: 15 } },
     });
   });
+
+  /** The stored ballots of `key`, as ranks in candidate order, by ballot identifier. */
+  async function storedBallots(key: string): Promise<Map<string, number[]>> {
+    const rows = await t.service.ctx.store.db
+      .selectFrom('ballot')
+      .innerJoin('election', 'election.id', 'ballot.election_id')
+      .select(['ballot.voter', 'ballot.candidate', 'ballot.rank'])
+      .where('election.key', '=', key)
+      .orderBy('ballot.candidate')
+      .execute();
+    const out = new Map<string, number[]>();
+    for (const r of rows) out.set(r.voter, [...(out.get(r.voter) ?? []), r.rank ?? NaN]);
+    return out;
+  }
   after(async () => { await t.close(); });
   beforeEach(() => { t.setNow(NOW); });
 
@@ -109,7 +123,7 @@ describe('vote routes', () => {
     const token = await c.csrf('/app');
     const res = await c.post(VOTE, { _csrf: token, 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '3' });
     assert.equal(res.statusCode, 403);
-    assert.equal((await ballots.status((await t.service.ctx.store.users.findByLogin('bob'))!, 'tsc')).voted, false);
+    assert.equal((await t.service.ctx.ballots.status((await t.service.ctx.store.users.findByLogin('bob'))!, 'tsc')).voted, false);
   });
 
   test('a ballot with a bad rank comes back with the error and every choice kept', async () => {
@@ -130,10 +144,12 @@ describe('vote routes', () => {
 
   test('Elekto\'s no-opinion value is accepted like the empty one', async () => {
     const c = await voter('dave');
+    const before = await storedBallots('tsc');
     const res = await c.post(VOTE, { 'candidate@ann': '1', 'candidate@ben': '100000000', 'candidate@cat': '2' }, { csrfFrom: VOTE });
     assert.equal(res.statusCode, 303);
-    const user = await t.service.ctx.store.users.findByLogin('dave');
-    assert.deepEqual(ballots.ballots.get(`${user!.id}|tsc`)?.choices.map((x) => x.rank), [1, null, 2]);
+    // Nothing links a ballot to its voter: dave's is the one new ballot. Ben stored as no opinion.
+    const added = [...(await storedBallots('tsc'))].filter(([id]) => !before.has(id)).map(([, ranks]) => ranks);
+    assert.deepEqual(added, [[1, NO_OPINION_RANK, 2]]);
   });
 
   test('a ballot that prefers nobody is cast only after the voter confirms an abstention', async () => {
@@ -145,7 +161,7 @@ describe('vote routes', () => {
     assert.match(first.body, /<div id="abstention" class="notice">/, 'the confirmation is shown');
     assert.equal(selected(first.body, 'ann'), '1');
     const user = await t.service.ctx.store.users.findByLogin('erin');
-    assert.equal(ballots.ballots.has(`${user!.id}|tsc`), false);
+    assert.equal((await t.service.ctx.ballots.status(user!, 'tsc')).voted, false);
     const second = await c.post(VOTE, { ...fields, confirm_abstention: 'yes' }, { csrfFrom: VOTE });
     assert.equal(second.statusCode, 303);
     const confirmation = await c.get(second.headers.location as string);
@@ -165,10 +181,10 @@ describe('vote routes', () => {
   test('a ballot posted without the CSRF token is refused and not stored', async () => {
     const c = await voter('frank');
     await c.get(VOTE);
-    const before = ballots.castCount;
+    const before = await tableCounts(t.service.ctx.store, 'tsc');
     const res = await c.post(VOTE, { 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '3' });
     assert.equal(res.statusCode, 403);
-    assert.equal(ballots.castCount, before);
+    assert.deepEqual(await tableCounts(t.service.ctx.store, 'tsc'), before);
   });
 
   test('with a passphrase: view the ballot, wrong passphrases counted then locked, revoke and vote again', async () => {
@@ -191,14 +207,14 @@ describe('vote routes', () => {
 
     const wrong = await c.post('/app/elections/tsc/vote/view', { password: 'wrong one' }, { csrfFrom: '/app/elections/tsc' });
     assert.equal(wrong.statusCode, 403);
-    assert.match(wrong.body, /does not open this ballot\. You have 2 of 3 attempts left/);
+    assert.match(wrong.body, /does not open your ballot\. Nothing was changed\. You have 2 of 3 attempts left/);
     assert.match(wrong.body, /id="open-password-error"/);
     await c.post('/app/elections/tsc/vote/view', { password: 'wrong two' }, { csrfFrom: '/app/elections/tsc' });
     await c.post('/app/elections/tsc/vote/edit', { password: 'wrong three' }, { csrfFrom: '/app/elections/tsc' });
     const locked = await c.post('/app/elections/tsc/vote/view', { password: 'correct horse' }, { csrfFrom: '/app/elections/tsc' });
     assert.equal(locked.statusCode, 429);
     assert.ok(Number(locked.headers['retry-after']) > 0);
-    assert.match(locked.body, /Too many passphrase attempts\. Try again in 15 minutes/);
+    assert.match(locked.body, /Too many passphrase attempts: at most 3 are allowed in any 15 minutes .* Try again in \d+ minutes/);
 
     t.setNow(new Date(NOW.getTime() + 16 * 60_000));
     const revoke = await c.post('/app/elections/tsc/vote/edit', { password: 'correct horse' }, { csrfFrom: '/app/elections/tsc' });

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ElectionEntry } from '../../src/core/meta/types.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { MemoryBallots } from '../helpers/memoryBallots.js';
+import { rankInOrder } from '../helpers/ballotHarness.js';
 import { entryOf, makeCandidate, makeElection, snapshotOf } from '../helpers/meta.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
@@ -37,12 +37,10 @@ const broken: ElectionEntry = { key: 'broken', dir: 'elections/broken', ok: fals
 
 describe('voter pages', () => {
   let t: TestApp;
-  let ballots: MemoryBallots;
   before(async () => {
     t = await startTestApp({
       now: NOW,
       snapshot: snapshotOf([entryOf(running), entryOf(upcoming), entryOf(closed), entryOf(closedNoResults), entryOf(otherRunning), entryOf(many), broken]),
-      ballots: ({ catalogue, clock, config }) => (ballots = new MemoryBallots({ catalogue, clock, minPasscodeLength: config.minPasscodeLength })),
     });
   });
   after(async () => { await t.close(); });
@@ -67,7 +65,8 @@ describe('voter pages', () => {
     const c = t.client();
     await c.signIn('bob');
     const user = await t.service.ctx.store.users.findByLogin('bob');
-    ballots.ballots.set(`${user!.id}|2026---gb`, { choices: [], passphrase: '' });
+    const cast = await t.service.ctx.ballots.cast({ user: user!, electionKey: '2026---gb', fields: rankInOrder(running), passphrase: '', confirmAbstention: false });
+    assert.equal(cast.ok, true);
     const res = await c.get('/app');
     assert.match(res.body, /Governing Board 2026[\s\S]*?You voted/);
   });

@@ -8,7 +8,7 @@ import { Catalogue } from '../../src/metarepo/catalogue.js';
 import type { SyncSource } from '../../src/metarepo/catalogue.js';
 import { createCatalogue } from '../../src/metarepo/source.js';
 import type { MetaSnapshot } from '../../src/core/meta/types.js';
-import type { CatalogueReader } from '../../src/http/context.js';
+import type { CatalogueReader } from '../../src/app/ports.js';
 import { makeUpstream } from './gitRepo.js';
 
 function snapshot(revision: string | null): MetaSnapshot {

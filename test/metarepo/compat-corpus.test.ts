@@ -10,13 +10,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBallotService } from '../../src/app/ballots.js';
 import { phaseAt } from '../../src/core/election/phase.js';
 import type { Election, MetaSnapshot } from '../../src/core/meta/types.js';
-import { KdfPool } from '../../src/crypto/kdf.js';
 import { loadSnapshot } from '../../src/metarepo/load.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHEAP_KDF, tableCounts } from '../helpers/ballotHarness.js';
+import { tableCounts } from '../helpers/ballotHarness.js';
 import { tempDir } from './fixture.js';
 import { cpSync } from 'node:fs';
 
@@ -175,7 +173,6 @@ describe('the corpus served: ballots, profiles and the officers\' warnings', () 
   before(async () => {
     snapshot = await loadSnapshot({ root: CORPUS, electionDir: 'elections' });
     t = await startTestApp({ now: NOW, snapshot });
-    t.service.ctx.ballots = createBallotService(t.service.ctx, new KdfPool({ concurrency: 2 }), { newParams: CHEAP_KDF });
   });
   after(async () => {
     await t.close();

@@ -7,11 +7,9 @@
 // does not stop the server either.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBallotService } from '../../src/app/ballots.js';
-import { KdfPool } from '../../src/crypto/kdf.js';
 import { configureLoadWorker } from '../../src/metarepo/load.js';
 import { TestClient } from '../helpers/app.js';
-import { CHEAP_KDF, tableCounts } from '../helpers/ballotHarness.js';
+import { tableCounts } from '../helpers/ballotHarness.js';
 import { waitFor } from '../helpers/net.js';
 import { startMetaServer, type MetaServer } from '../sync/harness.js';
 import { candidateFile, GOOD_VOTERS } from './fixture.js';
@@ -48,10 +46,6 @@ async function castIn(server: MetaServer, login: string, key: string): Promise<n
   return res.statusCode;
 }
 
-function useRealBallots(server: MetaServer): void {
-  server.service.ctx.ballots = createBallotService(server.service.ctx, new KdfPool({ concurrency: 2 }), { newParams: CHEAP_KDF });
-}
-
 describe('a hostile voters.yaml pushed to a running server', () => {
   let upstream: Upstream;
   let server: MetaServer;
@@ -59,7 +53,6 @@ describe('a hostile voters.yaml pushed to a running server', () => {
     upstream = makeUpstream();
     withElections(upstream);
     server = await startMetaServer(upstream);
-    useRealBallots(server);
   });
   after(async () => {
     await server.close();
@@ -125,7 +118,6 @@ describe('a hostile file already in the repository at start-up', () => {
     withElections(upstream, BOMB);
     const server = await startMetaServer(upstream);
     try {
-      useRealBallots(server);
       assert.equal(server.meta.first.status, 'swapped');
       const target = server.entry('target');
       assert.ok(!target.ok);
@@ -150,7 +142,6 @@ describe('a hostile file already in the repository at start-up', () => {
       restore();
     }
     try {
-      useRealBallots(server);
       const target = server.entry('target');
       assert.ok(!target.ok);
       assert.deepEqual(target.problems.map((p) => p.code), ['read-budget']);

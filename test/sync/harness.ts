@@ -4,7 +4,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
-import { metaServiceOf, type MetaService } from '../../src/app/metaService.js';
+import type { MetaService } from '../../src/app/metaService.js';
 import { parseConfig, type Config, type DbKind } from '../../src/config.js';
 import type { ElectionEntry } from '../../src/core/meta/types.js';
 import { startService, type Service } from '../../src/main.js';
@@ -61,7 +61,7 @@ export async function startMetaServer(upstream: Upstream, options: { kind?: DbKi
   const logs: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb(); } });
   const service = await startService(config, { listen: false, logDestination: sink });
-  const meta = metaServiceOf(service.ctx);
+  const meta = service.ctx.meta;
   if (meta === null) throw new Error('the service started without a meta repository');
   const entry = (key: string): ElectionEntry => {
     const e = service.ctx.catalogue.current().entries.get(key);

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { metaServiceOf } from '../../src/app/metaService.js';
 import { parseConfig } from '../../src/config.js';
 import { startService } from '../../src/main.js';
 import { freshDatabase } from '../helpers/db.js';
@@ -61,7 +60,7 @@ test('META_REPO unset and META_PATH holding ELECTION_DIR: served as a plain fold
   copyFixture(path);
   const s = await start({ META_PATH: path }, dir.path);
   try {
-    const meta = metaServiceOf(s.service.ctx);
+    const meta = s.service.ctx.meta;
     assert.equal(meta?.mode, 'folder');
     assert.equal(s.service.ctx.catalogue.current().revision, null, 'a plain folder has no revision');
     assert.equal(s.service.ctx.catalogue.current().entries.size, 3);
@@ -90,7 +89,7 @@ test('neither META_REPO nor a META_PATH folder: no elections, no sync, the webho
   const dir = tempDir();
   const s = await start({ META_PATH: join(dir.path, 'nothing-here') }, dir.path);
   try {
-    assert.equal(metaServiceOf(s.service.ctx), null);
+    assert.equal(s.service.ctx.meta, null);
     assert.equal(s.service.ctx.requestSync, undefined);
     assert.equal(s.service.ctx.catalogue.current().entries.size, 0);
     const res = await s.deliver();

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { answerTo } from '../../src/http/answers.js';
 import {
-  canRequestException, canRevoke, canSeeCount, canSeePublishedResults, canUseOfficerArea, canViewBallot, canVote, isEligible, isOfficer,
+  canRequestException, canRevoke, canSeeCount, canSeePublishedResults, canUseOfficerArea, canViewBallot, canVote, isEligible, isOfficer, type Decision,
 } from '../../src/policies/election.js';
 import { entryOf, makeElection } from '../helpers/meta.js';
 
@@ -30,29 +31,55 @@ test('eligibility and officers compare logins case-insensitively', () => {
 });
 
 test('canVote: only eligible voters who have not voted, in [start, end), to the second', () => {
-  const cases: Array<[Date, string, boolean, boolean | number]> = [
-    [before, 'alice', false, 403],
+  const cases: Array<[Date, string, boolean, true | string]> = [
+    [before, 'alice', false, 'not-started'],
     [start, 'alice', false, true],
     [lastSecond, 'ALICE', false, true],
-    [end, 'alice', false, 403],
-    [afterEnd, 'alice', false, 403],
-    [start, 'carol', false, 403],
-    [start, 'bob', true, 409],
+    [end, 'alice', false, 'voting-closed'],
+    [afterEnd, 'alice', false, 'voting-closed'],
+    [start, 'carol', false, 'not-eligible'],
+    [start, 'bob', true, 'already-voted'],
   ];
   for (const [now, login, hasVoted, expected] of cases) {
     const d = canVote(election, { login, hasVoted }, now);
     if (expected === true) assert.deepEqual(d, { ok: true }, `${login} at ${now.toISOString()}`);
     else {
       assert.ok(!d.ok, `${login} at ${now.toISOString()}`);
-      assert.equal(d.status, expected);
+      assert.equal(d.code, expected);
     }
   }
   const closed = canVote(election, { login: 'alice', hasVoted: false }, afterEnd);
-  assert.ok(!closed.ok && /closed at 2026-03-10 00:00 UTC/.test(closed.reason));
+  assert.deepEqual(closed, { ok: false, code: 'voting-closed', closedAt: end });
   // Another account already cast a ballot under this login: one ballot per login.
   const taken = canVote(election, { login: 'alice', hasVoted: false, loginTaken: true }, start);
-  assert.ok(!taken.ok && taken.status === 409 && /under the login alice, by another GitHub account/.test(taken.reason));
+  assert.deepEqual(taken, { ok: false, code: 'login-taken', login: 'alice' });
   assert.equal(canVote(election, { login: 'alice', hasVoted: false, loginTaken: false }, start).ok, true);
+});
+
+test('the words and statuses of the refusals (the HTTP edge\'s table)', () => {
+  const statuses = (d: Decision) => (d.ok ? true : answerTo(d).status);
+  assert.deepEqual(
+    [[before, 'alice', false], [end, 'alice', false], [start, 'carol', false], [start, 'bob', true]].map(([now, login, hasVoted]) => statuses(canVote(election, { login: login as string, hasVoted: hasVoted as boolean }, now as Date))),
+    [403, 403, 403, 409],
+  );
+  const closed = canVote(election, { login: 'alice', hasVoted: false }, afterEnd);
+  assert.ok(!closed.ok && /closed at 2026-03-10 00:00 UTC/.test(answerTo(closed).message));
+  const taken = canVote(election, { login: 'alice', hasVoted: false, loginTaken: true }, start);
+  assert.ok(!taken.ok && answerTo(taken).status === 409 && /under the login alice, by another GitHub account/.test(answerTo(taken).message));
+  const gone = canViewBallot(makeElection({ ...election, key: 'd', deleteAfter: true }), { login: 'alice', hasVoted: true, linksErased: false }, afterEnd);
+  assert.equal(statuses(gone), 410);
+  // Every code the policies give has words of its own, and no sentence is reused for two codes.
+  const samples: Decision[] = [
+    canVote(election, { login: 'alice', hasVoted: false }, before), closed, canVote(election, { login: 'carol', hasVoted: false }, start),
+    canVote(election, { login: 'bob', hasVoted: true }, start), taken, canRevoke(election, { login: 'alice', hasVoted: false }, start),
+    canRevoke(election, { login: 'alice', hasVoted: true }, end), canViewBallot(election, { login: 'alice', hasVoted: false, linksErased: false }, start), gone,
+    canRequestException(election, { login: 'bob', hasRequested: false }, start), canRequestException(election, { login: 'carol', hasRequested: true }, start),
+    canRequestException(election, { login: 'carol', hasRequested: false }, afterEnd), canSeePublishedResults(election, start), canSeePublishedResults(election, afterEnd),
+    canUseOfficerArea(entryOf(election), 'alice'), canSeeCount(entryOf(election), 'olivia', start),
+  ];
+  const words = samples.map((d) => (d.ok ? '' : answerTo(d).message));
+  assert.ok(words.every((w) => w !== ''), 'every sample is a refusal');
+  assert.equal(new Set(words).size, words.length, words.join('\n'));
 });
 
 test('canRevoke: only after voting and only while running', () => {
@@ -67,7 +94,7 @@ test('canViewBallot: after voting, until links are erased (delete_after once com
   const erasing = makeElection({ ...election, key: 'd', deleteAfter: true });
   assert.equal(canViewBallot(erasing, { login: 'alice', hasVoted: true, linksErased: false }, lastSecond).ok, true);
   const gone = canViewBallot(erasing, { login: 'alice', hasVoted: true, linksErased: false }, afterEnd);
-  assert.ok(!gone.ok && gone.status === 410);
+  assert.ok(!gone.ok && gone.code === 'links-erased');
 });
 
 test('canRequestException: ineligible users, once, before exception_due', () => {

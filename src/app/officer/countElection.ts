@@ -8,6 +8,7 @@ import { columnOrder } from '../../core/officer/ballotsCsv.js';
 import { StoredBallotCount, tally, type PairwiseCounter, type TallyResult } from '../../core/tally/index.js';
 import type { StoredBallot } from '../../storage/ballots.js';
 import type { Store } from '../../storage/store.js';
+import { Refused } from '../refusals.js';
 import type { CountPool } from './countPool.js';
 
 export interface ElectionCount {
@@ -25,12 +26,9 @@ export interface ElectionCount {
  * file removed or renamed after voting began). Counting without them would silently
  * drop preferences, so nothing is counted until the officers decide.
  */
-export class UnknownCandidatesError extends Error {
-  constructor(readonly ids: string[]) {
-    super(
-      `Stored ballots rank ${ids.length === 1 ? 'a candidate' : 'candidates'} this election no longer lists: ${ids.join(', ')}. ` +
-        `Restore ${ids.length === 1 ? 'its' : 'their'} candidate file${ids.length === 1 ? '' : 's'} (candidate-<ID>.md) in the meta repository, then count again.`,
-    );
+export class UnknownCandidatesError extends Refused {
+  constructor(readonly ids: string[], action: 'count' | 'export' = 'count') {
+    super({ ok: false, code: 'unknown-candidates', ids, action });
     this.name = 'UnknownCandidatesError';
   }
 }
@@ -42,9 +40,10 @@ export function candidateColumns(election: Election): string[] {
 
 /**
  * Every stored ballot of the election (none when it has no database row yet), after
- * checking that each names only the election's candidates.
+ * checking that each names only the election's candidates (`action` says what the
+ * refusal stops, for its words).
  */
-export async function* storedBallots(store: Store, election: Election): AsyncGenerator<StoredBallot> {
+export async function* storedBallots(store: Store, election: Election, action: 'count' | 'export' = 'count'): AsyncGenerator<StoredBallot> {
   const row = await store.elections.findByKey(election.key);
   if (row === null) return;
   const known = new Set(election.candidates.map((c) => c.id));
@@ -53,7 +52,7 @@ export async function* storedBallots(store: Store, election: Election): AsyncGen
     for (const r of ballot.rows) if (!known.has(r.candidate)) unknown.add(r.candidate);
     if (unknown.size === 0) yield ballot;
   }
-  if (unknown.size > 0) throw new UnknownCandidatesError(columnOrder(unknown));
+  if (unknown.size > 0) throw new UnknownCandidatesError(columnOrder(unknown), action);
 }
 
 /** The stored ballots added up: the pairwise matrix, and the abstentions. */

@@ -5,23 +5,24 @@
 // and a time limit after which the worker is stopped.
 import type { Worker } from 'node:worker_threads';
 import { siblingModule, startModuleWorker } from '../../moduleWorker.js';
+import { Refused } from '../refusals.js';
 import { COUNT_JOB, type CountAnswer, type CountJob } from './countWorker.js';
 
 export type CountRequest = Omit<CountJob, 'kind'>;
 export type CountOutput = Exclude<CountAnswer, { output: 'error' }>;
 
 /** Too many counts are already running or waiting. */
-export class CountBusyError extends Error {
+export class CountBusyError extends Refused {
   constructor() {
-    super('Other counts are in progress on this server. Try again in a minute.');
+    super({ ok: false, code: 'count-busy' });
     this.name = 'CountBusyError';
   }
 }
 
 /** The count ran past its time limit and was stopped. */
-export class CountTimeoutError extends Error {
+export class CountTimeoutError extends Refused {
   constructor(seconds: number) {
-    super(`The count took longer than ${seconds} seconds and was stopped.`);
+    super({ ok: false, code: 'count-timeout', seconds });
     this.name = 'CountTimeoutError';
   }
 }
@@ -123,13 +124,4 @@ export class CountPool {
       worker.once('exit', (code) => { finish(new Error(`the count stopped before answering (worker exit code ${code})`)); });
     });
   }
-}
-
-/** The pool a running server attached to its context, or a new one for contexts built without it. */
-export function countPoolOf(ctx: { services: Record<string, unknown> }): CountPool {
-  const existing = ctx.services.countPool;
-  if (existing instanceof CountPool) return existing;
-  const pool = new CountPool();
-  ctx.services.countPool = pool;
-  return pool;
 }

@@ -15,7 +15,7 @@ export interface BallotExport {
 export async function exportBallots(store: Store, election: Election): Promise<BallotExport> {
   const columns = candidateColumns(election);
   const lines: string[] = [];
-  for await (const ballot of storedBallots(store, election)) lines.push(csvBallotLine(columns, ballot.rows));
+  for await (const ballot of storedBallots(store, election, 'export')) lines.push(csvBallotLine(columns, ballot.rows));
   shuffle(lines, (n) => randomInt(n));
   return { csv: [csvHeader(columns), ...lines].join(CSV_EOL) + CSV_EOL, ballots: lines.length };
 }

@@ -8,7 +8,7 @@
 // whole document for each alias: 12,000 aliases took 20 s), and a file may hold at
 // most MAX_ALIASES of them: hand-written meta files use a few, if any.
 import { LineCounter, parseDocument, isAlias, isScalar, isMap, isSeq, visit } from 'yaml';
-import type { Alias, Document, Node, Pair, Scalar, Tags, YAMLMap, YAMLSeq, ScalarTag, CollectionTag } from 'yaml';
+import type { Alias, Document, Node, Pair, Scalar, Tags, YAMLMap, ScalarTag, CollectionTag } from 'yaml';
 import type { Problem } from './types.js';
 
 /** Aliases (`*name`) read per file; more make the file an error. */

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { closeElection } from '../../app/eraseLinks.js';
-import { countElectionInWorker, electionResultsJson, UnknownCandidatesError } from '../../app/officer/countElection.js';
-import { CountBusyError, CountTimeoutError, countPoolOf } from '../../app/officer/countPool.js';
+import { Refused } from '../../app/refusals.js';
+import { countElectionInWorker, electionResultsJson } from '../../app/officer/countElection.js';
 import { exportBallots } from '../../app/officer/exportBallots.js';
 import { officerOverview, votersCsv } from '../../app/officer/overview.js';
 import { decideException, votersYamlLine } from '../../app/officer/reviewException.js';
@@ -25,10 +25,10 @@ import { OfficerPage } from '../../views/officer/OfficerPage.js';
 import { OfficerResultsPage, PAGE_EXPLANATION_LIMIT } from '../../views/officer/OfficerResultsPage.js';
 import type { SessionUser } from '../../views/page.js';
 import { publicDir } from '../assets.js';
-import { HttpError, notFound } from '../errors.js';
+import { HttpError, notFound, refusalError } from '../errors.js';
 import { requireUser, userOf } from '../guards.js';
 import { flash, sendPage } from '../session.js';
-import { findEntry, refuse } from '../voting/facts.js';
+import { findEntry, refuse } from '../voting/lookup.js';
 import type { RouteDeps } from './deps.js';
 
 const keyParams = z.object({ key: z.string() });
@@ -115,14 +115,16 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
     await closeElection({ store: ctx.store, log: ctx.log, now: ctx.clock() }, election);
   }
 
-  /** The count off the event loop (countPool.ts), after the close, with its refusals as pages. */
+  /**
+   * The count or the export (off the event loop, countPool.ts), after the close, with
+   * its refusals (unknown candidates, too many counts, too slow) as pages.
+   */
   async function counting<T>(election: Election, count: () => Promise<T>): Promise<T> {
     await closed(election);
     try {
       return await count();
     } catch (error) {
-      if (error instanceof UnknownCandidatesError) throw new HttpError(409, 'The ballots cannot be counted yet', error.message, ['Back to the officer area', `${adminBase(election.key)}/`]);
-      if (error instanceof CountBusyError || error instanceof CountTimeoutError) throw new HttpError(503, 'The count is not available right now', error.message, ['Back to the officer area', `${adminBase(election.key)}/`]);
+      if (error instanceof Refused) throw refusalError(error.refusal, { next: ['Back to the officer area', `${adminBase(election.key)}/`] });
       throw error;
     }
   }
@@ -212,7 +214,7 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
     scoped.get('/app/elections/:key/admin/results', async (req, reply) => {
       const officer = countable(req);
       const { election } = officer;
-      const count = await counting(election, () => countElectionInWorker(ctx.store, election, countPoolOf(ctx), PAGE_EXPLANATION_LIMIT));
+      const count = await counting(election, () => countElectionInWorker(ctx.store, election, ctx.countPool, PAGE_EXPLANATION_LIMIT));
       const draft = resultsDraft({ name: election.name, start: election.startDatetime, end: election.endDatetime, eligible: election.voters.length, result: count.result, abstentions: count.abstentions, names: count.names });
       await audit(req, officer, 'results.viewed', `${count.result.ballots} ballots counted`);
       return sendPage(reply, OfficerResultsPage({ frame: frameFor(req, reply, officer), election, count, eligible: election.voters.length, draft }));
@@ -220,21 +222,14 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
     scoped.get('/app/elections/:key/admin/results.json', async (req, reply) => {
       const officer = countable(req);
-      const { ballots, json } = await counting(officer.election, () => electionResultsJson(ctx.store, officer.election, countPoolOf(ctx)));
+      const { ballots, json } = await counting(officer.election, () => electionResultsJson(ctx.store, officer.election, ctx.countPool));
       await audit(req, officer, 'results.downloaded', `${ballots} ballots counted`);
       return download(reply, 'application/json; charset=utf-8', `${officer.election.key}-results.json`, Buffer.from(json.buffer, json.byteOffset, json.byteLength));
     });
 
     scoped.get('/app/elections/:key/admin/download', async (req, reply) => {
       const officer = countable(req);
-      await closed(officer.election);
-      let exported;
-      try {
-        exported = await exportBallots(ctx.store, officer.election);
-      } catch (error) {
-        if (error instanceof UnknownCandidatesError) throw new HttpError(409, 'The ballots cannot be exported yet', error.message, ['Back to the officer area', `${adminBase(officer.election.key)}/`]);
-        throw error;
-      }
+      const exported = await counting(officer.election, () => exportBallots(ctx.store, officer.election));
       await audit(req, officer, 'ballots.downloaded', `${exported.ballots} ballots`);
       return download(reply, 'text/csv; charset=utf-8', `${officer.election.key}-ballots.csv`, exported.csv);
     });

@@ -4,11 +4,12 @@
 // validated on the server with a message next to it.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { electionFacts } from '../../app/electionFacts.js';
 import { EXCEPTION_LIMITS, ExceptionFormPage, ExceptionStatusPage, type ExceptionField } from '../../views/ExceptionPage.js';
-import { conflict } from '../errors.js';
+import { refusalError } from '../errors.js';
 import { requireUser, userOf } from '../guards.js';
 import { flash, sendPage } from '../session.js';
-import { electionFacts, findEntry, refuse, usableEntry } from '../voting/facts.js';
+import { findEntry, refuse, usableEntry } from '../voting/lookup.js';
 import type { RouteDeps } from './deps.js';
 
 const keyParams = z.object({ key: z.string() });
@@ -72,7 +73,7 @@ export function exceptionRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const electionId = await ctx.store.elections.ensure(key, election.name, facts.now);
       const result = await ctx.store.requests.create({ userId: user.id, electionId, ...parsed.data, now: facts.now });
       if (!result.ok) {
-        throw conflict('Request already sent', 'You have already sent an exception request for this election; only one is allowed. Its status is on your request page.', ['See your request', `/app/elections/${key}/exception`]);
+        throw refusalError({ ok: false, code: 'already-requested' }, { title: 'Request already sent', next: ['See your request', `/app/elections/${key}/exception`] });
       }
       req.log.info({ election: key, userId: user.id, requestId: result.request.id }, 'exception requested');
       flash(req, 'success', 'Your request has been sent to the election officers.');

@@ -9,11 +9,10 @@
 //                      last meta repository sync failed and the last good elections
 //                      are served.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Readiness } from '../../app/readiness.js';
 import type { RouteDeps } from './deps.js';
 
 export function healthRoutes(app: FastifyInstance, { ctx }: RouteDeps): void {
-  const readiness = ctx.services.readiness as Readiness;
+  const { readiness } = ctx;
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
   const open = { config: { rateLimit: false } };
 

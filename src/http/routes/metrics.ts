@@ -9,8 +9,7 @@ import { scrapeAllowed } from '../../observability/metrics.js';
 import type { RouteDeps } from './deps.js';
 
 export function metricsRoutes(app: FastifyInstance, { ctx }: RouteDeps): void {
-  const metrics = ctx.metrics;
-  if (metrics === undefined) return;
+  const { metrics } = ctx;
 
   // A global hook (this module is called on the root instance). routeOptions.url is
   // the pattern (`/app/elections/:key`), so no login or query string becomes a label.

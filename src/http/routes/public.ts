@@ -8,7 +8,7 @@ import { ElectionsPage } from '../../views/ElectionsPage.js';
 import { PublicElectionPage } from '../../views/PublicElectionPage.js';
 import { HttpError } from '../errors.js';
 import { sendPage } from '../session.js';
-import { findEntry } from '../voting/facts.js';
+import { findEntry } from '../voting/lookup.js';
 import type { RouteDeps } from './deps.js';
 import { listItem } from './voter.js';
 import { listPage, parseListQuery } from '../voting/listing.js';

@@ -1,27 +1,33 @@
 // The ballot (SPEC §4): the form, casting, and viewing or revoking with the
 // passphrase. The routes only parse and render; every rule (window to the second,
 // eligibility, ranks 1..N, abstention, passphrase length and attempts) is enforced
-// by the BallotService, and a refused ballot comes back with the voter's ranks kept.
+// by the BallotService, and a refused ballot comes back with the voter's ranks kept,
+// and the table's words for the refusal (answers.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { electionFacts } from '../../app/electionFacts.js';
+import type { OpenRefusal } from '../../app/ballots/types.js';
 import { isNoOpinionValue } from '../../core/ballot/ballotForm.js';
-import type { OpenOutcome } from '../../app/ballotService.js';
 import type { SessionUser } from '../../views/page.js';
 import { BallotPage } from '../../views/BallotPage.js';
 import { ElectionPage } from '../../views/ElectionPage.js';
 import { MyBallotPage } from '../../views/MyBallotPage.js';
 import { NotEligiblePage } from '../../views/NotEligiblePage.js';
-import { HttpError } from '../errors.js';
+import { answerTo, explain } from '../answers.js';
+import { refusalError } from '../errors.js';
 import { requireUser, userOf } from '../guards.js';
 import { requestSignal } from '../resilience.js';
 import { flash, sendPage } from '../session.js';
 import { voterOrder } from '../../core/ballot/candidateOrder.js';
-import { electionFacts, findEntry, refuse, usable, usableEntry, type UsableEntry } from '../voting/facts.js';
+import { findEntry, refuse, usable, usableEntry, type UsableEntry } from '../voting/lookup.js';
 import type { RouteDeps } from './deps.js';
 
 const keyParams = z.object({ key: z.string() });
 
 type Body = Record<string, unknown>;
+
+/** A view or revoke posted without a passphrase: the form's own check, before the service. */
+const PASSPHRASE_REQUIRED = 'Enter the passphrase you chose when you voted.';
 
 function text(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -52,14 +58,14 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
   };
 
   /** The common answer to a view or revoke that did not open the ballot. */
-  const notOpened = async (req: FastifyRequest, reply: FastifyReply, user: SessionUser, entry: UsableEntry, outcome: Exclude<OpenOutcome, { ok: true }>) => {
-    // The service's messages already say how many attempts are left, or how long to wait.
-    if (outcome.kind === 'wrong-passphrase') return passphraseProblem(req, reply, user, entry, outcome.message, 403);
-    if (outcome.kind === 'rate-limited' || outcome.kind === 'busy') {
-      void reply.header('retry-after', String(outcome.retryAfterSeconds));
-      return passphraseProblem(req, reply, user, entry, outcome.message, outcome.status);
+  const notOpened = async (req: FastifyRequest, reply: FastifyReply, user: SessionUser, entry: UsableEntry, outcome: OpenRefusal) => {
+    // The words already say how many attempts are left, or how long to wait.
+    const answer = answerTo(outcome);
+    if (outcome.code === 'wrong-passphrase' || outcome.code === 'too-many-attempts' || outcome.code === 'too-many-derivations' || outcome.code === 'busy') {
+      if (answer.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
+      return passphraseProblem(req, reply, user, entry, answer.message, answer.status);
     }
-    throw new HttpError(outcome.status, outcome.status === 404 ? 'Not found' : 'Not possible', outcome.message, backTo(entry.key));
+    throw refusalError(outcome, { ...(answer.status === 404 ? {} : { title: 'Not possible' }), next: backTo(entry.key) });
   };
 
   const readPassphrase = (req: FastifyRequest) => text((req.body as Body | undefined)?.password);
@@ -77,7 +83,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
         return sendPage(reply, NotEligiblePage({ ctx: deps.page(req, reply), election, facts }), 403);
       }
       if (facts.status.voted && !facts.vote.ok) {
-        flash(req, 'info', facts.vote.reason);
+        flash(req, 'info', explain(facts.vote));
         return reply.redirect(`/app/elections/${key}`, 303);
       }
       refuse(facts.vote, backTo(key));
@@ -104,9 +110,11 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
         if (outcome.abstention) flash(req, 'success', 'Your abstention has been recorded.');
         return reply.redirect(`/app/elections/${key}/confirmation`, 303);
       }
-      if (outcome.kind === 'refused') throw new HttpError(outcome.status, outcome.status === 404 ? 'Not found' : 'Your ballot was not cast', outcome.message, backTo(key));
+      const answer = answerTo(outcome);
+      const comesBack = outcome.code === 'invalid-ballot' || outcome.code === 'abstention-unconfirmed' || outcome.code === 'busy' || outcome.code === 'too-many-derivations';
+      if (!comesBack) throw refusalError(outcome, { ...(answer.status === 404 ? {} : { title: 'Your ballot was not cast' }), next: backTo(key) });
       // Too busy or too many derivations: the ballot comes back as filled in, to send again later.
-      if (outcome.kind === 'busy' || outcome.kind === 'rate-limited') void reply.header('retry-after', String(outcome.retryAfterSeconds));
+      if (answer.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
       const values: Record<string, string> = {};
       for (const c of election.candidates) {
         const v = (fields[`candidate@${c.id}`] ?? '').trim();
@@ -122,10 +130,10 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
           now: ctx.clock(),
           values,
           minPasscodeLength: ctx.config.minPasscodeLength,
-          problem: { message: outcome.message, fieldErrors: outcome.kind === 'invalid' ? outcome.fieldErrors : {} },
-          needsAbstention: outcome.kind === 'invalid' && outcome.needsAbstentionConfirmation,
+          problem: { message: answer.message, fieldErrors: outcome.code === 'invalid-ballot' ? outcome.fieldErrors : {} },
+          needsAbstention: outcome.code === 'abstention-unconfirmed',
         }),
-        outcome.status,
+        answer.status,
       );
     });
 
@@ -135,7 +143,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const entry = usableEntry(findEntry(ctx, key));
       const election = entry.election;
       const passphrase = readPassphrase(req);
-      if (passphrase === '') return passphraseProblem(req, reply, user, entry, 'Enter the passphrase you chose when you voted.', 400);
+      if (passphrase === '') return passphraseProblem(req, reply, user, entry, PASSPHRASE_REQUIRED, 400);
       const outcome = await ctx.ballots.view({ user, electionKey: key, passphrase, signal: requestSignal(req) });
       if (!outcome.ok) return notOpened(req, reply, user, entry, outcome);
       const facts = await electionFacts(ctx, user, entry);
@@ -147,7 +155,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const { key } = keyParams.parse(req.params);
       const entry = usableEntry(findEntry(ctx, key));
       const passphrase = readPassphrase(req);
-      if (passphrase === '') return passphraseProblem(req, reply, user, entry, 'Enter the passphrase you chose when you voted.', 400);
+      if (passphrase === '') return passphraseProblem(req, reply, user, entry, PASSPHRASE_REQUIRED, 400);
       const outcome = await ctx.ballots.revoke({ user, electionKey: key, passphrase, signal: requestSignal(req) });
       if (!outcome.ok) return notOpened(req, reply, user, entry, outcome);
       req.log.info({ election: key, userId: user.id }, 'ballot revoked');

@@ -4,6 +4,7 @@
 // asked only about this user (voted? requested an exception?).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { electionFacts } from '../../app/electionFacts.js';
 import { phaseAt } from '../../core/election/phase.js';
 import { findCandidate } from '../../core/meta/candidate.js';
 import type { ElectionEntry } from '../../core/meta/types.js';
@@ -20,7 +21,7 @@ import { notFound } from '../errors.js';
 import { requireUser, userOf } from '../guards.js';
 import { flash, sendPage, SESSION_SECONDS } from '../session.js';
 import { voterOrder } from '../../core/ballot/candidateOrder.js';
-import { electionFacts, findEntry, refuse, usable } from '../voting/facts.js';
+import { findEntry, refuse, usable } from '../voting/lookup.js';
 import { listPage, parseListQuery, sortEntries } from '../voting/listing.js';
 import type { RouteDeps } from './deps.js';
 

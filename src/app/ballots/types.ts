@@ -1,8 +1,15 @@
 // The contract between the vote routes (voter path) and the ballot use-cases
 // (ballot integrity). Routes parse the form and render; the service validates
 // against the current snapshot, enforces the window to the second, derives keys
-// in the bounded pool, and writes in one transaction. Time comes from ctx.clock.
-import type { SessionUser } from '../views/page.js';
+// in the bounded pool, and writes in one transaction. A refusal is a reason code
+// (src/app/refusals.ts); the words and the status are the HTTP edge's.
+import type { Refusal } from '../refusals.js';
+
+/** Who asks: the signed-in user, as the session knows them. */
+export interface Voter {
+  id: number;
+  login: string;
+}
 
 export interface ChoiceView {
   candidateId: string;
@@ -12,7 +19,7 @@ export interface ChoiceView {
 }
 
 export interface CastRequest {
-  user: SessionUser;
+  user: Voter;
   electionKey: string;
   /** The submitted `candidate@<ID>` fields, as text (other fields may be present and are ignored). */
   fields: Record<string, string>;
@@ -24,47 +31,55 @@ export interface CastRequest {
   signal?: AbortSignal;
 }
 
-/**
- * The server is too busy sealing or opening other ballots to start this one within its
- * time limit (or the client left): nothing was cast, opened or changed.
- */
-export type Busy = { ok: false; kind: 'busy'; status: 503; message: string; retryAfterSeconds: number };
+type Codes<C extends Refusal['code']> = Extract<Refusal, { code: C }>;
 
-/** Too many attempts or derivations for this user and election: nothing was done; wait that long. */
-export type RateLimited = { ok: false; kind: 'rate-limited'; status: 429; message: string; retryAfterSeconds: number };
+/** Every refusal a cast can end with. */
+export type CastRefusal = Codes<
+  | 'no-such-election'
+  | 'election-unavailable'
+  | 'election-changed'
+  | 'not-started'
+  | 'voting-closed'
+  | 'not-eligible'
+  | 'already-voted'
+  | 'login-taken'
+  | 'invalid-ballot'
+  | 'abstention-unconfirmed'
+  | 'busy'
+  | 'too-many-derivations'
+>;
 
-export type Refusal = { ok: false; kind: 'refused'; status: 403 | 404 | 409 | 410; message: string };
-
-export type CastOutcome =
-  | { ok: true; abstention: boolean }
-  | Refusal
-  | Busy
-  | RateLimited
-  | {
-      ok: false;
-      kind: 'invalid';
-      status: 400;
-      message: string;
-      /** Field name (e.g. `candidate@ann`, `password`) → what is wrong with it. */
-      fieldErrors: Record<string, string>;
-      /** The ballot expresses no preference: ask the voter to confirm an abstention. */
-      needsAbstentionConfirmation: boolean;
-    };
+export type CastOutcome = { ok: true; abstention: boolean } | CastRefusal;
 
 export interface PassphraseRequest {
-  user: SessionUser;
+  user: Voter;
   electionKey: string;
   passphrase: string;
   /** Fires when the client has gone. */
   signal?: AbortSignal;
 }
 
-export type OpenOutcome =
-  | { ok: true; choices: ChoiceView[] }
-  | Refusal
-  | { ok: false; kind: 'wrong-passphrase'; status: 403; message: string; attemptsLeft: number }
-  | RateLimited
-  | Busy;
+/** Every refusal a view or a revoke can end with. */
+export type OpenRefusal = Codes<
+  | 'no-such-election'
+  | 'election-unavailable'
+  | 'nothing-to-revoke'
+  | 'revoke-closed'
+  | 'not-started'
+  | 'not-voted'
+  | 'links-erased'
+  | 'no-passphrase'
+  | 'passphrase-missing'
+  | 'wrong-passphrase'
+  | 'link-damaged'
+  | 'ballot-missing'
+  | 'already-revoked'
+  | 'busy'
+  | 'too-many-attempts'
+  | 'too-many-derivations'
+>;
+
+export type OpenOutcome = { ok: true; choices: ChoiceView[] } | OpenRefusal;
 
 export interface VoterStatus {
   voted: boolean;
@@ -81,7 +96,7 @@ export interface BallotService {
   view: (request: PassphraseRequest) => Promise<OpenOutcome>;
   /** Opens and deletes the ballot and the voter row, so the voter may vote again. */
   revoke: (request: PassphraseRequest) => Promise<OpenOutcome>;
-  status: (user: Pick<SessionUser, 'id' | 'login'>, electionKey: string) => Promise<VoterStatus>;
+  status: (user: Voter, electionKey: string) => Promise<VoterStatus>;
   /** Keys of the elections this user has voted in (dashboard). */
   votedKeys: (userId: number) => Promise<Set<string>>;
   /** Passphrase attempts allowed per user and election, shown to voters. */
