@@ -6,14 +6,13 @@
 // ballot service on the first request for such an election, after every meta sync
 // (eraseDueLinks), by the close timer (watchCloses) and before any count or download
 // (closeElection). Only counts are logged.
-import { sql } from 'kysely';
 import { phaseAt } from '../core/election/phase.js';
 import type { Election, MetaSnapshot } from '../core/meta/types.js';
-import type { Store } from '../storage/store.js';
+import type { Log, Store } from './ports.js';
 
 export interface EraseDeps {
   store: Store;
-  log: { info: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
+  log: Pick<Log, 'info' | 'error'>;
   now: Date;
 }
 
@@ -69,7 +68,7 @@ export async function rewriteBallotsOnce(deps: EraseDeps, election: Pick<Electio
   // Cheap check first: after each sync this runs for every completed election.
   if ((await deps.store.settings.get(rewrittenSetting(electionId))) !== null) return null;
   const rows = await deps.store.transaction(async (tx) => {
-    await tx.db.updateTable('election').set({ updated_at: sql<string>`updated_at` }).where('id', '=', electionId).execute();
+    await tx.elections.lock(electionId);
     if ((await tx.settings.get(rewrittenSetting(electionId))) !== null) return null;
     const count = await tx.ballots.rewriteRows(electionId);
     await tx.settings.set(rewrittenSetting(electionId), deps.now.toISOString(), deps.now);

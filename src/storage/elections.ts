@@ -2,7 +2,7 @@
 // created the first time the key is seen. A sync never deletes a row (ballots hang
 // off it); an election whose folder disappeared is marked orphaned, and comes back
 // to life if the folder returns. Deleting is `purge`, an explicit operator command.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DbKind } from '../config.js';
 import { isUniqueViolation } from './errors.js';
 import { insertReturningId } from './insert.js';
@@ -118,5 +118,14 @@ export class ElectionRepo {
 
   async markLinksErased(electionId: number, now: Date): Promise<void> {
     await this.db.updateTable('election').set({ links_erased_at: toDbTime(now) }).where('id', '=', electionId).execute();
+  }
+
+  /**
+   * Locks the election's row until the caller's transaction ends: an UPDATE that
+   * changes nothing locks on every engine (and takes SQLite's write lock), so work done
+   * once per election (the rewrite after the close) is decided under it, by one replica.
+   */
+  async lock(electionId: number): Promise<void> {
+    await this.db.updateTable('election').set({ updated_at: sql<string>`updated_at` }).where('id', '=', electionId).execute();
   }
 }

@@ -2,7 +2,7 @@ import type { Phase } from '../core/election/phase.js';
 import { ElectionList, type ElectionListItem } from './components/ElectionList.js';
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
-import type { Pagination } from '../http/voting/listing.js';
+import type { Pagination } from './models.js';
 
 export type StatusFilter = Phase | null;
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { phaseAt } from '../../core/election/phase.js';
 import type { ElectionEntry } from '../../core/meta/types.js';
+import type { Pagination } from '../../views/models.js';
 import { badRequest, notFound } from '../errors.js';
 
 export const PAGE_SIZE = 50;
@@ -22,12 +23,6 @@ export function parseListQuery(query: unknown, base: string): ListRequest {
   const parsed = listQuery.safeParse(query);
   if (!parsed.success) throw badRequest('The status filter must be running, upcoming or completed, and the page a positive number.', ['See all elections', base]);
   return { filter: parsed.data.status ?? null, page: parsed.data.page ?? 1 };
-}
-
-export interface Pagination {
-  page: number;
-  pages: number;
-  total: number;
 }
 
 /** Entries in a stable, useful order: running first (closing soonest), then upcoming, then closed (latest first). */
