@@ -2,6 +2,8 @@
 // Runs every test file under test/ with node:test through tsx. Node 20's --test does
 // not expand globs, so the files are listed here. Arguments narrow the run:
 //   node scripts/run-tests.mjs unit meta     (files whose path contains any of the words)
+// The tiers: `npm run test:unit` is test/unit/ (the pure core and the policies, cheap
+// key derivation: seconds); `npm test` is lint, typecheck and every file here.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';

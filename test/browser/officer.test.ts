@@ -14,9 +14,10 @@ import {
 } from '../helpers/browser.js';
 import { snapshotOf, entryOf } from '../helpers/meta.js';
 import { NOW, steering, toc } from './fixtures.js';
+import { needTool } from '../helpers/tools.js';
 
-const skip = browserSkipReason();
-if (skip !== null) console.log(`# ${skip}`);
+const skip = needTool(browserSkipReason());
+if (skip !== false) console.log(`# browser tests skipped: ${skip}`);
 
 const day = 86_400_000;
 const broken: ElectionEntry = {
@@ -30,7 +31,7 @@ const broken: ElectionEntry = {
 const STEERING = `/app/elections/${steering.key}/admin`;
 const TOC = `/app/elections/${toc.key}/admin`;
 
-describe('the officer path in Chromium', { skip: skip ?? false }, () => {
+describe('the officer path in Chromium', { skip }, () => {
   let app: BrowserApp;
   let browser: Browser;
   const consoleProblems: string[] = [];

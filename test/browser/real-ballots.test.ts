@@ -10,9 +10,10 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, dragRow, launchBrowser, rowOrder, signInWithGitHub, startBrowserApp, tabTo, type BrowserApp } from '../helpers/browser.js';
 import { demoSnapshot, NOW, steering } from './fixtures.js';
+import { needTool } from '../helpers/tools.js';
 
-const skip = browserSkipReason();
-if (skip !== null) console.log(`# ${skip}`);
+const skip = needTool(browserSkipReason());
+if (skip !== false) console.log(`# browser tests skipped: ${skip}`);
 
 const ELECTION = `/app/elections/${steering.key}`;
 const BALLOT = `${ELECTION}/vote`;
@@ -22,7 +23,7 @@ async function shownBallot(page: Page): Promise<string> {
   return (await page.locator('.page-head-meta', { hasText: 'Your ballot:' }).textContent()) ?? '';
 }
 
-describe('the acceptance path with the real ballot service', { skip: skip ?? false }, () => {
+describe('the acceptance path with the real ballot service', { skip }, () => {
   let app: BrowserApp;
   let browser: Browser;
   before(async () => {

@@ -12,14 +12,15 @@ import {
 } from '../helpers/browser.js';
 import { NO_OPINION_RANK } from '../../src/core/ballot/rank.js';
 import { demoSnapshot, NOW, steering, toc } from './fixtures.js';
+import { needTool } from '../helpers/tools.js';
 
-const skip = browserSkipReason();
-if (skip !== null) console.log(`# ${skip}`);
+const skip = needTool(browserSkipReason());
+if (skip !== false) console.log(`# browser tests skipped: ${skip}`);
 
 const ELECTION = `/app/elections/${steering.key}`;
 const BALLOT = `${ELECTION}/vote`;
 
-describe('the voter path in Chromium', { skip: skip ?? false }, () => {
+describe('the voter path in Chromium', { skip }, () => {
   let app: BrowserApp;
   let browser: Browser;
   /** Every page checked with axe, for the final report. */

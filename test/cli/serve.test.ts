@@ -1,11 +1,12 @@
 // `scrutin serve` as an operator runs it: against each database it migrates an
 // empty database, serves /health with 200, and stops cleanly on SIGTERM. With a
 // blank APP_KEY the generated key lives in the database, so a session made by one
-// process is accepted by another (replicas, restarts).
+// process is accepted by another (replicas, restarts). A broken configuration stops
+// it with one message naming each bad variable.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { binPath, repoRoot } from '../helpers/cli.js';
+import { binPath, repoRoot, runCli } from '../helpers/cli.js';
 import { dialects, freshDatabase } from '../helpers/db.js';
 import { freePort, waitFor } from '../helpers/net.js';
 
@@ -74,4 +75,11 @@ test('with APP_KEY blank, two processes on one database share the generated key:
     await Promise.all([a.exited, b.exited]);
     await database.drop();
   }
+});
+
+test('scrutin serve with a broken configuration prints one message naming each bad variable and exits non-zero', async () => {
+  const r = await runCli(['serve'], { APP_ENV: 'production', APP_KEY: 'test', DB_CONNECTION: 'postgresql', APP_PORT: 'x' });
+  assert.equal(r.code, 1);
+  for (const name of ['APP_KEY', 'DB_HOST', 'DB_DATABASE', 'DB_USERNAME', 'APP_PORT', 'GITHUB_CLIENT_ID', 'META_REPO', 'APP_URL']) assert.match(r.stderr, new RegExp(`- ${name}`), name);
+  assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
 });

@@ -4,7 +4,8 @@
 // `nobody` in the socket's group, as the docs set it up (`usermod -aG scrutin
 // www-data`), so the socket's mode 0660 is what lets them in.
 //
-// Needs the nginx and openssl executables; skipped (saying so) without them.
+// Needs the nginx and openssl executables; skipped (saying so) without them, except
+// under REQUIRE_TOOLS=1 (CI), where their absence fails.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,11 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { repoRoot } from '../helpers/cli.js';
+import { needTool } from '../helpers/tools.js';
 import { fetchRaw, freePort, startListening, type Answer, type ListeningApp } from '../ops/support.js';
 
 const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => spawnSync(p, ['-v']).status === 0);
 const openssl = spawnSync('openssl', ['version']).status === 0;
-const skip = nginx === undefined ? 'nginx is not installed (apt-get install nginx-light)' : !openssl ? 'openssl is not installed' : false;
+const skip = needTool(nginx === undefined ? 'nginx is not installed (apt-get install nginx-light)' : !openssl ? 'openssl is not installed' : false);
 const site = readFileSync(join(repoRoot, 'deploy', 'nginx', 'scrutin.conf'), 'utf8');
 const HOST = 'elections.example.org';
 

@@ -1,7 +1,7 @@
 // Real-browser tests and screenshots: Debian's Chromium driven by playwright-core,
 // against a real listening Scrutin (SQLite, a FixedCatalogue, the real ballot service
 // with cheap key derivation) and the fake GitHub. Tests skip with a notice when
-// Chromium is missing.
+// Chromium is missing (and fail under REQUIRE_TOOLS=1: helpers/tools.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
@@ -21,7 +21,7 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 /** Why browser tests cannot run here, or null when they can. */
 export function browserSkipReason(): string | null {
   if (existsSync(CHROMIUM_PATH)) return null;
-  return `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium, or set CHROMIUM_PATH): browser tests skipped`;
+  return `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium, or set CHROMIUM_PATH)`;
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -121,27 +121,65 @@ test('a failed fetch is tried again at the next check', async () => {
   }
 });
 
-test('the timer checks at start and then every interval, and stop() ends it', async () => {
-  const { state, follower } = fakes(0.02);
-  const settle = async (done: () => boolean) => {
-    for (let i = 0; i < 100 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  };
+test('the timer checks at start and then every interval, and stop() ends it', async (t) => {
+  // Mocked before the follower exists: its first check is scheduled on creation.
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { state, follower } = fakes(60);
+  // A check is a chain of promises: let it run to its end (setImmediate is not mocked).
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
   state.recorded = 'r2';
   state.remote = 'r2';
   // No explicit check: the startup check does it, then the periodic ones.
-  await settle(() => state.served === 'r2');
+  t.mock.timers.tick(0);
+  await settle();
   assert.equal(state.served, 'r2');
   state.recorded = 'r3';
   state.remote = 'r3';
-  await settle(() => state.served === 'r3');
+  t.mock.timers.tick(59_999);
+  await settle();
+  assert.equal(state.served, 'r2', 'not before the interval');
+  t.mock.timers.tick(1);
+  await settle();
   assert.equal(state.served, 'r3');
   await follower.stop();
   const before = state.requests.length;
   state.recorded = 'r4';
   state.remote = 'r4';
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.mock.timers.tick(3_600_000);
+  await settle();
   assert.equal(state.requests.length, before, 'stopped: no more checks');
   assert.equal(state.served, 'r3');
+});
+
+test('after failed fetches the wait doubles, up to five minutes, and a success restores the interval', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { state, follower } = fakes(10);
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  const requestsAfter = async (ms: number) => {
+    t.mock.timers.tick(ms);
+    await settle();
+    return state.requests.length;
+  };
+  try {
+    state.recorded = 'r2';
+    state.remote = null;
+    assert.equal(await requestsAfter(0), 1, 'the startup check fails');
+    assert.equal(await requestsAfter(19_999), 1, 'one failure: 20 s, not 10');
+    assert.equal(await requestsAfter(1), 2);
+    assert.equal(await requestsAfter(40_000), 3, 'two failures: 40 s');
+    assert.equal(await requestsAfter(80_000), 4);
+    assert.equal(await requestsAfter(160_000), 5);
+    assert.equal(await requestsAfter(299_999), 5, 'capped at five minutes');
+    assert.equal(await requestsAfter(1), 6);
+    state.remote = 'r2';
+    assert.equal(await requestsAfter(300_000), 7, 'this one reaches r2');
+    assert.equal(state.served, 'r2');
+    state.recorded = 'r3';
+    state.remote = 'r3';
+    assert.equal(await requestsAfter(10_000), 8, 'back to the interval');
+  } finally {
+    await follower.stop();
+  }
 });
 
 test('a snapshot that did not reach the database is applied again (forced) even when the revisions agree', async () => {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ELEKTO_KDF_PARAMS, type KdfParams } from '../../src/core/ballot/kdfParams.js';
 import { newVoterId, openVoterId, sealVoterId, type DeriveKey } from '../../src/core/ballot/secrecy.js';
 import { argon2DeriveKey } from '../../src/crypto/kdf.js';
+import { needTool } from '../helpers/tools.js';
 
 interface SealedVector { label: string; passphrase: string; salt: string; sealed: string; plaintext: string }
 const golden = JSON.parse(readFileSync(new URL('../fixtures/golden/elekto-sealed.json', import.meta.url), 'utf8')) as { sealed: SealedVector[] };
@@ -85,7 +86,7 @@ test('Elekto records refuse near-miss passphrases cleanly', async () => {
   }
 });
 
-const skip = pythonNaclMissing();
+const skip = needTool(pythonNaclMissing());
 
 test('a link sealed by Scrutin with Elekto\'s parameters opens in PyNaCl (Elekto\'s decrypt path)', { skip }, async () => {
   const voterId = newVoterId();
