@@ -6,7 +6,7 @@ import {
   canRequestException, canRevoke, canSeePublishedResults, canViewBallot, canVote, isEligible, isOfficer,
   type Decision, type ExceptionDecision, type RevokeDecision, type ViewDecision, type VoteDecision,
 } from '../policies/election.js';
-import type { ExceptionRequest } from '../storage/requests.js';
+import type { ExceptionRequest } from '../core/records.js';
 import type { BallotService, Voter, VoterStatus } from './ballots/types.js';
 import type { Clock, Store } from './ports.js';
 

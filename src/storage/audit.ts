@@ -4,15 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { fromDbTime, toDbTime } from './time.js';
-
-export interface AuditEntry {
-  id: number;
-  at: Date;
-  electionKey: string | null;
-  actor: string | null;
-  action: string;
-  detail: string | null;
-}
+import type { AuditEntry } from '../core/records.js';
 
 export interface NewAuditEntry {
   at: Date;

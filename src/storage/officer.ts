@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DbKind } from '../config.js';
 import { normalizeLogin } from '../core/meta/types.js';
-import type { RequestDecision } from './requests.js';
+import type { RequestDecision } from '../core/records.js';
 import type { Database } from './schema.js';
 import { toDbTime } from './time.js';
 import { RELEASED_MARK } from './users.js';

@@ -7,29 +7,7 @@ import { isUniqueViolation } from './errors.js';
 import { insertReturningId } from './insert.js';
 import type { Database } from './schema.js';
 import { fromDbTime, toDbTime } from './time.js';
-
-export type RequestDecision = 'approved' | 'denied';
-
-export interface ExceptionRequest {
-  id: number;
-  userId: number;
-  electionId: number;
-  /** The requester's GitHub login (from the user table). */
-  login: string;
-  name: string;
-  email: string;
-  chat: string;
-  description: string;
-  comments: string;
-  /** Elekto's flag: an officer has looked at it. */
-  reviewed: boolean;
-  createdAt: Date | null;
-  /** null while pending. */
-  decision: RequestDecision | null;
-  decisionNote: string | null;
-  decidedBy: string | null;
-  decidedAt: Date | null;
-}
+import type { ExceptionRequest } from '../core/records.js';
 
 export interface NewRequest {
   userId: number;

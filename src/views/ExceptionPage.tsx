@@ -4,7 +4,7 @@ import { Prose } from './components/Prose.js';
 import { When } from './components/When.js';
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
-import type { ExceptionRequestView } from './models.js';
+import type { ExceptionRequest } from '../core/records.js';
 
 export const EXCEPTION_LIMITS = { name: 255, email: 255, chat: 255, description: 5000, comments: 5000 } as const;
 export type ExceptionField = keyof typeof EXCEPTION_LIMITS;
@@ -85,7 +85,7 @@ const DECISION_TEXT = {
   denied: ['Not approved', 'The officers did not approve your request.'],
 } as const;
 
-export function ExceptionStatusPage({ ctx, election, request }: { ctx: PageContext; election: Election; request: ExceptionRequestView }) {
+export function ExceptionStatusPage({ ctx, election, request }: { ctx: PageContext; election: Election; request: ExceptionRequest }) {
   const state = request.decision ?? 'pending';
   const [title, text] = DECISION_TEXT[state];
   return (

@@ -4,9 +4,9 @@
 import type { ElectionEntry } from '../../core/meta/types.js';
 import { CSV_EOL, csvCell } from '../../core/officer/ballotsCsv.js';
 import { fillDays, turnoutOf, type DayCount, type Turnout } from '../../core/officer/turnout.js';
-import type { AuditEntry } from '../../storage/audit.js';
+import type { AuditEntry } from '../../core/records.js';
 import type { VotedLogins } from '../../storage/officer.js';
-import type { ExceptionRequest } from '../../storage/requests.js';
+import type { ExceptionRequest } from '../../core/records.js';
 import type { Store } from '../../storage/store.js';
 
 export interface OfficerOverview {

@@ -1,7 +1,7 @@
 // An officer decides an exception request: the decision, the note, who and when are
 // kept on the request (Elekto's `reviewed` flag set too), and the audit trail records
 // it, in one transaction. Deciding again is allowed; each decision is its own entry.
-import type { ExceptionRequest, RequestDecision } from '../../storage/requests.js';
+import type { ExceptionRequest, RequestDecision } from '../../core/records.js';
 import type { Store } from '../../storage/store.js';
 
 export interface ExceptionDecision {

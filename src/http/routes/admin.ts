@@ -18,7 +18,7 @@ import type { Election, ElectionEntry, Problem } from '../../core/meta/types.js'
 import { resultsDraft } from '../../core/officer/resultsDraft.js';
 import { turnoutOf } from '../../core/officer/turnout.js';
 import { canSeeCount, canUseOfficerArea, isEligible } from '../../policies/election.js';
-import type { ExceptionRequest } from '../../storage/requests.js';
+import type { ExceptionRequest } from '../../core/records.js';
 import { ExceptionReviewPage, NOTE_MAX, type ReviewField } from '../../views/officer/ExceptionReviewPage.js';
 import { adminBase, type OfficerFrame } from '../../views/officer/OfficerLayout.js';
 import { OfficerPage } from '../../views/officer/OfficerPage.js';

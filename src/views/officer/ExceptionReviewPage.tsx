@@ -2,7 +2,7 @@ import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
 import { When } from '../components/When.js';
 import { adminBase, OfficerLayout, utcSeconds, type OfficerFrame } from './OfficerLayout.js';
 import { RequestStatus } from './OfficerPage.js';
-import type { ExceptionRequestView } from '../models.js';
+import type { ExceptionRequest } from '../../core/records.js';
 
 export const NOTE_MAX = 2000;
 
@@ -10,7 +10,7 @@ export type ReviewField = 'decision' | 'note';
 
 export interface ExceptionReviewProps {
   frame: OfficerFrame;
-  request: ExceptionRequestView;
+  request: ExceptionRequest;
   /** The voters.yaml line for this requester. */
   yamlLine: string;
   /** The requester is on the voter list of the snapshot being served (null: the election's files do not parse). */

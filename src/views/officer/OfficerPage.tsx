@@ -6,7 +6,7 @@ import { PhaseBadge } from '../components/PhaseBadge.js';
 import { When } from '../components/When.js';
 import { adminBase, OfficerLayout, ScrollTable, utcSeconds, type OfficerFrame } from './OfficerLayout.js';
 import { VotesChart } from './VotesChart.js';
-import type { ExceptionRequestView, AuditLine } from '../models.js';
+import type { AuditEntry, ExceptionRequest } from '../../core/records.js';
 
 export interface OfficerPageProps {
   frame: OfficerFrame;
@@ -37,7 +37,7 @@ export function actionLabel(action: string): string {
   return ACTIONS[action] ?? action;
 }
 
-export function RequestStatus({ request }: { request: ExceptionRequestView }) {
+export function RequestStatus({ request }: { request: ExceptionRequest }) {
   if (request.decision === 'approved') return <span class="chip chip-ok">Approved</span>;
   if (request.decision === 'denied') return <span class="chip chip-bad">Denied</span>;
   return <span class="chip chip-todo">Pending</span>;
@@ -133,7 +133,7 @@ function RenamedAccounts({ renamed }: { renamed: OfficerOverview['renamed'] }) {
   );
 }
 
-function Requests({ frame, requests }: { frame: OfficerFrame; requests: ExceptionRequestView[] }) {
+function Requests({ frame, requests }: { frame: OfficerFrame; requests: ExceptionRequest[] }) {
   return (
     <section class="card" aria-labelledby="requests">
       <h2 id="requests">Exception requests</h2>
@@ -183,7 +183,7 @@ function ResultsLinks({ frame, election, now }: { frame: OfficerFrame; election:
   );
 }
 
-function AuditTable({ entries, caption, id }: { entries: AuditLine[]; caption: string; id: string }) {
+function AuditTable({ entries, caption, id }: { entries: AuditEntry[]; caption: string; id: string }) {
   if (entries.length === 0) return <p class="empty">Nothing recorded yet.</p>;
   return (
     <ScrollTable label={caption}>
