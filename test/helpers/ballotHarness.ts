@@ -1,4 +1,4 @@
-// The real ballot service (src/app/ballots.ts) on a fresh database of any engine, with
+// The real ballot service (src/app/ballots/) on a fresh database of any engine, with
 // a fixed catalogue, a clock the test moves, cheap KDF parameters and a log it can read.
 // Several services can share one database, like replicas of one deployment.
 import { Writable } from 'node:stream';

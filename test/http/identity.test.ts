@@ -52,7 +52,6 @@ for (const kind of dialects()) {
     before(async () => {
       fake = await startFakeGitHub();
       t = await startTestApp({ kind, env: { ...githubEnv(fake), APP_URL: 'http://vote.example.test' }, snapshot: snapshotOf([entryOf(gb), entryOf(tsc)]), now: NOW });
-      // The real ballot service, with cheap key derivations.
     });
     after(async () => {
       await t.close();
@@ -84,6 +83,10 @@ for (const kind of dialects()) {
       assert.doesNotMatch(page.body, /You have voted in this election/);
       assert.match(page.body, /A ballot has already been cast in this election under the login u5, by another GitHub account/);
       assert.doesNotMatch(page.body, /Vote now/);
+      // The candidate pages ask the same policy: no way to the ballot either.
+      const candidate = await taker.get(`/app/elections/gb/candidates/${gb.candidates[0]!.id}`);
+      assert.equal(candidate.statusCode, 200);
+      assert.doesNotMatch(candidate.body, /Go to your ballot/);
       assert.equal((await taker.get('/app/elections/gb/vote')).statusCode, 409);
       const votes = await sql<{ n: number | string }>`select count(*) as n from voter where user_id = ${second.id}`.execute(store.db);
       assert.equal(Number(votes.rows[0]?.n), 0);

@@ -11,6 +11,7 @@ import { startService, type Service } from '../../src/main.js';
 import { freshDatabase, type TestDatabase } from '../helpers/db.js';
 import { waitFor } from '../helpers/net.js';
 import type { Upstream } from '../metarepo/gitRepo.js';
+import { CHEAP_KDF } from '../helpers/ballotHarness.js';
 
 export const SECRET = 'webhook-secret-for-tests-0123';
 
@@ -60,7 +61,8 @@ export async function startMetaServer(upstream: Upstream, options: { kind?: DbKi
   }, process.cwd(), { purpose: 'serve' });
   const logs: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb(); } });
-  const service = await startService(config, { listen: false, logDestination: sink });
+  // The real ballot service, with cheap key derivation for new links.
+  const service = await startService(config, { listen: false, logDestination: sink, ballots: { newParams: CHEAP_KDF } });
   const meta = service.ctx.meta;
   if (meta === null) throw new Error('the service started without a meta repository');
   const entry = (key: string): ElectionEntry => {

@@ -10,8 +10,7 @@ import { HttpError } from '../errors.js';
 import { sendPage } from '../session.js';
 import { findEntry } from '../voting/lookup.js';
 import type { RouteDeps } from './deps.js';
-import { listItem } from './voter.js';
-import { listPage, parseListQuery } from '../voting/listing.js';
+import { listItem, listPage, parseListQuery } from '../voting/listing.js';
 
 const keyParams = z.object({ key: z.string() });
 

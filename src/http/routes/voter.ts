@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { electionFacts } from '../../app/electionFacts.js';
 import { phaseAt } from '../../core/election/phase.js';
 import { findCandidate } from '../../core/meta/candidate.js';
-import type { ElectionEntry } from '../../core/meta/types.js';
-import { canSeePublishedResults, isEligible, isOfficer } from '../../policies/election.js';
+import { canSeePublishedResults, canVote, isEligible, isOfficer } from '../../policies/election.js';
 import { CandidatePage } from '../../views/CandidatePage.js';
 import type { ElectionListItem } from '../../views/components/ElectionList.js';
 import { ConfirmationPage } from '../../views/ConfirmationPage.js';
@@ -22,17 +21,11 @@ import { requireUser, userOf } from '../guards.js';
 import { flash, sendPage, SESSION_SECONDS } from '../session.js';
 import { voterOrder } from '../../core/ballot/candidateOrder.js';
 import { findEntry, refuse, usable } from '../voting/lookup.js';
-import { listPage, parseListQuery, sortEntries } from '../voting/listing.js';
+import { listItem, listPage, parseListQuery, sortEntries } from '../voting/listing.js';
 import type { RouteDeps } from './deps.js';
 
 const keyParams = z.object({ key: z.string() });
 const candidateParams = z.object({ key: z.string(), id: z.string() });
-
-export function listItem(entry: ElectionEntry, now: Date, note?: ElectionListItem['note']): ElectionListItem {
-  if (!entry.ok) return { key: entry.key, name: entry.name ?? entry.key, organization: null, phase: 'unavailable', start: null, end: null };
-  const e = entry.election;
-  return { key: e.key, name: e.name, organization: e.organization, phase: phaseAt(e, now), start: e.startDatetime, end: e.endDatetime, ...(note !== undefined ? { note } : {}) };
-}
 
 export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { ctx } = deps;
@@ -104,8 +97,8 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const candidate = findCandidate(election.candidates, id);
       if (candidate === undefined) throw notFound('candidate', ['Back to the election', `/app/elections/${key}`]);
       const status = await ctx.ballots.status(user, key);
-      const canVote = phaseAt(election, ctx.clock()) === 'running' && isEligible(election, user.login) && !status.voted;
-      return sendPage(reply, CandidatePage({ ctx: deps.page(req, reply), election, candidate, canVote }));
+      const vote = canVote(election, { login: user.login, hasVoted: status.voted, loginTaken: status.loginTaken }, ctx.clock());
+      return sendPage(reply, CandidatePage({ ctx: deps.page(req, reply), election, candidate, canVote: vote.ok }));
     });
 
     scoped.get('/app/elections/:key/results', (req, reply) => {

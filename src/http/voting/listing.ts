@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { phaseAt } from '../../core/election/phase.js';
 import type { ElectionEntry } from '../../core/meta/types.js';
+import type { ElectionListItem } from '../../views/components/ElectionList.js';
 import type { Pagination } from '../../views/models.js';
 import { badRequest, notFound } from '../errors.js';
 
@@ -45,4 +46,11 @@ export function listPage(entries: Iterable<ElectionEntry>, request: ListRequest,
   if (request.page > pages) throw notFound('page of elections', ['See the first page', base]);
   const start = (request.page - 1) * PAGE_SIZE;
   return { entries: all.slice(start, start + PAGE_SIZE), pagination: { page: request.page, pages, total: all.length } };
+}
+
+/** An entry as a line of an election list, with the note the page adds for this user. */
+export function listItem(entry: ElectionEntry, now: Date, note?: ElectionListItem['note']): ElectionListItem {
+  if (!entry.ok) return { key: entry.key, name: entry.name ?? entry.key, organization: null, phase: 'unavailable', start: null, end: null };
+  const e = entry.election;
+  return { key: e.key, name: e.name, organization: e.organization, phase: phaseAt(e, now), start: e.startDatetime, end: e.endDatetime, ...(note !== undefined ? { note } : {}) };
 }
