@@ -18,9 +18,25 @@ import { freshDatabase } from '../test/helpers/db.js';
 import { entryOf, makeCandidate, makeElection, snapshotOf } from '../test/helpers/meta.js';
 import { freePort } from '../test/helpers/net.js';
 
-interface Histogram { p50: number; p99: number; average: number }
-interface Result { requests: Histogram & { average: number; total: number }; latency: Histogram; non2xx: number; errors: number; timeouts: number }
-type Autocannon = (options: { url: string; connections: number; duration: number; headers: Record<string, string>; pipelining?: number }) => Promise<Result>;
+interface Histogram {
+  p50: number;
+  p99: number;
+  average: number;
+}
+interface Result {
+  requests: Histogram & { average: number; total: number };
+  latency: Histogram;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+  pipelining?: number;
+}) => Promise<Result>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -29,35 +45,49 @@ const now = new Date();
 
 /** A big community: 60 elections, the one under test with 30 candidates and 5,000 voters. */
 function snapshot() {
-  const bio = '<h2>About me</h2>' + '<p>I have worked on the release process, reviewed hundreds of pull requests and mentored new contributors. '.repeat(6) + '</p>';
-  const candidates = (n: number): Candidate[] => Array.from({ length: n }, (_, i) => makeCandidate(`cand${i}`, `Candidate Number ${i}`, { info: [{ key: 'employer', value: `Company ${i}` }], bioHtml: bio }));
+  const bio =
+    '<h2>About me</h2>' +
+    '<p>I have worked on the release process, reviewed hundreds of pull requests and mentored new contributors. '.repeat(6) +
+    '</p>';
+  const candidates = (n: number): Candidate[] =>
+    Array.from({ length: n }, (_, i) =>
+      makeCandidate(`cand${i}`, `Candidate Number ${i}`, { info: [{ key: 'employer', value: `Company ${i}` }], bioHtml: bio }),
+    );
   const voters = ['bench-voter', ...Array.from({ length: 4999 }, (_, i) => `voter-${i}`)];
   const entries = [];
   for (let i = 0; i < 60; i++) {
     const offset = (i % 3) - 1; // past, running, upcoming
-    entries.push(entryOf(makeElection({
-      key: `20${10 + (i % 16)}---election-${i}`,
-      name: `Election ${i}`,
-      organization: 'Bench Foundation',
-      startDatetime: new Date(now.getTime() + offset * 30 * day - 5 * day),
-      endDatetime: new Date(now.getTime() + offset * 30 * day + 5 * day),
-      voters: i % 2 === 0 ? voters : voters.slice(1, 500),
-      candidates: candidates(8),
-      showCandidateFields: ['employer'],
-    })));
+    entries.push(
+      entryOf(
+        makeElection({
+          key: `20${10 + (i % 16)}---election-${i}`,
+          name: `Election ${i}`,
+          organization: 'Bench Foundation',
+          startDatetime: new Date(now.getTime() + offset * 30 * day - 5 * day),
+          endDatetime: new Date(now.getTime() + offset * 30 * day + 5 * day),
+          voters: i % 2 === 0 ? voters : voters.slice(1, 500),
+          candidates: candidates(8),
+          showCandidateFields: ['employer'],
+        }),
+      ),
+    );
   }
-  entries.push(entryOf(makeElection({
-    key: 'big---running',
-    name: 'The Big Running Election',
-    organization: 'Bench Foundation',
-    startDatetime: new Date(now.getTime() - 3 * day),
-    endDatetime: new Date(now.getTime() + 7 * day),
-    exceptionDue: new Date(now.getTime() + 2 * day),
-    voters,
-    candidates: candidates(30),
-    showCandidateFields: ['employer'],
-    descriptionHtml: '<p>' + 'A long description of the election and its rules. '.repeat(40) + '</p>',
-  })));
+  entries.push(
+    entryOf(
+      makeElection({
+        key: 'big---running',
+        name: 'The Big Running Election',
+        organization: 'Bench Foundation',
+        startDatetime: new Date(now.getTime() - 3 * day),
+        endDatetime: new Date(now.getTime() + 7 * day),
+        exceptionDue: new Date(now.getTime() + 2 * day),
+        voters,
+        candidates: candidates(30),
+        showCandidateFields: ['employer'],
+        descriptionHtml: '<p>' + 'A long description of the election and its rules. '.repeat(40) + '</p>',
+      }),
+    ),
+  );
   return snapshotOf(entries, 'bench', now);
 }
 
@@ -74,7 +104,12 @@ async function signIn(url: string): Promise<string> {
   const login = await fetch(`${url}/login`);
   remember(login);
   const token = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1] ?? '';
-  const res = await fetch(`${url}/login/dev`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() }, body: new URLSearchParams({ _csrf: token, username: 'bench-voter' }) });
+  const res = await fetch(`${url}/login/dev`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() },
+    body: new URLSearchParams({ _csrf: token, username: 'bench-voter' }),
+  });
   remember(res);
   if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
   return cookie();
@@ -84,42 +119,82 @@ async function signIn(url: string): Promise<string> {
 async function serve(): Promise<void> {
   const database = await freshDatabase('sqlite');
   const port = await freePort();
-  const config = parseConfig({
-    APP_ENV: 'development', APP_KEY: 'bench-key-0123456789abcdef', APP_HOST: '127.0.0.1', APP_PORT: String(port),
-    DATABASE_URL: database.url, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  }, process.cwd());
+  const config = parseConfig(
+    {
+      APP_ENV: 'development',
+      APP_KEY: 'bench-key-0123456789abcdef',
+      APP_HOST: '127.0.0.1',
+      APP_PORT: String(port),
+      DATABASE_URL: database.url,
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
+    process.cwd(),
+  );
   const catalogue = new FixedCatalogue(snapshot());
   const clock = () => new Date();
-  const sink = new Writable({ write(_chunk, _enc, cb) { cb(); } });
+  const sink = new Writable({
+    write(_chunk, _enc, cb) {
+      cb();
+    },
+  });
   const service = await startService(config, { listen: true, clock, catalogue, logDestination: sink });
   process.send?.({ url: `http://127.0.0.1:${port}`, logLevel: config.logLevel });
   // The parent asks for the server's CPU time around each run: a figure the busy
   // shared machine distorts far less than latency.
-  process.on('message', (m) => { if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() }); });
+  process.on('message', (m) => {
+    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  });
   process.once('disconnect', () => {
-    void service.stop().then(() => database.drop()).then(() => process.exit(0));
+    void service
+      .stop()
+      .then(() => database.drop())
+      .then(() => process.exit(0));
   });
 }
 
 async function main(): Promise<void> {
-  const child = fork(new URL(import.meta.url).pathname, ['--serve'], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])], stdio: 'inherit' });
+  const child = fork(new URL(import.meta.url).pathname, ['--serve'], {
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_PROFILE !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ],
+    stdio: 'inherit',
+  });
   const { url, logLevel } = await new Promise<{ url: string; logLevel: string }>((resolve, reject) => {
-    child.once('message', (m) => { resolve(m as { url: string; logLevel: string }); });
-    child.once('exit', (code) => { reject(new Error(`the bench server exited (${code})`)); });
+    child.once('message', (m) => {
+      resolve(m as { url: string; logLevel: string });
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`the bench server exited (${code})`));
+    });
   });
-  const serverCpuMs = () => new Promise<number>((resolve) => {
-    child.once('message', (m) => { const { cpu } = m as { cpu: NodeJS.CpuUsage }; resolve((cpu.user + cpu.system) / 1000); });
-    child.send('cpu');
-  });
+  const serverCpuMs = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (m) => {
+        const { cpu } = m as { cpu: NodeJS.CpuUsage };
+        resolve((cpu.user + cpu.system) / 1000);
+      });
+      child.send('cpu');
+    });
   try {
     const cookie = await signIn(url);
-    const pages: Array<[string, string]> = [['dashboard', '/app'], ['election', '/app/elections/big---running'], ['ballot', '/app/elections/big---running/vote']];
+    const pages: Array<[string, string]> = [
+      ['dashboard', '/app'],
+      ['election', '/app/elections/big---running'],
+      ['ballot', '/app/elections/big---running/vote'],
+    ];
     for (const [, path] of pages) {
       const check = await fetch(`${url}${path}`, { headers: { cookie } });
       if (check.status !== 200) throw new Error(`${path} answered ${check.status}`);
       await check.text();
     }
-    console.log(`HTTP pages, signed in; ${seconds} s per run; ${cpus().length} CPUs; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; server log level ${logLevel}`);
+    console.log(
+      `HTTP pages, signed in; ${seconds} s per run; ${cpus().length} CPUs; load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}; server log level ${logLevel}`,
+    );
     console.log('page        conc   req/s     p50 ms   p99 ms   non-2xx   server CPU ms/req');
     for (const [name, path] of pages) {
       for (const connections of [1, 32]) {
@@ -127,8 +202,10 @@ async function main(): Promise<void> {
         await autocannon({ url: `${url}${path}`, connections, duration: 1, headers: { cookie } });
         const cpuBefore = await serverCpuMs();
         const r = await autocannon({ url: `${url}${path}`, connections, duration: seconds, headers: { cookie } });
-        const cpuPerRequest = (await serverCpuMs() - cpuBefore) / Math.max(1, r.requests.total);
-        console.log(`${name.padEnd(11)} ${String(connections).padStart(4)} ${r.requests.average.toFixed(0).padStart(8)} ${r.latency.p50.toFixed(2).padStart(9)} ${r.latency.p99.toFixed(2).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(9)} ${cpuPerRequest.toFixed(2).padStart(12)}`);
+        const cpuPerRequest = ((await serverCpuMs()) - cpuBefore) / Math.max(1, r.requests.total);
+        console.log(
+          `${name.padEnd(11)} ${String(connections).padStart(4)} ${r.requests.average.toFixed(0).padStart(8)} ${r.latency.p50.toFixed(2).padStart(9)} ${r.latency.p99.toFixed(2).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(9)} ${cpuPerRequest.toFixed(2).padStart(12)}`,
+        );
       }
     }
     console.log('goals: p50 < 5 ms at concurrency 1; > 1,000 req/s for the election page at concurrency 32');

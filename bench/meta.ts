@@ -56,43 +56,52 @@ export function generateMetaRepo(root: string, shape: BenchShape): void {
   for (let e = 0; e < shape.elections; e++) {
     const dir = join(root, 'elections', `${2000 + (e % 25)}`, `election-${e}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'election.yaml'), [
-      `name: Election number ${e}`,
-      'organization: Benchmark',
-      'start_datetime: 2030-01-01 00:00:00',
-      'end_datetime: 2030-02-01 00:00:00',
-      `no_winners: ${1 + (e % 3)}`,
-      'allow_no_opinion: True',
-      'delete_after: False',
-      'show_candidate_fields:',
-      '  - employer',
-      'election_officers:',
-      '  - officer-one',
-      '  - officer-two',
-      'eligibility: Members with **50 contributions** in [the last year](https://example.org/rules).',
-      'exception_description: Ask for an exception if you were missed.',
-      'exception_due: 2030-01-20 00:00:00',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'election.yaml'),
+      [
+        `name: Election number ${e}`,
+        'organization: Benchmark',
+        'start_datetime: 2030-01-01 00:00:00',
+        'end_datetime: 2030-02-01 00:00:00',
+        `no_winners: ${1 + (e % 3)}`,
+        'allow_no_opinion: True',
+        'delete_after: False',
+        'show_candidate_fields:',
+        '  - employer',
+        'election_officers:',
+        '  - officer-one',
+        '  - officer-two',
+        'eligibility: Members with **50 contributions** in [the last year](https://example.org/rules).',
+        'exception_description: Ask for an exception if you were missed.',
+        'exception_due: 2030-01-20 00:00:00',
+        '',
+      ].join('\n'),
+    );
     const voters = ['# generated voters', 'eligible_voters:'];
     for (let v = 0; v < shape.voters; v++) voters.push(`  - voter-${e}-${v}${v % 100 === 0 ? '  # a comment' : ''}`);
     writeFileSync(join(dir, 'voters.yaml'), `${voters.join('\n')}\n`);
-    writeFileSync(join(dir, 'election_desc.md'), `# Election ${e}\n\nVote for the ${WORDS[e % WORDS.length]} committee. See [the guide](https://example.org/guide).\n`);
+    writeFileSync(
+      join(dir, 'election_desc.md'),
+      `# Election ${e}\n\nVote for the ${WORDS[e % WORDS.length]} committee. See [the guide](https://example.org/guide).\n`,
+    );
     if (e % 2 === 0) writeFileSync(join(dir, 'results.md'), `# Results\n\n## Winner: candidate-${e}-0\n`);
     for (let c = 0; c < shape.candidates; c++) {
       const id = `cand-${e}-${c}`;
-      writeFileSync(join(dir, `candidate-${id}.md`), [
-        '-'.repeat(61),
-        `name: Candidate ${c} of ${e}`,
-        `ID: ${id}`,
-        'info:',
-        `  - employer: Company ${c}`,
-        `  - slack: ${id}`,
-        '-'.repeat(61),
-        '',
-        bio(e * 31 + c),
-        '',
-      ].join('\n'));
+      writeFileSync(
+        join(dir, `candidate-${id}.md`),
+        [
+          '-'.repeat(61),
+          `name: Candidate ${c} of ${e}`,
+          `ID: ${id}`,
+          'info:',
+          `  - employer: Company ${c}`,
+          `  - slack: ${id}`,
+          '-'.repeat(61),
+          '',
+          bio(e * 31 + c),
+          '',
+        ].join('\n'),
+      );
     }
   }
 }
@@ -153,7 +162,9 @@ async function parseSection(ctx: BenchContext): Promise<void> {
   const hasGc = (globalThis as { gc?: unknown }).gc !== undefined;
   print('## parse (loadSnapshot: walk, read, parse YAML and Markdown)');
   print(`elections parsed: ${entries.length} (${broken} with errors)`);
-  print(`full parse time: median ${median(wall).toFixed(0)} ms wall, ${median(cpu).toFixed(0)} ms CPU (runs: ${wall.map((t) => t.toFixed(0)).join(', ')} ms; first, cold run ${cold.toFixed(0)} ms; goal < 2000 ms)`);
+  print(
+    `full parse time: median ${median(wall).toFixed(0)} ms wall, ${median(cpu).toFixed(0)} ms CPU (runs: ${wall.map((t) => t.toFixed(0)).join(', ')} ms; first, cold run ${cold.toFixed(0)} ms; goal < 2000 ms)`,
+  );
   print(`snapshot memory (heap delta after GC): ${mib(after - before)}${hasGc ? '' : ' (imprecise: run with --expose-gc)'}`);
   print(`machine load average (1 min): ${loadavg()[0]?.toFixed(2) ?? '?'} on ${cpus().length} cores`);
 }
@@ -176,16 +187,23 @@ async function pagesSection(ctx: BenchContext): Promise<void> {
   const snapshot = ctx.snapshot ?? (await loadSnapshot({ root: ctx.root, electionDir: 'elections' }));
   const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
   const dir = mkdtempSync(join(tmpdir(), 'scrutin-bench-pages-'));
-  const config = parseConfig({
-    APP_ENV: 'development',
-    APP_KEY: 'bench-key-0123456789abcdef',
-    DB_CONNECTION: 'sqlite',
-    DB_PATH: join(dir, 'bench.db'),
-    APP_PORT: String(await freePort()),
-    RATE_LIMIT_PER_MINUTE: '0',
-    LOG_LEVEL: 'info',
-  }, dir);
-  const sink = new Writable({ write(_chunk, _enc, cb) { cb(); } });
+  const config = parseConfig(
+    {
+      APP_ENV: 'development',
+      APP_KEY: 'bench-key-0123456789abcdef',
+      DB_CONNECTION: 'sqlite',
+      DB_PATH: join(dir, 'bench.db'),
+      APP_PORT: String(await freePort()),
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'info',
+    },
+    dir,
+  );
+  const sink = new Writable({
+    write(_chunk, _enc, cb) {
+      cb();
+    },
+  });
   const service = await startService(config, { catalogue: new FixedCatalogue(snapshot), logDestination: sink });
   try {
     const base = service.address;
@@ -195,7 +213,12 @@ async function pagesSection(ctx: BenchContext): Promise<void> {
     const form = await fetch(`${base}/login`);
     const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
-    const signIn = await fetch(`${base}/login/dev`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams({ _csrf: csrf, username: login }).toString() });
+    const signIn = await fetch(`${base}/login/dev`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ _csrf: csrf, username: login }).toString(),
+    });
     if (signIn.status !== 303) throw new Error(`development sign-in failed: ${signIn.status}`);
     const session = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 
@@ -257,7 +280,9 @@ async function loopSection(ctx: BenchContext): Promise<void> {
     const hostile = (await loadSnapshot({ root, electionDir: 'elections' })).entries.get('hostile');
     const why = hostile === undefined || hostile.ok ? 'served (!)' : (hostile.problems.find((p) => p.severity === 'error')?.message ?? '?');
     print('## event loop during a sync with a hostile voters.yaml (goal: longest stall < 100 ms through the worker)');
-    print(`through the worker (the server): longest stall ${worker.maxMs.toFixed(1)} ms, p99 ${worker.p99Ms.toFixed(1)} ms, load ${worker.wallMs.toFixed(0)} ms`);
+    print(
+      `through the worker (the server): longest stall ${worker.maxMs.toFixed(1)} ms, p99 ${worker.p99Ms.toFixed(1)} ms, load ${worker.wallMs.toFixed(0)} ms`,
+    );
     print(`in-process (validate, for comparison): longest stall ${here.maxMs.toFixed(1)} ms, load ${here.wallMs.toFixed(0)} ms`);
     print(`the hostile election: ${why}`);
   } finally {
@@ -285,7 +310,9 @@ async function main(): Promise<void> {
   try {
     const t0 = performance.now();
     generateMetaRepo(root, shape);
-    print(`# bench:meta — ${shape.elections} elections × ${shape.candidates} candidates × ${shape.voters} voters (generated in ${(performance.now() - t0).toFixed(0)} ms)`);
+    print(
+      `# bench:meta — ${shape.elections} elections × ${shape.candidates} candidates × ${shape.voters} voters (generated in ${(performance.now() - t0).toFixed(0)} ms)`,
+    );
     const ctx: BenchContext = { root, shape, snapshot: null, print };
     // BENCH_SECTIONS=parse,loop runs only those sections.
     const wanted = process.env.BENCH_SECTIONS?.split(',').map((name) => name.trim());

@@ -54,29 +54,34 @@ interface Proxy {
 async function startNginx(nginx: string, appPort: number, readTimeout: number): Promise<Proxy> {
   const dir = mkdtempSync(join(tmpdir(), 'scrutin-rush-nginx-'));
   const port = await freePort();
-  writeFileSync(join(dir, 'nginx.conf'), [
-    `pid ${join(dir, 'nginx.pid')};`,
-    `error_log ${join(dir, 'error.log')} warn;`,
-    'worker_processes 1;',
-    'events { worker_connections 1024; }',
-    'http {',
-    '  access_log off;',
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(dir, `${t}_temp`)};`),
-    '  server {',
-    `    listen 127.0.0.1:${port};`,
-    // As in deploy/nginx/scrutin.conf.
-    '    proxy_http_version 1.1;',
-    '    proxy_set_header Connection "";',
-    '    proxy_set_header Host $host;',
-    '    proxy_set_header X-Forwarded-For $remote_addr;',
-    '    proxy_connect_timeout 5s;',
-    '    proxy_send_timeout 30s;',
-    `    proxy_read_timeout ${readTimeout}s;`,
-    `    location / { proxy_pass http://127.0.0.1:${appPort}; }`,
-    '  }',
-    '}',
-  ].join('\n'));
-  const child: ChildProcess = spawn(nginx, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    [
+      `pid ${join(dir, 'nginx.pid')};`,
+      `error_log ${join(dir, 'error.log')} warn;`,
+      'worker_processes 1;',
+      'events { worker_connections 1024; }',
+      'http {',
+      '  access_log off;',
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(dir, `${t}_temp`)};`),
+      '  server {',
+      `    listen 127.0.0.1:${port};`,
+      // As in deploy/nginx/scrutin.conf.
+      '    proxy_http_version 1.1;',
+      '    proxy_set_header Connection "";',
+      '    proxy_set_header Host $host;',
+      '    proxy_set_header X-Forwarded-For $remote_addr;',
+      '    proxy_connect_timeout 5s;',
+      '    proxy_send_timeout 30s;',
+      `    proxy_read_timeout ${readTimeout}s;`,
+      `    location / { proxy_pass http://127.0.0.1:${appPort}; }`,
+      '  }',
+      '}',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn(nginx, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/health/live`)).ok ? true : undefined), 20_000, 'nginx to start');
   return {
     port,
@@ -93,19 +98,34 @@ async function startNodeProxy(appPort: number, readTimeout: number): Promise<Pro
   const port = await freePort();
   const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
   const server = createServer((req, res) => {
-    const upstream = httpRequest({ host: '127.0.0.1', port: appPort, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: appPort, method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.setTimeout(readTimeout * 1000, () => {
       upstream.destroy();
       if (!res.headersSent) res.writeHead(504).end('Gateway Time-out');
     });
-    upstream.on('error', () => { if (!res.headersSent) res.writeHead(502).end('Bad Gateway'); });
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502).end('Bad Gateway');
+    });
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { port, what: `a Node proxy (read timeout ${readTimeout}s; no nginx here)`, stop: () => new Promise((resolve) => { agent.destroy(); server.close(() => { resolve(); }); }) };
+  return {
+    port,
+    what: `a Node proxy (read timeout ${readTimeout}s; no nginx here)`,
+    stop: () =>
+      new Promise((resolve) => {
+        agent.destroy();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
 }
 
 type Answer = 'confirmed' | 'try again' | 'gateway error' | 'other';
@@ -132,30 +152,61 @@ const store = Store.open(database.config);
 try {
   const clients = Array.from({ length: voters }, (_, i) => new BenchClient(server.port, agent, `10.1.${(i >> 8) & 255}.${i & 255}`));
   // Sign-ins go straight to the server (the development form's own rate limit counts per address).
-  await pool(clients.map((c, i) => [c, i] as const), 20, async ([c, i]) => c.signIn(benchLogin(i), BENCH_ELECTION));
-  console.log(`bench:rush on ${kind}: ${voters} passphrase voters at once through ${proxy.what}, Node ${process.version}, load ${(loadavg()[0] ?? 0).toFixed(1)}`);
+  await pool(
+    clients.map((c, i) => [c, i] as const),
+    20,
+    async ([c, i]) => c.signIn(benchLogin(i), BENCH_ELECTION),
+  );
+  console.log(
+    `bench:rush on ${kind}: ${voters} passphrase voters at once through ${proxy.what}, Node ${process.version}, load ${(loadavg()[0] ?? 0).toFixed(1)}`,
+  );
   console.log('wave  voters  confirmed  try again  gateway error  other  p50 s  max s  answers checked');
   let waiting = clients.map((c, i) => ({ c, i }));
   let gatewayErrors = 0;
   for (let wave = 1; waiting.length > 0 && wave <= 20; wave++) {
-    const answers = await Promise.all(waiting.map(async ({ c, i }) => {
-      const form: Record<string, string> = { _csrf: c.csrf, password: `rush passphrase ${i}` };
-      shuffled(CANDIDATES).forEach((rank, k) => { form[`candidate@c${k}`] = String(rank); });
-      const t0 = performance.now();
-      const res = await c.send('POST', `/app/elections/${BENCH_ELECTION}/vote`, form, proxy.port);
-      return { c, i, answer: classify(res.status, res.body), seconds: (performance.now() - t0) / 1000, status: res.status };
-    }));
+    const answers = await Promise.all(
+      waiting.map(async ({ c, i }) => {
+        const form: Record<string, string> = { _csrf: c.csrf, password: `rush passphrase ${i}` };
+        shuffled(CANDIDATES).forEach((rank, k) => {
+          form[`candidate@c${k}`] = String(rank);
+        });
+        const t0 = performance.now();
+        const res = await c.send('POST', `/app/elections/${BENCH_ELECTION}/vote`, form, proxy.port);
+        return { c, i, answer: classify(res.status, res.body), seconds: (performance.now() - t0) / 1000, status: res.status };
+      }),
+    );
     // Every answer must agree with the database: a confirmation is a stored vote; "try again" is none.
-    const stored = new Set((await store.db.selectFrom('voter').innerJoin('user', 'user.id', 'voter.user_id').select('user.username').execute()).map((r) => r.username));
-    const wrong = answers.filter((a) => (a.answer === 'confirmed') !== stored.has(benchLogin(a.i)) && a.answer !== 'gateway error' && a.answer !== 'other');
+    const stored = new Set(
+      (await store.db.selectFrom('voter').innerJoin('user', 'user.id', 'voter.user_id').select('user.username').execute()).map(
+        (r) => r.username,
+      ),
+    );
+    const wrong = answers.filter(
+      (a) => (a.answer === 'confirmed') !== stored.has(benchLogin(a.i)) && a.answer !== 'gateway error' && a.answer !== 'other',
+    );
     const count = (k: Answer) => answers.filter((a) => a.answer === k).length;
     gatewayErrors += count('gateway error');
     const secs = answers.map((a) => a.seconds).sort((x, y) => x - y);
     const others = answers.filter((a) => a.answer === 'other').map((a) => a.status);
-    console.log([wave, answers.length, count('confirmed'), count('try again'), count('gateway error'), count('other'), percentile(secs, 50).toFixed(1), (secs.at(-1) ?? 0).toFixed(1), wrong.length === 0 ? 'all agree' : `${wrong.length} DISAGREE`].join('  ') + (others.length > 0 ? `   other statuses: ${others.join(',')}` : ''));
+    console.log(
+      [
+        wave,
+        answers.length,
+        count('confirmed'),
+        count('try again'),
+        count('gateway error'),
+        count('other'),
+        percentile(secs, 50).toFixed(1),
+        (secs.at(-1) ?? 0).toFixed(1),
+        wrong.length === 0 ? 'all agree' : `${wrong.length} DISAGREE`,
+      ].join('  ') + (others.length > 0 ? `   other statuses: ${others.join(',')}` : ''),
+    );
     waiting = answers.filter((a) => a.answer === 'try again').map(({ c, i }) => ({ c, i }));
   }
-  const total = await store.db.selectFrom('voter').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
+  const total = await store.db
+    .selectFrom('voter')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirst();
   console.log(`stored ballots: ${Number(total?.n ?? 0)} of ${voters}; gateway errors: ${gatewayErrors}`);
 } finally {
   agent.destroy();

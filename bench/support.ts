@@ -19,7 +19,11 @@ export interface BenchResponse {
 export class BenchClient {
   readonly cookies = new Map<string, string>();
   csrf = '';
-  constructor(readonly port: number, readonly agent: Agent, readonly address: string) {}
+  constructor(
+    readonly port: number,
+    readonly agent: Agent,
+    readonly address: string,
+  ) {}
 
   /** One request; `port` sends it elsewhere (a proxy in front of the server) with the same cookies. */
   send(method: 'GET' | 'POST', path: string, form?: Record<string, string>, port = this.port): Promise<BenchResponse> {
@@ -93,14 +97,25 @@ export function shuffled(n: number): number[] {
 }
 
 /** bench/voteServer.ts on `database`, with `env` (BENCH_VOTERS, BENCH_CANDIDATES, any setting). */
-export async function startVoteServer(database: TestDatabase, env: Record<string, string>): Promise<{ child: ChildProcess; port: number; stop: () => Promise<void> }> {
+export async function startVoteServer(
+  database: TestDatabase,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', serverScript], {
     cwd: root,
     env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
-      APP_ENV: 'development', APP_KEY: 'bench-key-0123456789abcdef', APP_PORT: String(port), APP_HOST: '127.0.0.1',
-      DATABASE_URL: database.url, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', TRUST_PROXY: 'true',
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      APP_ENV: 'development',
+      APP_KEY: 'bench-key-0123456789abcdef',
+      APP_PORT: String(port),
+      APP_HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_PER_MINUTE: '0',
+      TRUST_PROXY: 'true',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -110,7 +125,11 @@ export async function startVoteServer(database: TestDatabase, env: Record<string
     // Keep only the start of the log: enough to see why a start failed.
     if (out.length < 10_000) out += d.toString();
   });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => { resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.on('exit', () => {
+      resolve();
+    }),
+  );
   await waitFor(() => Promise.resolve(out.includes('ready') ? true : undefined), 60_000, `the bench server to start: ${out}`);
   return {
     child,

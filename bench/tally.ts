@@ -17,7 +17,16 @@ import { parseArgs } from 'node:util';
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Many ballots, then many candidates: a handful of ballots over hundreds of candidates
 // makes one large tie, the case whose explanation used to cost n⁴ (400 took 33 s).
-const sizes: [ballots: number, candidates: number][] = [[1_000, 10], [100_000, 10], [100_000, 50], [1_000_000, 10], [20, 400], [20, 800], [20, 1_000], [1_000, 1_000]];
+const sizes: [ballots: number, candidates: number][] = [
+  [1_000, 10],
+  [100_000, 10],
+  [100_000, 50],
+  [1_000_000, 10],
+  [20, 400],
+  [20, 800],
+  [20, 1_000],
+  [1_000, 1_000],
+];
 /** Above this many strongest-path steps (n³), the Python reference would take minutes: not run. */
 const PYTHON_MAX_CUBE = 2e7;
 
@@ -56,7 +65,8 @@ function writeElection(path: string, ballots: number, n: number): void {
       const cells: string[] = [];
       // A mild, growing preference for low-numbered candidates, so the result is a
       // definite ranking both implementations must agree on.
-      for (let i = 0; i < n; i++) cells.push(random() < 0.1 ? 'No opinion' : String(1 + Math.floor(n * random() ** (1 + (n - i) / (4 * n)))));
+      for (let i = 0; i < n; i++)
+        cells.push(random() < 0.1 ? 'No opinion' : String(1 + Math.floor(n * random() ** (1 + (n - i) / (4 * n)))));
       chunk.push(cells.join(','));
       if (chunk.length === 10_000) {
         writeSync(fd, `${chunk.join('\n')}\n`);
@@ -83,7 +93,12 @@ const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 function measure(command: string, args: string[]): Run {
   const argv = timeBin === null ? [command, ...args] : [timeBin, '-f', 'MAXRSS_KB=%M CPU=%U+%S', command, ...args];
   const started = performance.now();
-  const child = spawnSync(argv[0]!, argv.slice(1), { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, NODE_ENV: 'production' } });
+  const child = spawnSync(argv[0]!, argv.slice(1), {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   const seconds = (performance.now() - started) / 1000;
   if (child.status !== 0) throw new Error(`${argv.join(' ')} failed (${child.status}): ${child.stderr}`);
   const rss = /MAXRSS_KB=(\d+) CPU=([\d.]+)\+([\d.]+)/.exec(child.stderr);
@@ -115,9 +130,18 @@ interface Runner {
 }
 
 const runners: Runner[] = [
-  { label: 'scrutin, dist (node dist/cli.js)', run: (file) => best(process.execPath, ['--input-type=module', '-e', distCli, 'tally', file, '--format', 'json']) },
-  { label: 'scrutin, tsx (node bin/scrutin.js)', run: (file) => best(process.execPath, [join(root, 'bin', 'scrutin.js'), 'tally', file, '--format', 'json']) },
-  { label: 'tally command module alone, dist', run: (file) => best(process.execPath, ['--input-type=module', '-e', distCommand, 'tally', file, '--format', 'json']) },
+  {
+    label: 'scrutin, dist (node dist/cli.js)',
+    run: (file) => best(process.execPath, ['--input-type=module', '-e', distCli, 'tally', file, '--format', 'json']),
+  },
+  {
+    label: 'scrutin, tsx (node bin/scrutin.js)',
+    run: (file) => best(process.execPath, [join(root, 'bin', 'scrutin.js'), 'tally', file, '--format', 'json']),
+  },
+  {
+    label: 'tally command module alone, dist',
+    run: (file) => best(process.execPath, ['--input-type=module', '-e', distCommand, 'tally', file, '--format', 'json']),
+  },
 ];
 
 function ranking(json: string): string {
@@ -130,13 +154,19 @@ const fmtCpu = (c: number | null): string => (c === null ? 'n/a' : `${c.toFixed(
 
 function row(cells: string[]): string {
   const widths = [-18, -36, 8, 8, 9, 11, 10, 5];
-  return cells.map((c, i) => ((widths[i] ?? 0) < 0 ? c.padEnd(-(widths[i] ?? 0)) : c.padStart(widths[i] ?? 0))).join(' ').trimEnd();
+  return cells
+    .map((c, i) => ((widths[i] ?? 0) < 0 ? c.padEnd(-(widths[i] ?? 0)) : c.padStart(widths[i] ?? 0)))
+    .join(' ')
+    .trimEnd();
 }
 
 function main(): void {
   if (!values['no-build']) {
     process.stdout.write('Building dist/ (tsc -p tsconfig.build.json)… ');
-    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     // tsc emits even when a file elsewhere has a type error; only the emitted files matter here.
     console.log(build.status === 0 ? 'done.' : 'done (with type errors elsewhere in src/; emitted anyway).');
   }
@@ -145,7 +175,9 @@ function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'scrutin-bench-'));
   console.log(`Random CSVs in ${dir}. Whole processes: wall time and CPU time (user + system), best of ${runs} runs`);
   console.log('for scrutin, one run for Python. On a busy machine, compare CPU times.');
-  console.log(timeBin === null ? 'No /usr/bin/time: peak memory not measured.' : 'Peak memory: maximum resident set size, from /usr/bin/time.');
+  console.log(
+    timeBin === null ? 'No /usr/bin/time: peak memory not measured.' : 'Peak memory: maximum resident set size, from /usr/bin/time.',
+  );
   console.log('');
   console.log(row(['ballots × cand.', 'runner', 'wall', 'CPU', 'max RSS', 'Py÷it wall', 'Py÷it CPU', 'same']));
   try {
@@ -162,7 +194,8 @@ function main(): void {
       const pairBallots = ballots * n * (n - 1);
       const estimate = pythonPerPairBallot === null ? 0 : pythonPerPairBallot * pairBallots;
       if (values['no-python']) skipped = 'skipped (--no-python)';
-      else if (n ** 3 > PYTHON_MAX_CUBE) skipped = `not run: ${n} candidates, ${(n ** 3 / 1e6).toFixed(0)} million strongest-path steps in pure Python`;
+      else if (n ** 3 > PYTHON_MAX_CUBE)
+        skipped = `not run: ${n} candidates, ${(n ** 3 / 1e6).toFixed(0)} million strongest-path steps in pure Python`;
       else if (estimate > pythonLimit) skipped = `not run: estimated ${estimate.toFixed(0)} s, over --python-limit ${pythonLimit} s`;
       else {
         python = measure('python3', [join(root, 'bench', 'tally_reference.py'), file]);
@@ -173,7 +206,18 @@ function main(): void {
         const same = reference === null ? '' : ranking(result.stdout) === reference ? 'yes' : 'NO';
         const ratio = python === null ? '' : `${(python.seconds / result.seconds).toFixed(1)}×`;
         const cpuRatio = python?.cpu == null || result.cpu === null ? '' : `${(python.cpu / Math.max(result.cpu, 0.01)).toFixed(1)}×`;
-        console.log(row([k === 0 ? label : k === 1 ? `  (${mib.toFixed(1)} MiB)` : '', runner, fmtTime(result.seconds), fmtCpu(result.cpu), fmtMem(result.maxRssMiB), ratio, cpuRatio, same]));
+        console.log(
+          row([
+            k === 0 ? label : k === 1 ? `  (${mib.toFixed(1)} MiB)` : '',
+            runner,
+            fmtTime(result.seconds),
+            fmtCpu(result.cpu),
+            fmtMem(result.maxRssMiB),
+            ratio,
+            cpuRatio,
+            same,
+          ]),
+        );
       });
       if (python === null) console.log(row(['', 'Python reference', skipped]));
       else console.log(row(['', 'Python reference', fmtTime(python.seconds), fmtCpu(python.cpu), fmtMem(python.maxRssMiB), '1×', '1×']));

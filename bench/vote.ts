@@ -73,8 +73,15 @@ async function run(passphrase: boolean, concurrency: number, votes: number): Pro
   const server = await startVoteServer(database, { BENCH_VOTERS: String(votes + warmup), BENCH_CANDIDATES: String(CANDIDATES) });
   const agent = new Agent({ keepAlive: true, maxSockets: Math.max(concurrency, 20) });
   try {
-    const clients = Array.from({ length: votes + warmup }, (_, i) => new Client(server.port, agent, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
-    await pool(clients.map((c, i) => [c, i] as const), 20, async ([c, i]) => c.signIn(benchLogin(i), BENCH_ELECTION));
+    const clients = Array.from(
+      { length: votes + warmup },
+      (_, i) => new Client(server.port, agent, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`),
+    );
+    await pool(
+      clients.map((c, i) => [c, i] as const),
+      20,
+      async ([c, i]) => c.signIn(benchLogin(i), BENCH_ELECTION),
+    );
     // Warm-up votes (no passphrase, untimed, by voters of their own) so the figures are those of
     // a server whose code paths have run before, not of its very first requests.
     const warm = clients.splice(votes);
@@ -87,18 +94,33 @@ async function run(passphrase: boolean, concurrency: number, votes: number): Pro
     const latencies: number[] = [];
     const failures = new Map<number, number>();
     const started = performance.now();
-    await pool(clients.map((c, i) => [c, i] as const), concurrency, async ([c, i]) => {
-      const form = ballotForm(c, passphrase ? `bench passphrase ${i}` : '');
-      const t0 = performance.now();
-      const res = await c.send('POST', `/app/elections/${BENCH_ELECTION}/vote`, form);
-      latencies.push(performance.now() - t0);
-      if (res.status !== 303) failures.set(res.status, (failures.get(res.status) ?? 0) + 1);
-    });
+    await pool(
+      clients.map((c, i) => [c, i] as const),
+      concurrency,
+      async ([c, i]) => {
+        const form = ballotForm(c, passphrase ? `bench passphrase ${i}` : '');
+        const t0 = performance.now();
+        const res = await c.send('POST', `/app/elections/${BENCH_ELECTION}/vote`, form);
+        latencies.push(performance.now() - t0);
+        if (res.status !== 303) failures.set(res.status, (failures.get(res.status) ?? 0) + 1);
+      },
+    );
     const seconds = (performance.now() - started) / 1000;
     const peakMiB = procStatus(pid, 'VmHWM');
     latencies.sort((a, b) => a - b);
     const failed = [...failures.values()].reduce((a, b) => a + b, 0);
-    return { passphrase, concurrency, votes, ok: votes - failed, failures, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), idleMiB, peakMiB };
+    return {
+      passphrase,
+      concurrency,
+      votes,
+      ok: votes - failed,
+      failures,
+      seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      idleMiB,
+      peakMiB,
+    };
   } finally {
     agent.destroy();
     await server.stop();
@@ -111,13 +133,27 @@ const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) :
 const header = ['db', 'passphrase', 'conc.', 'votes', 'stored', 'votes/s', 'p50 ms', 'p99 ms', 'idle RSS MiB', 'peak RSS MiB', 'load'];
 const rows: string[][] = [];
 const print = (r: RunResult) => {
-  const row = [kind, r.passphrase ? 'argon2id 256 MiB × 16' : 'none', String(r.concurrency), String(r.votes), String(r.ok), fmt(r.votes / r.seconds, 1), fmt(r.p50), fmt(r.p99), fmt(r.idleMiB), fmt(r.peakMiB), fmt(loadavg()[0] ?? Number.NaN, 1)];
+  const row = [
+    kind,
+    r.passphrase ? 'argon2id 256 MiB × 16' : 'none',
+    String(r.concurrency),
+    String(r.votes),
+    String(r.ok),
+    fmt(r.votes / r.seconds, 1),
+    fmt(r.p50),
+    fmt(r.p99),
+    fmt(r.idleMiB),
+    fmt(r.peakMiB),
+    fmt(loadavg()[0] ?? Number.NaN, 1),
+  ];
   rows.push(row);
   const failures = [...r.failures].map(([status, n]) => `${n} × HTTP ${status}`).join(', ');
   console.log(`${row.join('  ')}${failures === '' ? '' : `   failures: ${failures}`}`);
 };
 
-console.log(`bench:vote on ${kind}, ${CANDIDATES} candidates, HTTP POST /app/elections/${BENCH_ELECTION}/vote, ${warmup} warm-up votes per run, Node ${process.version}`);
+console.log(
+  `bench:vote on ${kind}, ${CANDIDATES} candidates, HTTP POST /app/elections/${BENCH_ELECTION}/vote, ${warmup} warm-up votes per run, Node ${process.version}`,
+);
 console.log(header.join('  '));
 if (!values['no-plain-runs']) {
   for (const c of concurrencies) print(await run(false, c, Number(values.votes)));

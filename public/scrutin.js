@@ -9,13 +9,25 @@
 
   // --- Local times: each <time data-local> also in the viewer's own time zone.
   // (dateStyle cannot be combined with timeZoneName, hence the explicit fields.)
-  var localFormat = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
+  var localFormat = {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  };
   document.querySelectorAll('time[data-local]').forEach(function (el) {
     var when = new Date(el.getAttribute('datetime'));
     // Where local time is UTC at that moment, the page already says it.
     if (isNaN(when.getTime()) || when.getTimezoneOffset() === 0) return;
     var text;
-    try { text = when.toLocaleString(undefined, localFormat); } catch (e) { return; }
+    try {
+      text = when.toLocaleString(undefined, localFormat);
+    } catch (e) {
+      return;
+    }
     var out = document.createElement('span');
     out.className = 'local-time';
     out.textContent = ' (' + text + ' your time)';
@@ -63,14 +75,22 @@
     divider.setAttribute('aria-hidden', 'true');
     divider.textContent = allowNoOpinion ? 'No opinion' : 'Not ranked yet';
 
-    function select(row) { return row.querySelector('select'); }
-    function nameOf(row) { return row.getAttribute('data-name'); }
-    function baseIndex(row) { return Number(row.getAttribute('data-index')); }
+    function select(row) {
+      return row.querySelector('select');
+    }
+    function nameOf(row) {
+      return row.getAttribute('data-name');
+    }
+    function baseIndex(row) {
+      return Number(row.getAttribute('data-index'));
+    }
     function rankOf(row) {
       var v = select(row).value;
       return /^\d+$/.test(v) ? Number(v) : null;
     }
-    function domRows() { return Array.prototype.slice.call(list.querySelectorAll('.ballot-row')); }
+    function domRows() {
+      return Array.prototype.slice.call(list.querySelectorAll('.ballot-row'));
+    }
 
     /** Ranked rows grouped by rank, best first; a group holds tied candidates. */
     function tiers() {
@@ -81,10 +101,22 @@
         if (!byRank.has(r)) byRank.set(r, []);
         byRank.get(r).push(row);
       });
-      return Array.from(byRank.keys()).sort(function (a, b) { return a - b; }).map(function (r) { return byRank.get(r); });
+      return Array.from(byRank.keys())
+        .sort(function (a, b) {
+          return a - b;
+        })
+        .map(function (r) {
+          return byRank.get(r);
+        });
     }
     function unranked() {
-      return rows.filter(function (row) { return rankOf(row) === null; }).sort(function (a, b) { return baseIndex(a) - baseIndex(b); });
+      return rows
+        .filter(function (row) {
+          return rankOf(row) === null;
+        })
+        .sort(function (a, b) {
+          return baseIndex(a) - baseIndex(b);
+        });
     }
     function tierOf(groups, row) {
       for (var i = 0; i < groups.length; i++) if (groups[i].indexOf(row) !== -1) return i;
@@ -94,9 +126,14 @@
     function write(groups) {
       var ranked = new Set();
       groups.forEach(function (group, i) {
-        group.forEach(function (row) { select(row).value = String(i + 1); ranked.add(row); });
+        group.forEach(function (row) {
+          select(row).value = String(i + 1);
+          ranked.add(row);
+        });
       });
-      rows.forEach(function (row) { if (!ranked.has(row)) select(row).value = ''; });
+      rows.forEach(function (row) {
+        if (!ranked.has(row)) select(row).value = '';
+      });
     }
 
     function listText(names) {
@@ -118,12 +155,23 @@
       var active = document.activeElement;
       var groups = tiers();
       var order = [];
-      groups.forEach(function (group) { group.forEach(function (row) { order.push(row); }); });
+      groups.forEach(function (group) {
+        group.forEach(function (row) {
+          order.push(row);
+        });
+      });
       var rest = unranked();
       var wanted = order.concat(rest);
       var current = domRows();
-      var same = current.length === wanted.length && wanted.every(function (row, i) { return current[i] === row; });
-      if (!same) wanted.forEach(function (row) { list.appendChild(row); });
+      var same =
+        current.length === wanted.length &&
+        wanted.every(function (row, i) {
+          return current[i] === row;
+        });
+      if (!same)
+        wanted.forEach(function (row) {
+          list.appendChild(row);
+        });
       if (order.length > 0 && rest.length > 0) list.insertBefore(divider, rest[0]);
       else if (divider.parentNode) divider.parentNode.removeChild(divider);
 
@@ -164,16 +212,36 @@
       var i = tierOf(groups, row);
       if (up) {
         if (i === -1) groups.push([row]);
-        else if (groups[i].length > 1) { groups[i].splice(groups[i].indexOf(row), 1); groups.splice(i, 0, [row]); }
-        else if (i === 0) { render(nameOf(row) + ' is already your first choice.'); return; }
-        else { var above = groups[i - 1]; groups[i - 1] = groups[i]; groups[i] = above; }
+        else if (groups[i].length > 1) {
+          groups[i].splice(groups[i].indexOf(row), 1);
+          groups.splice(i, 0, [row]);
+        } else if (i === 0) {
+          render(nameOf(row) + ' is already your first choice.');
+          return;
+        } else {
+          var above = groups[i - 1];
+          groups[i - 1] = groups[i];
+          groups[i] = above;
+        }
       } else {
-        if (i === -1) { render(nameOf(row) + ' is not ranked.'); return; }
-        if (groups[i].length > 1) { groups[i].splice(groups[i].indexOf(row), 1); groups.splice(i + 1, 0, [row]); }
-        else if (i === groups.length - 1) {
-          if (!allowNoOpinion) { render(nameOf(row) + ' is already last.'); return; }
+        if (i === -1) {
+          render(nameOf(row) + ' is not ranked.');
+          return;
+        }
+        if (groups[i].length > 1) {
+          groups[i].splice(groups[i].indexOf(row), 1);
+          groups.splice(i + 1, 0, [row]);
+        } else if (i === groups.length - 1) {
+          if (!allowNoOpinion) {
+            render(nameOf(row) + ' is already last.');
+            return;
+          }
           groups.pop();
-        } else { var below = groups[i + 1]; groups[i + 1] = groups[i]; groups[i] = below; }
+        } else {
+          var below = groups[i + 1];
+          groups[i + 1] = groups[i];
+          groups[i] = below;
+        }
       }
       write(groups);
       render(describe(row));
@@ -184,10 +252,14 @@
     // below it; dropping on its middle ties the two.
     var drag = null;
     function clearMarks() {
-      rows.forEach(function (row) { row.classList.remove('drop-before', 'drop-after', 'drop-tie'); });
+      rows.forEach(function (row) {
+        row.classList.remove('drop-before', 'drop-after', 'drop-tie');
+      });
     }
     function findTarget(y) {
-      var others = domRows().filter(function (row) { return row !== drag.row; });
+      var others = domRows().filter(function (row) {
+        return row !== drag.row;
+      });
       if (others.length === 0) return null;
       for (var i = 0; i < others.length; i++) {
         var box = others[i].getBoundingClientRect();
@@ -201,10 +273,20 @@
       return { row: others[others.length - 1], zone: 'after' };
     }
     function drop(row, target) {
-      var groups = tiers().map(function (g) { return g.filter(function (r) { return r !== row; }); }).filter(function (g) { return g.length > 0; });
+      var groups = tiers()
+        .map(function (g) {
+          return g.filter(function (r) {
+            return r !== row;
+          });
+        })
+        .filter(function (g) {
+          return g.length > 0;
+        });
       var t = tierOf(groups, target.row);
       if (t === -1) {
-        var firstUnranked = unranked().filter(function (r) { return r !== row; })[0];
+        var firstUnranked = unranked().filter(function (r) {
+          return r !== row;
+        })[0];
         var toEnd = (target.zone === 'before' && target.row === firstUnranked) || !allowNoOpinion;
         if (toEnd) groups.push([row]);
       } else if (target.zone === 'tie') groups[t].push(row);
@@ -232,7 +314,10 @@
 
       var buttons = document.createElement('div');
       buttons.className = 'move-buttons';
-      [['up', 'Up', '↑'], ['down', 'Down', '↓']].forEach(function (spec) {
+      [
+        ['up', 'Up', '↑'],
+        ['down', 'Down', '↓'],
+      ].forEach(function (spec) {
         var b = document.createElement('button');
         b.type = 'button';
         b.className = 'button move move-' + spec[0];
@@ -245,19 +330,27 @@
         text.textContent = spec[1];
         b.appendChild(icon);
         b.appendChild(text);
-        b.addEventListener('click', function () { move(row, spec[0] === 'up'); });
+        b.addEventListener('click', function () {
+          move(row, spec[0] === 'up');
+        });
         buttons.appendChild(b);
       });
       row.querySelector('.ballot-controls').appendChild(buttons);
 
-      select(row).addEventListener('change', function () { render(describe(row)); });
+      select(row).addEventListener('change', function () {
+        render(describe(row));
+      });
 
       handle.addEventListener('pointerdown', function (ev) {
         if (ev.button !== 0 || drag) return;
         ev.preventDefault();
         drag = { row: row, startY: ev.clientY, target: null, moved: false, pointerId: ev.pointerId };
         row.classList.add('dragging');
-        try { handle.setPointerCapture(ev.pointerId); } catch (e) { /* pointer already gone */ }
+        try {
+          handle.setPointerCapture(ev.pointerId);
+        } catch (e) {
+          /* pointer already gone */
+        }
       });
       handle.addEventListener('pointermove', function (ev) {
         if (!drag || drag.row !== row || ev.pointerId !== drag.pointerId) return;
@@ -271,8 +364,12 @@
       handle.addEventListener('pointerup', function (ev) {
         if (drag && ev.pointerId === drag.pointerId) endDrag(true);
       });
-      handle.addEventListener('pointercancel', function () { endDrag(false); });
-      handle.addEventListener('lostpointercapture', function () { endDrag(true); });
+      handle.addEventListener('pointercancel', function () {
+        endDrag(false);
+      });
+      handle.addEventListener('lostpointercapture', function () {
+        endDrag(true);
+      });
     });
     document.addEventListener('keydown', function (ev) {
       if (ev.key === 'Escape' && drag) endDrag(false);

@@ -29,7 +29,11 @@ const { loadSnapshot } = await import(pathToFileURL(join(root, 'src', 'metarepo'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { ref: { type: 'string', default: 'HEAD' }, list: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  options: {
+    ref: { type: 'string', default: 'HEAD' },
+    list: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
 });
 if (positionals.length !== 2) {
   console.error('usage: node scripts/compat-history.mjs <git-dir> <election-dir> [--ref REF] [--list] [--json]');
@@ -51,11 +55,14 @@ function gitIn(args, input) {
 /** First-parent commits touching the folder, oldest first, with the paths each touched. */
 function states() {
   const out = gitIn(['log', '--first-parent', '--reverse', '--format=%x01%H %cI', '--name-only', values.ref, '--', electionDir]).toString();
-  return out.split('\x01').filter((s) => s.trim() !== '').map((chunk) => {
-    const [head, ...paths] = chunk.split('\n');
-    const [commit, date] = head.split(' ');
-    return { commit, date, paths: paths.filter((p) => p !== '') };
-  });
+  return out
+    .split('\x01')
+    .filter((s) => s.trim() !== '')
+    .map((chunk) => {
+      const [head, ...paths] = chunk.split('\n');
+      const [commit, date] = head.split(' ');
+      return { commit, date, paths: paths.filter((p) => p !== '') };
+    });
 }
 
 /** Reads the blobs named by `shas` in one `git cat-file --batch`; missing ones are null. */
@@ -82,11 +89,15 @@ function readBlobs(shas) {
 /** Writes the folder as it stood at `commit` into `dest`; returns the paths whose content is absent from the clone. */
 function materialize(commit, dest) {
   const listing = gitIn(['ls-tree', '-r', '-z', '--full-tree', commit, '--', electionDir]).toString();
-  const entries = listing.split('\0').filter((l) => l !== '').map((line) => {
-    const tab = line.indexOf('\t');
-    const [mode, type, sha] = line.slice(0, tab).split(' ');
-    return { mode, type, sha, path: line.slice(tab + 1) };
-  }).filter((e) => e.type === 'blob');
+  const entries = listing
+    .split('\0')
+    .filter((l) => l !== '')
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      const [mode, type, sha] = line.slice(0, tab).split(' ');
+      return { mode, type, sha, path: line.slice(tab + 1) };
+    })
+    .filter((e) => e.type === 'blob');
   const blobs = readBlobs([...new Set(entries.map((e) => e.sha))]);
   const missing = [];
   for (const e of entries) {
@@ -106,7 +117,10 @@ function materialize(commit, dest) {
 /** A warning's kind: its code when it has one, else its message with the specifics taken out. */
 function kindOf(problem) {
   if (problem.code !== undefined) return problem.code;
-  return problem.message.replace(/"[^"]*"/g, '"…"').replace(/\([^)]*\d[^)]*\)/g, '(…)').replace(/\d+/g, 'N');
+  return problem.message
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\([^)]*\d[^)]*\)/g, '(…)')
+    .replace(/\d+/g, 'N');
 }
 
 const all = states();
@@ -175,12 +189,16 @@ if (values.json) {
   if (missingFiles > 0) console.log(`  files absent from this clone (skipped): ${missingFiles}`);
   if (folderGone > 0) console.log(`  commits that removed ${electionDir} (nothing to read): ${folderGone}`);
   console.log(`  errors: ${errors.size}`);
-  for (const e of errors.values()) console.log(`    ${e.file}${e.line === undefined ? '' : `:${e.line}`}: ${e.message}  [${e.first.slice(0, 10)} ${e.date}, ${e.states} state(s)]`);
+  for (const e of errors.values())
+    console.log(
+      `    ${e.file}${e.line === undefined ? '' : `:${e.line}`}: ${e.message}  [${e.first.slice(0, 10)} ${e.date}, ${e.states} state(s)]`,
+    );
   console.log(`  distinct warnings (file, line, message): ${warnings.size}; by kind, counted once per checked election state:`);
   for (const [kind, n] of Object.entries(figures.warningsByKind)) console.log(`    ${String(n).padStart(5)}  ${kind}`);
   if (values.list) {
     console.log('  distinct warnings:');
-    for (const w of warnings.values()) console.log(`    ${w.file}${w.line === undefined ? '' : `:${w.line}`}: ${w.message}  [${w.first.slice(0, 10)}]`);
+    for (const w of warnings.values())
+      console.log(`    ${w.file}${w.line === undefined ? '' : `:${w.line}`}: ${w.message}  [${w.first.slice(0, 10)}]`);
   }
 }
 process.exit(errors.size === 0 ? 0 : 1);

@@ -16,17 +16,57 @@ export interface CommandEntry {
 }
 
 export const commands: readonly CommandEntry[] = [
-  { name: 'serve', summary: 'Migrate the database, sync the meta repository and serve the web application', load: async () => (await import('./commands/serve.js')).command },
-  { name: 'migrate', summary: 'Create or upgrade the database schema (adopts Elekto databases)', load: async () => (await import('./commands/migrate.js')).command },
-  { name: 'sync', summary: 'Clone or update the meta repository and bring the election table in line', load: async () => (await import('./commands/sync.js')).command },
-  { name: 'validate', summary: 'Check a meta repository (or one election folder) the way CI would', load: async () => (await import('./commands/validate.js')).command },
-  { name: 'tally', summary: 'Count a ballot CSV (Schulze, approval or STV): ranking, winners, ties, why', load: async () => (await import('./commands/tally.js')).command },
-  { name: 'voters', summary: 'Build voters.yaml from contribution data and approved exceptions (or check it in CI)', load: async () => (await import('./commands/voters.js')).command },
-  { name: 'check', summary: 'Check that every vote has exactly one whole ballot (after a crash, restore or upgrade)', load: async () => (await import('./commands/check.js')).command },
-  { name: 'elections', summary: 'List the elections in the database (orphans included); purge one explicitly', load: async () => (await import('./commands/elections.js')).command },
-  { name: 'backup', summary: 'Consistent online backup of a SQLite database (prints the dump command for PostgreSQL/MySQL)', load: async () => (await import('./commands/backup.js')).command },
+  {
+    name: 'serve',
+    summary: 'Migrate the database, sync the meta repository and serve the web application',
+    load: async () => (await import('./commands/serve.js')).command,
+  },
+  {
+    name: 'migrate',
+    summary: 'Create or upgrade the database schema (adopts Elekto databases)',
+    load: async () => (await import('./commands/migrate.js')).command,
+  },
+  {
+    name: 'sync',
+    summary: 'Clone or update the meta repository and bring the election table in line',
+    load: async () => (await import('./commands/sync.js')).command,
+  },
+  {
+    name: 'validate',
+    summary: 'Check a meta repository (or one election folder) the way CI would',
+    load: async () => (await import('./commands/validate.js')).command,
+  },
+  {
+    name: 'tally',
+    summary: 'Count a ballot CSV (Schulze, approval or STV): ranking, winners, ties, why',
+    load: async () => (await import('./commands/tally.js')).command,
+  },
+  {
+    name: 'voters',
+    summary: 'Build voters.yaml from contribution data and approved exceptions (or check it in CI)',
+    load: async () => (await import('./commands/voters.js')).command,
+  },
+  {
+    name: 'check',
+    summary: 'Check that every vote has exactly one whole ballot (after a crash, restore or upgrade)',
+    load: async () => (await import('./commands/check.js')).command,
+  },
+  {
+    name: 'elections',
+    summary: 'List the elections in the database (orphans included); purge one explicitly',
+    load: async () => (await import('./commands/elections.js')).command,
+  },
+  {
+    name: 'backup',
+    summary: 'Consistent online backup of a SQLite database (prints the dump command for PostgreSQL/MySQL)',
+    load: async () => (await import('./commands/backup.js')).command,
+  },
   { name: 'key', summary: 'Print a fresh random APP_KEY', load: async () => (await import('./commands/key.js')).command },
-  { name: 'demo', summary: 'Run a self-contained demo (SQLite, bundled elections, development sign-in)', load: async () => (await import('./commands/demo.js')).command },
+  {
+    name: 'demo',
+    summary: 'Run a self-contained demo (SQLite, bundled elections, development sign-in)',
+    load: async () => (await import('./commands/demo.js')).command,
+  },
 ];
 
 function overview(): string {

@@ -82,7 +82,23 @@ export class ConfigError extends Error {
 }
 
 /** Values that are never acceptable as a secret in production. */
-const WEAK_KEYS = new Set(['test', 'changeme', 'change-me', 'secret', 'key', 'appkey', 'app_key', 'password', 'example', 'scrutin', 'elekto', 'replace-me-with-scrutin-key-output', 'token', 'metrics', 'webhook']);
+const WEAK_KEYS = new Set([
+  'test',
+  'changeme',
+  'change-me',
+  'secret',
+  'key',
+  'appkey',
+  'app_key',
+  'password',
+  'example',
+  'scrutin',
+  'elekto',
+  'replace-me-with-scrutin-key-output',
+  'token',
+  'metrics',
+  'webhook',
+]);
 /** What the example files ship (`REPLACE-ME-…` in deploy/kubernetes/secret.yaml) and what people type for "fill in later". */
 const PLACEHOLDER = /replace[-_ ]?me|change[-_ ]?me|^<.*>$|^(\.\.\.|…)$/i;
 export const MIN_APP_KEY_LENGTH = 16;
@@ -100,7 +116,8 @@ export function weakSecret(value: string, minLength = 0, chosen = true): string 
   return null;
 }
 
-export const KEY_ADVICE = 'generate one with `npx scrutin key` (or leave APP_KEY blank to let Scrutin generate and keep one in the database)';
+export const KEY_ADVICE =
+  'generate one with `npx scrutin key` (or leave APP_KEY blank to let Scrutin generate and keep one in the database)';
 
 type Env = Record<string, string | undefined>;
 
@@ -190,9 +207,13 @@ class Reader {
 }
 
 const DB_KINDS: Record<string, DbKind> = {
-  sqlite: 'sqlite', sqlite3: 'sqlite',
-  postgresql: 'postgresql', postgres: 'postgresql', pgsql: 'postgresql',
-  mysql: 'mysql', mariadb: 'mysql',
+  sqlite: 'sqlite',
+  sqlite3: 'sqlite',
+  postgresql: 'postgresql',
+  postgres: 'postgresql',
+  pgsql: 'postgresql',
+  mysql: 'mysql',
+  mariadb: 'mysql',
 };
 
 const DEFAULT_DB_PORT: Record<'postgresql' | 'mysql', number> = { postgresql: 5432, mysql: 3306 };
@@ -271,7 +292,10 @@ function readTimeouts(r: Reader): Config['timeouts'] {
   const headers = r.int('HTTP_HEADERS_TIMEOUT', 15, 1, 3600);
   const request = r.int('HTTP_REQUEST_TIMEOUT', 30, 1, 3600);
   const keepAlive = r.int('HTTP_KEEPALIVE_TIMEOUT', 72, 1, 3600);
-  if (headers > request) r.problems.push(`HTTP_HEADERS_TIMEOUT (${headers}) must not be longer than HTTP_REQUEST_TIMEOUT (${request}): the headers are part of the request`);
+  if (headers > request)
+    r.problems.push(
+      `HTTP_HEADERS_TIMEOUT (${headers}) must not be longer than HTTP_REQUEST_TIMEOUT (${request}): the headers are part of the request`,
+    );
   return { headers, request, keepAlive };
 }
 
@@ -283,7 +307,11 @@ export interface LoadOptions {
 export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): Config {
   const r = new Reader(env);
   const warnings: string[] = [];
-  const appEnv = r.oneOf<AppEnv>('APP_ENV', { production: 'production', prod: 'production', development: 'development', dev: 'development', test: 'test' }, 'production');
+  const appEnv = r.oneOf<AppEnv>(
+    'APP_ENV',
+    { production: 'production', prod: 'production', development: 'development', dev: 'development', test: 'test' },
+    'production',
+  );
   const production = appEnv === 'production';
 
   const appKey = r.str('APP_KEY') ?? null;
@@ -302,7 +330,10 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
     const value = r.str(name);
     const weakness = value === undefined ? null : weakSecret(value, MIN_TOKEN_LENGTH);
     if (weakness === null) continue;
-    if (production) r.problems.push(`${name} ${weakness}, so ${risk}: set a random value of at least ${MIN_TOKEN_LENGTH} characters (\`npx scrutin key\` prints one)`);
+    if (production)
+      r.problems.push(
+        `${name} ${weakness}, so ${risk}: set a random value of at least ${MIN_TOKEN_LENGTH} characters (\`npx scrutin key\` prints one)`,
+      );
     else warnings.push(`${name} ${weakness}; acceptable only outside production`);
   }
   for (const name of ['GITHUB_CLIENT_SECRET', 'DB_PASSWORD', 'META_REPO_TOKEN']) {
@@ -334,7 +365,8 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
     r.require('GITHUB_CLIENT_ID', 'in production: voters sign in with GitHub');
     r.require('GITHUB_CLIENT_SECRET', 'in production: voters sign in with GitHub');
     r.require('META_REPO', 'in production: elections come from the meta repository');
-    if (appUrlRaw === undefined) r.problems.push('APP_URL is required in production: it is the public address used for the OAuth callback and secure cookies');
+    if (appUrlRaw === undefined)
+      r.problems.push('APP_URL is required in production: it is the public address used for the OAuth callback and secure cookies');
   }
   if (options.purpose === 'serve' && metaRepo !== null && metaSecret === null) {
     warnings.push('META_SECRET is not set: the webhook /v1/webhooks/meta/sync will answer 503 until it is');
@@ -346,7 +378,9 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
   const metricsPortRaw = r.str('METRICS_PORT');
   // Metrics carry turnout per election: whenever they are served, a token guards them.
   if (metricsPortRaw !== undefined && r.str('METRICS_TOKEN') === undefined) {
-    r.problems.push(`METRICS_PORT is set but METRICS_TOKEN is not: the metrics port would be open to anyone who can reach it. Set METRICS_TOKEN to a random value of at least ${MIN_TOKEN_LENGTH} characters (\`npx scrutin key\` prints one), or unset METRICS_PORT`);
+    r.problems.push(
+      `METRICS_PORT is set but METRICS_TOKEN is not: the metrics port would be open to anyone who can reach it. Set METRICS_TOKEN to a random value of at least ${MIN_TOKEN_LENGTH} characters (\`npx scrutin key\` prints one), or unset METRICS_PORT`,
+    );
   }
   const config: Config = {
     appName: r.str('APP_NAME') ?? 'Scrutin',
@@ -396,7 +430,11 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
       requestMs: r.seconds('DB_REQUEST_TIMEOUT', 20, 0, 3600),
     },
     metaMaxAgeMs: r.seconds('META_MAX_AGE', 900, 0, 30 * 86_400),
-    logLevel: r.oneOf('LOG_LEVEL', { fatal: 'fatal', error: 'error', warn: 'warn', info: 'info', debug: 'debug', trace: 'trace', silent: 'silent' }, 'info'),
+    logLevel: r.oneOf(
+      'LOG_LEVEL',
+      { fatal: 'fatal', error: 'error', warn: 'warn', info: 'info', debug: 'debug', trace: 'trace', silent: 'silent' },
+      'info',
+    ),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     trustProxy: readTrustProxy(r, connect),
     timeouts: readTimeouts(r),

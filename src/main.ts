@@ -58,7 +58,12 @@ export async function startService(config: Config, options: StartOptions = {}): 
 
   const store = Store.open(config.db, {
     limits: config.dbLimits,
-    onConnectionLost: (error) => { log.warn({ err: error, code: dbErrorCode(error) }, 'a database connection broke; it is discarded and a new one is opened when needed'); },
+    onConnectionLost: (error) => {
+      log.warn(
+        { err: error, code: dbErrorCode(error) },
+        'a database connection broke; it is discarded and a new one is opened when needed',
+      );
+    },
   });
   let meta: MetaService | null = null;
   let closes: CloseWatcher | null = null;
@@ -77,7 +82,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
       concurrency: config.kdfConcurrency,
       maxWaitMs: config.kdfQueue.maxWaitMs,
       maxQueue: config.kdfQueue.maxLength,
-      onRefuse: (reason) => { metrics.kdfRefused(reason); },
+      onRefuse: (reason) => {
+        metrics.kdfRefused(reason);
+      },
       ...(options.derive !== undefined ? { derive: options.derive } : {}),
     });
     // The officers' counts run in worker threads, one at a time (countPool.ts).
@@ -94,9 +101,23 @@ export async function startService(config: Config, options: StartOptions = {}): 
     });
     metrics.attachReadiness(() => readiness.recent(5_000));
     metrics.attachDb(() => store.monitor.faultCounts());
-    const ballots = createBallotService({ store, catalogue, clock, log, settings: { minPasscodeLength: config.minPasscodeLength }, metrics }, kdfPool, options.ballots);
+    const ballots = createBallotService(
+      { store, catalogue, clock, log, settings: { minPasscodeLength: config.minPasscodeLength }, metrics },
+      kdfPool,
+      options.ballots,
+    );
     const ctx: AppContext = {
-      config, store, catalogue, clock, log, meta, ballots, kdfPool, countPool, readiness, metrics,
+      config,
+      store,
+      catalogue,
+      clock,
+      log,
+      meta,
+      ballots,
+      kdfPool,
+      countPool,
+      readiness,
+      metrics,
       sessionKey: sessionKeyFrom(appKey.key),
       ...(meta !== null ? { requestSync: meta.requestSync } : {}),
     };
@@ -104,7 +125,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
     // Ballot rows are rewritten when each election ends, not only at the next sync.
     closes = watchCloses({ store, log, clock, current: () => ctx.catalogue.current() });
     const watcher = closes;
-    meta?.catalogue.onSwap(() => { watcher.rearm(); });
+    meta?.catalogue.onSwap(() => {
+      watcher.rearm();
+    });
     const app = await buildServer(ctx);
 
     let address = 'inject';
@@ -120,7 +143,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
         address = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
       }
       if (config.metrics.port !== null) {
-        metricsListener = await startMetricsListener({ metrics, host: config.host, port: config.metrics.port, token: config.metrics.token, log, timeouts: httpTimeouts(config.timeouts) }).catch(async (error: unknown) => {
+        metricsListener = await startMetricsListener({
+          metrics,
+          host: config.host,
+          port: config.metrics.port,
+          token: config.metrics.token,
+          log,
+          timeouts: httpTimeouts(config.timeouts),
+        }).catch(async (error: unknown) => {
           await app.close();
           throw error;
         });

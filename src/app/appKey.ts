@@ -7,7 +7,11 @@ import type { Store } from '../storage/store.js';
 
 export const APP_KEY_SETTING = 'app_key';
 
-export async function resolveAppKey(configured: string | null, store: Store, now: Date): Promise<{ key: string; source: 'environment' | 'database' }> {
+export async function resolveAppKey(
+  configured: string | null,
+  store: Store,
+  now: Date,
+): Promise<{ key: string; source: 'environment' | 'database' }> {
   if (configured !== null) return { key: configured, source: 'environment' };
   const key = await store.settings.getOrInit(APP_KEY_SETTING, randomBytes(32).toString('base64url'), now);
   return { key, source: 'database' };

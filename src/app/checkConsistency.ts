@@ -73,7 +73,11 @@ function linkProblem(v: VoterShape, linksErased: boolean): string | null {
   return kdf.ok ? null : `has unusable KDF parameters: ${kdf.error}`;
 }
 
-async function checkElection(store: Store, election: { id: number; key: string; linksErasedAt: Date | null }, expected: readonly string[] | null): Promise<ElectionCheck> {
+async function checkElection(
+  store: Store,
+  election: { id: number; key: string; linksErasedAt: Date | null },
+  expected: readonly string[] | null,
+): Promise<ElectionCheck> {
   const problems: string[] = [];
   const lines = new Lines(problems);
   const linksErased = election.linksErasedAt !== null;
@@ -91,7 +95,8 @@ async function checkElection(store: Store, election: { id: number; key: string; 
   if (expected !== null && named.length > 0) {
     const want = new Set(expected);
     const have = new Set(named);
-    for (const c of named) if (!want.has(c)) lines.add('unknown candidates', `ballot rows name "${c}", who is not a candidate of this election`);
+    for (const c of named)
+      if (!want.has(c)) lines.add('unknown candidates', `ballot rows name "${c}", who is not a candidate of this election`);
     for (const c of expected) if (!have.has(c)) lines.add('missing candidates', `no ballot has a row for candidate "${c}"`);
   }
   const candidateCount = expected?.length ?? named.length;
@@ -102,13 +107,21 @@ async function checkElection(store: Store, election: { id: number; key: string; 
       const what = b.rows === b.distinctCandidates ? `${b.rows} rows` : `${b.rows} rows for ${b.distinctCandidates} different candidates`;
       lines.add('incomplete ballots', `ballot ${b.voter} has ${what}, expected one row for each of the ${candidateCount} candidates`);
     }
-    if (b.badRanks > 0) lines.add('ballots with bad ranks', `ballot ${b.voter} has ${b.badRanks} rank${b.badRanks === 1 ? '' : 's'} outside 1..${candidateCount} and no-opinion`);
+    if (b.badRanks > 0)
+      lines.add(
+        'ballots with bad ranks',
+        `ballot ${b.voter} has ${b.badRanks} rank${b.badRanks === 1 ? '' : 's'} outside 1..${candidateCount} and no-opinion`,
+      );
   }
   if (voters.length !== ballots.length) {
     const v = voters.length;
     const b = ballots.length;
     const counts = `${v} voter row${v === 1 ? '' : 's'} but ${b} ballot${b === 1 ? '' : 's'}`;
-    problems.unshift(v > b ? `${counts}: ${v - b} vote${v - b === 1 ? ' has' : 's have'} no ballot` : `${counts}: ${b - v} ballot${b - v === 1 ? ' has' : 's have'} no voter`);
+    problems.unshift(
+      v > b
+        ? `${counts}: ${v - b} vote${v - b === 1 ? ' has' : 's have'} no ballot`
+        : `${counts}: ${b - v} ballot${b - v === 1 ? ' has' : 's have'} no voter`,
+    );
   }
   lines.finish();
   return { key: election.key, voters: voters.length, ballots: ballots.length, candidates: candidateCount, links, linksErased, problems };

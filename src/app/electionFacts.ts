@@ -3,8 +3,18 @@
 import { phaseAt, type Phase } from '../core/election/phase.js';
 import type { ElectionEntry } from '../core/meta/types.js';
 import {
-  canRequestException, canRevoke, canSeePublishedResults, canViewBallot, canVote, isEligible, isOfficer,
-  type Decision, type ExceptionDecision, type RevokeDecision, type ViewDecision, type VoteDecision,
+  canRequestException,
+  canRevoke,
+  canSeePublishedResults,
+  canViewBallot,
+  canVote,
+  isEligible,
+  isOfficer,
+  type Decision,
+  type ExceptionDecision,
+  type RevokeDecision,
+  type ViewDecision,
+  type VoteDecision,
 } from '../policies/election.js';
 import type { ExceptionRequest } from '../core/records.js';
 import type { BallotService, Voter, VoterStatus } from './ballots/types.js';

@@ -17,9 +17,7 @@ export interface EraseDeps {
 }
 
 export type EraseOutcome =
-  | { status: 'not-due' }
-  | { status: 'already-erased'; at: Date }
-  | { status: 'erased'; links: number; ballotRows: number };
+  { status: 'not-due' } | { status: 'already-erased'; at: Date } | { status: 'erased'; links: number; ballotRows: number };
 
 type ErasableElection = Pick<Election, 'key' | 'name' | 'deleteAfter' | 'startDatetime' | 'endDatetime'>;
 
@@ -43,7 +41,13 @@ export async function eraseLinks(deps: EraseDeps, election: ErasableElection): P
     if (row !== null && row.linksErasedAt !== null) return { status: 'already-erased' as const, at: row.linksErasedAt };
     const links = await tx.ballots.eraseLinks(electionId);
     await tx.elections.markLinksErased(electionId, deps.now);
-    await tx.audit.append({ at: deps.now, electionKey: election.key, actor: null, action: 'links-erased', detail: `delete_after: ${links} voter–ballot links erased` });
+    await tx.audit.append({
+      at: deps.now,
+      electionKey: election.key,
+      actor: null,
+      action: 'links-erased',
+      detail: `delete_after: ${links} voter–ballot links erased`,
+    });
     return { status: 'erased' as const, links, ballotRows };
   });
   if (outcome.status === 'erased') {
@@ -72,10 +76,20 @@ export async function rewriteBallotsOnce(deps: EraseDeps, election: Pick<Electio
     if ((await tx.settings.get(rewrittenSetting(electionId))) !== null) return null;
     const count = await tx.ballots.rewriteRows(electionId);
     await tx.settings.set(rewrittenSetting(electionId), deps.now.toISOString(), deps.now);
-    await tx.audit.append({ at: deps.now, electionKey: election.key, actor: null, action: 'ballots-rewritten', detail: `${count} ballot rows written again in a random order after the close` });
+    await tx.audit.append({
+      at: deps.now,
+      electionKey: election.key,
+      actor: null,
+      action: 'ballots-rewritten',
+      detail: `${count} ballot rows written again in a random order after the close`,
+    });
     return count;
   });
-  if (rows !== null) deps.log.info({ election: election.key, rows }, 'rewrote the ballot rows of a completed election, so storage order and transaction ids say nothing about who cast them');
+  if (rows !== null)
+    deps.log.info(
+      { election: election.key, rows },
+      'rewrote the ballot rows of a completed election, so storage order and transaction ids say nothing about who cast them',
+    );
   return rows;
 }
 
@@ -136,7 +150,9 @@ const realTimers: CloseTimers = {
     t.unref();
     return t;
   },
-  clear: (handle) => { clearTimeout(handle as NodeJS.Timeout); },
+  clear: (handle) => {
+    clearTimeout(handle as NodeJS.Timeout);
+  },
 };
 
 /**
@@ -229,7 +245,9 @@ export function watchCloses(deps: CloseWatcherDeps): CloseWatcher {
         const delay = rearm();
         if (failed && !stopped) schedule(Math.min(CLOSE_RETRY_MS, delay ?? CLOSE_RETRY_MS));
       },
-      () => { rearm(); },
+      () => {
+        rearm();
+      },
     );
   }
 

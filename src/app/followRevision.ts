@@ -76,7 +76,10 @@ export function followRevision(deps: FollowDeps): Follower {
       const now = outcome.revision;
       if (now !== recorded) {
         stuckOn = recorded;
-        deps.log.warn({ recorded, revision: now }, 'the revision another replica recorded is not the one this replica fetched; check that every replica has the same META_REPO and META_BRANCH');
+        deps.log.warn(
+          { recorded, revision: now },
+          'the revision another replica recorded is not the one this replica fetched; check that every replica has the same META_REPO and META_BRANCH',
+        );
       }
     }
     return { status: 'followed', recorded, outcome };
@@ -95,7 +98,8 @@ export function followRevision(deps: FollowDeps): Follower {
       timer = null;
       void check().then((result) => {
         if (result.status === 'error') deps.log.warn({ error: result.error }, 'could not read the recorded meta revision');
-        const wait = failures === 0 ? deps.intervalSeconds : Math.min(MAX_BACKOFF_SECONDS, deps.intervalSeconds * 2 ** Math.min(failures, 16));
+        const wait =
+          failures === 0 ? deps.intervalSeconds : Math.min(MAX_BACKOFF_SECONDS, deps.intervalSeconds * 2 ** Math.min(failures, 16));
         schedule(Math.max(deps.intervalSeconds, wait));
       });
     }, seconds * 1000);

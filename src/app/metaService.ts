@@ -46,7 +46,17 @@ export function catalogueFor(config: Config, clock: () => Date, log?: CatalogueL
   const meta = config.meta;
   const initial = emptySnapshot(clock());
   if (meta.repo !== null) {
-    const catalogue = createCatalogue({ repo: meta.repo, path: meta.path, branch: meta.branch, electionDir: meta.electionDir, token: meta.token, initial, clock, now: clock, ...(log !== undefined ? { log } : {}) });
+    const catalogue = createCatalogue({
+      repo: meta.repo,
+      path: meta.path,
+      branch: meta.branch,
+      electionDir: meta.electionDir,
+      token: meta.token,
+      initial,
+      clock,
+      now: clock,
+      ...(log !== undefined ? { log } : {}),
+    });
     return { catalogue, mode: 'git' };
   }
   if (!folderModeAvailable(meta)) return null;
@@ -55,7 +65,10 @@ export function catalogueFor(config: Config, clock: () => Date, log?: CatalogueL
     source: {
       // A folder that vanished is a failed sync (keep serving what was read), not an
       // empty repository: an empty snapshot would orphan every election.
-      update: () => (existsSync(join(meta.path, meta.electionDir)) ? folder.update() : Promise.reject(new Error(`the folder ${join(meta.path, meta.electionDir)} (META_PATH/ELECTION_DIR) no longer exists`))),
+      update: () =>
+        existsSync(join(meta.path, meta.electionDir))
+          ? folder.update()
+          : Promise.reject(new Error(`the folder ${join(meta.path, meta.electionDir)} (META_PATH/ELECTION_DIR) no longer exists`)),
       load: folder.load,
     },
     initial,
@@ -100,7 +113,10 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
   const { config, store, log, clock } = deps;
   const configured = catalogueFor(config, clock, log);
   if (configured === null) {
-    log.info({ path: config.meta.path, electionDir: config.meta.electionDir }, 'no meta repository: META_REPO is unset and META_PATH holds no ELECTION_DIR folder; serving no elections');
+    log.info(
+      { path: config.meta.path, electionDir: config.meta.electionDir },
+      'no meta repository: META_REPO is unset and META_PATH holds no ELECTION_DIR folder; serving no elections',
+    );
     return null;
   }
   const { catalogue, mode } = configured;
@@ -112,7 +128,10 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
     const broken = [...snapshot.entries.values()].filter((entry) => !entry.ok).map((entry) => entry.key);
     deps.metrics?.electionsServed?.(snapshot.entries.size - broken.length, broken.length);
     if (broken.length > 0) {
-      log.warn({ elections: broken, revision: snapshot.revision }, `${broken.length} election${broken.length === 1 ? ' has' : 's have'} errors in ${broken.length === 1 ? 'its' : 'their'} files: voters see ${broken.length === 1 ? 'it' : 'them'} as unavailable until fixed (the officers' pages say what is wrong)`);
+      log.warn(
+        { elections: broken, revision: snapshot.revision },
+        `${broken.length} election${broken.length === 1 ? ' has' : 's have'} errors in ${broken.length === 1 ? 'its' : 'their'} files: voters see ${broken.length === 1 ? 'it' : 'them'} as unavailable until fixed (the officers' pages say what is wrong)`,
+      );
     }
     try {
       await syncMeta({ store, log, now: clock() }, snapshot);
@@ -142,11 +161,21 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
 
   const first = await sync('startup');
   if (first.status === 'failed') {
-    log.error({ error: first.error, mode }, 'the first meta repository sync failed: serving without elections until a sync succeeds (not ready until then)');
+    log.error(
+      { error: first.error, mode },
+      'the first meta repository sync failed: serving without elections until a sync succeeds (not ready until then)',
+    );
   }
-  const follower: Follower | null = mode === 'git'
-    ? followRevision({ settings: store.settings, catalogue: { current: () => catalogue.current(), requestSync: sync }, log, intervalSeconds: config.meta.followInterval, behind: () => databaseBehind })
-    : null;
+  const follower: Follower | null =
+    mode === 'git'
+      ? followRevision({
+          settings: store.settings,
+          catalogue: { current: () => catalogue.current(), requestSync: sync },
+          log,
+          intervalSeconds: config.meta.followInterval,
+          behind: () => databaseBehind,
+        })
+      : null;
 
   let stopped = false;
   return {

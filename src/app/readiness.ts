@@ -92,7 +92,9 @@ export class Readiness {
     if (status.state === 'degraded' && this.deps.metaMaxAgeMs > 0) {
       const age = this.deps.clock().getTime() - status.lastSuccessAt.getTime();
       if (age > this.deps.metaMaxAgeMs) {
-        return FAILING(`the elections could not be refreshed for ${Math.round(age / 1000)} s (META_MAX_AGE ${Math.round(this.deps.metaMaxAgeMs / 1000)} s): ${status.lastError ?? 'unknown error'}`);
+        return FAILING(
+          `the elections could not be refreshed for ${Math.round(age / 1000)} s (META_MAX_AGE ${Math.round(this.deps.metaMaxAgeMs / 1000)} s): ${status.lastError ?? 'unknown error'}`,
+        );
       }
     }
     return OK(status.state === 'degraded' ? `serving the last good snapshot: ${status.lastError ?? ''}` : 'loaded');
@@ -127,7 +129,9 @@ export class Readiness {
 }
 
 function failingOf(report: ReadinessReport): { check: string; detail: string }[] {
-  return Object.entries(report.checks).filter(([, c]) => !c.ok).map(([name, c]) => ({ check: name, detail: c.detail }));
+  return Object.entries(report.checks)
+    .filter(([, c]) => !c.ok)
+    .map(([name, c]) => ({ check: name, detail: c.detail }));
 }
 
 function describeDbError(error: unknown): string {

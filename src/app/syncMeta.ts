@@ -42,7 +42,9 @@ function keys(list: string[]): string {
 
 /** One line for the audit log: the revision and what changed in the election table. */
 export function describeSync(result: Pick<SyncMetaResult, 'revision' | 'previousRevision' | 'change'>): string {
-  const parts = [`revision ${result.revision ?? '(not a git checkout)'}${result.previousRevision !== null && result.previousRevision !== result.revision ? ` (was ${result.previousRevision})` : ''}`];
+  const parts = [
+    `revision ${result.revision ?? '(not a git checkout)'}${result.previousRevision !== null && result.previousRevision !== result.revision ? ` (was ${result.previousRevision})` : ''}`,
+  ];
   const { added, renamed, orphaned, restored } = result.change;
   if (added.length > 0) parts.push(`added ${keys(added)}`);
   if (renamed.length > 0) parts.push(`renamed ${keys(renamed)}`);
@@ -67,12 +69,19 @@ export async function syncMeta(deps: SyncMetaDeps, snapshot: MetaSnapshot): Prom
   const change = await store.elections.syncWith(elections, now);
   const previousRevision = await store.settings.get(META_REVISION_SETTING);
   // A plain folder (not a git checkout) has no revision to share.
-  if (snapshot.revision !== null && snapshot.revision !== previousRevision) await store.settings.set(META_REVISION_SETTING, snapshot.revision, now);
+  if (snapshot.revision !== null && snapshot.revision !== previousRevision)
+    await store.settings.set(META_REVISION_SETTING, snapshot.revision, now);
   // With several replicas each one applies every sync; only the first one to see a
   // revision (or any replica that actually changed a row) writes the audit entry.
   const audited = hasChanges(change) || snapshot.revision !== previousRevision;
   if (audited) {
-    await store.audit.append({ at: now, electionKey: null, actor: 'sync', action: 'meta.sync', detail: describeSync({ revision: snapshot.revision, previousRevision, change }) });
+    await store.audit.append({
+      at: now,
+      electionKey: null,
+      actor: 'sync',
+      action: 'meta.sync',
+      detail: describeSync({ revision: snapshot.revision, previousRevision, change }),
+    });
   }
   if (hasChanges(change)) deps.log.info({ revision: snapshot.revision, ...change }, 'election table synced with the meta repository');
   const { erased, failed } = await eraseDueLinks(deps, snapshot);

@@ -34,9 +34,10 @@ export function dumpCommand(db: ServerDb, file: string): string {
 
 function explainServerBackup(config: Config, db: ServerDb, file: string, io: CommandIO): never {
   io.out(dumpCommand(db, file));
-  const password = db.kind === 'postgresql'
-    ? 'pg_dump asks for DB_PASSWORD unless PGPASSWORD or ~/.pgpass supplies it'
-    : 'give it DB_PASSWORD in ~/.my.cnf ([client] password=...) or add --password to be asked (mysqldump takes the same options)';
+  const password =
+    db.kind === 'postgresql'
+      ? 'pg_dump asks for DB_PASSWORD unless PGPASSWORD or ~/.pgpass supplies it'
+      : 'give it DB_PASSWORD in ~/.my.cnf ([client] password=...) or add --password to be asked (mysqldump takes the same options)';
   throw new UserError(
     `${describeDb(config)}: \`scrutin backup\` copies SQLite databases only. Run the command above where the database is reachable; ` +
       `${password}. The dump is consistent while Scrutin serves; docs/operations.md explains restoring it.`,
@@ -55,15 +56,22 @@ function verify(path: string): Summary {
   const db = new SqliteDatabase(path, { fileMustExist: true });
   try {
     const integrity = db.pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') throw new UserError(`the copy failed SQLite's integrity check (${String(integrity)}); the source may be damaged. Nothing was written to the backup name.`);
+    if (integrity !== 'ok')
+      throw new UserError(
+        `the copy failed SQLite's integrity check (${String(integrity)}); the source may be damaged. Nothing was written to the backup name.`,
+      );
     // The source runs in WAL mode; a backup must stand alone as one file.
     db.pragma('journal_mode = DELETE');
-    const tables = new Set((db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((r) => r.name));
+    const tables = new Set(
+      (db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((r) => r.name),
+    );
     const counts: Record<string, number> = {};
     for (const table of ['election', 'user', 'voter', 'ballot', 'request']) {
       if (tables.has(table)) counts[table] = (db.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
     }
-    const schemaVersion = tables.has('schema_version') ? ((db.prepare('select max(version) as v from schema_version').get() as { v: number | null }).v) : null;
+    const schemaVersion = tables.has('schema_version')
+      ? (db.prepare('select max(version) as v from schema_version').get() as { v: number | null }).v
+      : null;
     const pages = db.pragma('page_count', { simple: true }) as number;
     return { pages, counts, schemaVersion };
   } finally {
@@ -72,10 +80,12 @@ function verify(path: string): Summary {
 }
 
 async function backupSqlite(source: string, target: string, io: CommandIO): Promise<void> {
-  if (source === ':memory:') throw new UserError('DB_PATH is :memory:, which lives only inside a running process; there is nothing to back up.');
+  if (source === ':memory:')
+    throw new UserError('DB_PATH is :memory:, which lives only inside a running process; there is nothing to back up.');
   if (!existsSync(source)) throw new UserError(`there is no SQLite database at ${source} (check DB_PATH, or DATABASE_URL)`);
   if (resolve(source) === target) throw new UserError('FILE is the database itself; choose another name');
-  if (!existsSync(dirname(target)) || !statSync(dirname(target)).isDirectory()) throw new UserError(`the folder ${dirname(target)} does not exist`);
+  if (!existsSync(dirname(target)) || !statSync(dirname(target)).isDirectory())
+    throw new UserError(`the folder ${dirname(target)} does not exist`);
   const partial = `${target}.partial-${process.pid}`;
   rmSync(partial, { force: true });
 
@@ -102,8 +112,13 @@ async function backupSqlite(source: string, target: string, io: CommandIO): Prom
     for (const suffix of ['-journal', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
   }
   const c = summary.counts;
-  const rows = ['election', 'user', 'voter', 'ballot', 'request'].filter((t) => t in c).map((t) => `${t} ${c[t] ?? 0}`).join(', ');
-  io.out(`Backed up ${source} to ${target}: ${summary.pages} pages, integrity ok${summary.schemaVersion === null ? '' : `, Elekto schema ${summary.schemaVersion}`}.`);
+  const rows = ['election', 'user', 'voter', 'ballot', 'request']
+    .filter((t) => t in c)
+    .map((t) => `${t} ${c[t] ?? 0}`)
+    .join(', ');
+  io.out(
+    `Backed up ${source} to ${target}: ${summary.pages} pages, integrity ok${summary.schemaVersion === null ? '' : `, Elekto schema ${summary.schemaVersion}`}.`,
+  );
   io.out(`Rows: ${rows === '' ? 'none (the database has no Scrutin tables yet)' : rows}.`);
 }
 
@@ -113,7 +128,7 @@ export const command: Command = {
   usage: [
     'Usage: scrutin backup [--force] FILE',
     '',
-    'SQLite: copies the database named by DB_PATH (or DATABASE_URL) to FILE with SQLite\'s',
+    "SQLite: copies the database named by DB_PATH (or DATABASE_URL) to FILE with SQLite's",
     'online backup API. Safe while `scrutin serve` runs: the copy is one consistent',
     'snapshot. The copy is checked (integrity_check) and stands alone (no -wal file).',
     '',
@@ -126,7 +141,12 @@ export const command: Command = {
     '  --force   replace FILE if it exists',
   ].join('\n'),
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, options: { force: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options: { force: { type: 'boolean', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
     if (positionals.length !== 1 || positionals[0] === undefined || positionals[0] === '') {
       throw new UserError('name one backup file: scrutin backup FILE', 2);
     }

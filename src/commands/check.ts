@@ -39,7 +39,8 @@ export const command: Command = {
     const store = await openStore(config);
     try {
       const pending = await store.pendingMigrations();
-      if (pending.length > 0) throw new UserError(`the ${describeDb(config)} is not up to date (pending: ${pending.join(', ')}); run \`scrutin migrate\` first`);
+      if (pending.length > 0)
+        throw new UserError(`the ${describeDb(config)} is not up to date (pending: ${pending.join(', ')}); run \`scrutin migrate\` first`);
       const report = await checkConsistency(store, values.election === undefined ? {} : { electionKey: values.election });
       for (const line of report.general) io.out(line);
       for (const e of report.elections) {
@@ -51,7 +52,9 @@ export const command: Command = {
         io.out(`${plural(report.elections.length, 'election')} checked: consistent.`);
         return 0;
       }
-      io.out(`${plural(report.elections.length, 'election')} checked: ${bad > 0 ? `${plural(bad, 'election')} with problems` : 'problems found'}${report.general.length > 0 ? `, ${plural(report.general.length, 'general problem')}` : ''}.`);
+      io.out(
+        `${plural(report.elections.length, 'election')} checked: ${bad > 0 ? `${plural(bad, 'election')} with problems` : 'problems found'}${report.general.length > 0 ? `, ${plural(report.general.length, 'general problem')}` : ''}.`,
+      );
       return 1;
     } finally {
       await store.close();

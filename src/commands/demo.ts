@@ -63,24 +63,29 @@ export const command: Command = {
     };
     const env = { ...defaults, ...io.env, ...(values.port !== undefined ? { APP_PORT: values.port } : {}) };
     const config = configFor({ ...io, env }, { purpose: 'serve' });
-    if (config.appEnv !== 'development') throw new UserError('the demo runs with APP_ENV=development only (it signs anyone in); use `scrutin serve` for a real deployment');
+    if (config.appEnv !== 'development')
+      throw new UserError('the demo runs with APP_ENV=development only (it signs anyone in); use `scrutin serve` for a real deployment');
     const service = await startService(config, { guardProcess: true });
     const seeded = await seedDemoBallots(service.ctx.store, completedWindow(dayOf(now)), now);
     if (seeded > 0) service.ctx.log.info({ ballots: seeded }, 'demo: sample ballots added to the completed election');
-    io.out([
-      '',
-      `  Scrutin demo is running: ${config.appUrl.origin}/`,
-      '',
-      '  Sign in with the development form as:',
-      '    alice    a voter (the 2026 Steering Committee election is open)',
-      '    olivia   an election officer (turnout, exceptions, results of the mascot vote)',
-      '    mallory  someone not on the voter list (request an exception)',
-      '',
-      `  Data: ${dataDir}   (scrutin demo --reset starts afresh)`,
-      '  Stop with Ctrl+C.',
-      '',
-    ].join('\n'));
-    await new Promise<void>((done) => { stopOnSignals(service, done); });
+    io.out(
+      [
+        '',
+        `  Scrutin demo is running: ${config.appUrl.origin}/`,
+        '',
+        '  Sign in with the development form as:',
+        '    alice    a voter (the 2026 Steering Committee election is open)',
+        '    olivia   an election officer (turnout, exceptions, results of the mascot vote)',
+        '    mallory  someone not on the voter list (request an exception)',
+        '',
+        `  Data: ${dataDir}   (scrutin demo --reset starts afresh)`,
+        '  Stop with Ctrl+C.',
+        '',
+      ].join('\n'),
+    );
+    await new Promise<void>((done) => {
+      stopOnSignals(service, done);
+    });
     return 0;
   },
 };

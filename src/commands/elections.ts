@@ -74,18 +74,23 @@ async function list(store: Store, format: string, io: CommandIO): Promise<number
   io.out(line(header.key, header.status, header.voted, header.ballots, header.requests, 'NAME'));
   for (const i of items) io.out(line(i.key, i.status, String(i.voted), String(i.ballots), String(i.requests), i.name ?? ''));
   const orphans = items.filter((i) => i.status === 'orphaned').length;
-  io.out(`${plural(items.length, 'election')}${orphans > 0 ? `, ${orphans} orphaned (folder gone from the meta repository; data kept until \`scrutin elections purge KEY\`)` : ''}`);
+  io.out(
+    `${plural(items.length, 'election')}${orphans > 0 ? `, ${orphans} orphaned (folder gone from the meta repository; data kept until \`scrutin elections purge KEY\`)` : ''}`,
+  );
   return 0;
 }
 
 function operator(io: CommandIO): string {
-  const name = io.env.USER ?? io.env.LOGNAME ?? (() => {
-    try {
-      return userInfo().username;
-    } catch {
-      return 'unknown';
-    }
-  })();
+  const name =
+    io.env.USER ??
+    io.env.LOGNAME ??
+    (() => {
+      try {
+        return userInfo().username;
+      } catch {
+        return 'unknown';
+      }
+    })();
   return `cli:${name}`;
 }
 
@@ -95,7 +100,9 @@ async function purge(store: Store, key: string, yes: boolean, io: CommandIO): Pr
   const counts = await store.elections.purgeCounts(row.id);
   const ballots = (await store.ballots.countsOf(row.id)).ballots;
   const what = `${plural(ballots, 'ballot')} (${plural(counts.ballots, 'ballot row')}), ${plural(counts.voters, 'voter record')}, ${plural(counts.requests, 'exception request')}, and the election row`;
-  io.out(`Election ${key}${row.name === null ? '' : ` (${row.name})`}: ${row.orphanedAt === null ? 'still in the meta repository as of the last sync' : `orphaned since ${row.orphanedAt.toISOString()}`}`);
+  io.out(
+    `Election ${key}${row.name === null ? '' : ` (${row.name})`}: ${row.orphanedAt === null ? 'still in the meta repository as of the last sync' : `orphaned since ${row.orphanedAt.toISOString()}`}`,
+  );
   io.out(`Purging deletes ${what}.`);
   if (row.orphanedAt === null) io.out('Its folder is still in the meta repository, so the next sync creates it again, with no ballots.');
   if (!yes) {
@@ -116,7 +123,9 @@ async function purge(store: Store, key: string, yes: boolean, io: CommandIO): Pr
     });
     return inside;
   });
-  io.out(`Deleted ${key}: ${plural(deleted.ballots, 'ballot row')}, ${plural(deleted.voters, 'voter record')}, ${plural(deleted.requests, 'exception request')}.`);
+  io.out(
+    `Deleted ${key}: ${plural(deleted.ballots, 'ballot row')}, ${plural(deleted.voters, 'voter record')}, ${plural(deleted.requests, 'exception request')}.`,
+  );
   return 0;
 }
 
@@ -132,14 +141,18 @@ export const command: Command = {
       strict: true,
     });
     const [sub, ...rest] = positionals;
-    if (sub !== 'list' && sub !== 'purge') throw new UserError(`say what to do: \`scrutin elections list\` or \`scrutin elections purge KEY\`${sub === undefined ? '' : ` (not "${sub}")`}`);
+    if (sub !== 'list' && sub !== 'purge')
+      throw new UserError(
+        `say what to do: \`scrutin elections list\` or \`scrutin elections purge KEY\`${sub === undefined ? '' : ` (not "${sub}")`}`,
+      );
     if (values.format !== 'text' && values.format !== 'json') throw new UserError(`--format must be text or json (not "${values.format}")`);
     if (sub === 'list' && rest.length > 0) throw new UserError('`scrutin elections list` takes no arguments');
     if (sub === 'purge' && rest.length !== 1) throw new UserError('`scrutin elections purge` takes exactly one election key');
     const config = configFor(io);
     const store = await openStore(config);
     try {
-      if ((await store.pendingMigrations()).length > 0) throw new UserError('the database is not migrated yet: run `scrutin migrate` (or start the server) first');
+      if ((await store.pendingMigrations()).length > 0)
+        throw new UserError('the database is not migrated yet: run `scrutin migrate` (or start the server) first');
       return sub === 'list' ? await list(store, values.format, io) : await purge(store, rest[0] ?? '', values.yes, io);
     } finally {
       await store.close();

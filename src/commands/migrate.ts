@@ -13,7 +13,7 @@ export const command: Command = {
     'Usage: scrutin migrate [--check]',
     '',
     'Creates the tables on an empty database, upgrades an Elekto database (schema 1 or 2)',
-    'in place without losing a row, and applies Scrutin\'s own migrations. Running it again',
+    "in place without losing a row, and applies Scrutin's own migrations. Running it again",
     'does nothing. Several replicas may run it at once.',
     '',
     'Options:',
@@ -30,9 +30,11 @@ export const command: Command = {
         return pending.length === 0 ? 0 : 3;
       }
       const report = await store.migrate();
-      io.out(report.applied.length === 0
-        ? `${describeDb(config)} is up to date; nothing to do.`
-        : `${describeDb(config)}: applied ${report.applied.join(', ')}.`);
+      io.out(
+        report.applied.length === 0
+          ? `${describeDb(config)} is up to date; nothing to do.`
+          : `${describeDb(config)}: applied ${report.applied.join(', ')}.`,
+      );
       return 0;
     } catch (error) {
       if (error instanceof MigrationBlocked) throw new UserError(error.message);

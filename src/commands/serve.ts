@@ -24,7 +24,11 @@ export const command: Command = {
   ].join('\n'),
   async run(args, io) {
     const { values } = parseArgs({ args, options: { host: { type: 'string' }, port: { type: 'string' } }, strict: true });
-    const env = { ...io.env, ...(values.host !== undefined ? { APP_HOST: values.host } : {}), ...(values.port !== undefined ? { APP_PORT: values.port } : {}) };
+    const env = {
+      ...io.env,
+      ...(values.host !== undefined ? { APP_HOST: values.host } : {}),
+      ...(values.port !== undefined ? { APP_PORT: values.port } : {}),
+    };
     const config = configFor({ ...io, env }, { purpose: 'serve' });
     let service;
     try {
@@ -32,14 +36,24 @@ export const command: Command = {
     } catch (error) {
       if (error instanceof MigrationBlocked) throw new UserError(error.message);
       const code = (error as { code?: string }).code;
-      if (code === 'EADDRINUSE') throw new UserError(`cannot listen on ${config.host}:${config.port}: the address is already in use (set APP_PORT to another port)`);
-      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '28P01' || code === 'ER_ACCESS_DENIED_ERROR' || code === '3D000' || code === 'ER_BAD_DB_ERROR') {
+      if (code === 'EADDRINUSE')
+        throw new UserError(`cannot listen on ${config.host}:${config.port}: the address is already in use (set APP_PORT to another port)`);
+      if (
+        code === 'ECONNREFUSED' ||
+        code === 'ENOTFOUND' ||
+        code === '28P01' ||
+        code === 'ER_ACCESS_DENIED_ERROR' ||
+        code === '3D000' ||
+        code === 'ER_BAD_DB_ERROR'
+      ) {
         throw new UserError(`cannot use the database: ${(error as Error).message}`);
       }
       throw error;
     }
     io.out(`Scrutin is serving ${config.appName} on ${service.address}`);
-    await new Promise<void>((resolve) => { stopOnSignals(service, resolve); });
+    await new Promise<void>((resolve) => {
+      stopOnSignals(service, resolve);
+    });
     return 0;
   },
 };

@@ -17,7 +17,9 @@ import { UserError } from './types.js';
 /** Git's notes and the catalogue's warnings go to stderr; routine progress stays quiet. */
 function cliLog(io: CommandIO): CatalogueLogger & { error: (obj: object, msg: string) => void } {
   const line = (obj: object, msg: string): void => {
-    const detail = Object.entries(obj).filter(([k]) => k === 'note' || k === 'error' || k === 'election').map(([, v]) => String(v));
+    const detail = Object.entries(obj)
+      .filter(([k]) => k === 'note' || k === 'error' || k === 'election')
+      .map(([, v]) => String(v));
     io.err(`scrutin sync: ${msg}${detail.length > 0 ? `: ${detail.join('; ')}` : ''}`);
   };
   return { info: () => undefined, warn: line, error: line };
@@ -53,7 +55,9 @@ export const command: Command = {
     const clock = (): Date => new Date();
     const configured = catalogueFor(config, clock, log);
     if (configured === null) {
-      throw new UserError(`there is no meta repository to sync: set META_REPO, or point META_PATH at a folder holding ${config.meta.electionDir === '' ? 'the elections' : `"${config.meta.electionDir}"`} (META_PATH is ${config.meta.path})`);
+      throw new UserError(
+        `there is no meta repository to sync: set META_REPO, or point META_PATH at a folder holding ${config.meta.electionDir === '' ? 'the elections' : `"${config.meta.electionDir}"`} (META_PATH is ${config.meta.path})`,
+      );
     }
     const store = await openStore(config);
     try {
@@ -65,9 +69,11 @@ export const command: Command = {
         throw error;
       }
       const meta = config.meta;
-      io.out(configured.mode === 'git'
-        ? `Meta repository ${redact(meta.repo ?? '', meta.token)} (branch ${meta.branch}) in ${meta.path}`
-        : `Meta folder ${meta.path} (META_REPO is unset: read as it is)`);
+      io.out(
+        configured.mode === 'git'
+          ? `Meta repository ${redact(meta.repo ?? '', meta.token)} (branch ${meta.branch}) in ${meta.path}`
+          : `Meta folder ${meta.path} (META_REPO is unset: read as it is)`,
+      );
 
       const outcome = await configured.catalogue.requestSync({ reason: 'scrutin sync', force: true });
       if (outcome.status === 'failed') {
@@ -81,7 +87,12 @@ export const command: Command = {
       const broken = entries.filter((e) => !e.ok).length;
       const problems: Problem[] = [...snapshot.problems, ...entries.flatMap((e) => e.problems)];
       const warnings = problems.filter((p) => p.severity === 'warning').length;
-      const was = result.previousRevision === null ? 'none recorded before' : result.previousRevision === result.revision ? 'unchanged' : `was ${result.previousRevision}`;
+      const was =
+        result.previousRevision === null
+          ? 'none recorded before'
+          : result.previousRevision === result.revision
+            ? 'unchanged'
+            : `was ${result.previousRevision}`;
       io.out(`Revision ${result.revision ?? '(not a git checkout)'} (${was})`);
       const notes = [
         ...(broken > 0 ? [`${broken} with errors: unavailable to voters until fixed`] : []),
@@ -101,12 +112,14 @@ export const command: Command = {
       for (const key of orphaned) io.out(`  orphaned  ${key}  (its folder is gone; its ballots are kept: see \`scrutin elections list\`)`);
       for (const key of restored) io.out(`  restored  ${key}${nameOf(key)}`);
       for (const key of result.erased) io.out(`Erased the voter-ballot links of ${key} (delete_after, completed)`);
-      for (const key of result.eraseFailed) io.err(`scrutin sync: erasing the voter-ballot links of ${key} failed; the next sync tries again`);
+      for (const key of result.eraseFailed)
+        io.err(`scrutin sync: erasing the voter-ballot links of ${key} failed; the next sync tries again`);
 
       if (problems.length > 0) {
         io.out('');
         const shown = (file: string): string => relative(io.cwd, resolve(meta.path, file)) || '.';
-        for (const p of problems) io.out(`${shown(p.file)}${p.line === undefined ? '' : `:${p.line}`}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`);
+        for (const p of problems)
+          io.out(`${shown(p.file)}${p.line === undefined ? '' : `:${p.line}`}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`);
       }
       return result.eraseFailed.length > 0 ? 1 : 0;
     } finally {

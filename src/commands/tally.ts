@@ -6,7 +6,14 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeSeating } from '../core/governance/describe.js';
-import { BALLOT_METHODS, parseCap, type AffiliationCap, type BallotMethod, type ContinuingMember, type TieBreakRule } from '../core/governance/rules.js';
+import {
+  BALLOT_METHODS,
+  parseCap,
+  type AffiliationCap,
+  type BallotMethod,
+  type ContinuingMember,
+  type TieBreakRule,
+} from '../core/governance/rules.js';
 import { governSchulze } from '../core/governance/schulze.js';
 import { noRules, type SeatRules } from '../core/governance/seats.js';
 import { parseAffiliationsFile } from '../core/meta/governance.js';
@@ -48,7 +55,7 @@ const usage = [
   '                              [--max-selections N] [--compare]',
   '       scrutin tally --election KEY [--seats N] [--format text|json|markdown]',
   '',
-  'Counts a ballot CSV (the officers\' download) and prints the result, the winners,',
+  "Counts a ballot CSV (the officers' download) and prints the result, the winners,",
   'any tie for the last seats, and why. The CSV has a header row of candidate IDs, then',
   'one row per ballot:',
   '  schulze, stv  each cell a rank (1 = most preferred; equal numbers are equally',
@@ -57,11 +64,11 @@ const usage = [
   '',
   'Options:',
   '  --method M                schulze (default: Schulze, winning votes), approval, or stv',
-  '                            (Scottish STV, SSI 2007/42); the election\'s ballot_method',
-  '  --seats N                 seats to fill (the election\'s no_winners); default 1, or no_winners',
+  "                            (Scottish STV, SSI 2007/42); the election's ballot_method",
+  "  --seats N                 seats to fill (the election's no_winners); default 1, or no_winners",
   '                            with --election. --winners N is the same option',
   '  --format F                text (default), json, or markdown (a draft results.md)',
-  '  --tie-break-seed SEED     break ties with the election\'s declared seeded-hash draw',
+  "  --tie-break-seed SEED     break ties with the election's declared seeded-hash draw",
   '                            (tie_break: {method: seeded-hash, seed: SEED}; see docs/tally.md)',
   '  --max-per-affiliation CAP seat cap per affiliation: N, or a fraction a/b (at most) or <a/b',
   '                            (less than) of the whole body, seats + continuing members',
@@ -155,15 +162,22 @@ function parseOptions(args: string[]): Options {
     maxSelections = wholeNumber('--max-selections', values['max-selections']);
     if (method !== 'approval') throw usageError('--max-selections applies to --method approval only');
   }
-  if (values.compare && method !== 'schulze') throw usageError('--compare shows other methods beside a Schulze count; it goes with --method schulze');
+  if (values.compare && method !== 'schulze')
+    throw usageError('--compare shows other methods beside a Schulze count; it goes with --method schulze');
 
   if (positionals.length > 1) throw usageError(`expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
   const file = positionals[0];
   if (file !== undefined && values.election !== undefined) throw usageError('give either a CSV file or --election KEY, not both');
-  if (file === undefined && values.election === undefined) throw usageError('which ballots? Give a CSV file, the officers\' download (see `scrutin tally --help`)');
+  if (file === undefined && values.election === undefined)
+    throw usageError("which ballots? Give a CSV file, the officers' download (see `scrutin tally --help`)");
   if (values.election !== undefined) {
-    const fileOnly = ['method', 'tie-break-seed', 'max-per-affiliation', 'max-selections', 'compare'].filter((o) => args.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
-    if (fileOnly.length > 0) throw usageError(`--${fileOnly[0] ?? ''} is for counting a CSV file; with --election the count follows the stored ballots as they are`);
+    const fileOnly = ['method', 'tie-break-seed', 'max-per-affiliation', 'max-selections', 'compare'].filter((o) =>
+      args.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)),
+    );
+    if (fileOnly.length > 0)
+      throw usageError(
+        `--${fileOnly[0] ?? ''} is for counting a CSV file; with --election the count follows the stored ballots as they are`,
+      );
   }
   return {
     file,
@@ -196,12 +210,14 @@ async function seatRules(options: Options, candidates: readonly string[], io: Co
   const label = options.affiliations;
   const text = await fileStep(label, () => readFile(resolve(io.cwd, label), 'utf8'), 'a YAML file');
   const parsed = parseAffiliationsFile(text, label);
-  const where = (p: { file: string; line?: number; message: string }): string => `${p.file}${p.line === undefined ? '' : `:${p.line}`}: ${p.message}`;
+  const where = (p: { file: string; line?: number; message: string }): string =>
+    `${p.file}${p.line === undefined ? '' : `:${p.line}`}: ${p.message}`;
   const errors = parsed.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new UserError(errors.map(where).join('\n'));
   for (const p of parsed.problems) io.err(`scrutin tally: warning: ${where(p)}`);
   const known = new Set(candidates);
-  for (const id of parsed.affiliations.keys()) if (!known.has(id)) io.err(`scrutin tally: warning: ${label}: "${id}" is not a candidate in the ballots; ignored`);
+  for (const id of parsed.affiliations.keys())
+    if (!known.has(id)) io.err(`scrutin tally: warning: ${label}: "${id}" is not a candidate in the ballots; ignored`);
   const missing = candidates.filter((id) => !parsed.affiliations.has(id));
   if (missing.length > 0) io.err(`scrutin tally: warning: ${label}: no affiliation for ${missing.join(', ')}; the cap does not count them`);
   const continuing: ContinuingMember[] = parsed.continuing;
@@ -220,15 +236,28 @@ async function countSchulze(options: Options, path: string, io: CommandIO): Prom
   const notes = withRules ? describeSeating(seating, (id) => id) : [];
   const alt = ranked === null ? null : alternatives(base, ranked.end(), rules.tieBreak);
   if (options.format === 'json') {
-    const json = { method: 'schulze', ...toTallyJson(result), ...(withRules ? { seating: seatingJson(seating) } : {}), ...(alt === null ? {} : { alternatives: alternativesJson(alt) }) };
+    const json = {
+      method: 'schulze',
+      ...toTallyJson(result),
+      ...(withRules ? { seating: seatingJson(seating) } : {}),
+      ...(alt === null ? {} : { alternatives: alternativesJson(alt) }),
+    };
     return `${JSON.stringify(json, null, 2)}\n`;
   }
   if (options.format === 'markdown') {
     const md = formatMarkdown(result, { notes });
-    return alt === null ? md : `${md}\n## Other methods (for information only)\n\n${describeAlternatives(alt).map((l) => `- ${escapeMarkdown(l)}`).join('\n')}\n`;
+    return alt === null
+      ? md
+      : `${md}\n## Other methods (for information only)\n\n${describeAlternatives(alt)
+          .map((l) => `- ${escapeMarkdown(l)}`)
+          .join('\n')}\n`;
   }
   const text = formatText(result, undefined, { notes });
-  return alt === null ? text : `${text}\nOther methods on the same ballots (for information only):\n${describeAlternatives(alt).map((l) => `  ${l}`).join('\n')}\n`;
+  return alt === null
+    ? text
+    : `${text}\nOther methods on the same ballots (for information only):\n${describeAlternatives(alt)
+        .map((l) => `  ${l}`)
+        .join('\n')}\n`;
 }
 
 async function countFile(options: Options, io: CommandIO): Promise<string> {
@@ -241,7 +270,11 @@ async function countFile(options: Options, io: CommandIO): Promise<string> {
     await fileStep(label, () => streamFile(path, parser));
     const count = await fileStep(label, () => Promise.resolve(parser.end()));
     const result = approvalResult(count, seats, await seatRules(options, count.candidates, io), options.maxSelections);
-    return options.format === 'json' ? formatApprovalJson(result) : options.format === 'markdown' ? formatApprovalMarkdown(result) : formatApprovalText(result);
+    return options.format === 'json'
+      ? formatApprovalJson(result)
+      : options.format === 'markdown'
+        ? formatApprovalMarkdown(result)
+        : formatApprovalText(result);
   }
   const ranked = new CsvRankedBallots();
   await fileStep(label, () => streamFile(path, ranked));
@@ -253,7 +286,11 @@ async function countFile(options: Options, io: CommandIO): Promise<string> {
     if (error instanceof TooManyLotsError) throw new UserError(`${label}: ${error.message}`);
     throw error;
   }
-  return options.format === 'json' ? formatStvJson(result) : options.format === 'markdown' ? formatStvMarkdown(result) : formatStvText(result);
+  return options.format === 'json'
+    ? formatStvJson(result)
+    : options.format === 'markdown'
+      ? formatStvMarkdown(result)
+      : formatStvText(result);
 }
 
 export const command: Command = {

@@ -37,10 +37,16 @@ async function electionFromClone(key: string, root: string, electionDir: string)
   if (entry === undefined) {
     const where = join(root, electionDir);
     const missingDir = snapshot.problems.find((p) => p.severity === 'error');
-    if (missingDir !== undefined && snapshot.entries.size === 0) throw new UserError(`no election "${key}": ${missingDir.file}: ${missingDir.message} (run \`scrutin sync\`?)`);
+    if (missingDir !== undefined && snapshot.entries.size === 0)
+      throw new UserError(`no election "${key}": ${missingDir.file}: ${missingDir.message} (run \`scrutin sync\`?)`);
     const known = [...snapshot.entries.keys()];
-    const list = known.length === 0 ? 'there are none' : `there are ${known.slice(0, 10).join(', ')}${known.length > 10 ? `, and ${known.length - 10} more` : ''}`;
-    throw new UserError(`no election "${key}" in ${where} (${list}); keys are folder paths below ELECTION_DIR with / written as ---. Run \`scrutin sync\` if it was added recently`);
+    const list =
+      known.length === 0
+        ? 'there are none'
+        : `there are ${known.slice(0, 10).join(', ')}${known.length > 10 ? `, and ${known.length - 10} more` : ''}`;
+    throw new UserError(
+      `no election "${key}" in ${where} (${list}); keys are folder paths below ELECTION_DIR with / written as ---. Run \`scrutin sync\` if it was added recently`,
+    );
   }
   if (!entry.ok) {
     const first = entry.problems.find((p) => p.severity === 'error') ?? entry.problems[0];
@@ -67,7 +73,9 @@ export async function tallyStoredElection(options: StoredTallyOptions, io: Comma
     // The close's rewrite of the ballot rows comes before any count (a read-only
     // database user cannot do it: then the count goes on, with a warning).
     await closeElection({ store, log: { info: () => undefined, error: () => undefined }, now }, election).catch((error: unknown) => {
-      io.err(`scrutin tally: warning: could not rewrite the ballot rows after the close: ${error instanceof Error ? error.message : String(error)}`);
+      io.err(
+        `scrutin tally: warning: could not rewrite the ballot rows after the close: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
     let count;
     try {
@@ -77,9 +85,19 @@ export async function tallyStoredElection(options: StoredTallyOptions, io: Comma
       throw error;
     }
     // Counting from the database is an officer's act like opening the results page.
-    await store.audit.append({ at: now, electionKey: election.key, actor: 'scrutin tally', action: 'results.counted', detail: `scrutin tally --election: ${count.result.ballots} ballots counted` }).catch((error: unknown) => {
-      io.err(`scrutin tally: warning: could not record the count in the audit trail: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    await store.audit
+      .append({
+        at: now,
+        electionKey: election.key,
+        actor: 'scrutin tally',
+        action: 'results.counted',
+        detail: `scrutin tally --election: ${count.result.ballots} ballots counted`,
+      })
+      .catch((error: unknown) => {
+        io.err(
+          `scrutin tally: warning: could not record the count in the audit trail: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
     const { result, names } = count;
     if (options.format === 'json') return formatJson(result, names);
     if (options.format === 'markdown') return formatMarkdown(result, { names, title: election.name });

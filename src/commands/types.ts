@@ -24,7 +24,10 @@ export interface Command {
 
 /** An error a user can fix: printed as one line, no stack trace, exit code 1 (or `exitCode`). */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'UserError';
   }

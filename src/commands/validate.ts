@@ -76,14 +76,19 @@ function parseOptions(args: string[], io: CommandIO): Options {
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw new UserError(`expected at most one PATH, got ${positionals.length} (see scrutin validate --help)`, 2);
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'github') throw new UserError(`--format must be text, json or github (got "${format}")`, 2);
+  if (format !== 'text' && format !== 'json' && format !== 'github')
+    throw new UserError(`--format must be text, json or github (got "${format}")`, 2);
   const rules: BioRules = {};
   if (values['max-words'] !== undefined) {
-    if (!/^\d+$/.test(values['max-words']) || Number(values['max-words']) < 1) throw new UserError(`--max-words must be a whole number of at least 1 (got "${values['max-words']}")`, 2);
+    if (!/^\d+$/.test(values['max-words']) || Number(values['max-words']) < 1)
+      throw new UserError(`--max-words must be a whole number of at least 1 (got "${values['max-words']}")`, 2);
     rules.maxWords = Number(values['max-words']);
   }
   if (values['required-sections'] !== undefined) {
-    const sections = values['required-sections'].split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const sections = values['required-sections']
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     if (sections.length === 0) throw new UserError('--required-sections needs at least one heading, e.g. "## SIGS"', 2);
     rules.requiredSections = sections;
   }
@@ -115,7 +120,8 @@ function locateFolder(folder: string, electionDir: string): { root: string; dir:
 
 async function check(options: Options): Promise<Checked> {
   if (!existsSync(options.path)) throw new UserError(`${options.path} does not exist`, 2);
-  if (!statSync(options.path).isDirectory()) throw new UserError(`${options.path} is not a folder (give the meta repository root or an election folder)`, 2);
+  if (!statSync(options.path).isDirectory())
+    throw new UserError(`${options.path} is not a folder (give the meta repository root or an election folder)`, 2);
   if (existsSync(resolve(options.path, 'election.yaml'))) {
     const where = locateFolder(options.path, options.electionDir);
     const { entry, problems } = await loadElection(where.root, where.dir, where.key);
@@ -170,25 +176,38 @@ export const command: Command = {
     const shown = (file: string): string => relative(io.cwd, resolve(checked.root, file)) || '.';
 
     if (options.format === 'json') {
-      const problemJson = (p: Problem): object => ({ file: p.file, path: shown(p.file), line: p.line ?? null, severity: p.severity, code: p.code ?? null, message: p.message });
-      io.out(JSON.stringify({
-        ok: !failed,
-        strict: options.strict,
-        errors,
-        warnings,
-        checkedAt: now.toISOString(),
-        problems: checked.problems.map(problemJson),
-        elections: entries.map((e) => ({
-          key: e.key,
-          dir: e.dir,
-          ok: e.ok,
-          name: e.ok ? e.election.name : e.name,
-          phase: e.ok ? phaseAt(e.election, now) : null,
-          candidates: e.ok ? e.election.candidates.length : null,
-          voters: e.ok ? e.election.voters.length : null,
-          problems: e.problems.map(problemJson),
-        })),
-      }, null, 2));
+      const problemJson = (p: Problem): object => ({
+        file: p.file,
+        path: shown(p.file),
+        line: p.line ?? null,
+        severity: p.severity,
+        code: p.code ?? null,
+        message: p.message,
+      });
+      io.out(
+        JSON.stringify(
+          {
+            ok: !failed,
+            strict: options.strict,
+            errors,
+            warnings,
+            checkedAt: now.toISOString(),
+            problems: checked.problems.map(problemJson),
+            elections: entries.map((e) => ({
+              key: e.key,
+              dir: e.dir,
+              ok: e.ok,
+              name: e.ok ? e.election.name : e.name,
+              phase: e.ok ? phaseAt(e.election, now) : null,
+              candidates: e.ok ? e.election.candidates.length : null,
+              voters: e.ok ? e.election.voters.length : null,
+              problems: e.problems.map(problemJson),
+            })),
+          },
+          null,
+          2,
+        ),
+      );
       return failed ? 1 : 0;
     }
 
@@ -207,16 +226,28 @@ export const command: Command = {
       const key = e.key.padEnd(keyWidth);
       if (e.ok) {
         const el = e.election;
-        const notes = [[count(e.problems, 'error'), 'error'], [count(e.problems, 'warning'), 'warning']] as const;
-        const note = notes.filter(([n]) => n > 0).map(([n, word]) => plural(n, word)).join(', ');
-        io.out(`${key}  ${phaseAt(el, now).padEnd(9)}  ${plural(el.candidates.length, 'candidate').padStart(14)}  ${plural(el.voters.length, 'voter').padStart(12)}  ${el.name}${note === '' ? '' : `  (${note})`}`);
+        const notes = [
+          [count(e.problems, 'error'), 'error'],
+          [count(e.problems, 'warning'), 'warning'],
+        ] as const;
+        const note = notes
+          .filter(([n]) => n > 0)
+          .map(([n, word]) => plural(n, word))
+          .join(', ');
+        io.out(
+          `${key}  ${phaseAt(el, now).padEnd(9)}  ${plural(el.candidates.length, 'candidate').padStart(14)}  ${plural(el.voters.length, 'voter').padStart(12)}  ${el.name}${note === '' ? '' : `  (${note})`}`,
+        );
       } else {
-        io.out(`${key}  ${'ERRORS'.padEnd(9)}  ${plural(count(e.problems, 'error'), 'error')}: unavailable to voters until fixed${e.name === null ? '' : `  ${e.name}`}`);
+        io.out(
+          `${key}  ${'ERRORS'.padEnd(9)}  ${plural(count(e.problems, 'error'), 'error')}: unavailable to voters until fixed${e.name === null ? '' : `  ${e.name}`}`,
+        );
       }
     }
     const broken = entries.filter((e) => count(e.problems, 'error') > 0).length;
     const strictNote = options.strict && warnings > 0 ? ' (--strict: warnings fail)' : '';
-    io.out(`${plural(entries.length, 'election')} (${broken === 0 ? 'all valid' : `${broken} with errors`}); ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${strictNote}`);
+    io.out(
+      `${plural(entries.length, 'election')} (${broken === 0 ? 'all valid' : `${broken} with errors`}); ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${strictNote}`,
+    );
     return failed ? 1 : 0;
   },
 };

@@ -19,12 +19,12 @@ const usage = [
   '                            [--login-column NAME] [--count-column NAME]',
   '                            [--out voters.yaml [--diff | --check]]',
   '',
-  'Builds an election\'s voters.yaml from contribution data: every login with at least',
+  "Builds an election's voters.yaml from contribution data: every login with at least",
   'N contributions, plus the approved exception requests, sorted and de-duplicated',
   '(GitHub logins ignore letter case), under a comment naming the source and the date.',
   '',
   'CONTRIBUTIONS is a CSV export with a header (comma, semicolon or tab separated),',
-  'such as devstats\' developer activity counts, or JSON: an array of objects or an',
+  "such as devstats' developer activity counts, or JSON: an array of objects or an",
   'object of login: count. The login and count columns are found by their usual names',
   '(login, github, username, … and contributions, count, value, …) or named with the',
   'options below. Rows that are not a GitHub login (bots, blanks) are skipped, with a',
@@ -35,8 +35,8 @@ const usage = [
   '  --exceptions FILE    approved exceptions: one login per line ("- login" and # comments allowed)',
   '  --election KEY       also add the requests officers approved for this election in the',
   '                       configured database (DATABASE_URL / DB_* as for `scrutin serve`)',
-  '  --login-column NAME  the export\'s login column (or JSON key)',
-  '  --count-column NAME  the export\'s count column (or JSON key)',
+  "  --login-column NAME  the export's login column (or JSON key)",
+  "  --count-column NAME  the export's count column (or JSON key)",
   '  --out FILE           write the roll there (without it the roll is printed)',
   '  --diff               with --out: print what would change in FILE instead of writing it',
   '  --check              with --out: like --diff, and exit 1 when FILE lists other voters',
@@ -59,7 +59,12 @@ interface Options {
 function parseOptions(args: string[]): Options {
   const [sub, ...rest] = args;
   if (sub !== 'build') {
-    throw new UserError(sub === undefined ? 'which action? `scrutin voters build …` (see `scrutin voters --help`)' : `unknown action "${sub}"; the only one is build (see \`scrutin voters --help\`)`, USAGE_ERROR);
+    throw new UserError(
+      sub === undefined
+        ? 'which action? `scrutin voters build …` (see `scrutin voters --help`)'
+        : `unknown action "${sub}"; the only one is build (see \`scrutin voters --help\`)`,
+      USAGE_ERROR,
+    );
   }
   let parsed;
   try {
@@ -83,12 +88,18 @@ function parseOptions(args: string[]): Options {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
-    throw new UserError(positionals.length === 0 ? 'which contributions export? Give its file (see `scrutin voters --help`)' : `expected one contributions file, got ${positionals.length}: ${positionals.join(' ')}`, USAGE_ERROR);
+    throw new UserError(
+      positionals.length === 0
+        ? 'which contributions export? Give its file (see `scrutin voters --help`)'
+        : `expected one contributions file, got ${positionals.length}: ${positionals.join(' ')}`,
+      USAGE_ERROR,
+    );
   }
   if (values.threshold === undefined) throw new UserError('--threshold N is required: how many contributions qualify', USAGE_ERROR);
   if (!/^\d+$/.test(values.threshold)) throw new UserError(`--threshold must be a whole number, not "${values.threshold}"`, USAGE_ERROR);
   if (values.diff && values.check) throw new UserError('give --diff or --check, not both', USAGE_ERROR);
-  if ((values.diff || values.check) && values.out === undefined) throw new UserError(`--${values.diff ? 'diff' : 'check'} compares with the committed roll: name it with --out FILE`, USAGE_ERROR);
+  if ((values.diff || values.check) && values.out === undefined)
+    throw new UserError(`--${values.diff ? 'diff' : 'check'} compares with the committed roll: name it with --out FILE`, USAGE_ERROR);
   return {
     contributions: positionals[0] ?? '',
     threshold: Number(values.threshold),
@@ -129,9 +140,13 @@ async function approvedRequests(io: CommandIO, key: string): Promise<string[]> {
   const { configFor, openStore } = await import('./common.js');
   const store = await openStore(configFor(io));
   try {
-    if ((await store.pendingMigrations()).length > 0) throw new UserError('the database schema is not up to date: run `scrutin migrate` first');
+    if ((await store.pendingMigrations()).length > 0)
+      throw new UserError('the database schema is not up to date: run `scrutin migrate` first');
     const election = await store.elections.findByKey(key);
-    if (election === null) throw new UserError(`no election "${key}" in the database; keys are folder paths below ELECTION_DIR with / written as --- (run \`scrutin sync\` if it is new)`);
+    if (election === null)
+      throw new UserError(
+        `no election "${key}" in the database; keys are folder paths below ELECTION_DIR with / written as --- (run \`scrutin sync\` if it is new)`,
+      );
     const requests = await store.requests.listByElection(election.id);
     return requests.filter((r) => r.decision === 'approved' && r.login !== '').map((r) => r.login);
   } finally {
@@ -152,7 +167,10 @@ export const command: Command = {
   usage,
   async run(args, io) {
     const options = parseOptions(args);
-    const read = parseContributions(await mustRead(io, options.contributions), options.contributions, { loginColumn: options.loginColumn, countColumn: options.countColumn });
+    const read = parseContributions(await mustRead(io, options.contributions), options.contributions, {
+      loginColumn: options.loginColumn,
+      countColumn: options.countColumn,
+    });
     report(io, options.contributions, read.problems);
 
     const exceptions: string[] = [];
@@ -168,7 +186,14 @@ export const command: Command = {
       sources.push(`election ${options.election}`);
     }
     const roll = buildRoll({ contributions: read.rows, threshold: options.threshold, exceptions });
-    const rebuild = ['scrutin voters build', options.contributions, `--threshold ${options.threshold}`, ...(options.exceptions === undefined ? [] : [`--exceptions ${options.exceptions}`]), ...(options.election === undefined ? [] : [`--election ${options.election}`]), ...(options.out === undefined ? [] : [`--out ${options.out}`])].join(' ');
+    const rebuild = [
+      'scrutin voters build',
+      options.contributions,
+      `--threshold ${options.threshold}`,
+      ...(options.exceptions === undefined ? [] : [`--exceptions ${options.exceptions}`]),
+      ...(options.election === undefined ? [] : [`--election ${options.election}`]),
+      ...(options.out === undefined ? [] : [`--out ${options.out}`]),
+    ].join(' ');
     const text = renderRoll(roll, {
       source: basename(options.contributions),
       threshold: options.threshold,
@@ -186,7 +211,9 @@ export const command: Command = {
       const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
       await writeFile(temp, text);
       await rename(temp, target);
-      io.err(`scrutin voters: wrote ${options.out}: ${roll.voters.length} voters (${roll.byContributions} by contributions, ${roll.byException.length} by exception)`);
+      io.err(
+        `scrutin voters: wrote ${options.out}: ${roll.voters.length} voters (${roll.byContributions} by contributions, ${roll.byException.length} by exception)`,
+      );
       return 0;
     }
     const committed = await readInput(io, options.out);
@@ -196,7 +223,8 @@ export const command: Command = {
     } else {
       const parsed = readRoll(committed, options.out);
       const errors = parsed.problems.filter((p) => p.severity === 'error');
-      if (errors.length > 0) throw new UserError(errors.map((p) => `${p.file}${p.line === undefined ? '' : `:${p.line}`}: ${p.message}`).join('\n'));
+      if (errors.length > 0)
+        throw new UserError(errors.map((p) => `${p.file}${p.line === undefined ? '' : `:${p.line}`}: ${p.message}`).join('\n'));
       before = parsed.logins;
     }
     const diff = diffRolls(before, roll.voters);

@@ -54,7 +54,9 @@ export class KdfBusy extends Error {
     /** When trying again makes sense. */
     readonly retryAfterSeconds = 60,
   ) {
-    super(reason === 'abandoned' ? 'the client went away before its key derivation started' : `the key derivation queue is full (${reason})`);
+    super(
+      reason === 'abandoned' ? 'the client went away before its key derivation started' : `the key derivation queue is full (${reason})`,
+    );
     this.name = 'KdfBusy';
   }
 }
@@ -188,7 +190,9 @@ export class KdfPool {
         cleanup();
         reject(this.#refuse(reason));
       };
-      const onAbort = (): void => { leave('abandoned'); };
+      const onAbort = (): void => {
+        leave('abandoned');
+      };
       const cleanup = (): void => {
         if (timer !== undefined) clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
@@ -202,7 +206,10 @@ export class KdfPool {
           resolve();
         },
       };
-      if (this.maxWaitMs !== undefined) timer = setTimeout(() => { leave('waited-too-long'); }, this.maxWaitMs);
+      if (this.maxWaitMs !== undefined)
+        timer = setTimeout(() => {
+          leave('waited-too-long');
+        }, this.maxWaitMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiting.push(waiter);
       this.#queued++;

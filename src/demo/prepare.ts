@@ -13,12 +13,16 @@ export const examplesDir = fileURLToPath(new URL('../../examples/meta/', import.
 type Offsets = Record<string, Record<string, number>>;
 
 function git(cwd: string, args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Scrutin demo', '-c', 'user.email=demo@scrutin.invalid', '-c', 'commit.gpgsign=false', ...args], {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 30_000,
-  });
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=Scrutin demo', '-c', 'user.email=demo@scrutin.invalid', '-c', 'commit.gpgsign=false', ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    },
+  );
 }
 
 /** `YYYY-MM-DD HH:MM:SS`, the bare form Elekto's officers write (UTC). */

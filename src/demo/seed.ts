@@ -16,7 +16,26 @@ const BALLOTS: Array<[number, Record<string, number>]> = [
 
 export const DEMO_COMPLETED_KEY = 'community---mascot';
 const CANDIDATES = ['pixel', 'bolt', 'nimbus', 'ferris', 'otto'];
-const VOTERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'kim', 'leo', 'mia', 'nils', 'pat', 'quinn', 'rosa', 'sam'];
+const VOTERS = [
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'kim',
+  'leo',
+  'mia',
+  'nils',
+  'pat',
+  'quinn',
+  'rosa',
+  'sam',
+];
 
 export async function seedDemoBallots(store: Store, window: { start: Date; end: Date }, now: Date): Promise<number> {
   const electionId = await store.elections.ensure(DEMO_COMPLETED_KEY, 'Name the Mascot', now);
@@ -28,7 +47,7 @@ export async function seedDemoBallots(store: Store, window: { start: Date; end: 
     for (const [i, ranks] of ballots.entries()) {
       const user = await tx.users.recordSignIn({ login: VOTERS[i] ?? `voter${i}`, name: null, githubId: null, now });
       // Spread the demo's turnout over the voting days, for the officers' chart.
-      const at = new Date(window.start.getTime() + Math.floor(((i * 7919) % 100) / 100 * span));
+      const at = new Date(window.start.getTime() + Math.floor((((i * 7919) % 100) / 100) * span));
       const rows = CANDIDATES.map((candidate) => ({ candidate, rank: ranks[candidate] ?? NO_OPINION_RANK }));
       await tx.ballots.cast({ userId: user.id, login: user.login, electionId, at, voterId: randomUUID(), link: null, rows });
     }

@@ -43,9 +43,13 @@ export function joinUrl(base: URL, path: string): string {
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => { reject(new GitHubSignInError('unreachable', 'GitHub did not answer in time. Please try again.', `${what} timed out after ${ms} ms`)); }, ms);
+    timer = setTimeout(() => {
+      reject(new GitHubSignInError('unreachable', 'GitHub did not answer in time. Please try again.', `${what} timed out after ${ms} ms`));
+    }, ms);
   });
-  return Promise.race([promise, timeout]).finally(() => { clearTimeout(timer); });
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 export class GitHubOAuth {
@@ -92,22 +96,42 @@ export class GitHubOAuth {
 
   private async exchange(code: string): Promise<string> {
     try {
-      const tokens = await withTimeout(this.client.validateAuthorizationCode(this.tokenEndpoint, code, null), this.timeoutMs, 'token exchange');
+      const tokens = await withTimeout(
+        this.client.validateAuthorizationCode(this.tokenEndpoint, code, null),
+        this.timeoutMs,
+        'token exchange',
+      );
       // GitHub answers a bad or reused code with 200 and an `error` field.
       const data = tokens.data as Record<string, unknown>;
       if (typeof data.error === 'string') {
-        throw new GitHubSignInError('token', 'GitHub did not accept this sign-in (the link may have expired). Please sign in again.', `token endpoint error: ${data.error}`);
+        throw new GitHubSignInError(
+          'token',
+          'GitHub did not accept this sign-in (the link may have expired). Please sign in again.',
+          `token endpoint error: ${data.error}`,
+        );
       }
       return tokens.accessToken();
     } catch (error) {
       if (error instanceof GitHubSignInError) throw error;
       if (error instanceof OAuth2RequestError) {
-        throw new GitHubSignInError('token', 'GitHub did not accept this sign-in (the link may have expired). Please sign in again.', `token endpoint error: ${error.code}`);
+        throw new GitHubSignInError(
+          'token',
+          'GitHub did not accept this sign-in (the link may have expired). Please sign in again.',
+          `token endpoint error: ${error.code}`,
+        );
       }
       if (error instanceof ArcticFetchError) {
-        throw new GitHubSignInError('unreachable', 'GitHub could not be reached. Please try again in a moment.', `token endpoint unreachable: ${String(error.cause)}`);
+        throw new GitHubSignInError(
+          'unreachable',
+          'GitHub could not be reached. Please try again in a moment.',
+          `token endpoint unreachable: ${String(error.cause)}`,
+        );
       }
-      throw new GitHubSignInError('token', 'GitHub sign-in failed. Please try again.', `token exchange failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new GitHubSignInError(
+        'token',
+        'GitHub sign-in failed. Please try again.',
+        `token exchange failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -115,15 +139,28 @@ export class GitHubOAuth {
     let response: Response;
     try {
       response = await fetch(this.userEndpoint, {
-        headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'user-agent': 'scrutin', 'x-github-api-version': '2022-11-28' },
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/vnd.github+json',
+          'user-agent': 'scrutin',
+          'x-github-api-version': '2022-11-28',
+        },
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new GitHubSignInError('unreachable', 'GitHub could not be reached. Please try again in a moment.', `profile request failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new GitHubSignInError(
+        'unreachable',
+        'GitHub could not be reached. Please try again in a moment.',
+        `profile request failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new GitHubSignInError('profile', 'GitHub did not give us your profile. Please try again.', `profile request answered ${response.status}`);
+      throw new GitHubSignInError(
+        'profile',
+        'GitHub did not give us your profile. Please try again.',
+        `profile request answered ${response.status}`,
+      );
     }
     let body: unknown;
     try {
@@ -133,7 +170,11 @@ export class GitHubOAuth {
     }
     const parsed = profileSchema.safeParse(body);
     if (!parsed.success) {
-      throw new GitHubSignInError('profile', 'GitHub gave an unexpected answer. Please try again.', `profile body has an unexpected shape: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+      throw new GitHubSignInError(
+        'profile',
+        'GitHub gave an unexpected answer. Please try again.',
+        `profile body has an unexpected shape: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+      );
     }
     const name = parsed.data.name?.trim();
     return { login: parsed.data.login, id: String(parsed.data.id), name: name === undefined || name === '' ? null : name };

@@ -39,18 +39,23 @@ const NO_PASSPHRASE =
 
 const TABLE: { [C in RefusalCode]: Words<C> } = {
   // --- the policies (src/policies/election.ts) ---
-  'not-started': (r) => ({ status: 403, message: r.opensAt === undefined ? 'Voting has not started yet.' : `Voting has not started yet. It opens at ${utc(r.opensAt)}.` }),
+  'not-started': (r) => ({
+    status: 403,
+    message: r.opensAt === undefined ? 'Voting has not started yet.' : `Voting has not started yet. It opens at ${utc(r.opensAt)}.`,
+  }),
   'voting-closed': (r) => ({ status: 403, message: `Voting closed at ${utc(r.closedAt)}. Ballots can no longer be cast or changed.` }),
   'not-eligible': (r) => ({ status: 403, message: `${r.login} is not on the list of eligible voters for this election.` }),
   'already-voted': (r) => ({
     status: 409,
-    message: r.hasPassphrase === false
-      ? 'You have already voted in this election. You voted without a passphrase, so your ballot cannot be changed.'
-      : 'You have already voted in this election. To change your ballot, revoke it with your passphrase first.',
+    message:
+      r.hasPassphrase === false
+        ? 'You have already voted in this election. You voted without a passphrase, so your ballot cannot be changed.'
+        : 'You have already voted in this election. To change your ballot, revoke it with your passphrase first.',
   }),
   'login-taken': (r) => ({
     status: 409,
-    message: `A ballot has already been cast in this election under the login ${r.login}, by another GitHub account that held this login before it was renamed. ` +
+    message:
+      `A ballot has already been cast in this election under the login ${r.login}, by another GitHub account that held this login before it was renamed. ` +
       'One ballot counts per eligible login, so this account cannot vote here. If you think this is a mistake, contact the election officers.',
   }),
   'nothing-to-revoke': () => ({ status: 409, message: 'You have not voted in this election, so there is no ballot to revoke.' }),
@@ -58,10 +63,14 @@ const TABLE: { [C in RefusalCode]: Words<C> } = {
   'not-voted': () => ({ status: 409, message: 'You have not voted in this election.' }),
   'links-erased': () => ({
     status: 410,
-    message: 'This election is over and, as its officers decided (delete_after), the links between voters and ballots have been erased. Nobody can look up your ballot any more, including you.',
+    message:
+      'This election is over and, as its officers decided (delete_after), the links between voters and ballots have been erased. Nobody can look up your ballot any more, including you.',
   }),
   'already-eligible': () => ({ status: 409, message: 'You are already an eligible voter in this election: no exception is needed.' }),
-  'already-requested': () => ({ status: 409, message: 'You have already sent an exception request for this election. Its status is shown on your request page.' }),
+  'already-requested': () => ({
+    status: 409,
+    message: 'You have already sent an exception request for this election. Its status is shown on your request page.',
+  }),
   'exceptions-closed': (r) => ({ status: 403, message: `Exception requests closed at ${utc(r.closedAt)}.` }),
   'election-over': () => ({ status: 403, message: 'This election is over.' }),
   'results-not-yet': (r) => ({ status: 403, message: `Results are published after voting closes at ${utc(r.closesAt)}.` }),
@@ -72,10 +81,14 @@ const TABLE: { [C in RefusalCode]: Words<C> } = {
 
   // --- the ballot use-cases (src/app/ballots/) ---
   'no-such-election': (r) => ({ status: 404, message: `There is no election “${r.key.slice(0, 200)}”.` }),
-  'election-unavailable': () => ({ status: 409, message: 'This election is unavailable: its files in the meta repository have errors. Please try again later.' }),
+  'election-unavailable': () => ({
+    status: 409,
+    message: 'This election is unavailable: its files in the meta repository have errors. Please try again later.',
+  }),
   'election-changed': () => ({
     status: 409,
-    message: 'This election changed while your vote was being recorded (its candidates or rules were updated). Nothing was stored: reload the ballot and vote again.',
+    message:
+      'This election changed while your vote was being recorded (its candidates or rules were updated). Nothing was stored: reload the ballot and vote again.',
   }),
   'no-passphrase': () => ({ status: 409, message: NO_PASSPHRASE }),
   'passphrase-missing': () => ({ status: 403, message: 'Enter the passphrase you chose when you voted. Nothing was changed.' }),
@@ -83,12 +96,19 @@ const TABLE: { [C in RefusalCode]: Words<C> } = {
     status: 403,
     message: `That passphrase does not open your ballot. Nothing was changed. You have ${r.attemptsLeft} of ${r.max} attempts left in any ${r.windowMinutes} minutes.`,
   }),
-  'link-damaged': () => ({ status: 409, message: 'The link to your ballot is damaged and cannot be opened. Nothing was changed. Please tell the election officers.' }),
-  'ballot-missing': () => ({ status: 409, message: 'Your passphrase is right, but no ballot was found for it. Nothing was changed. Please tell the election officers.' }),
+  'link-damaged': () => ({
+    status: 409,
+    message: 'The link to your ballot is damaged and cannot be opened. Nothing was changed. Please tell the election officers.',
+  }),
+  'ballot-missing': () => ({
+    status: 409,
+    message: 'Your passphrase is right, but no ballot was found for it. Nothing was changed. Please tell the election officers.',
+  }),
   'already-revoked': () => ({ status: 409, message: 'This ballot has already been revoked.' }),
   busy: (r) => ({
     status: 503,
-    message: 'Many voters are using their passphrases right now, and the server could not start on yours in time. ' +
+    message:
+      'Many voters are using their passphrases right now, and the server could not start on yours in time. ' +
       `${r.action === 'cast' ? 'Nothing was cast: your ballot is not recorded yet.' : 'Nothing was opened or changed.'} Please try again in a minute.`,
   }),
   'too-many-attempts': (r) => ({
@@ -99,10 +119,14 @@ const TABLE: { [C in RefusalCode]: Words<C> } = {
     status: 429,
     message: `Your passphrase has been used ${r.max} times in the last ${r.windowMinutes} minutes for this election, which is as often as it can be. Nothing was changed. Try again in ${minutesUntil(r.retryAfterSeconds)}.`,
   }),
-  'invalid-ballot': (r) => ({ status: 400, message: r.passphraseOnly ? (r.fieldErrors.password ?? 'The passphrase needs fixing.') : 'Some choices on your ballot need fixing.' }),
+  'invalid-ballot': (r) => ({
+    status: 400,
+    message: r.passphraseOnly ? (r.fieldErrors.password ?? 'The passphrase needs fixing.') : 'Some choices on your ballot need fixing.',
+  }),
   'abstention-unconfirmed': () => ({
     status: 400,
-    message: 'This ballot prefers no candidate to another, so it would count as an abstention. Confirm that you want to abstain, or rank the candidates.',
+    message:
+      'This ballot prefers no candidate to another, so it would count as an abstention. Confirm that you want to abstain, or rank the candidates.',
   }),
 
   // --- the officers' count (src/app/officer/) ---
@@ -111,12 +135,21 @@ const TABLE: { [C in RefusalCode]: Words<C> } = {
     return {
       status: 409,
       title: r.action === 'count' ? 'The ballots cannot be counted yet' : 'The ballots cannot be exported yet',
-      message: `Stored ballots rank ${one ? 'a candidate' : 'candidates'} this election no longer lists: ${r.ids.join(', ')}. ` +
+      message:
+        `Stored ballots rank ${one ? 'a candidate' : 'candidates'} this election no longer lists: ${r.ids.join(', ')}. ` +
         `Restore ${one ? 'its' : 'their'} candidate file${one ? '' : 's'} (candidate-<ID>.md) in the meta repository, then count again.`,
     };
   },
-  'count-busy': () => ({ status: 503, title: 'The count is not available right now', message: 'Other counts are in progress on this server. Try again in a minute.' }),
-  'count-timeout': (r) => ({ status: 503, title: 'The count is not available right now', message: `The count took longer than ${r.seconds} seconds and was stopped.` }),
+  'count-busy': () => ({
+    status: 503,
+    title: 'The count is not available right now',
+    message: 'Other counts are in progress on this server. Try again in a minute.',
+  }),
+  'count-timeout': (r) => ({
+    status: 503,
+    title: 'The count is not available right now',
+    message: `The count took longer than ${r.seconds} seconds and was stopped.`,
+  }),
 };
 
 /** What the person is told about a refusal. */

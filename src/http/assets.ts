@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 export const publicDir = fileURLToPath(new URL('../../public/', import.meta.url));
 
 function hashed(name: string): string {
-  const digest = createHash('sha256').update(readFileSync(`${publicDir}${name}`)).digest('hex').slice(0, 12);
+  const digest = createHash('sha256')
+    .update(readFileSync(`${publicDir}${name}`))
+    .digest('hex')
+    .slice(0, 12);
   return `/assets/${name}?v=${digest}`;
 }
 

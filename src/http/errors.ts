@@ -30,7 +30,8 @@ export function refusalError(refusal: Refusal, options: { title?: string; next?:
 export const notFound = (what = 'page', next?: [string, string]) =>
   new HttpError(404, 'Not found', `There is no such ${what}. Check the address, or start again from the list of elections.`, next);
 
-export const badRequest = (message: string, next?: [string, string]) => new HttpError(400, 'Something is wrong with that request', message, next);
+export const badRequest = (message: string, next?: [string, string]) =>
+  new HttpError(400, 'Something is wrong with that request', message, next);
 
 /** The answer to a database that is away, too slow or out of space: 503 with Retry-After. */
 export interface UnavailableAnswer {

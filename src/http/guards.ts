@@ -12,7 +12,12 @@ export function requireUser(req: FastifyRequest, reply: FastifyReply, done: (err
       void reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
       return;
     }
-    done(new HttpError(401, 'Please sign in', 'Your session has ended or you are not signed in. Sign in and try again.', ['Sign in', '/login']));
+    done(
+      new HttpError(401, 'Please sign in', 'Your session has ended or you are not signed in. Sign in and try again.', [
+        'Sign in',
+        '/login',
+      ]),
+    );
     return;
   }
   req.user = user;

@@ -41,6 +41,8 @@ export async function registerSecurity(app: FastifyInstance, ctx: AppContext): P
     // docs/operations.md) req.ip is undefined, which the default key generator cannot
     // take. All such requests then share the proxy's budget. (Over TCP the default
     // generator stays, with its grouping of IPv6 clients by /64.)
-    ...(ctx.config.connect === 'socket' ? { keyGenerator: (req: FastifyRequest) => (req.ip as string | undefined) ?? 'unix-socket-peer' } : {}),
+    ...(ctx.config.connect === 'socket'
+      ? { keyGenerator: (req: FastifyRequest) => (req.ip as string | undefined) ?? 'unix-socket-peer' }
+      : {}),
   });
 }

@@ -74,14 +74,35 @@ function describe(error: FastifyError | HttpError | Error): Described {
   const e = error as FastifyError;
   const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
   if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') {
-    return { status: 403, title: 'This form has expired', message: 'For your safety, forms only work for a while after the page was opened, and only from this site. Go back, reload the page, and submit it again.' };
+    return {
+      status: 403,
+      title: 'This form has expired',
+      message:
+        'For your safety, forms only work for a while after the page was opened, and only from this site. Go back, reload the page, and submit it again.',
+    };
   }
-  if (status === 429) return { status, title: 'Too many requests', message: 'You have made too many requests in a short time. Wait a minute and try again.' };
-  if (status === 413) return { status, title: 'That was too large', message: 'The form you sent is larger than this server accepts. Shorten the text and try again.' };
-  if (status === 415 || status === 400) return { status, title: 'Something is wrong with that request', message: 'The server could not read what your browser sent. Go back, reload the page and try again.' };
+  if (status === 429)
+    return { status, title: 'Too many requests', message: 'You have made too many requests in a short time. Wait a minute and try again.' };
+  if (status === 413)
+    return {
+      status,
+      title: 'That was too large',
+      message: 'The form you sent is larger than this server accepts. Shorten the text and try again.',
+    };
+  if (status === 415 || status === 400)
+    return {
+      status,
+      title: 'Something is wrong with that request',
+      message: 'The server could not read what your browser sent. Go back, reload the page and try again.',
+    };
   if (status === 404) return { status, title: 'Not found', message: 'There is no such page.' };
   if (status < 500) return { status, title: 'That did not work', message: e.message };
-  return { status: 500, title: 'Something went wrong on our side', message: 'The server could not complete your request. Nothing you did caused this. Please try again in a moment; if it keeps happening, tell the election officers.' };
+  return {
+    status: 500,
+    title: 'Something went wrong on our side',
+    message:
+      'The server could not complete your request. Nothing you did caused this. Please try again in a moment; if it keeps happening, tell the election officers.',
+  };
 }
 
 /**
@@ -93,7 +114,9 @@ function describe(error: FastifyError | HttpError | Error): Described {
  * limits every `connectionsCheckingInterval` (30 s by default, far coarser than the
  * limits themselves), so every second here. The metrics listener uses the same.
  */
-export function httpTimeouts(timeouts: Config['timeouts']): Pick<ServerOptions, 'headersTimeout' | 'requestTimeout' | 'keepAliveTimeout' | 'connectionsCheckingInterval'> {
+export function httpTimeouts(
+  timeouts: Config['timeouts'],
+): Pick<ServerOptions, 'headersTimeout' | 'requestTimeout' | 'keepAliveTimeout' | 'connectionsCheckingInterval'> {
   return {
     headersTimeout: timeouts.headers * 1000,
     requestTimeout: timeouts.request * 1000,
@@ -141,14 +164,45 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     else req.log.info({ status: d.status, code: (error as FastifyError).code }, d.title);
     if (wantsJson(req)) return reply.code(d.status).send({ error: d.title, message: d.message });
     const detail = ctx.config.debug && d.status >= 500 ? (error.stack ?? error.message) : undefined;
-    return sendPage(reply, ErrorPage({ ctx: safePageContext(req, reply, ctx, assets), status: d.status, title: d.title, message: d.message, ...(d.next ? { next: d.next } : {}), ...(detail !== undefined ? { detail } : {}) }), d.status);
+    return sendPage(
+      reply,
+      ErrorPage({
+        ctx: safePageContext(req, reply, ctx, assets),
+        status: d.status,
+        title: d.title,
+        message: d.message,
+        ...(d.next ? { next: d.next } : {}),
+        ...(detail !== undefined ? { detail } : {}),
+      }),
+      d.status,
+    );
   });
   app.setNotFoundHandler((req, reply) => {
     if (wantsJson(req)) return reply.code(404).send({ error: 'Not found' });
-    return sendPage(reply, ErrorPage({ ctx: safePageContext(req, reply, ctx, assets), status: 404, title: 'Not found', message: 'There is no such page. Check the address, or start again from the list of elections.' }), 404);
+    return sendPage(
+      reply,
+      ErrorPage({
+        ctx: safePageContext(req, reply, ctx, assets),
+        status: 404,
+        title: 'Not found',
+        message: 'There is no such page. Check the address, or start again from the list of elections.',
+      }),
+      404,
+    );
   });
 
-  for (const routes of [healthRoutes, homeRoutes, authRoutes, publicRoutes, voterRoutes, voteRoutes, exceptionRoutes, adminRoutes, webhookRoutes, metricsRoutes]) {
+  for (const routes of [
+    healthRoutes,
+    homeRoutes,
+    authRoutes,
+    publicRoutes,
+    voterRoutes,
+    voteRoutes,
+    exceptionRoutes,
+    adminRoutes,
+    webhookRoutes,
+    metricsRoutes,
+  ]) {
     routes(app, deps);
   }
   return app;

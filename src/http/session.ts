@@ -118,11 +118,21 @@ async function verifiedUser(req: FastifyRequest, ctx: AppContext): Promise<Sessi
   const generation = req.session.get('generation');
   const expired = typeof signedInAt !== 'number' || ctx.clock().getTime() - signedInAt >= SESSION_SECONDS * 1000;
   const state = expired || typeof generation !== 'number' ? null : await ctx.store.users.sessionState(user.id);
-  if (state === null || state.generation !== generation || state.login === null || state.login === '' || state.login.includes(RELEASED_MARK)) {
+  if (
+    state === null ||
+    state.generation !== generation ||
+    state.login === null ||
+    state.login === '' ||
+    state.login.includes(RELEASED_MARK)
+  ) {
     forgetUser(req);
-    flash(req, 'info', expired
-      ? `Your session has ended: sessions last ${SESSION_SECONDS / 3600} hours from signing in. Please sign in again.`
-      : 'Your session has ended (you signed out, possibly in another browser). Please sign in again.');
+    flash(
+      req,
+      'info',
+      expired
+        ? `Your session has ended: sessions last ${SESSION_SECONDS / 3600} hours from signing in. Please sign in again.`
+        : 'Your session has ended (you signed out, possibly in another browser). Please sign in again.',
+    );
     return null;
   }
   return { id: user.id, login: state.login, name: state.name };

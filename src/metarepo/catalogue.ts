@@ -162,7 +162,10 @@ export class Catalogue {
       const message = this.describeError(error);
       this.lastError = message;
       this.lastErrorAt = this.clock();
-      this.log.warn({ reason, error: message, revision: previous.revision }, 'meta repository sync failed; still serving the last good snapshot (degraded)');
+      this.log.warn(
+        { reason, error: message, revision: previous.revision },
+        'meta repository sync failed; still serving the last good snapshot (degraded)',
+      );
       return { status: 'failed', error: message };
     }
     this.snapshot = next;

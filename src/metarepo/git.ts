@@ -130,9 +130,19 @@ function gitEnvironment(options: GitSyncOptions, notes: string[]): NodeJS.Proces
 }
 
 function classify(stderr: string): GitErrorKind {
-  if (/authentication failed|could not read username|permission denied|403|401|terminal prompts disabled|invalid username or password/i.test(stderr)) return 'auth';
+  if (
+    /authentication failed|could not read username|permission denied|403|401|terminal prompts disabled|invalid username or password/i.test(
+      stderr,
+    )
+  )
+    return 'auth';
   if (/couldn't find remote ref|remote branch .* not found|invalid reference|unknown revision/i.test(stderr)) return 'branch';
-  if (/does not appear to be a git repository|repository .* not found|not found|no such file or directory|could not resolve host|unable to access/i.test(stderr)) return 'not-found';
+  if (
+    /does not appear to be a git repository|repository .* not found|not found|no such file or directory|could not resolve host|unable to access/i.test(
+      stderr,
+    )
+  )
+    return 'not-found';
   return 'failed';
 }
 
@@ -142,25 +152,40 @@ function runner(options: GitSyncOptions, env: NodeJS.ProcessEnv): Run {
   return (args, opts = {}) =>
     new Promise((resolvePromise, reject) => {
       const timeout = opts.timeoutMs ?? longTimeout;
-      execFile(git, args, { cwd: opts.cwd, env, timeout, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-        if (error === null) {
-          resolvePromise(stdout);
-          return;
-        }
-        const detail = redact(stderr.trim(), options.token);
-        const what = `git ${args[0] ?? ''}`;
-        if ((error as { killed?: boolean }).killed === true || (error as { signal?: string | null }).signal === 'SIGKILL') {
-          reject(new GitError(`${what} did not finish within ${Math.round(timeout / 1000)} s`, 'timeout', detail, args[0] ?? null));
-          return;
-        }
-        if ((error as { code?: unknown }).code === 'ENOENT') {
-          const why = opts.cwd !== undefined && !existsSync(opts.cwd) ? `the folder ${opts.cwd} does not exist` : `cannot run git ("${git}"): is git installed?`;
-          reject(new GitError(`${what}: ${why}`, 'config'));
-          return;
-        }
-        const firstLine = detail.split('\n').find((l) => /^(fatal|error):/.test(l)) ?? detail.split('\n')[0] ?? '';
-        reject(new GitError(`${what} failed: ${firstLine.replace(/^(fatal|error):\s*/, '') || 'unknown error'}`, classify(detail), detail, args[0] ?? null));
-      });
+      execFile(
+        git,
+        args,
+        { cwd: opts.cwd, env, timeout, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
+        (error, stdout, stderr) => {
+          if (error === null) {
+            resolvePromise(stdout);
+            return;
+          }
+          const detail = redact(stderr.trim(), options.token);
+          const what = `git ${args[0] ?? ''}`;
+          if ((error as { killed?: boolean }).killed === true || (error as { signal?: string | null }).signal === 'SIGKILL') {
+            reject(new GitError(`${what} did not finish within ${Math.round(timeout / 1000)} s`, 'timeout', detail, args[0] ?? null));
+            return;
+          }
+          if ((error as { code?: unknown }).code === 'ENOENT') {
+            const why =
+              opts.cwd !== undefined && !existsSync(opts.cwd)
+                ? `the folder ${opts.cwd} does not exist`
+                : `cannot run git ("${git}"): is git installed?`;
+            reject(new GitError(`${what}: ${why}`, 'config'));
+            return;
+          }
+          const firstLine = detail.split('\n').find((l) => /^(fatal|error):/.test(l)) ?? detail.split('\n')[0] ?? '';
+          reject(
+            new GitError(
+              `${what} failed: ${firstLine.replace(/^(fatal|error):\s*/, '') || 'unknown error'}`,
+              classify(detail),
+              detail,
+              args[0] ?? null,
+            ),
+          );
+        },
+      );
     });
 }
 
@@ -198,7 +223,13 @@ function checkBranchName(branch: string): void {
   }
 }
 
-async function configureSparse(run: Run, cwd: string, electionDir: string, version: [number, number] | null, localTimeout: number): Promise<boolean> {
+async function configureSparse(
+  run: Run,
+  cwd: string,
+  electionDir: string,
+  version: [number, number] | null,
+  localTimeout: number,
+): Promise<boolean> {
   const dir = electionDir.replace(/^\/+|\/+$/g, '');
   if (dir === '' || dir === '.') return false;
   if (atLeast(version, 2, 35)) {
@@ -217,7 +248,10 @@ async function sparseState(run: Run, cwd: string, localTimeout: number): Promise
   try {
     const enabled = (await run(['config', '--bool', 'core.sparseCheckout'], { cwd, timeoutMs: localTimeout })).trim();
     if (enabled !== 'true') return null;
-    return (await run(['sparse-checkout', 'list'], { cwd, timeoutMs: localTimeout })).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    return (await run(['sparse-checkout', 'list'], { cwd, timeoutMs: localTimeout }))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
   } catch {
     return null; // `git config` exits 1 when the key is unset
   }
@@ -226,7 +260,8 @@ async function sparseState(run: Run, cwd: string, localTimeout: number): Promise
 /** Network and remote problems: the clone itself may be fine, so it is kept. */
 const REMOTE_COMMANDS = new Set(['clone', 'fetch', 'ls-remote']);
 /** What git says about a repository it cannot read. */
-const CORRUPTION = /corrupt|bad object|invalid object|unable to read|does not point to a valid object|not a git repository|bad index|index file|broken|missing (blob|tree|commit)|object file .* is empty|loose object|packfile|invalid sha1|bad signature|unknown index entry|failed to read object|could not parse/i;
+const CORRUPTION =
+  /corrupt|bad object|invalid object|unable to read|does not point to a valid object|not a git repository|bad index|index file|broken|missing (blob|tree|commit)|object file .* is empty|loose object|packfile|invalid sha1|bad signature|unknown index entry|failed to read object|could not parse/i;
 /** Problems no fresh clone would fix. */
 const ENVIRONMENT = /no space left|disk quota|read-only file system|permission denied|too many open files|cannot allocate memory/i;
 
@@ -250,7 +285,10 @@ function moveAside(path: string, why: string, notes: string[]): void {
     rmSync(aside, { recursive: true, force: true });
     renameSync(path, aside);
   } catch (error) {
-    throw new GitError(`the clone in META_PATH ${path} cannot be read by git (${why}) and could not be moved aside (${(error as Error).message}); remove it and Scrutin will clone again`, 'config');
+    throw new GitError(
+      `the clone in META_PATH ${path} cannot be read by git (${why}) and could not be moved aside (${(error as Error).message}); remove it and Scrutin will clone again`,
+      'config',
+    );
   }
   notes.push(`the clone in META_PATH could not be read by git (${why}); it was moved to ${aside} and cloned again`);
 }
@@ -282,7 +320,8 @@ export async function syncCheckout(options: GitSyncOptions): Promise<GitSyncResu
     }
     if (!isRepo && !isEmptyDir(path)) {
       // A .git that git does not recognise is a broken clone; anything else is not ours.
-      if (!hasGitEntry(path)) throw new GitError(`META_PATH ${path} is not empty and is not a git checkout; move it away or point META_PATH elsewhere`, 'config');
+      if (!hasGitEntry(path))
+        throw new GitError(`META_PATH ${path} is not empty and is not a git checkout; move it away or point META_PATH elsewhere`, 'config');
       moveAside(path, 'its .git is not a repository', notes);
     }
   }
@@ -330,7 +369,8 @@ async function updateClone(git: Git): Promise<Omit<GitSyncResult, 'notes'>> {
   if (patterns !== null) {
     const dir = options.electionDir.replace(/^\/+|\/+$/g, '');
     // Re-limit when ELECTION_DIR changed; a full clone made by Elekto is left whole.
-    if (!patterns.includes(dir) && !patterns.includes(`/${dir}/`)) sparse = await configureSparse(run, path, options.electionDir, git.version, localTimeout);
+    if (!patterns.includes(dir) && !patterns.includes(`/${dir}/`))
+      sparse = await configureSparse(run, path, options.electionDir, git.version, localTimeout);
     else sparse = true;
   }
   const revision = await checkoutBranch(git);

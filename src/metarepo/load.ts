@@ -74,7 +74,10 @@ function reason(error: unknown): string {
 }
 
 function normalizeDir(electionDir: string): string {
-  return electionDir.replace(/\\/g, '/').replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, '');
+  return electionDir
+    .replace(/\\/g, '/')
+    .replace(/^\.?\/+|\/+$/g, '')
+    .replace(/^\.$/, '');
 }
 
 /**
@@ -87,16 +90,28 @@ async function checkElectionDir(root: string, electionDir: string): Promise<Prob
     const rootStat = await stat(root);
     if (!rootStat.isDirectory()) return { file: '.', message: `the meta repository path ${root} is not a folder`, severity: 'error' };
   } catch (error) {
-    return { file: '.', message: isMissing(error) ? `the meta repository ${root} does not exist` : `cannot read the meta repository ${root}: ${reason(error)}`, severity: 'error' };
+    return {
+      file: '.',
+      message: isMissing(error)
+        ? `the meta repository ${root} does not exist`
+        : `cannot read the meta repository ${root}: ${reason(error)}`,
+      severity: 'error',
+    };
   }
   const segments = electionDir === '' ? [] : electionDir.split('/');
-  if (segments.includes('..')) return { file: shown, message: `ELECTION_DIR "${electionDir}" must stay inside the repository`, severity: 'error' };
+  if (segments.includes('..'))
+    return { file: shown, message: `ELECTION_DIR "${electionDir}" must stay inside the repository`, severity: 'error' };
   let path = root;
   for (const segment of segments) {
     path = join(path, segment);
     try {
       const s = await lstat(path);
-      if (s.isSymbolicLink()) return { file: shown, message: `ELECTION_DIR "${electionDir}" goes through a symbolic link, which Scrutin does not follow`, severity: 'error' };
+      if (s.isSymbolicLink())
+        return {
+          file: shown,
+          message: `ELECTION_DIR "${electionDir}" goes through a symbolic link, which Scrutin does not follow`,
+          severity: 'error',
+        };
       if (!s.isDirectory()) return { file: shown, message: `ELECTION_DIR "${electionDir}" is not a folder`, severity: 'error' };
     } catch (error) {
       return {
@@ -135,7 +150,11 @@ async function scanFolder(root: string, rel: string, problems: Problem[]): Promi
     if (d.isSymbolicLink()) {
       if (isElectionFile(d.name)) {
         if (d.name === 'election.yaml') scan.hasElection = true;
-        scan.linkProblems.push({ file: path, message: 'is a symbolic link; Scrutin does not follow links in the meta repository (commit the file itself)', severity: 'error' });
+        scan.linkProblems.push({
+          file: path,
+          message: 'is a symbolic link; Scrutin does not follow links in the meta repository (commit the file itself)',
+          severity: 'error',
+        });
       } else {
         problems.push({ file: path, message: 'is a symbolic link and was skipped', severity: 'warning' });
       }
@@ -166,7 +185,11 @@ export async function findElectionFolders(root: string, electionDirRaw: string):
     if (scan === null) return;
     if (scan.hasElection) {
       if (segments.length === 0) {
-        problems.push({ file: `${rel === '' ? '' : `${rel}/`}election.yaml`, message: 'election.yaml directly in ELECTION_DIR is ignored: each election needs a folder of its own', severity: 'error' });
+        problems.push({
+          file: `${rel === '' ? '' : `${rel}/`}election.yaml`,
+          message: 'election.yaml directly in ELECTION_DIR is ignored: each election needs a folder of its own',
+          severity: 'error',
+        });
       } else {
         folders.push({ key: electionKey(segments), dir: rel, files: scan.files, problems: scan.linkProblems });
       }
@@ -203,9 +226,18 @@ export function readElectionFolder(root: string, ref: FolderRef, maxFileBytes?: 
     try {
       const content = readSmallFile(join(root, ref.dir, name), limit);
       if (typeof content === 'string') files.set(name, content);
-      else problems.push({ file: shown, message: `is ${content.tooBig} bytes; files over ${limit} bytes are not read`, severity: 'error', code: 'file-too-large' });
+      else
+        problems.push({
+          file: shown,
+          message: `is ${content.tooBig} bytes; files over ${limit} bytes are not read`,
+          severity: 'error',
+          code: 'file-too-large',
+        });
     } catch (error) {
-      const why = (error as { code?: string } | null)?.code === 'ELOOP' ? 'is a symbolic link, which Scrutin does not follow' : `cannot be read: ${reason(error)}`;
+      const why =
+        (error as { code?: string } | null)?.code === 'ELOOP'
+          ? 'is a symbolic link, which Scrutin does not follow'
+          : `cannot be read: ${reason(error)}`;
       problems.push({ file: shown, message: why, severity: 'error' });
     }
   }
@@ -345,10 +377,11 @@ function runRequest(root: string, refs: FolderRef[], maxFileBytes: number | unde
       worker.unref();
       resolve(run);
     };
-    const stopAfter = (ms: number, why: string): NodeJS.Timeout => setTimeout(() => {
-      reason = why;
-      void worker.terminate();
-    }, ms);
+    const stopAfter = (ms: number, why: string): NodeJS.Timeout =>
+      setTimeout(() => {
+        reason = why;
+        void worker.terminate();
+      }, ms);
     let timer = stopAfter(STARTUP_LIMIT_MS, `the meta repository reader did not start within ${STARTUP_LIMIT_MS / 1000} s`);
     const onMessage = (message: LoadMessage): void => {
       if (message.id !== id) return;
@@ -391,7 +424,14 @@ function unreadEntry(ref: FolderRef, reason: string, head: Head | null): Electio
     ok: false,
     name: head?.name ?? null,
     officerSet: head?.officerSet ?? new Set(),
-    problems: [{ file: ref.dir, message: `this election was not loaded: ${reason}. Look for a very large or deeply nested file in it`, severity: 'error', code: 'read-budget' }],
+    problems: [
+      {
+        file: ref.dir,
+        message: `this election was not loaded: ${reason}. Look for a very large or deeply nested file in it`,
+        severity: 'error',
+        code: 'read-budget',
+      },
+    ],
   };
 }
 
@@ -421,7 +461,10 @@ async function parseInWorker(root: string, refs: FolderRef[], maxFileBytes: numb
 function parseInTurn(root: string, refs: FolderRef[], maxFileBytes: number | undefined): Promise<ElectionEntry[]> {
   const run = queue.then(() => parseInWorker(root, refs, maxFileBytes));
   // The queue must not hold on to the entries (a whole snapshot) once they are returned.
-  queue = run.then(() => undefined, () => undefined);
+  queue = run.then(
+    () => undefined,
+    () => undefined,
+  );
   return run;
 }
 
@@ -432,9 +475,12 @@ function parseInTurn(root: string, refs: FolderRef[], maxFileBytes: number | und
 export async function loadSnapshot(options: LoadOptions): Promise<MetaSnapshot> {
   const now = options.now ?? (() => new Date());
   const { folders, problems } = await findElectionFolders(options.root, options.electionDir);
-  const parsed = options.inProcess === true
-    ? folders.map((ref) => parseElectionFolder(readElectionFolder(options.root, ref, options.maxFileBytes)))
-    : folders.length === 0 ? [] : await parseInTurn(options.root, folders, options.maxFileBytes);
+  const parsed =
+    options.inProcess === true
+      ? folders.map((ref) => parseElectionFolder(readElectionFolder(options.root, ref, options.maxFileBytes)))
+      : folders.length === 0
+        ? []
+        : await parseInTurn(options.root, folders, options.maxFileBytes);
   const entries = new Map<string, ElectionEntry>();
   for (const entry of parsed) addEntry(entries, entry, problems);
   return freezeSnapshot({ revision: options.revision ?? null, loadedAt: now(), entries, problems });
@@ -444,7 +490,12 @@ export async function loadSnapshot(options: LoadOptions): Promise<MetaSnapshot> 
  * Reads and parses the one election folder `dir` (relative to `root`), as
  * `scrutin validate <folder>` does. Problems are values; the folder must hold election.yaml.
  */
-export async function loadElection(root: string, dir: string, key: string, maxFileBytes?: number): Promise<{ entry: ElectionEntry | null; problems: Problem[] }> {
+export async function loadElection(
+  root: string,
+  dir: string,
+  key: string,
+  maxFileBytes?: number,
+): Promise<{ entry: ElectionEntry | null; problems: Problem[] }> {
   const problems: Problem[] = [];
   const scan = await scanFolder(root, dir, problems);
   if (scan === null) return { entry: null, problems };

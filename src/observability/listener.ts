@@ -51,20 +51,29 @@ export async function startMetricsListener(options: MetricsListenerOptions): Pro
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       // Said plainly, naming the variable: the main listener's advice (APP_PORT) would mislead.
-      reject(new Error(`cannot serve metrics on ${options.host}:${options.port} (METRICS_PORT): ${error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message}`));
+      reject(
+        new Error(
+          `cannot serve metrics on ${options.host}:${options.port} (METRICS_PORT): ${error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message}`,
+        ),
+      );
     });
     server.listen(options.port, options.host, () => {
       server.removeAllListeners('error');
-      server.on('error', (error) => { log.error({ err: error }, 'metrics listener error'); });
+      server.on('error', (error) => {
+        log.error({ err: error }, 'metrics listener error');
+      });
       resolve();
     });
   });
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     address: `http://${host}:${options.port}/metrics`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => { resolve(); });
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
   };
 }

@@ -87,15 +87,42 @@ export class Metrics {
       labelNames: ['election'],
       registers,
     });
-    this.syncRuns = new Counter({ name: 'scrutin_meta_sync_runs_total', help: 'Meta repository syncs attempted by this process', registers });
-    this.syncFailures = new Counter({ name: 'scrutin_meta_sync_failures_total', help: 'Meta repository syncs that failed in this process', registers });
+    this.syncRuns = new Counter({
+      name: 'scrutin_meta_sync_runs_total',
+      help: 'Meta repository syncs attempted by this process',
+      registers,
+    });
+    this.syncFailures = new Counter({
+      name: 'scrutin_meta_sync_failures_total',
+      help: 'Meta repository syncs that failed in this process',
+      registers,
+    });
 
     // Read at scrape time from whoever owns the figure, so nothing has to push.
     const kdfValue = (pick: (load: KdfLoad) => number) => (this.kdf === null ? 0 : pick(this.kdf()));
-    const kdfQueued = new Gauge({ name: 'scrutin_kdf_queued', help: 'Passphrase key derivations waiting for a slot', registers, collect: () => { kdfQueued.set(kdfValue((l) => l.queued)); } });
-    const kdfRunning = new Gauge({ name: 'scrutin_kdf_running', help: 'Passphrase key derivations in progress', registers, collect: () => { kdfRunning.set(kdfValue((l) => l.running)); } });
+    const kdfQueued = new Gauge({
+      name: 'scrutin_kdf_queued',
+      help: 'Passphrase key derivations waiting for a slot',
+      registers,
+      collect: () => {
+        kdfQueued.set(kdfValue((l) => l.queued));
+      },
+    });
+    const kdfRunning = new Gauge({
+      name: 'scrutin_kdf_running',
+      help: 'Passphrase key derivations in progress',
+      registers,
+      collect: () => {
+        kdfRunning.set(kdfValue((l) => l.running));
+      },
+    });
 
-    this.kdfRefusals = new Counter({ name: 'scrutin_kdf_refused_total', help: 'Passphrase requests refused before any derivation: queue-full, waited-too-long, abandoned (the client left)', labelNames: ['reason'], registers });
+    this.kdfRefusals = new Counter({
+      name: 'scrutin_kdf_refused_total',
+      help: 'Passphrase requests refused before any derivation: queue-full, waited-too-long, abandoned (the client left)',
+      labelNames: ['reason'],
+      registers,
+    });
 
     const ready = new Gauge({
       name: 'scrutin_ready',
@@ -174,7 +201,14 @@ export class Metrics {
           connections.set({ state: 'idle' }, s.idle);
         },
       });
-      const waiting = new Gauge({ name: 'scrutin_db_pool_waiting', help: 'Queries waiting for a free database connection', registers, collect: () => { waiting.set(pool().waiting); } });
+      const waiting = new Gauge({
+        name: 'scrutin_db_pool_waiting',
+        help: 'Queries waiting for a free database connection',
+        registers,
+        collect: () => {
+          waiting.set(pool().waiting);
+        },
+      });
     }
   }
 

@@ -16,11 +16,17 @@ export interface AttemptWindow {
 }
 
 export class AttemptRepo {
-  constructor(private readonly db: Kysely<Database>, private readonly kind: DbKind) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly kind: DbKind,
+  ) {}
 
   /** Records an attempt now; returns its id (ids grow with arrival order). */
   record(userId: number, electionId: number, at: Date): Promise<number> {
-    return insertReturningId(this.kind, this.db.insertInto('scrutin_passphrase_attempt').values({ user_id: userId, election_id: electionId, attempted_at: toDbTime(at) }));
+    return insertReturningId(
+      this.kind,
+      this.db.insertInto('scrutin_passphrase_attempt').values({ user_id: userId, election_id: electionId, attempted_at: toDbTime(at) }),
+    );
   }
 
   /**

@@ -20,7 +20,13 @@ export class AuditRepo {
   async append(entry: NewAuditEntry): Promise<void> {
     await this.db
       .insertInto('scrutin_audit')
-      .values({ at: toDbTime(entry.at), election_key: entry.electionKey, actor: entry.actor, action: entry.action, detail: entry.detail ?? null })
+      .values({
+        at: toDbTime(entry.at),
+        election_key: entry.electionKey,
+        actor: entry.actor,
+        action: entry.action,
+        detail: entry.detail ?? null,
+      })
       .execute();
   }
 
@@ -30,7 +36,17 @@ export class AuditRepo {
     if (options.electionKey !== undefined) {
       q = options.electionKey === null ? q.where('election_key', 'is', null) : q.where('election_key', '=', options.electionKey);
     }
-    const rows = await q.orderBy('id', 'desc').limit(options.limit ?? 200).execute();
-    return rows.map((r) => ({ id: r.id, at: fromDbTime(r.at) ?? new Date(0), electionKey: r.election_key, actor: r.actor, action: r.action, detail: r.detail }));
+    const rows = await q
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 200)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      at: fromDbTime(r.at) ?? new Date(0),
+      electionKey: r.election_key,
+      actor: r.actor,
+      action: r.action,
+      detail: r.detail,
+    }));
   }
 }

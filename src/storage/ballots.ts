@@ -128,7 +128,10 @@ function randomRowid(): bigint {
 const num = (v: number | string | bigint | null | undefined): number => Number(v ?? 0);
 
 export class BallotRepo {
-  constructor(protected readonly db: Kysely<Database>, protected readonly kind: DbKind) {}
+  constructor(
+    protected readonly db: Kysely<Database>,
+    protected readonly kind: DbKind,
+  ) {}
 
   /**
    * Writes the voter row and the ballot rows. Call inside a transaction: the unique
@@ -156,7 +159,13 @@ export class BallotRepo {
   }
 
   private async insertRows(electionId: number, voterId: string, rows: readonly { candidate: string; rank: number }[]): Promise<void> {
-    const values = rows.map((r) => ({ id: newBallotRowId(), election_id: electionId, rank: r.rank, candidate: r.candidate, voter: voterId }));
+    const values = rows.map((r) => ({
+      id: newBallotRowId(),
+      election_id: electionId,
+      rank: r.rank,
+      candidate: r.candidate,
+      voter: voterId,
+    }));
     if (this.kind === 'sqlite') {
       await this.db
         .withTables<{ ballot: { rowid: bigint } }>()
@@ -238,7 +247,11 @@ export class BallotRepo {
    * a race (0 voter rows: someone else already revoked it).
    */
   async deleteBallot(electionId: number, voterId: string, voterRowId: number): Promise<{ ballotRows: number; voterRows: number }> {
-    const ballots = await this.db.deleteFrom('ballot').where('election_id', '=', electionId).where('voter', '=', voterId).executeTakeFirst();
+    const ballots = await this.db
+      .deleteFrom('ballot')
+      .where('election_id', '=', electionId)
+      .where('voter', '=', voterId)
+      .executeTakeFirst();
     const voters = await this.db.deleteFrom('voter').where('id', '=', voterRowId).where('election_id', '=', electionId).executeTakeFirst();
     return { ballotRows: num(ballots.numDeletedRows), voterRows: num(voters.numDeletedRows) };
   }
@@ -278,9 +291,15 @@ export class BallotRepo {
     await this.db.deleteFrom('ballot').where('election_id', '=', electionId).execute();
     const CHUNK = 500;
     for (let i = 0; i < order.length; i += CHUNK) {
-      const chunk = order.slice(i, i + CHUNK).map((r) => ({ id: newBallotRowId(), election_id: electionId, rank: r.rank, candidate: r.candidate, voter: r.voter }));
+      const chunk = order
+        .slice(i, i + CHUNK)
+        .map((r) => ({ id: newBallotRowId(), election_id: electionId, rank: r.rank, candidate: r.candidate, voter: r.voter }));
       if (this.kind === 'sqlite') {
-        await this.db.withTables<{ ballot: { rowid: bigint } }>().insertInto('ballot').values(chunk.map((v) => ({ ...v, rowid: randomRowid() }))).execute();
+        await this.db
+          .withTables<{ ballot: { rowid: bigint } }>()
+          .insertInto('ballot')
+          .values(chunk.map((v) => ({ ...v, rowid: randomRowid() })))
+          .execute();
       } else {
         await this.db.insertInto('ballot').values(chunk).execute();
       }
@@ -344,7 +363,11 @@ export class BallotRepo {
 
   /** Voters and ballots of one election. */
   async countsOf(electionId: number): Promise<ElectionCounts> {
-    const voters = await this.db.selectFrom('voter').select((eb) => eb.fn.countAll<number | string>().as('n')).where('election_id', '=', electionId).executeTakeFirst();
+    const voters = await this.db
+      .selectFrom('voter')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('election_id', '=', electionId)
+      .executeTakeFirst();
     const ballots = await this.db
       .selectFrom('ballot')
       .select((eb) => eb.fn.count<number | string>('voter').distinct().as('n'))
@@ -423,7 +446,13 @@ export class BallotRepo {
 
   /** The distinct candidates the ballot rows of an election name. */
   async candidatesIn(electionId: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('ballot').select('candidate').distinct().where('election_id', '=', electionId).orderBy('candidate').execute();
+    const rows = await this.db
+      .selectFrom('ballot')
+      .select('candidate')
+      .distinct()
+      .where('election_id', '=', electionId)
+      .orderBy('candidate')
+      .execute();
     return rows.map((r) => r.candidate);
   }
 
@@ -439,7 +468,11 @@ export class BallotRepo {
         'voter',
         (eb) => eb.fn.countAll<number | string>().as('n'),
         (eb) => eb.fn.count<number | string>('candidate').distinct().as('d'),
-        sql<number | string>`sum(case when ${rank} is null or (${rank} <> ${NO_OPINION_RANK} and (${rank} < 1 or ${rank} > ${candidateCount})) then 1 else 0 end)`.as('bad'),
+        sql<
+          number | string
+        >`sum(case when ${rank} is null or (${rank} <> ${NO_OPINION_RANK} and (${rank} < 1 or ${rank} > ${candidateCount})) then 1 else 0 end)`.as(
+          'bad',
+        ),
       ])
       .where('election_id', '=', electionId)
       .groupBy('voter')
@@ -450,8 +483,16 @@ export class BallotRepo {
 
   /** Rows that belong to no election: ballot rows and voter rows with a NULL election_id. */
   async strayRows(): Promise<{ ballots: number; voters: number }> {
-    const b = await this.db.selectFrom('ballot').select((eb) => eb.fn.countAll<number | string>().as('n')).where('election_id', 'is', null).executeTakeFirst();
-    const v = await this.db.selectFrom('voter').select((eb) => eb.fn.countAll<number | string>().as('n')).where('election_id', 'is', null).executeTakeFirst();
+    const b = await this.db
+      .selectFrom('ballot')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('election_id', 'is', null)
+      .executeTakeFirst();
+    const v = await this.db
+      .selectFrom('voter')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('election_id', 'is', null)
+      .executeTakeFirst();
     return { ballots: num(b?.n), voters: num(v?.n) };
   }
 

@@ -16,7 +16,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type LogEvent, type MysqlPool, type MysqlPoolConnection, type PostgresPool, type PostgresPoolClient, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  Kysely,
+  MysqlDialect,
+  PostgresDialect,
+  SqliteDialect,
+  type LogEvent,
+  type MysqlPool,
+  type MysqlPoolConnection,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteDatabase as KyselySqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import mysql from 'mysql2';
 import pg from 'pg';
 import type { DbConfig } from '../config.js';
@@ -82,7 +94,13 @@ const noop = (): void => undefined;
  * connection); a value that arrives afterwards goes to `onLate` (a connection is
  * handed back to the pool) and a late error is dropped.
  */
-function limited<T>(start: () => Promise<T>, limitMs: number, waitingFor: 'connection' | 'statement', onTimeout: () => void = noop, onLate: (value: T) => void = noop): Promise<T> {
+function limited<T>(
+  start: () => Promise<T>,
+  limitMs: number,
+  waitingFor: 'connection' | 'statement',
+  onTimeout: () => void = noop,
+  onLate: (value: T) => void = noop,
+): Promise<T> {
   const budget = currentDbBudget();
   let limit = limitMs > 0 ? limitMs : Infinity;
   let reason: DatabaseTimeout['waitingFor'] = waitingFor;
@@ -148,9 +166,16 @@ function openSqlite(config: Extract<DbConfig, { kind: 'sqlite' }>, limits: DbLim
   // SQLite rolls a transaction back by itself on SQLITE_FULL and some I/O errors; the
   // ROLLBACK Kysely then sends would fail with "no transaction is active" and hide the
   // real error, so it is skipped when there is nothing to roll back.
-  const nothing: SqliteStatement = { reader: false, all: () => [], run: () => ({ changes: 0, lastInsertRowid: 0 }), iterate: () => [][Symbol.iterator]() };
+  const nothing: SqliteStatement = {
+    reader: false,
+    all: () => [],
+    run: () => ({ changes: 0, lastInsertRowid: 0 }),
+    iterate: () => [][Symbol.iterator](),
+  };
   return {
-    close: () => { database.close(); },
+    close: () => {
+      database.close();
+    },
     prepare: (sql) => (ROLLBACK.test(sql) && !database.inTransaction ? nothing : database.prepare(sql)),
   };
 }
@@ -205,7 +230,15 @@ function openPostgres(config: ServerDb, poolSize: number, limits: DbLimits, opti
   return {
     pool: {
       connect: async () => {
-        const client = await limited(() => pool.connect(), limits.acquireMs, 'connection', noop, (late) => { late.release(); }).catch((error: unknown) => {
+        const client = await limited(
+          () => pool.connect(),
+          limits.acquireMs,
+          'connection',
+          noop,
+          (late) => {
+            late.release();
+          },
+        ).catch((error: unknown) => {
           options.onError?.(error);
           throw error;
         });
@@ -239,7 +272,8 @@ function openMysql(config: ServerDb, poolSize: number, limits: DbLimits, options
     enableKeepAlive: true,
   });
   const broken = new WeakSet<mysql.PoolConnection>();
-  const isBroken = (conn: RawMysqlConnection): boolean => broken.has(conn) || (conn._fatalError !== undefined && conn._fatalError !== null) || conn._closing === true;
+  const isBroken = (conn: RawMysqlConnection): boolean =>
+    broken.has(conn) || (conn._fatalError !== undefined && conn._fatalError !== null) || conn._closing === true;
   pool.on('connection', (conn) => {
     // mysql2's own listener is `once`: a second fatal error would be unhandled.
     conn.on('error', (error: Error) => {
@@ -267,20 +301,30 @@ function openMysql(config: ServerDb, poolSize: number, limits: DbLimits, options
       query: (sqlText: string, parameters: unknown[], callback?: (error: unknown, result: unknown) => void) => {
         if (callback === undefined) return conn.query(sqlText, parameters);
         if (isBroken(conn) && ROLLBACK.test(sqlText)) {
-          process.nextTick(() => { callback(null, { affectedRows: 0, insertId: 0 }); });
+          process.nextTick(() => {
+            callback(null, { affectedRows: 0, insertId: 0 });
+          });
           return undefined;
         }
         limited(
-          () => new Promise<unknown>((resolve, reject) => {
-            conn.query(sqlText, parameters, (error: unknown, result: unknown) => {
-              if (error !== null && error !== undefined) reject(asError(error));
-              else resolve(result);
-            });
-          }),
+          () =>
+            new Promise<unknown>((resolve, reject) => {
+              conn.query(sqlText, parameters, (error: unknown, result: unknown) => {
+                if (error !== null && error !== undefined) reject(asError(error));
+                else resolve(result);
+              });
+            }),
           statementLimit,
           'statement',
           kill,
-        ).then((result) => { callback(null, result); }, (error: unknown) => { callback(error, undefined); });
+        ).then(
+          (result) => {
+            callback(null, result);
+          },
+          (error: unknown) => {
+            callback(error, undefined);
+          },
+        );
         return undefined;
       },
       release: () => {
@@ -291,21 +335,28 @@ function openMysql(config: ServerDb, poolSize: number, limits: DbLimits, options
     return wrapped as unknown as MysqlPoolConnection;
   };
   const guarded = new WeakMap<mysql.PoolConnection, MysqlPoolConnection>();
-  const internals = pool as unknown as { _allConnections?: { length: number }; _freeConnections?: { length: number }; _connectionQueue?: { length: number } };
+  const internals = pool as unknown as {
+    _allConnections?: { length: number };
+    _freeConnections?: { length: number };
+    _connectionQueue?: { length: number };
+  };
   return {
     pool: {
       getConnection: (callback) => {
         limited(
-          () => new Promise<mysql.PoolConnection>((resolve, reject) => {
-            pool.getConnection((error, conn) => {
-              if (error !== null) reject(error);
-              else resolve(conn);
-            });
-          }),
+          () =>
+            new Promise<mysql.PoolConnection>((resolve, reject) => {
+              pool.getConnection((error, conn) => {
+                if (error !== null) reject(error);
+                else resolve(conn);
+              });
+            }),
           limits.acquireMs,
           'connection',
           noop,
-          (late) => { late.release(); },
+          (late) => {
+            late.release();
+          },
         ).then(
           (conn) => {
             let wrapped = guarded.get(conn);
@@ -321,7 +372,9 @@ function openMysql(config: ServerDb, poolSize: number, limits: DbLimits, options
           },
         );
       },
-      end: (callback) => { pool.end(callback); },
+      end: (callback) => {
+        pool.end(callback);
+      },
     },
     info: {
       stats: () => ({
@@ -337,7 +390,12 @@ export function openDb(config: DbConfig, options: OpenOptions = {}): OpenedDb {
   const poolSize = options.poolSize ?? 10;
   const limits = options.limits ?? TOOL_LIMITS;
   const onError = options.onError;
-  const log = onError === undefined ? undefined : (event: LogEvent) => { if (event.level === 'error') onError(event.error); };
+  const log =
+    onError === undefined
+      ? undefined
+      : (event: LogEvent) => {
+          if (event.level === 'error') onError(event.error);
+        };
   if (config.kind === 'sqlite') {
     return {
       db: new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(config, limits) }), ...(log ? { log } : {}) }),
@@ -347,7 +405,11 @@ export function openDb(config: DbConfig, options: OpenOptions = {}): OpenedDb {
   }
   if (config.kind === 'postgresql') {
     const { pool, info } = openPostgres(config, poolSize, limits, options);
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) }), kind: 'postgresql', pool: info };
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) }),
+      kind: 'postgresql',
+      pool: info,
+    };
   }
   const { pool, info } = openMysql(config, poolSize, limits, options);
   return { db: new Kysely<Database>({ dialect: new MysqlDialect({ pool }), ...(log ? { log } : {}) }), kind: 'mysql', pool: info };

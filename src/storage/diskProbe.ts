@@ -23,8 +23,13 @@ export function probeFolder(folder: string): DiskProbe {
     return { ok: false, code: e.code ?? 'EIO', message: e.message };
   } finally {
     const opened = fd;
-    if (opened !== null) ignoreErrors(() => { closeSync(opened); });
-    ignoreErrors(() => { unlinkSync(path); });
+    if (opened !== null)
+      ignoreErrors(() => {
+        closeSync(opened);
+      });
+    ignoreErrors(() => {
+      unlinkSync(path);
+    });
   }
 }
 

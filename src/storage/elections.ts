@@ -31,13 +31,22 @@ export interface PurgeCounts {
 }
 
 export class ElectionRepo {
-  constructor(private readonly db: Kysely<Database>, private readonly kind: DbKind) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly kind: DbKind,
+  ) {}
 
   private select() {
     return this.db.selectFrom('election').select(['id', 'key', 'name', 'orphaned_at', 'links_erased_at']);
   }
 
-  private static toRow(r: { id: number; key: string; name: string | null; orphaned_at: Date | string | null; links_erased_at: Date | string | null }): ElectionRow {
+  private static toRow(r: {
+    id: number;
+    key: string;
+    name: string | null;
+    orphaned_at: Date | string | null;
+    links_erased_at: Date | string | null;
+  }): ElectionRow {
     return { id: r.id, key: r.key, name: r.name, orphanedAt: fromDbTime(r.orphaned_at), linksErasedAt: fromDbTime(r.links_erased_at) };
   }
 
@@ -101,7 +110,11 @@ export class ElectionRepo {
 
   async purgeCounts(electionId: number): Promise<PurgeCounts> {
     const count = async (table: 'ballot' | 'voter' | 'request') => {
-      const r = await this.db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).where('election_id', '=', electionId).executeTakeFirst();
+      const r = await this.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('election_id', '=', electionId)
+        .executeTakeFirst();
       return Number(r?.n ?? 0);
     };
     return { ballots: await count('ballot'), voters: await count('voter'), requests: await count('request') };
@@ -117,7 +130,11 @@ export class ElectionRepo {
   }
 
   async markLinksErased(electionId: number, now: Date): Promise<void> {
-    await this.db.updateTable('election').set({ links_erased_at: toDbTime(now) }).where('id', '=', electionId).execute();
+    await this.db
+      .updateTable('election')
+      .set({ links_erased_at: toDbTime(now) })
+      .where('id', '=', electionId)
+      .execute();
   }
 
   /**
@@ -126,6 +143,10 @@ export class ElectionRepo {
    * once per election (the rewrite after the close) is decided under it, by one replica.
    */
   async lock(electionId: number): Promise<void> {
-    await this.db.updateTable('election').set({ updated_at: sql<string>`updated_at` }).where('id', '=', electionId).execute();
+    await this.db
+      .updateTable('election')
+      .set({ updated_at: sql<string>`updated_at` })
+      .where('id', '=', electionId)
+      .execute();
   }
 }

@@ -59,16 +59,36 @@ export class DatabaseTimeout extends Error {
 }
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
 ]);
 
 /** mysql2's codes for a connection that is gone or cannot be made. */
 const MYSQL_UNREACHABLE = new Set([
-  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
-  'PROTOCOL_ENQUEUE_AFTER_QUIT', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR', 'ER_CONNECTION_KILLED',
-  'ER_QUERY_INTERRUPTED', 'ER_SERVER_GONE_ERROR', 'ER_SERVER_LOST', 'ER_TOO_MANY_USER_CONNECTIONS',
-  'ER_NET_READ_ERROR', 'ER_NET_READ_INTERRUPTED', 'ER_NET_ERROR_ON_WRITE', 'ER_NET_WRITE_INTERRUPTED',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'PROTOCOL_ENQUEUE_AFTER_QUIT',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_CONNECTION_KILLED',
+  'ER_QUERY_INTERRUPTED',
+  'ER_SERVER_GONE_ERROR',
+  'ER_SERVER_LOST',
+  'ER_TOO_MANY_USER_CONNECTIONS',
+  'ER_NET_READ_ERROR',
+  'ER_NET_READ_INTERRUPTED',
+  'ER_NET_ERROR_ON_WRITE',
+  'ER_NET_WRITE_INTERRUPTED',
 ]);
 /** MySQL/MariaDB errnos for the same, where mysql2 gives no symbolic code. */
 const MYSQL_UNREACHABLE_ERRNO = new Set([1040, 1053, 1077, 1078, 1079, 1080, 1152, 1158, 1159, 1160, 1161, 1203, 1317, 1927, 2006, 2013]);
@@ -97,7 +117,8 @@ export function dbFault(error: unknown): DbFault | null {
     if (code === 'SQLITE_FULL') return 'disk-full';
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
     if (code.startsWith('SQLITE_READONLY')) return 'read-only';
-    if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_NOMEM' || code === 'SQLITE_PROTOCOL') return 'unreachable';
+    if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_NOMEM' || code === 'SQLITE_PROTOCOL')
+      return 'unreachable';
     return null;
   }
   if (NETWORK_CODES.has(code)) return 'unreachable';
@@ -110,8 +131,23 @@ export function dbFault(error: unknown): DbFault | null {
     return null;
   }
   // MySQL / MariaDB.
-  if (code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_STATEMENT_TIMEOUT' || code === 'ER_QUERY_TIMEOUT' || errno === 1205 || errno === 1969 || errno === 3024) return 'timeout';
-  if (code === 'ER_RECORD_FILE_FULL' || code === 'ER_DISK_FULL' || errno === 1114 || errno === 1021 || /\berrno: 28\b|no space left/i.test(message)) return 'disk-full';
+  if (
+    code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    code === 'ER_STATEMENT_TIMEOUT' ||
+    code === 'ER_QUERY_TIMEOUT' ||
+    errno === 1205 ||
+    errno === 1969 ||
+    errno === 3024
+  )
+    return 'timeout';
+  if (
+    code === 'ER_RECORD_FILE_FULL' ||
+    code === 'ER_DISK_FULL' ||
+    errno === 1114 ||
+    errno === 1021 ||
+    /\berrno: 28\b|no space left/i.test(message)
+  )
+    return 'disk-full';
   if (code === 'ER_OPTION_PREVENTS_STATEMENT' || code === 'ER_READ_ONLY_MODE' || errno === 1290 || errno === 1836) return 'read-only';
   if (MYSQL_UNREACHABLE.has(code) || (errno !== null && MYSQL_UNREACHABLE_ERRNO.has(errno))) return 'unreachable';
   if (UNREACHABLE_MESSAGES.some((m) => m.test(message))) return 'unreachable';

@@ -6,7 +6,10 @@ import type { Database } from './schema.js';
 
 type TableWithId = 'user' | 'election' | 'voter' | 'request' | 'scrutin_audit' | 'scrutin_passphrase_attempt';
 
-export async function insertReturningId<T extends TableWithId>(kind: DbKind, query: InsertQueryBuilder<Database, T, InsertResult>): Promise<number> {
+export async function insertReturningId<T extends TableWithId>(
+  kind: DbKind,
+  query: InsertQueryBuilder<Database, T, InsertResult>,
+): Promise<number> {
   if (kind === 'mysql') {
     const result = await query.executeTakeFirstOrThrow();
     if (result.insertId === undefined) throw new Error('the database did not report the new row id');

@@ -47,7 +47,10 @@ export interface DailyVotes {
 const num = (v: number | string | bigint | null | undefined): number => Number(v ?? 0);
 
 export class OfficerRepo {
-  constructor(private readonly db: Kysely<Database>, private readonly kind: DbKind) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly kind: DbKind,
+  ) {}
 
   /**
    * Records a decision on a request of this election, in one statement that also

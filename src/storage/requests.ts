@@ -20,7 +20,8 @@ export interface NewRequest {
   now: Date;
 }
 
-export type CreateOutcome = { ok: true; request: ExceptionRequest } | { ok: false; reason: 'already-requested'; existing: ExceptionRequest | null };
+export type CreateOutcome =
+  { ok: true; request: ExceptionRequest } | { ok: false; reason: 'already-requested'; existing: ExceptionRequest | null };
 
 interface Row {
   id: number;
@@ -61,16 +62,31 @@ function toRequest(r: Row): ExceptionRequest {
 }
 
 export class RequestRepo {
-  constructor(protected readonly db: Kysely<Database>, protected readonly kind: DbKind) {}
+  constructor(
+    protected readonly db: Kysely<Database>,
+    protected readonly kind: DbKind,
+  ) {}
 
   protected select() {
     return this.db
       .selectFrom('request')
       .leftJoin('user', 'user.id', 'request.user_id')
       .select([
-        'request.id', 'request.user_id', 'request.election_id', 'user.username', 'request.name', 'request.email', 'request.chat',
-        'request.description', 'request.comments', 'request.reviewed', 'request.created_at', 'request.decision',
-        'request.decision_note', 'request.decided_by', 'request.decided_at',
+        'request.id',
+        'request.user_id',
+        'request.election_id',
+        'user.username',
+        'request.name',
+        'request.email',
+        'request.chat',
+        'request.description',
+        'request.comments',
+        'request.reviewed',
+        'request.created_at',
+        'request.decision',
+        'request.decision_note',
+        'request.decided_by',
+        'request.decided_at',
       ]);
   }
 
@@ -125,7 +141,11 @@ export class RequestRepo {
 
   /** Every request of one election, oldest first. */
   async listByElection(electionId: number): Promise<ExceptionRequest[]> {
-    const rows = await this.select().where('request.election_id', '=', electionId).orderBy('request.created_at').orderBy('request.id').execute();
+    const rows = await this.select()
+      .where('request.election_id', '=', electionId)
+      .orderBy('request.created_at')
+      .orderBy('request.id')
+      .execute();
     return rows.map(toRequest);
   }
 }

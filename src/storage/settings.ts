@@ -30,7 +30,10 @@ export class SettingRepo {
     const existing = await this.get(name);
     if (existing !== null) return existing;
     try {
-      await this.db.insertInto('scrutin_setting').values({ name, value, updated_at: toDbTime(now) }).execute();
+      await this.db
+        .insertInto('scrutin_setting')
+        .values({ name, value, updated_at: toDbTime(now) })
+        .execute();
       return value;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

@@ -118,7 +118,9 @@ export class Store {
 
   /** A cheap round trip; with `withinMs`, one that must answer in that time (readiness). */
   async ping(withinMs?: number): Promise<void> {
-    const run = async () => { await sql`select 1`.execute(this.db); };
+    const run = async () => {
+      await sql`select 1`.execute(this.db);
+    };
     await (withinMs === undefined ? run() : runWithDbBudget(new DbBudget(withinMs), run));
   }
 

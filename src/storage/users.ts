@@ -39,7 +39,10 @@ export interface SignIn {
 }
 
 export class UserRepo {
-  constructor(private readonly db: Kysely<Database>, private readonly kind: DbKind) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly kind: DbKind,
+  ) {}
 
   private select() {
     return this.db.selectFrom('user').select(['id', 'username', 'name', 'github_id']);
@@ -91,7 +94,13 @@ export class UserRepo {
 
   private async recordSignInOnce({ login, name, githubId, now }: SignIn): Promise<User> {
     const byId = githubId === null ? undefined : await this.select().where('github_id', '=', githubId).executeTakeFirst();
-    const byLogin = byId !== undefined ? undefined : await this.select().where(sql`lower(username)`, '=', normalizeLogin(login)).orderBy('id').executeTakeFirst();
+    const byLogin =
+      byId !== undefined
+        ? undefined
+        : await this.select()
+            .where(sql`lower(username)`, '=', normalizeLogin(login))
+            .orderBy('id')
+            .executeTakeFirst();
     // Without a GitHub id (development sign-in) the login is all there is to go by.
     const unbound = byLogin !== undefined && (githubId === null || byLogin.github_id === null) ? byLogin : undefined;
     const existing = byId ?? unbound;
@@ -122,7 +131,10 @@ export class UserRepo {
    * stay with it, and its account gets its current login back at its next sign-in.
    */
   private async releaseLogin(login: string, keep: number | null, now: Date): Promise<void> {
-    let holders = this.db.selectFrom('user').select(['id', 'username']).where(sql`lower(username)`, '=', normalizeLogin(login));
+    let holders = this.db
+      .selectFrom('user')
+      .select(['id', 'username'])
+      .where(sql`lower(username)`, '=', normalizeLogin(login));
     if (keep !== null) holders = holders.where('id', '!=', keep);
     for (const row of await holders.execute()) {
       const released = `${(row.username ?? '').slice(0, 200)}${RELEASED_MARK}${row.id}`;

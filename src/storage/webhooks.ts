@@ -20,7 +20,10 @@ export class WebhookDeliveryRepo {
     const horizon = new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 86_400_000);
     await this.db.deleteFrom('scrutin_webhook_delivery').where('received_at', '<', toDbTime(horizon)).execute();
     try {
-      await this.db.insertInto('scrutin_webhook_delivery').values({ delivery_id: deliveryId, received_at: toDbTime(now) }).execute();
+      await this.db
+        .insertInto('scrutin_webhook_delivery')
+        .values({ delivery_id: deliveryId, received_at: toDbTime(now) })
+        .execute();
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;

@@ -68,11 +68,22 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
   const errorItems = Object.entries(fieldErrors).map(([field, text]) => ({ id: fieldTarget(field), text }));
   const showAbstention = needsAbstention === true || (problem !== undefined && !expressesPreference(choices.map((c) => c.rank)));
   return (
-    <Layout ctx={ctx} title={`Your ballot · ${election.name}`} script crumbs={[['Elections', '/app/elections'], [election.name, `/app/elections/${key}`], ['Ballot', `/app/elections/${key}/vote`]]}>
+    <Layout
+      ctx={ctx}
+      title={`Your ballot · ${election.name}`}
+      script
+      crumbs={[
+        ['Elections', '/app/elections'],
+        [election.name, `/app/elections/${key}`],
+        ['Ballot', `/app/elections/${key}/vote`],
+      ]}
+    >
       <header class="page-head">
         <p class="org">{election.name}</p>
         <h1>Your ballot</h1>
-        <p class="page-head-meta">Voting closes <When date={election.endDatetime} now={now} />.</p>
+        <p class="page-head-meta">
+          Voting closes <When date={election.endDatetime} now={now} />.
+        </p>
       </header>
       {problem !== undefined ? (
         <ErrorSummary
@@ -81,12 +92,19 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
           errors={errorItems}
         />
       ) : null}
-      <form method="post" action={`/app/elections/${key}/vote`} id="ballot-form" class="ballot-form" data-allow-no-opinion={election.allowNoOpinion ? 'true' : 'false'}>
+      <form
+        method="post"
+        action={`/app/elections/${key}/vote`}
+        id="ballot-form"
+        class="ballot-form"
+        data-allow-no-opinion={election.allowNoOpinion ? 'true' : 'false'}
+      >
         <input type="hidden" name="_csrf" value={ctx.csrfToken} />
         <section class="card" aria-labelledby="rank-heading">
           <h2 id="rank-heading">Rank the candidates</h2>
           <p id="ballot-help">
-            Give <strong>1</strong> to your first choice, <strong>2</strong> to your next, and so on. Give two candidates the same number to tie them.{' '}
+            Give <strong>1</strong> to your first choice, <strong>2</strong> to your next, and so on. Give two candidates the same number to
+            tie them.{' '}
             {election.allowNoOpinion
               ? 'Leave a candidate at “No opinion” if you do not want to rank them.'
               : 'This election asks you to rank every candidate.'}
@@ -103,17 +121,32 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
               const fid = rankFieldId(c.id);
               const value = rank === null ? '' : String(rank);
               return (
-                <li class={`ballot-row${rank !== null ? ' is-ranked' : ''}${err !== undefined ? ' has-error' : ''}`} data-id={c.id} data-name={c.name} data-index={String(index)}>
+                <li
+                  class={`ballot-row${rank !== null ? ' is-ranked' : ''}${err !== undefined ? ' has-error' : ''}`}
+                  data-id={c.id}
+                  data-name={c.name}
+                  data-index={String(index)}
+                >
                   <div class="ballot-cand">
-                    <span class="rank-badge" aria-hidden="true">{badge(rank, rank !== null && (counts.get(rank) ?? 0) > 1)}</span>
+                    <span class="rank-badge" aria-hidden="true">
+                      {badge(rank, rank !== null && (counts.get(rank) ?? 0) > 1)}
+                    </span>
                     <span class="ballot-name">{c.name}</span>
                     <a class="profile-link" href={`/app/elections/${key}/candidates/${c.id}`} target="_blank" rel="noopener">
                       Profile<span class="visually-hidden"> of {c.name} (opens in a new tab)</span>
                     </a>
                   </div>
                   <div class="ballot-controls">
-                    <label for={fid} class="rank-label">Rank<span class="visually-hidden"> for {c.name}</span></label>
-                    <select id={fid} name={`candidate@${c.id}`} required={!election.allowNoOpinion} aria-invalid={err !== undefined ? 'true' : undefined} aria-describedby={err !== undefined ? `${fid}-error` : undefined}>
+                    <label for={fid} class="rank-label">
+                      Rank<span class="visually-hidden"> for {c.name}</span>
+                    </label>
+                    <select
+                      id={fid}
+                      name={`candidate@${c.id}`}
+                      required={!election.allowNoOpinion}
+                      aria-invalid={err !== undefined ? 'true' : undefined}
+                      aria-describedby={err !== undefined ? `${fid}-error` : undefined}
+                    >
                       {rankOptions(n, election.allowNoOpinion, value)}
                     </select>
                   </div>
@@ -122,7 +155,9 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
               );
             })}
           </ul>
-          <p id="ballot-summary" class="summary" role="status" aria-live="polite">{ballotSummary(choices)}</p>
+          <p id="ballot-summary" class="summary" role="status" aria-live="polite">
+            {ballotSummary(choices)}
+          </p>
           <div id="abstention" class="notice" hidden={!showAbstention}>
             <p>
               <strong>This ballot does not prefer any candidate to another,</strong> so it counts as an abstention. A ballot only counts
@@ -136,12 +171,16 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
           </div>
         </section>
         <section class="card" aria-labelledby="passphrase-heading">
-          <h2 id="passphrase-heading">Passphrase <span class="muted">(optional)</span></h2>
+          <h2 id="passphrase-heading">
+            Passphrase <span class="muted">(optional)</span>
+          </h2>
           <p>
-            With a passphrase you can later view your ballot, or revoke it and vote again while voting is open. Without one, nobody can
-            link this ballot to you, including you.
+            With a passphrase you can later view your ballot, or revoke it and vote again while voting is open. Without one, nobody can link
+            this ballot to you, including you.
           </p>
-          <p class="warning"><strong>Nobody can recover a forgotten passphrase,</strong> not even the election officers. Keep it somewhere safe.</p>
+          <p class="warning">
+            <strong>Nobody can recover a forgotten passphrase,</strong> not even the election officers. Keep it somewhere safe.
+          </p>
           <label for="password">Passphrase</label>
           <div class="password-row">
             <input
@@ -157,12 +196,17 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
           </div>
           <FieldError id="password-error" text={fieldErrors.password} />
           <p class="hint" id="password-hint">
-            At least {minPasscodeLength} characters, or leave it empty.{problem !== undefined ? ' For your safety, a passphrase you typed before is not kept: type it again.' : ''}
+            At least {minPasscodeLength} characters, or leave it empty.
+            {problem !== undefined ? ' For your safety, a passphrase you typed before is not kept: type it again.' : ''}
           </p>
         </section>
         <div class="submit-row">
-          <button type="submit" class="button primary large">Cast my ballot</button>
-          <a href={`/app/elections/${key}`} class="button">Cancel</a>
+          <button type="submit" class="button primary large">
+            Cast my ballot
+          </button>
+          <a href={`/app/elections/${key}`} class="button">
+            Cancel
+          </a>
         </div>
       </form>
     </Layout>

@@ -31,7 +31,15 @@ export function CandidatePage({ ctx, election, candidate, canVote }: CandidatePa
   const key = election.key;
   const fields = shownFields(election, candidate);
   return (
-    <Layout ctx={ctx} title={`${candidate.name} · ${election.name}`} crumbs={[['Elections', '/app/elections'], [election.name, `/app/elections/${key}`], [candidate.name, `/app/elections/${key}/candidates/${candidate.id}`]]}>
+    <Layout
+      ctx={ctx}
+      title={`${candidate.name} · ${election.name}`}
+      crumbs={[
+        ['Elections', '/app/elections'],
+        [election.name, `/app/elections/${key}`],
+        [candidate.name, `/app/elections/${key}/candidates/${candidate.id}`],
+      ]}
+    >
       <header class="page-head">
         <p class="org">Candidate in {election.name}</p>
         <h1>{candidate.name}</h1>
@@ -40,7 +48,10 @@ export function CandidatePage({ ctx, election, candidate, canVote }: CandidatePa
         {fields.length > 0 ? (
           <dl class="facts candidate-fields">
             {fields.map(([k, v]) => (
-              <div><dt>{label(k)}</dt><dd>{v}</dd></div>
+              <div>
+                <dt>{label(k)}</dt>
+                <dd>{v}</dd>
+              </div>
             ))}
           </dl>
         ) : null}
@@ -49,8 +60,14 @@ export function CandidatePage({ ctx, election, candidate, canVote }: CandidatePa
         </div>
       </div>
       <p class="button-row">
-        <a class="button" href={`/app/elections/${key}`}>Back to the election</a>
-        {canVote ? <a class="button primary" href={`/app/elections/${key}/vote`}>Go to your ballot</a> : null}
+        <a class="button" href={`/app/elections/${key}`}>
+          Back to the election
+        </a>
+        {canVote ? (
+          <a class="button primary" href={`/app/elections/${key}/vote`}>
+            Go to your ballot
+          </a>
+        ) : null}
       </p>
     </Layout>
   );

@@ -6,11 +6,24 @@ import type { PageContext } from './page.js';
 export function ConfirmationPage({ ctx, election, hasPassphrase }: { ctx: PageContext; election: Election; hasPassphrase: boolean }) {
   const key = election.key;
   return (
-    <Layout ctx={ctx} title={`Ballot cast · ${election.name}`} script crumbs={[['Elections', '/app/elections'], [election.name, `/app/elections/${key}`], ['Ballot cast', `/app/elections/${key}/confirmation`]]}>
+    <Layout
+      ctx={ctx}
+      title={`Ballot cast · ${election.name}`}
+      script
+      crumbs={[
+        ['Elections', '/app/elections'],
+        [election.name, `/app/elections/${key}`],
+        ['Ballot cast', `/app/elections/${key}/confirmation`],
+      ]}
+    >
       <section class="card confirmation" aria-labelledby="done">
-        <p class="big-mark" aria-hidden="true">✓</p>
+        <p class="big-mark" aria-hidden="true">
+          ✓
+        </p>
         <h1 id="done">Your ballot has been cast</h1>
-        <p class="lead">Thank you for voting in <strong>{election.name}</strong>.</p>
+        <p class="lead">
+          Thank you for voting in <strong>{election.name}</strong>.
+        </p>
         <p>Your ballot is stored apart from your name: the officers can see that you voted, never how.</p>
         {hasPassphrase ? (
           <p>
@@ -21,8 +34,12 @@ export function ConfirmationPage({ ctx, election, hasPassphrase }: { ctx: PageCo
           <p>You did not set a passphrase, so nobody can look up or change this ballot, including you.</p>
         )}
         <p class="button-row">
-          <a class="button primary" href={`/app/elections/${key}`}>Back to the election</a>
-          <a class="button" href="/app">Go to your dashboard</a>
+          <a class="button primary" href={`/app/elections/${key}`}>
+            Back to the election
+          </a>
+          <a class="button" href="/app">
+            Go to your dashboard
+          </a>
         </p>
       </section>
     </Layout>

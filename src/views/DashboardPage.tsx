@@ -46,33 +46,47 @@ export function DashboardPage({ ctx, now, open, upcoming, past, others, officer,
       {nothing ? (
         <section class="card empty">
           <h2>No elections for you yet</h2>
-          <p>When an election you are eligible for opens, it appears here. You can also browse <a href="/app/elections">every election</a>.</p>
+          <p>
+            When an election you are eligible for opens, it appears here. You can also browse <a href="/app/elections">every election</a>.
+          </p>
         </section>
       ) : null}
       <Section id="open" title="Voting now" items={open} now={now} />
       <Section id="upcoming" title="Coming up" items={upcoming} now={now} />
-      <Section id="others" title="Other open elections" intro="You are not on the voter list of these elections. If you think you should be, open the election to request an exception." items={others} now={now} />
+      <Section
+        id="others"
+        title="Other open elections"
+        intro="You are not on the voter list of these elections. If you think you should be, open the election to request an exception."
+        items={others}
+        now={now}
+      />
       <Section id="past" title="Elections you voted in" items={past} now={now} />
       {officer.length > 0 ? (
         <section class="dash-section" aria-labelledby="officer">
           <h2 id="officer">Elections you run</h2>
           <ul class="link-list">
             {officer.map((o) => (
-              <li><a href={`/app/elections/${o.key}/admin/`}>{o.name}</a> <span class="muted">· officer area</span></li>
+              <li>
+                <a href={`/app/elections/${o.key}/admin/`}>{o.name}</a> <span class="muted">· officer area</span>
+              </li>
             ))}
           </ul>
         </section>
       ) : null}
-      <p><a href="/app/elections">See all elections</a></p>
+      <p>
+        <a href="/app/elections">See all elections</a>
+      </p>
       <section class="dash-section" aria-labelledby="sessions">
         <h2 id="sessions">Where you are signed in</h2>
         <p class="hint">
-          A sign-in lasts {String(sessionHours)} hours at most. Signed in on a shared computer, or lost a device? Signing out everywhere ends every session of
-          your account at once, in every browser, this one included.
+          A sign-in lasts {String(sessionHours)} hours at most. Signed in on a shared computer, or lost a device? Signing out everywhere
+          ends every session of your account at once, in every browser, this one included.
         </p>
         <form method="post" action="/logout/everywhere">
           <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-          <button type="submit" class="button">Sign out everywhere</button>
+          <button type="submit" class="button">
+            Sign out everywhere
+          </button>
         </form>
       </section>
     </Layout>

@@ -23,29 +23,72 @@ export interface ElectionPageProps {
 }
 
 /** View or revoke with the passphrase: one form, two buttons posting to their own routes. */
-function PassphraseForm({ ctx, election, facts, attemptLimit, problem }: { ctx: PageContext; election: Election; facts: ElectionFacts; attemptLimit: ElectionPageProps['attemptLimit']; problem: PassphraseProblem | undefined }) {
+function PassphraseForm({
+  ctx,
+  election,
+  facts,
+  attemptLimit,
+  problem,
+}: {
+  ctx: PageContext;
+  election: Election;
+  facts: ElectionFacts;
+  attemptLimit: ElectionPageProps['attemptLimit'];
+  problem: PassphraseProblem | undefined;
+}) {
   const base = `/app/elections/${election.key}/vote`;
   return (
     <form method="post" action={`${base}/view`} class="passphrase-form" id="passphrase-form">
       <input type="hidden" name="_csrf" value={ctx.csrfToken} />
       <label for="open-password">Your passphrase</label>
       <div class="password-row">
-        <input type="password" id="open-password" name="password" required autocomplete="current-password" aria-describedby={problem !== undefined ? 'open-password-error open-password-hint' : 'open-password-hint'} aria-invalid={problem !== undefined ? 'true' : undefined} />
+        <input
+          type="password"
+          id="open-password"
+          name="password"
+          required
+          autocomplete="current-password"
+          aria-describedby={problem !== undefined ? 'open-password-error open-password-hint' : 'open-password-hint'}
+          aria-invalid={problem !== undefined ? 'true' : undefined}
+        />
       </div>
       <FieldError id="open-password-error" text={problem?.message} />
       <p class="hint" id="open-password-hint">
-        The passphrase you chose when you voted. For your safety, {attemptLimit.max} wrong attempts lock this form for {attemptLimit.windowMinutes} minutes.
+        The passphrase you chose when you voted. For your safety, {attemptLimit.max} wrong attempts lock this form for{' '}
+        {attemptLimit.windowMinutes} minutes.
       </p>
       <div class="button-row">
-        <button type="submit" class="button">View my ballot</button>
-        {facts.revoke.ok ? <button type="submit" class="button danger-outline" formaction={`${base}/edit`}>Revoke it and vote again</button> : null}
+        <button type="submit" class="button">
+          View my ballot
+        </button>
+        {facts.revoke.ok ? (
+          <button type="submit" class="button danger-outline" formaction={`${base}/edit`}>
+            Revoke it and vote again
+          </button>
+        ) : null}
       </div>
-      {facts.revoke.ok ? <p class="hint">Revoking deletes your ballot so you can cast a new one before voting closes. If you do not vote again, you will not have voted.</p> : null}
+      {facts.revoke.ok ? (
+        <p class="hint">
+          Revoking deletes your ballot so you can cast a new one before voting closes. If you do not vote again, you will not have voted.
+        </p>
+      ) : null}
     </form>
   );
 }
 
-function VoteBox({ ctx, election, facts, attemptLimit, problem }: { ctx: PageContext; election: Election; facts: ElectionFacts; attemptLimit: ElectionPageProps['attemptLimit']; problem: PassphraseProblem | undefined }) {
+function VoteBox({
+  ctx,
+  election,
+  facts,
+  attemptLimit,
+  problem,
+}: {
+  ctx: PageContext;
+  election: Election;
+  facts: ElectionFacts;
+  attemptLimit: ElectionPageProps['attemptLimit'];
+  problem: PassphraseProblem | undefined;
+}) {
   const key = election.key;
   const login = ctx.user?.login ?? '';
   const { status, phase } = facts;
@@ -53,7 +96,12 @@ function VoteBox({ ctx, election, facts, attemptLimit, problem }: { ctx: PageCon
   if (status.voted) {
     body = (
       <>
-        <p class="state state-ok"><span class="state-mark" aria-hidden="true">✓</span> You have voted in this election.</p>
+        <p class="state state-ok">
+          <span class="state-mark" aria-hidden="true">
+            ✓
+          </span>{' '}
+          You have voted in this election.
+        </p>
         {!status.hasPassphrase ? (
           <p>You voted without a passphrase, so nobody can look up or change your ballot, including you.</p>
         ) : facts.view.ok ? (
@@ -70,23 +118,36 @@ function VoteBox({ ctx, election, facts, attemptLimit, problem }: { ctx: PageCon
       phase === 'running' ? (
         <>
           <p class="state state-todo">You are on the voter list and have not voted yet.</p>
-          <p><a class="button primary" href={`/app/elections/${key}/vote`}>Vote now</a></p>
+          <p>
+            <a class="button primary" href={`/app/elections/${key}/vote`}>
+              Vote now
+            </a>
+          </p>
         </>
       ) : phase === 'upcoming' ? (
-        <p class="state state-info">You are on the voter list. Voting opens <When date={election.startDatetime} now={facts.now} />.</p>
+        <p class="state state-info">
+          You are on the voter list. Voting opens <When date={election.startDatetime} now={facts.now} />.
+        </p>
       ) : (
         <p class="state state-info">You were on the voter list but did not vote. Voting has closed.</p>
       );
   } else {
     body = (
       <>
-        <p class="state state-info">You are signed in as <strong>{login}</strong>, who is not on this election's voter list.</p>
+        <p class="state state-info">
+          You are signed in as <strong>{login}</strong>, who is not on this election's voter list.
+        </p>
         {facts.request !== null ? (
-          <p>You sent an exception request. <a href={`/app/elections/${key}/exception`}>See its status</a>.</p>
+          <p>
+            You sent an exception request. <a href={`/app/elections/${key}/exception`}>See its status</a>.
+          </p>
         ) : facts.exception.ok ? (
           <p>
-            If you think you should be able to vote, you can ask the election officers for an exception until <When date={election.exceptionDue} />.{' '}
-            <a class="button" href={`/app/elections/${key}/exception`}>Request an exception</a>
+            If you think you should be able to vote, you can ask the election officers for an exception until{' '}
+            <When date={election.exceptionDue} />.{' '}
+            <a class="button" href={`/app/elections/${key}/exception`}>
+              Request an exception
+            </a>
           </p>
         ) : phase !== 'completed' ? (
           <p class="muted">{ctx.explain(facts.exception)}</p>
@@ -98,7 +159,13 @@ function VoteBox({ ctx, election, facts, attemptLimit, problem }: { ctx: PageCon
     <section class="card vote-box" aria-labelledby="your-vote">
       <h2 id="your-vote">Your vote</h2>
       {body}
-      {facts.results.ok ? <p><a class="button" href={`/app/elections/${key}/results/`}>Read the results</a></p> : null}
+      {facts.results.ok ? (
+        <p>
+          <a class="button" href={`/app/elections/${key}/results/`}>
+            Read the results
+          </a>
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -106,7 +173,15 @@ function VoteBox({ ctx, election, facts, attemptLimit, problem }: { ctx: PageCon
 export function ElectionPage({ ctx, election, facts, candidates, attemptLimit, passphraseProblem }: ElectionPageProps) {
   const key = election.key;
   return (
-    <Layout ctx={ctx} title={election.name} script crumbs={[['Elections', '/app/elections'], [election.name, `/app/elections/${key}`]]}>
+    <Layout
+      ctx={ctx}
+      title={election.name}
+      script
+      crumbs={[
+        ['Elections', '/app/elections'],
+        [election.name, `/app/elections/${key}`],
+      ]}
+    >
       <ElectionHeader election={election} phase={facts.phase} now={facts.now} />
       <div class="columns">
         <div class="column-main">
@@ -151,13 +226,28 @@ export function ElectionPage({ ctx, election, facts, candidates, attemptLimit, p
             <section class="card" aria-labelledby="officer">
               <h2 id="officer">You are an officer</h2>
               <p>See turnout, review exception requests and, once voting closes, count the ballots.</p>
-              <p><a class="button" href={`/app/elections/${key}/admin/`}>Open the officer area</a></p>
+              <p>
+                <a class="button" href={`/app/elections/${key}/admin/`}>
+                  Open the officer area
+                </a>
+              </p>
               {election.warnings.length > 0 ? (
                 <>
                   <h3 id="file-warnings">Warnings in this election's files</h3>
-                  <p class="hint">Only officers see these. The election works as Elekto would run it; fix the files to clear them (<code>scrutin validate --strict</code> lists them too).</p>
+                  <p class="hint">
+                    Only officers see these. The election works as Elekto would run it; fix the files to clear them (
+                    <code>scrutin validate --strict</code> lists them too).
+                  </p>
                   <ul class="problems" aria-labelledby="file-warnings">
-                    {election.warnings.map((p) => <li><code>{p.file}{p.line !== undefined ? `:${p.line}` : ''}</code> {p.message}</li>)}
+                    {election.warnings.map((p) => (
+                      <li>
+                        <code>
+                          {p.file}
+                          {p.line !== undefined ? `:${p.line}` : ''}
+                        </code>{' '}
+                        {p.message}
+                      </li>
+                    ))}
                   </ul>
                 </>
               ) : null}

@@ -6,7 +6,12 @@ import type { Pagination } from './models.js';
 
 export type StatusFilter = Phase | null;
 
-const FILTERS: Array<[StatusFilter, string]> = [[null, 'All'], ['running', 'Voting open'], ['upcoming', 'Upcoming'], ['completed', 'Closed']];
+const FILTERS: Array<[StatusFilter, string]> = [
+  [null, 'All'],
+  ['running', 'Voting open'],
+  ['upcoming', 'Upcoming'],
+  ['completed', 'Closed'],
+];
 
 export interface ElectionsPageProps {
   ctx: PageContext;
@@ -31,9 +36,19 @@ function Pager({ base, filter, pagination }: { base: string; filter: StatusFilte
   const { page, pages, total } = pagination;
   return (
     <nav aria-label="Pages of elections" class="pager">
-      {page > 1 ? <a href={pageHref(base, filter, page - 1)} rel="prev" class="button small">Previous page</a> : null}
-      <span>Page {page} of {pages} ({total} elections)</span>
-      {page < pages ? <a href={pageHref(base, filter, page + 1)} rel="next" class="button small">Next page</a> : null}
+      {page > 1 ? (
+        <a href={pageHref(base, filter, page - 1)} rel="prev" class="button small">
+          Previous page
+        </a>
+      ) : null}
+      <span>
+        Page {page} of {pages} ({total} elections)
+      </span>
+      {page < pages ? (
+        <a href={pageHref(base, filter, page + 1)} rel="next" class="button small">
+          Next page
+        </a>
+      ) : null}
     </nav>
   );
 }
@@ -41,19 +56,27 @@ function Pager({ base, filter, pagination }: { base: string; filter: StatusFilte
 export function ElectionsPage({ ctx, now, items, filter, pagination, base }: ElectionsPageProps) {
   const label = FILTERS.find(([f]) => f === filter)?.[1] ?? 'All';
   return (
-    <Layout ctx={ctx} title={`${filter === null ? 'Elections' : `Elections: ${label}`}${pagination.page > 1 ? `, page ${pagination.page}` : ''}`} script>
+    <Layout
+      ctx={ctx}
+      title={`${filter === null ? 'Elections' : `Elections: ${label}`}${pagination.page > 1 ? `, page ${pagination.page}` : ''}`}
+      script
+    >
       <h1>Elections</h1>
       <nav aria-label="Filter elections" class="filters">
         <ul>
           {FILTERS.map(([f, text]) => (
             <li>
-              <a href={f === null ? base : `${base}?status=${f}`} aria-current={f === filter ? 'page' : undefined} class="filter">{text}</a>
+              <a href={f === null ? base : `${base}?status=${f}`} aria-current={f === filter ? 'page' : undefined} class="filter">
+                {text}
+              </a>
             </li>
           ))}
         </ul>
       </nav>
       {items.length === 0 ? (
-        <p class="card empty">{filter === null ? 'There are no elections yet.' : `There are no elections in this list (${label.toLowerCase()}).`}</p>
+        <p class="card empty">
+          {filter === null ? 'There are no elections yet.' : `There are no elections in this list (${label.toLowerCase()}).`}
+        </p>
       ) : (
         <ElectionList items={items} now={now} base={base} headingLevel={2} />
       )}

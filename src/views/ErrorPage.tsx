@@ -20,7 +20,15 @@ export function ErrorPage({ ctx, status, title, message, next, detail }: ErrorPa
         <h1>{title}</h1>
         <p>{message}</p>
         <p>
-          {next !== undefined ? <a class="button" href={next[1]}>{next[0]}</a> : <a class="button" href={ctx.user === null ? '/elections' : '/app'}>Go to the start page</a>}
+          {next !== undefined ? (
+            <a class="button" href={next[1]}>
+              {next[0]}
+            </a>
+          ) : (
+            <a class="button" href={ctx.user === null ? '/elections' : '/app'}>
+              Go to the start page
+            </a>
+          )}
         </p>
         {detail !== undefined ? <pre class="debug">{detail}</pre> : null}
       </section>

@@ -17,7 +17,11 @@ export interface ExceptionFormProps {
   errors?: Partial<Record<ExceptionField, string>>;
 }
 
-const crumbs = (election: Election): Array<[string, string]> => [['Elections', '/app/elections'], [election.name, `/app/elections/${election.key}`], ['Exception request', `/app/elections/${election.key}/exception`]];
+const crumbs = (election: Election): Array<[string, string]> => [
+  ['Elections', '/app/elections'],
+  [election.name, `/app/elections/${election.key}`],
+  ['Exception request', `/app/elections/${election.key}/exception`],
+];
 
 const LABELS: Record<ExceptionField, string> = {
   name: 'Your name',
@@ -27,9 +31,27 @@ const LABELS: Record<ExceptionField, string> = {
   comments: 'Anything else (optional)',
 };
 
-function Field({ name, values, errors, type, autocomplete, hint, required }: { name: ExceptionField; values: ExceptionFormProps['values']; errors: ExceptionFormProps['errors']; type?: 'text' | 'email' | 'textarea'; autocomplete?: string; hint?: string; required: boolean }) {
+function Field({
+  name,
+  values,
+  errors,
+  type,
+  autocomplete,
+  hint,
+  required,
+}: {
+  name: ExceptionField;
+  values: ExceptionFormProps['values'];
+  errors: ExceptionFormProps['errors'];
+  type?: 'text' | 'email' | 'textarea';
+  autocomplete?: string;
+  hint?: string;
+  required: boolean;
+}) {
   const err = errors?.[name];
-  const described = [err !== undefined ? `${name}-error` : null, hint !== undefined ? `${name}-hint` : null].filter((x) => x !== null).join(' ');
+  const described = [err !== undefined ? `${name}-error` : null, hint !== undefined ? `${name}-hint` : null]
+    .filter((x) => x !== null)
+    .join(' ');
   const common = {
     id: name,
     name,
@@ -41,8 +63,18 @@ function Field({ name, values, errors, type, autocomplete, hint, required }: { n
   return (
     <div class="field">
       <label for={name}>{LABELS[name]}</label>
-      {hint !== undefined ? <p class="hint" id={`${name}-hint`}>{hint}</p> : null}
-      {type === 'textarea' ? <textarea {...common} rows={6}>{values[name] ?? ''}</textarea> : <input {...common} type={type ?? 'text'} value={values[name] ?? ''} autocomplete={autocomplete} />}
+      {hint !== undefined ? (
+        <p class="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {type === 'textarea' ? (
+        <textarea {...common} rows={6}>
+          {values[name] ?? ''}
+        </textarea>
+      ) : (
+        <input {...common} type={type ?? 'text'} value={values[name] ?? ''} autocomplete={autocomplete} />
+      )}
       <FieldError id={`${name}-error`} text={err} />
     </div>
   );
@@ -55,24 +87,51 @@ export function ExceptionFormPage({ ctx, election, now, values, errors }: Except
       <header class="page-head">
         <p class="org">{election.name}</p>
         <h1>Request an exception</h1>
-        <p class="page-head-meta">Requests close <When date={election.exceptionDue} now={now} />.</p>
+        <p class="page-head-meta">
+          Requests close <When date={election.exceptionDue} now={now} />.
+        </p>
       </header>
       {list.length > 0 ? <ErrorSummary title="Please correct the form" errors={list} /> : null}
       <div class="card form-card">
         <Prose html={election.exceptionDescriptionHtml} />
         <p>
           You are signed in as <strong>{ctx.user?.login ?? ''}</strong>, who is not on this election's voter list. The election officers
-          read each request and decide. If they approve it, they add your login to the voter list, and you can vote.
-          You can send <strong>one request</strong> for this election.
+          read each request and decide. If they approve it, they add your login to the voter list, and you can vote. You can send{' '}
+          <strong>one request</strong> for this election.
         </p>
         <form method="post" action={`/app/elections/${election.key}/exception`} class="stack-form" novalidate>
           <input type="hidden" name="_csrf" value={ctx.csrfToken} />
           <Field name="name" values={values} errors={errors} autocomplete="name" required />
-          <Field name="email" values={values} errors={errors} type="email" autocomplete="email" hint="Only the election officers see it, to reach you about this request." required />
-          <Field name="chat" values={values} errors={errors} hint="For example your Slack or Discord name, if the officers know you there." required={false} />
-          <Field name="description" values={values} errors={errors} type="textarea" hint="What have you contributed that makes you eligible? Links to pull requests, issues, meetings or events help." required />
+          <Field
+            name="email"
+            values={values}
+            errors={errors}
+            type="email"
+            autocomplete="email"
+            hint="Only the election officers see it, to reach you about this request."
+            required
+          />
+          <Field
+            name="chat"
+            values={values}
+            errors={errors}
+            hint="For example your Slack or Discord name, if the officers know you there."
+            required={false}
+          />
+          <Field
+            name="description"
+            values={values}
+            errors={errors}
+            type="textarea"
+            hint="What have you contributed that makes you eligible? Links to pull requests, issues, meetings or events help."
+            required
+          />
           <Field name="comments" values={values} errors={errors} type="textarea" required={false} />
-          <p class="submit-row"><button type="submit" class="button primary">Send my request</button></p>
+          <p class="submit-row">
+            <button type="submit" class="button primary">
+              Send my request
+            </button>
+          </p>
         </form>
       </div>
     </Layout>
@@ -81,7 +140,10 @@ export function ExceptionFormPage({ ctx, election, now, values, errors }: Except
 
 const DECISION_TEXT = {
   pending: ['Waiting for the officers', 'The election officers have not decided yet.'],
-  approved: ['Approved', 'The officers approved your request. You can vote once your login is added to the voter list in the meta repository; check the election page.'],
+  approved: [
+    'Approved',
+    'The officers approved your request. You can vote once your login is added to the voter list in the meta repository; check the election page.',
+  ],
   denied: ['Not approved', 'The officers did not approve your request.'],
 } as const;
 
@@ -93,26 +155,58 @@ export function ExceptionStatusPage({ ctx, election, request }: { ctx: PageConte
       <header class="page-head">
         <p class="org">{election.name}</p>
         <h1>Your exception request</h1>
-        {request.createdAt !== null ? <p class="page-head-meta">Sent <When date={request.createdAt} />.</p> : null}
+        {request.createdAt !== null ? (
+          <p class="page-head-meta">
+            Sent <When date={request.createdAt} />.
+          </p>
+        ) : null}
       </header>
       <section class="card" aria-labelledby="decision">
-        <h2 id="decision"><span class={`chip chip-${state === 'approved' ? 'ok' : state === 'denied' ? 'bad' : 'info'}`}>{title}</span></h2>
+        <h2 id="decision">
+          <span class={`chip chip-${state === 'approved' ? 'ok' : state === 'denied' ? 'bad' : 'info'}`}>{title}</span>
+        </h2>
         <p>{text}</p>
         {request.decisionNote !== null && request.decisionNote.trim() !== '' ? (
-          <blockquote class="note"><p class="muted">Note from the officers:</p><p>{request.decisionNote}</p></blockquote>
+          <blockquote class="note">
+            <p class="muted">Note from the officers:</p>
+            <p>{request.decisionNote}</p>
+          </blockquote>
         ) : null}
       </section>
       <section class="card" aria-labelledby="sent">
         <h2 id="sent">What you sent</h2>
         <dl class="facts stacked">
-          <div><dt>Name</dt><dd>{request.name}</dd></div>
-          <div><dt>Email</dt><dd>{request.email}</dd></div>
-          {request.chat !== '' ? <div><dt>Chat handle</dt><dd>{request.chat}</dd></div> : null}
-          <div><dt>Contributions</dt><dd class="pre">{request.description}</dd></div>
-          {request.comments !== '' ? <div><dt>Comments</dt><dd class="pre">{request.comments}</dd></div> : null}
+          <div>
+            <dt>Name</dt>
+            <dd>{request.name}</dd>
+          </div>
+          <div>
+            <dt>Email</dt>
+            <dd>{request.email}</dd>
+          </div>
+          {request.chat !== '' ? (
+            <div>
+              <dt>Chat handle</dt>
+              <dd>{request.chat}</dd>
+            </div>
+          ) : null}
+          <div>
+            <dt>Contributions</dt>
+            <dd class="pre">{request.description}</dd>
+          </div>
+          {request.comments !== '' ? (
+            <div>
+              <dt>Comments</dt>
+              <dd class="pre">{request.comments}</dd>
+            </div>
+          ) : null}
         </dl>
       </section>
-      <p><a class="button" href={`/app/elections/${election.key}`}>Back to the election</a></p>
+      <p>
+        <a class="button" href={`/app/elections/${election.key}`}>
+          Back to the election
+        </a>
+      </p>
     </Layout>
   );
 }

@@ -15,7 +15,9 @@ function NavLink({ ctx, href, label }: { ctx: PageContext; href: string; label: 
   const current = ctx.path === href || (href !== '/app' && ctx.path.startsWith(`${href}/`));
   return (
     <li>
-      <a href={href} aria-current={current ? 'page' : undefined}>{label}</a>
+      <a href={href} aria-current={current ? 'page' : undefined}>
+        {label}
+      </a>
     </li>
   );
 }
@@ -32,7 +34,9 @@ export function Layout({ ctx, title, children, script, crumbs }: Props) {
         {script === true ? <script src={ctx.assets.js} defer></script> : null}
       </head>
       <body>
-        <a class="skip-link" href="#main">Skip to content</a>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
         {ctx.devLogin ? (
           <div class="dev-banner" role="note">
             Development sign-in is on: anyone can sign in as any login. Never use this set-up for a real election.
@@ -40,7 +44,9 @@ export function Layout({ ctx, title, children, script, crumbs }: Props) {
         ) : null}
         <header class="site-header">
           <div class="wrap header-row">
-            <a class="brand" href={ctx.user === null ? '/elections' : '/app'}>{ctx.appName}</a>
+            <a class="brand" href={ctx.user === null ? '/elections' : '/app'}>
+              {ctx.appName}
+            </a>
             <nav aria-label="Main">
               <ul class="nav">
                 {ctx.user !== null ? (
@@ -57,11 +63,17 @@ export function Layout({ ctx, title, children, script, crumbs }: Props) {
               {ctx.user !== null ? (
                 <form method="post" action="/logout" class="inline">
                   <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-                  <span class="who">Signed in as <strong>{ctx.user.login}</strong></span>{' '}
-                  <button type="submit" class="link-button">Sign out</button>
+                  <span class="who">
+                    Signed in as <strong>{ctx.user.login}</strong>
+                  </span>{' '}
+                  <button type="submit" class="link-button">
+                    Sign out
+                  </button>
                 </form>
               ) : (
-                <a href="/login" class="button small">Sign in</a>
+                <a href="/login" class="button small">
+                  Sign in
+                </a>
               )}
             </div>
           </div>
@@ -79,7 +91,9 @@ export function Layout({ ctx, title, children, script, crumbs }: Props) {
           {ctx.flash.length > 0 ? (
             <div class="flashes">
               {ctx.flash.map((f) => (
-                <p class={`flash flash-${f.kind}`} role={f.kind === 'error' ? 'alert' : 'status'}>{f.text}</p>
+                <p class={`flash flash-${f.kind}`} role={f.kind === 'error' ? 'alert' : 'status'}>
+                  {f.text}
+                </p>
               ))}
             </div>
           ) : null}
@@ -88,8 +102,8 @@ export function Layout({ ctx, title, children, script, crumbs }: Props) {
         <footer class="site-footer">
           <div class="wrap">
             <p>
-              {ctx.appName === 'Scrutin' ? 'Scrutin' : `${ctx.appName} runs on Scrutin`}: ranked elections counted with the Schulze method. Your ballot is
-              secret: it is stored apart from your name.
+              {ctx.appName === 'Scrutin' ? 'Scrutin' : `${ctx.appName} runs on Scrutin`}: ranked elections counted with the Schulze method.
+              Your ballot is secret: it is stored apart from your name.
             </p>
           </div>
         </footer>

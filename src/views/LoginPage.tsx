@@ -21,7 +21,9 @@ export function LoginPage({ ctx, next, github, suggestions }: Props) {
           <form method="post" action="/oauth/github/login">
             <input type="hidden" name="_csrf" value={ctx.csrfToken} />
             {next !== null ? <input type="hidden" name="next" value={next} /> : null}
-            <button type="submit" class="button primary wide">Sign in with GitHub</button>
+            <button type="submit" class="button primary wide">
+              Sign in with GitHub
+            </button>
           </form>
         ) : null}
         {ctx.devLogin ? (
@@ -31,17 +33,35 @@ export function LoginPage({ ctx, next, github, suggestions }: Props) {
             <input type="hidden" name="_csrf" value={ctx.csrfToken} />
             {next !== null ? <input type="hidden" name="next" value={next} /> : null}
             <label for="username">GitHub login</label>
-            <input id="username" name="username" required autocomplete="username" pattern="[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}" maxlength={39} list="demo-logins" />
+            <input
+              id="username"
+              name="username"
+              required
+              autocomplete="username"
+              pattern="[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
+              maxlength={39}
+              list="demo-logins"
+            />
             {suggestions.length > 0 ? (
               <>
-                <datalist id="demo-logins">{suggestions.map((s) => <option value={s} />)}</datalist>
+                <datalist id="demo-logins">
+                  {suggestions.map((s) => (
+                    <option value={s} />
+                  ))}
+                </datalist>
                 <p class="hint">Demo logins: {suggestions.join(', ')}.</p>
               </>
             ) : null}
-            <button type="submit" class="button primary">Sign in</button>
+            <button type="submit" class="button primary">
+              Sign in
+            </button>
           </form>
         ) : null}
-        {!github && !ctx.devLogin ? <p role="alert">Sign-in is not configured on this server. Ask its administrator to set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.</p> : null}
+        {!github && !ctx.devLogin ? (
+          <p role="alert">
+            Sign-in is not configured on this server. Ask its administrator to set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.
+          </p>
+        ) : null}
       </section>
     </Layout>
   );

@@ -5,25 +5,57 @@ import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
 
 /** The voter's own ballot, opened with the passphrase. Shown once; never cached. */
-export function MyBallotPage({ ctx, election, choices, canRevoke }: { ctx: PageContext; election: Election; choices: ChoiceView[]; canRevoke: boolean }) {
+export function MyBallotPage({
+  ctx,
+  election,
+  choices,
+  canRevoke,
+}: {
+  ctx: PageContext;
+  election: Election;
+  choices: ChoiceView[];
+  canRevoke: boolean;
+}) {
   const key = election.key;
   const groups = tiers(choices);
   const unranked = choices.filter((c) => c.rank === null);
   return (
-    <Layout ctx={ctx} title={`Your ballot · ${election.name}`} script crumbs={[['Elections', '/app/elections'], [election.name, `/app/elections/${key}`], ['Your ballot', `/app/elections/${key}`]]}>
+    <Layout
+      ctx={ctx}
+      title={`Your ballot · ${election.name}`}
+      script
+      crumbs={[
+        ['Elections', '/app/elections'],
+        [election.name, `/app/elections/${key}`],
+        ['Your ballot', `/app/elections/${key}`],
+      ]}
+    >
       <header class="page-head">
         <p class="org">{election.name}</p>
         <h1>Your ballot</h1>
         <p class="page-head-meta">{ballotSummary(choices)}</p>
       </header>
       <section class="card">
-        {groups.length === 0 ? <p>You ranked no candidate: this ballot is an abstention.</p> : (
+        {groups.length === 0 ? (
+          <p>You ranked no candidate: this ballot is an abstention.</p>
+        ) : (
           <table class="ranking">
             <caption class="visually-hidden">Your ranking, first choice first</caption>
-            <thead><tr><th scope="col">Rank</th><th scope="col">Candidate</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Rank</th>
+                <th scope="col">Candidate</th>
+              </tr>
+            </thead>
             <tbody>
               {groups.map(({ rank, names }) => (
-                <tr><td>{rank}{names.length > 1 ? ' (tie)' : ''}</td><td>{names.join(', ')}</td></tr>
+                <tr>
+                  <td>
+                    {rank}
+                    {names.length > 1 ? ' (tie)' : ''}
+                  </td>
+                  <td>{names.join(', ')}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -40,11 +72,19 @@ export function MyBallotPage({ ctx, election, choices, canRevoke }: { ctx: PageC
             <div class="password-row">
               <input type="password" id="revoke-password" name="password" required autocomplete="current-password" />
             </div>
-            <p><button type="submit" class="button danger-outline">Revoke it and vote again</button></p>
+            <p>
+              <button type="submit" class="button danger-outline">
+                Revoke it and vote again
+              </button>
+            </p>
           </form>
         </section>
       ) : null}
-      <p><a class="button" href={`/app/elections/${key}`}>Back to the election</a></p>
+      <p>
+        <a class="button" href={`/app/elections/${key}`}>
+          Back to the election
+        </a>
+      </p>
     </Layout>
   );
 }

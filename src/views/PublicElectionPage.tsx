@@ -10,7 +10,15 @@ export function PublicElectionPage({ ctx, election, phase, now }: { ctx: PageCon
   const key = election.key;
   const next = `/app/elections/${key}`;
   return (
-    <Layout ctx={ctx} title={election.name} script crumbs={[['Elections', '/elections'], [election.name, `/elections/${key}`]]}>
+    <Layout
+      ctx={ctx}
+      title={election.name}
+      script
+      crumbs={[
+        ['Elections', '/elections'],
+        [election.name, `/elections/${key}`],
+      ]}
+    >
       <ElectionHeader election={election} phase={phase} now={now} />
       <div class="columns">
         <div class="column-main">
@@ -18,11 +26,19 @@ export function PublicElectionPage({ ctx, election, phase, now }: { ctx: PageCon
             <h2 id="take-part">Take part</h2>
             {ctx.user === null ? (
               <p>
-                <a class="button primary" href={`/login?next=${encodeURIComponent(next)}`}>Sign in to vote</a>{' '}
-                <span class="muted">Sign in with GitHub to see whether you can vote{phase === 'completed' ? ' and to read the results' : ''}.</span>
+                <a class="button primary" href={`/login?next=${encodeURIComponent(next)}`}>
+                  Sign in to vote
+                </a>{' '}
+                <span class="muted">
+                  Sign in with GitHub to see whether you can vote{phase === 'completed' ? ' and to read the results' : ''}.
+                </span>
               </p>
             ) : (
-              <p><a class="button primary" href={next}>Open this election</a></p>
+              <p>
+                <a class="button primary" href={next}>
+                  Open this election
+                </a>
+              </p>
             )}
           </section>
           <section class="card" aria-labelledby="about">
@@ -31,8 +47,14 @@ export function PublicElectionPage({ ctx, election, phase, now }: { ctx: PageCon
           </section>
           <section class="card" aria-labelledby="candidates">
             <h2 id="candidates">Candidates</h2>
-            {election.candidates.length === 0 ? <p class="muted">No candidates yet.</p> : (
-              <ul class="candidate-list">{election.candidates.map((c) => <li>{c.name}</li>)}</ul>
+            {election.candidates.length === 0 ? (
+              <p class="muted">No candidates yet.</p>
+            ) : (
+              <ul class="candidate-list">
+                {election.candidates.map((c) => (
+                  <li>{c.name}</li>
+                ))}
+              </ul>
             )}
           </section>
         </div>

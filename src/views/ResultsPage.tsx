@@ -8,16 +8,30 @@ import type { PageContext } from './page.js';
 export function ResultsPage({ ctx, election, resultsHtml }: { ctx: PageContext; election: Election; resultsHtml: string }) {
   const key = election.key;
   return (
-    <Layout ctx={ctx} title={`Results · ${election.name}`} crumbs={[['Elections', '/app/elections'], [election.name, `/app/elections/${key}`], ['Results', `/app/elections/${key}/results/`]]}>
+    <Layout
+      ctx={ctx}
+      title={`Results · ${election.name}`}
+      crumbs={[
+        ['Elections', '/app/elections'],
+        [election.name, `/app/elections/${key}`],
+        ['Results', `/app/elections/${key}/results/`],
+      ]}
+    >
       <header class="page-head">
         <p class="org">{election.organization ?? 'Election'}</p>
         <h1>Results: {election.name}</h1>
-        <p class="page-head-meta">Voting closed <When date={election.endDatetime} />. Published by the election officers.</p>
+        <p class="page-head-meta">
+          Voting closed <When date={election.endDatetime} />. Published by the election officers.
+        </p>
       </header>
       <article class="card">
         <Prose html={resultsHtml} />
       </article>
-      <p><a class="button" href={`/app/elections/${key}`}>Back to the election</a></p>
+      <p>
+        <a class="button" href={`/app/elections/${key}`}>
+          Back to the election
+        </a>
+      </p>
     </Layout>
   );
 }

@@ -25,26 +25,53 @@ after(() => {
 async function check(database: TestDatabase, args: string[] = []): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CommandIO = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), env: { DATABASE_URL: database.url, APP_ENV: 'test' }, cwd };
+  const io: CommandIO = {
+    out: (t) => (out += `${t}\n`),
+    err: (t) => (err += `${t}\n`),
+    env: { DATABASE_URL: database.url, APP_ENV: 'test' },
+    cwd,
+  };
   const code = await run(['check', ...args], io);
   return { code, out, err };
 }
 
 let users = 0;
-async function voterRow(store: Store, electionId: number, link: { salt: Buffer | null; sealed: Buffer | null; kdf: string | null } = { salt: null, sealed: null, kdf: null }): Promise<void> {
+async function voterRow(
+  store: Store,
+  electionId: number,
+  link: { salt: Buffer | null; sealed: Buffer | null; kdf: string | null } = { salt: null, sealed: null, kdf: null },
+): Promise<void> {
   const user = await store.users.recordSignIn({ login: `u${++users}`, name: null, githubId: null, now });
-  await store.db.insertInto('voter').values({ user_id: user.id, election_id: electionId, created_at: at, updated_at: at, salt: link.salt, ballot_id: link.sealed, kdf: link.kdf }).execute();
+  await store.db
+    .insertInto('voter')
+    .values({
+      user_id: user.id,
+      election_id: electionId,
+      created_at: at,
+      updated_at: at,
+      salt: link.salt,
+      ballot_id: link.sealed,
+      kdf: link.kdf,
+    })
+    .execute();
 }
 
 async function ballotRows(store: Store, electionId: number, rows: [string, number][]): Promise<string> {
   const voter = randomUUID();
   for (const [candidate, rank] of rows) {
-    await store.db.insertInto('ballot').values({ id: randomUUID().replaceAll('-', ''), election_id: electionId, rank, candidate, voter }).execute();
+    await store.db
+      .insertInto('ballot')
+      .values({ id: randomUUID().replaceAll('-', ''), election_id: electionId, rank, candidate, voter })
+      .execute();
   }
   return voter;
 }
 
-const whole: [string, number][] = [['ann', 1], ['ben', 2], ['cat', 100000000]];
+const whole: [string, number][] = [
+  ['ann', 1],
+  ['ben', 2],
+  ['cat', 100000000],
+];
 const goodLink = { salt: Buffer.alloc(16, 1), sealed: Buffer.alloc(76, 2), kdf: null };
 
 for (const kind of dialects()) {
@@ -101,7 +128,11 @@ for (const kind of dialects()) {
 
       const ranks = await store.elections.ensure('ranks', null, now);
       await voterRow(store, ranks);
-      const bad = await ballotRows(store, ranks, [['ann', 1], ['ben', 7], ['cat', 0]]);
+      const bad = await ballotRows(store, ranks, [
+        ['ann', 1],
+        ['ben', 7],
+        ['cat', 0],
+      ]);
 
       const links = await store.elections.ensure('links', null, now);
       const linkCases = [
@@ -123,7 +154,11 @@ for (const kind of dialects()) {
       const r = await check(database);
       assert.equal(r.code, 1, r.out + r.err);
       const lines = r.out.split('\n');
-      const expectLine = (re: RegExp) => assert.ok(lines.some((l) => re.test(l)), `${re} in\n${r.out}`);
+      const expectLine = (re: RegExp) =>
+        assert.ok(
+          lines.some((l) => re.test(l)),
+          `${re} in\n${r.out}`,
+        );
       expectLine(/^novote: 2 voter rows but 1 ballot: 1 vote has no ballot$/);
       expectLine(/^orphan: 1 voter row but 2 ballots: 1 ballot has no voter$/);
       expectLine(new RegExp(`^partial: ballot ${cut} has 2 rows, expected one row for each of the 3 candidates$`));

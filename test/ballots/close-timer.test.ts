@@ -37,10 +37,18 @@ class HandTimers implements CloseTimers {
   set = (fire: () => void, ms: number): number => {
     const id = ++this.next;
     // Like a real timer, one that has fired is no longer pending.
-    this.pending.set(id, { fire: () => { this.pending.delete(id); fire(); }, ms });
+    this.pending.set(id, {
+      fire: () => {
+        this.pending.delete(id);
+        fire();
+      },
+      ms,
+    });
     return id;
   };
-  clear = (handle: unknown): void => { this.pending.delete(handle as number); };
+  clear = (handle: unknown): void => {
+    this.pending.delete(handle as number);
+  };
   /** The one timer armed (the watcher keeps at most one). */
   only(): { fire: () => void; ms: number } {
     assert.equal(this.pending.size, 1, 'exactly one timer armed');
@@ -51,14 +59,27 @@ class HandTimers implements CloseTimers {
 for (const kind of dialects()) {
   describe(`the close timer on ${kind}`, () => {
     let h: BallotHarness;
-    before(async () => { h = await ballotHarness(kind, { elections: [board, doomed, later], now: DURING }); });
-    after(async () => { await h.cleanup(); });
+    before(async () => {
+      h = await ballotHarness(kind, { elections: [board, doomed, later], now: DURING });
+    });
+    after(async () => {
+      await h.cleanup();
+    });
 
     test('a minute after the close, with no sync in between, the ballot rows are rewritten and delete_after links erased', async () => {
-      for (const [key, logins] of [['board', ['alice', 'bob', 'carol']], ['doomed', ['alice', 'bob']]] as const) {
+      for (const [key, logins] of [
+        ['board', ['alice', 'bob', 'carol']],
+        ['doomed', ['alice', 'bob']],
+      ] as const) {
         const election = key === 'board' ? board : doomed;
         for (const login of logins) {
-          const outcome = await h.service.cast({ user: await h.user(login), electionKey: key, fields: rankInOrder(election), passphrase: `passphrase of ${login}`, confirmAbstention: false });
+          const outcome = await h.service.cast({
+            user: await h.user(login),
+            electionKey: key,
+            fields: rankInOrder(election),
+            passphrase: `passphrase of ${login}`,
+            confirmAbstention: false,
+          });
           assert.equal(outcome.ok, true);
         }
       }
@@ -87,18 +108,36 @@ for (const kind of dialects()) {
         if (kind === 'postgresql') assert.equal(await xminLinks(h.store), 0, 'no voter row joins a ballot row through xmin');
         const afterIds = await ballotIds(h.store);
         assert.equal(afterIds.length, before.length);
-        assert.ok(afterIds.every((id) => !before.includes(id)), 'every ballot row written again');
+        assert.ok(
+          afterIds.every((id) => !before.includes(id)),
+          'every ballot row written again',
+        );
         assert.deepEqual(await tableCounts(h.store, 'board'), { voters: 3, ballotRows: 9, ballots: 3 });
         assert.deepEqual(await tableCounts(h.store, 'doomed'), { voters: 2, ballotRows: 6, ballots: 2 });
-        const linked = await h.store.db.selectFrom('voter').innerJoin('election', 'election.id', 'voter.election_id').select(['election.key', 'voter.salt']).execute();
-        assert.ok(linked.filter((v) => v.key === 'doomed').every((v) => v.salt === null), 'delete_after: links erased');
-        assert.ok(linked.filter((v) => v.key === 'board').every((v) => v.salt !== null), 'other elections keep their links');
+        const linked = await h.store.db
+          .selectFrom('voter')
+          .innerJoin('election', 'election.id', 'voter.election_id')
+          .select(['election.key', 'voter.salt'])
+          .execute();
+        assert.ok(
+          linked.filter((v) => v.key === 'doomed').every((v) => v.salt === null),
+          'delete_after: links erased',
+        );
+        assert.ok(
+          linked.filter((v) => v.key === 'board').every((v) => v.salt !== null),
+          'other elections keep their links',
+        );
         const rewritten = (await h.store.audit.list({ electionKey: 'board' })).filter((a) => a.action === 'ballots-rewritten');
         assert.equal(rewritten.length, 1);
 
         // Armed for the next close in the snapshot; a new snapshot with an earlier end re-arms it.
         assert.equal(timers.only().ms, CLOSE_MAX_DELAY_MS);
-        const sooner = makeElection({ key: 'sooner', startDatetime: START, endDatetime: new Date(END.getTime() + 120_000), voters: ['alice'] });
+        const sooner = makeElection({
+          key: 'sooner',
+          startDatetime: START,
+          endDatetime: new Date(END.getTime() + 120_000),
+          voters: ['alice'],
+        });
         h.replaceElections([board, doomed, later, sooner]);
         watcher.rearm();
         assert.equal(timers.only().ms, 60_000 + CLOSE_GRACE_MS);
@@ -115,13 +154,19 @@ for (const kind of dialects()) {
     before(async () => {
       t = await startTestApp({ kind, now: DURING, snapshot: snapshotOf([entryOf({ ...board, officers: ['olivia'] })]) });
     });
-    after(async () => { await t.close(); });
+    after(async () => {
+      await t.close();
+    });
 
-    test('the officers\' results page rewrites the ballot rows first when no timer or sync has yet', async () => {
+    test("the officers' results page rewrites the ballot rows first when no timer or sync has yet", async () => {
       for (const login of ['alice', 'bob']) {
         const c = t.client();
         await c.signIn(login);
-        const cast = await c.post('/app/elections/board/vote', { ...rankInOrder(board), password: '' }, { csrfFrom: '/app/elections/board/vote' });
+        const cast = await c.post(
+          '/app/elections/board/vote',
+          { ...rankInOrder(board), password: '' },
+          { csrfFrom: '/app/elections/board/vote' },
+        );
         assert.equal(cast.statusCode, 303, cast.body.slice(0, 200));
       }
       const store = t.service.ctx.store;
@@ -134,7 +179,10 @@ for (const kind of dialects()) {
       assert.equal(results.statusCode, 200);
       assert.match(results.body, /<dt>Ballots counted<\/dt><dd>2<\/dd>/);
       if (kind === 'postgresql') assert.equal(await xminLinks(store), 0);
-      assert.ok((await ballotIds(store)).every((id) => !before.includes(id)), 'rewritten before the count');
+      assert.ok(
+        (await ballotIds(store)).every((id) => !before.includes(id)),
+        'rewritten before the count',
+      );
       const download = await officer.get('/app/elections/board/admin/download');
       assert.equal(download.statusCode, 200);
       assert.equal((await store.audit.list({ electionKey: 'board' })).filter((a) => a.action === 'ballots-rewritten').length, 1, 'once');

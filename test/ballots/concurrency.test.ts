@@ -15,8 +15,10 @@ const start = new Date('2026-01-01T00:00:00Z');
 const end = new Date('2026-01-15T00:00:00Z');
 const during = new Date('2026-01-10T12:00:00Z');
 const logins = Array.from({ length: 120 }, (_, i) => `voter${String(i).padStart(3, '0')}`);
-const elections = ['one', 'many', 'race', 'steps', 'revoke'].map((key) => makeElection({ key, startDatetime: start, endDatetime: end, voters: logins }));
-const [one, many, race, steps] = elections as [typeof elections[0], typeof elections[0], typeof elections[0], typeof elections[0]];
+const elections = ['one', 'many', 'race', 'steps', 'revoke'].map((key) =>
+  makeElection({ key, startDatetime: start, endDatetime: end, voters: logins }),
+);
+const [one, many, race, steps] = elections as [(typeof elections)[0], (typeof elections)[0], (typeof elections)[0], (typeof elections)[0]];
 
 function tally(outcomes: CastOutcome[]): { ok: number; alreadyVoted: number; other: string[] } {
   const result = { ok: 0, alreadyVoted: 0, other: [] as string[] };
@@ -42,7 +44,9 @@ for (const kind of dialects()) {
       const user = await h.user('voter000');
       const derivationsBefore = h.derivations();
       const outcomes = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => h.service.cast({ user, electionKey: 'one', fields: rankInOrder(one), passphrase: `passphrase ${i}`, confirmAbstention: false })),
+        Array.from({ length: 20 }, (_, i) =>
+          h.service.cast({ user, electionKey: 'one', fields: rankInOrder(one), passphrase: `passphrase ${i}`, confirmAbstention: false }),
+        ),
       );
       assert.deepEqual(tally(outcomes), { ok: 1, alreadyVoted: 19, other: [] });
       assert.deepEqual(await tableCounts(h.store, 'one'), { voters: 1, ballotRows: 3, ballots: 1 });
@@ -53,7 +57,9 @@ for (const kind of dialects()) {
       for (const passphrase of ['', 'a passphrase']) {
         const user = await h.user(passphrase === '' ? 'voter001' : 'voter002');
         const replicas = Array.from({ length: 20 }, () => h.newService());
-        const outcomes = await Promise.all(replicas.map((s) => s.cast({ user, electionKey: 'one', fields: rankInOrder(one), passphrase, confirmAbstention: false })));
+        const outcomes = await Promise.all(
+          replicas.map((s) => s.cast({ user, electionKey: 'one', fields: rankInOrder(one), passphrase, confirmAbstention: false })),
+        );
         assert.deepEqual(tally(outcomes), { ok: 1, alreadyVoted: 19, other: [] }, `passphrase "${passphrase}"`);
       }
       assert.deepEqual(await tableCounts(h.store, 'one'), { voters: 3, ballotRows: 9, ballots: 3 });
@@ -64,12 +70,24 @@ for (const kind of dialects()) {
       const replicas = Array.from({ length: 4 }, () => h.newService());
       const outcomes = await Promise.all(
         users.map((user, i) =>
-          replicas[i % replicas.length]!.cast({ user, electionKey: 'many', fields: rankInOrder(many), passphrase: i % 3 === 0 ? `secret of ${user.login}` : '', confirmAbstention: false }),
+          replicas[i % replicas.length]!.cast({
+            user,
+            electionKey: 'many',
+            fields: rankInOrder(many),
+            passphrase: i % 3 === 0 ? `secret of ${user.login}` : '',
+            confirmAbstention: false,
+          }),
         ),
       );
       assert.deepEqual(tally(outcomes), { ok: 100, alreadyVoted: 0, other: [] });
       assert.deepEqual(await tableCounts(h.store, 'many'), { voters: 100, ballotRows: 300, ballots: 100 });
-      const links = await h.store.db.selectFrom('voter').innerJoin('election', 'election.id', 'voter.election_id').select('voter.salt').where('election.key', '=', 'many').where('voter.salt', 'is not', null).execute();
+      const links = await h.store.db
+        .selectFrom('voter')
+        .innerJoin('election', 'election.id', 'voter.election_id')
+        .select('voter.salt')
+        .where('election.key', '=', 'many')
+        .where('voter.salt', 'is not', null)
+        .execute();
       assert.equal(links.length, 34, 'a link exactly for the voters who chose a passphrase');
       const report = await checkConsistency(h.store, { electionKey: 'many', candidatesOf: () => ['ann', 'ben', 'cat'] });
       assert.deepEqual(report.elections[0]?.problems, []);
@@ -85,7 +103,15 @@ for (const kind of dialects()) {
       const replicas = Array.from({ length: 3 }, () => h.newService({ clock: movingClock }));
       const users = await Promise.all(logins.slice(0, 60).map((l) => h.user(l)));
       const outcomes = await Promise.all(
-        users.map((user, i) => replicas[i % 3]!.cast({ user, electionKey: 'race', fields: rankInOrder(race), passphrase: i % 4 === 0 ? 'racing passphrase' : '', confirmAbstention: false })),
+        users.map((user, i) =>
+          replicas[i % 3]!.cast({
+            user,
+            electionKey: 'race',
+            fields: rankInOrder(race),
+            passphrase: i % 4 === 0 ? 'racing passphrase' : '',
+            confirmAbstention: false,
+          }),
+        ),
       );
       const stored = new Set<string>();
       let refused = 0;
@@ -119,9 +145,25 @@ for (const kind of dialects()) {
         const clock = () => new Date(++readings <= k ? end.getTime() - 1000 : end.getTime() + 1000);
         const service = h.newService({ clock });
         const user = await h.user(logins[100 + k]!);
-        outcomes.push([k, await service.cast({ user, electionKey: 'steps', fields: rankInOrder(steps), passphrase: 'steps passphrase', confirmAbstention: false })]);
+        outcomes.push([
+          k,
+          await service.cast({
+            user,
+            electionKey: 'steps',
+            fields: rankInOrder(steps),
+            passphrase: 'steps passphrase',
+            confirmAbstention: false,
+          }),
+        ]);
       }
-      assert.deepEqual(outcomes.map(([k, o]) => [k, o.ok || told(o).status]), [[1, 403], [2, 403], [3, true]]);
+      assert.deepEqual(
+        outcomes.map(([k, o]) => [k, o.ok || told(o).status]),
+        [
+          [1, 403],
+          [2, 403],
+          [3, true],
+        ],
+      );
       assert.deepEqual(await tableCounts(h.store, 'steps'), { voters: 1, ballotRows: 3, ballots: 1 });
     });
 
@@ -129,7 +171,10 @@ for (const kind of dialects()) {
       const user = await h.user('voter110');
       await h.service.cast({ user, electionKey: 'revoke', fields: rankInOrder(one), passphrase: 'revoke me', confirmAbstention: false });
       const [a, b] = [h.newService(), h.newService()];
-      const outcomes = await Promise.all([a.revoke({ user, electionKey: 'revoke', passphrase: 'revoke me' }), b.revoke({ user, electionKey: 'revoke', passphrase: 'revoke me' })]);
+      const outcomes = await Promise.all([
+        a.revoke({ user, electionKey: 'revoke', passphrase: 'revoke me' }),
+        b.revoke({ user, electionKey: 'revoke', passphrase: 'revoke me' }),
+      ]);
       assert.equal(outcomes.filter((o) => o.ok).length, 1, JSON.stringify(outcomes));
       const loser = outcomes.find((o) => !o.ok);
       // A plain refusal (409: not a limit, not a wrong passphrase): the ballot is already gone.
@@ -139,7 +184,13 @@ for (const kind of dialects()) {
 
     test('10 simultaneous wrong guesses from 10 replicas: exactly 5 are tried, the rest are rate-limited before any derivation', async () => {
       const user = await h.user('voter111');
-      await h.service.cast({ user, electionKey: 'revoke', fields: rankInOrder(one), passphrase: 'the right one', confirmAbstention: false });
+      await h.service.cast({
+        user,
+        electionKey: 'revoke',
+        fields: rankInOrder(one),
+        passphrase: 'the right one',
+        confirmAbstention: false,
+      });
       const derivationsBefore = h.derivations();
       const replicas = Array.from({ length: 10 }, () => h.newService());
       const outcomes = await Promise.all(replicas.map((s, i) => s.view({ user, electionKey: 'revoke', passphrase: `wrong ${i}` })));

@@ -26,14 +26,24 @@ interface Burst {
 function burst(database: TestDatabase): Burst {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: database.url, BURST_VOTERS: String(VOTERS), BURST_CONCURRENCY: '16' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: database.url,
+      BURST_VOTERS: String(VOTERS),
+      BURST_CONCURRENCY: '16',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code);
+    }),
+  );
   return { child, ok: () => out.split('\n').filter((l) => l.startsWith('ok ')).length, output: () => out + err, exited };
 }
 
@@ -66,11 +76,18 @@ for (const kind of dialects()) {
 
       const second = burst(database);
       assert.equal(await second.exited, 0, second.output());
-      const refusedAsVoted = second.output().split('\n').filter((l) => l.startsWith('refused 409 ')).length;
+      const refusedAsVoted = second
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('refused 409 ')).length;
       assert.equal(refusedAsVoted, counts.voters, 'the voters from before the crash are told they already voted');
       const final = await checkCli(database);
       assert.equal(final.code, 0, final.out);
-      assert.deepEqual(await tableCounts(store, BURST_ELECTION), { voters: VOTERS, ballots: VOTERS, ballotRows: VOTERS * BURST_CANDIDATES });
+      assert.deepEqual(await tableCounts(store, BURST_ELECTION), {
+        voters: VOTERS,
+        ballots: VOTERS,
+        ballotRows: VOTERS * BURST_CANDIDATES,
+      });
     } finally {
       await store.close();
       await database.drop();

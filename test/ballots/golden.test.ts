@@ -11,11 +11,25 @@ import { dialects } from '../helpers/db.js';
 import { makeElection } from '../helpers/meta.js';
 import { toDbTime } from '../../src/storage/time.js';
 
-interface Vector { passphrase: string; salt: string; sealed: string; plaintext: string; kdf?: string }
-const golden = JSON.parse(readFileSync(new URL('../fixtures/golden/elekto-sealed.json', import.meta.url), 'utf8')) as { sealed: (Vector & { label: string })[]; cheapSealed: Vector & { kdf: string } };
+interface Vector {
+  passphrase: string;
+  salt: string;
+  sealed: string;
+  plaintext: string;
+  kdf?: string;
+}
+const golden = JSON.parse(readFileSync(new URL('../fixtures/golden/elekto-sealed.json', import.meta.url), 'utf8')) as {
+  sealed: (Vector & { label: string })[];
+  cheapSealed: Vector & { kdf: string };
+};
 const byLabel = (label: string) => golden.sealed.find((v) => v.label === label)!;
 
-const election = makeElection({ key: '2021---GB', startDatetime: new Date('2026-01-01T00:00:00Z'), endDatetime: new Date('2026-01-15T00:00:00Z'), voters: ['JBerkus', 'dims', 'parispittman'] });
+const election = makeElection({
+  key: '2021---GB',
+  startDatetime: new Date('2026-01-01T00:00:00Z'),
+  endDatetime: new Date('2026-01-15T00:00:00Z'),
+  voters: ['JBerkus', 'dims', 'parispittman'],
+});
 const during = new Date('2026-01-10T00:00:00Z');
 const ranks: Record<string, number> = { ann: 2, ben: 1, cat: 100000000 };
 
@@ -26,10 +40,21 @@ async function insertElektoBallot(h: BallotHarness, login: string, v: Vector): P
   const at = toDbTime(new Date('2026-01-05T10:00:00Z'));
   await h.store.db
     .insertInto('voter')
-    .values({ user_id: user.id, election_id: electionId, created_at: at, updated_at: at, salt: Buffer.from(v.salt, 'hex'), ballot_id: Buffer.from(v.sealed, 'hex'), kdf: v.kdf ?? null })
+    .values({
+      user_id: user.id,
+      election_id: electionId,
+      created_at: at,
+      updated_at: at,
+      salt: Buffer.from(v.salt, 'hex'),
+      ballot_id: Buffer.from(v.sealed, 'hex'),
+      kdf: v.kdf ?? null,
+    })
     .execute();
   for (const [candidate, rank] of Object.entries(ranks)) {
-    await h.store.db.insertInto('ballot').values({ id: `${login}${candidate}`.padEnd(32, '0').slice(0, 32), election_id: electionId, rank, candidate, voter: v.plaintext }).execute();
+    await h.store.db
+      .insertInto('ballot')
+      .values({ id: `${login}${candidate}`.padEnd(32, '0').slice(0, 32), election_id: electionId, rank, candidate, voter: v.plaintext })
+      .execute();
   }
 }
 
@@ -53,7 +78,10 @@ for (const kind of dialects()) {
       const v = golden.cheapSealed;
       await insertElektoBallot(h, 'dims', v);
       const user = await h.user('dims');
-      assert.deepEqual(await h.service.view({ user, electionKey: election.key, passphrase: v.passphrase }), { ok: true, choices: expectedChoices });
+      assert.deepEqual(await h.service.view({ user, electionKey: election.key, passphrase: v.passphrase }), {
+        ok: true,
+        choices: expectedChoices,
+      });
       const wrong = await h.service.revoke({ user, electionKey: election.key, passphrase: `${v.passphrase}!` });
       assert.equal(!wrong.ok && wrong.code, 'wrong-passphrase');
       assert.equal((await tableCounts(h.store, election.key)).ballots, 1);
@@ -67,13 +95,29 @@ for (const kind of dialects()) {
     test(`an Elekto record at Elekto's full parameters (kdf NULL, ${kind === 'sqlite' ? 'ASCII passphrase' : 'six-digit passphrase'}) opens through the service`, async () => {
       await insertElektoBallot(h, 'JBerkus', full);
       const user = await h.user('JBerkus');
-      assert.deepEqual(await h.service.status(user, election.key), { voted: true, hasPassphrase: true, linksErased: false, loginTaken: false });
+      assert.deepEqual(await h.service.status(user, election.key), {
+        voted: true,
+        hasPassphrase: true,
+        linksErased: false,
+        loginTaken: false,
+      });
       if (kind === 'sqlite') {
-        assert.deepEqual(await h.service.view({ user, electionKey: election.key, passphrase: full.passphrase }), { ok: true, choices: expectedChoices });
+        assert.deepEqual(await h.service.view({ user, electionKey: election.key, passphrase: full.passphrase }), {
+          ok: true,
+          choices: expectedChoices,
+        });
       }
-      assert.deepEqual(await h.service.revoke({ user, electionKey: election.key, passphrase: full.passphrase }), { ok: true, choices: expectedChoices });
+      assert.deepEqual(await h.service.revoke({ user, electionKey: election.key, passphrase: full.passphrase }), {
+        ok: true,
+        choices: expectedChoices,
+      });
       assert.deepEqual(await tableCounts(h.store, election.key), { voters: 0, ballotRows: 0, ballots: 0 });
-      assert.deepEqual(await h.service.status(user, election.key), { voted: false, hasPassphrase: false, linksErased: false, loginTaken: false });
+      assert.deepEqual(await h.service.status(user, election.key), {
+        voted: false,
+        hasPassphrase: false,
+        linksErased: false,
+        loginTaken: false,
+      });
     });
   });
 }

@@ -56,7 +56,11 @@ describe('the vote routes with the real ballot service', () => {
     assert.equal(revoke.statusCode, 303, revoke.body.slice(0, 500));
     assert.deepEqual(await tableCounts(t.service.ctx.store, 'tsc'), { voters: 0, ballotRows: 0, ballots: 0 });
 
-    const recast = await c.post(VOTE, { 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '3', password: '' }, { csrfFrom: VOTE });
+    const recast = await c.post(
+      VOTE,
+      { 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '3', password: '' },
+      { csrfFrom: VOTE },
+    );
     assert.equal(recast.statusCode, 303);
     assert.equal(await votesCounted(), 2);
     const row = await t.service.ctx.store.db.selectFrom('voter').select(['salt', 'ballot_id', 'kdf']).executeTakeFirstOrThrow();

@@ -19,18 +19,36 @@ const kept = makeElection({ key: 'kept', startDatetime: start, endDatetime: end,
 for (const kind of dialects()) {
   describe(`ballot rows rewritten after the close on ${kind}`, () => {
     let h: BallotHarness;
-    before(async () => { h = await ballotHarness(kind, { elections: [kept], now: during }); });
-    after(async () => { await h.cleanup(); });
+    before(async () => {
+      h = await ballotHarness(kind, { elections: [kept], now: during });
+    });
+    after(async () => {
+      await h.cleanup();
+    });
 
     test('once closed, every ballot is written again exactly once; links still open; concurrent runs never duplicate', async () => {
       const users = await Promise.all(['alice', 'bob', 'carol'].map((l) => h.user(l)));
       for (const user of users) {
-        const outcome = await h.service.cast({ user, electionKey: 'kept', fields: rankInOrder(kept), passphrase: `passphrase of ${user.login}`, confirmAbstention: false });
+        const outcome = await h.service.cast({
+          user,
+          electionKey: 'kept',
+          fields: rankInOrder(kept),
+          passphrase: `passphrase of ${user.login}`,
+          confirmAbstention: false,
+        });
         assert.equal(outcome.ok, true);
       }
-      const xminJoin = async () => Number((await sql<{ n: string }>`select count(distinct b.voter) as n from ballot b join voter v on b.xmin = v.xmin`.execute(h.store.db)).rows[0]?.n);
+      const xminJoin = async () =>
+        Number(
+          (await sql<{ n: string }>`select count(distinct b.voter) as n from ballot b join voter v on b.xmin = v.xmin`.execute(h.store.db))
+            .rows[0]?.n,
+        );
       if (kind === 'postgresql') assert.equal(await xminJoin(), 3, 'before: xmin ties each ballot to its voter row');
-      const rows = async () => (await h.store.db.selectFrom('ballot').select(['id', 'voter', 'candidate', 'rank']).execute()).map((r) => ({ ...r, id: r.id.trim() }));
+      const rows = async () =>
+        (await h.store.db.selectFrom('ballot').select(['id', 'voter', 'candidate', 'rank']).execute()).map((r) => ({
+          ...r,
+          id: r.id.trim(),
+        }));
       const before = await rows();
 
       // Still running: nothing is rewritten.
@@ -53,7 +71,10 @@ for (const kind of dialects()) {
       const content = (list: typeof before) => list.map((r) => `${r.voter}/${r.candidate}/${r.rank}`).sort();
       assert.deepEqual(content(afterRows), content(before), 'the same ballots, none lost or doubled');
       const oldIds = new Set(before.map((r) => r.id));
-      assert.ok(afterRows.every((r) => !oldIds.has(r.id)), 'every row written again');
+      assert.ok(
+        afterRows.every((r) => !oldIds.has(r.id)),
+        'every row written again',
+      );
       if (kind === 'postgresql') assert.equal(await xminJoin(), 0, 'after: no xmin join');
       assert.deepEqual(await tableCounts(h.store, 'kept'), { voters: 3, ballotRows: 9, ballots: 3 });
       const audit = await h.store.audit.list({ electionKey: 'kept' });

@@ -16,9 +16,20 @@ const start = new Date('2026-01-01T00:00:00Z');
 const end = new Date('2026-01-15T00:00:00Z');
 const during = new Date('2026-01-10T12:00:00Z');
 const voters = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'Grace'];
-const board = makeElection({ key: 'board', startDatetime: start, endDatetime: end, voters, candidates: [makeCandidate('ann', 'Ann A.'), makeCandidate('ben', 'Ben B.'), makeCandidate('cat', 'Cat C.')] });
+const board = makeElection({
+  key: 'board',
+  startDatetime: start,
+  endDatetime: end,
+  voters,
+  candidates: [makeCandidate('ann', 'Ann A.'), makeCandidate('ben', 'Ben B.'), makeCandidate('cat', 'Cat C.')],
+});
 const strict = makeElection({ key: 'strict', startDatetime: start, endDatetime: end, voters, allowNoOpinion: false });
-const later = makeElection({ key: 'later', startDatetime: new Date('2026-02-01T00:00:00Z'), endDatetime: new Date('2026-02-10T00:00:00Z'), voters });
+const later = makeElection({
+  key: 'later',
+  startDatetime: new Date('2026-02-01T00:00:00Z'),
+  endDatetime: new Date('2026-02-10T00:00:00Z'),
+  voters,
+});
 const secret = makeElection({ key: 'secret', startDatetime: start, endDatetime: end, voters, deleteAfter: true });
 const HEX32 = /^[0-9a-f]{32}$/;
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -51,7 +62,14 @@ for (const kind of dialects()) {
       // An entry with errors, to be refused as unavailable.
       h = await ballotHarness(kind, { elections: [board, strict, later, secret], now: during });
       const entries = [board, strict, later, secret].map(entryOf);
-      entries.push({ key: 'broken', dir: 'elections/broken', ok: false, name: 'Broken', officerSet: new Set(), problems: [{ file: 'elections/broken/election.yaml', message: 'bad', severity: 'error' }] });
+      entries.push({
+        key: 'broken',
+        dir: 'elections/broken',
+        ok: false,
+        name: 'Broken',
+        officerSet: new Set(),
+        problems: [{ file: 'elections/broken/election.yaml', message: 'bad', severity: 'error' }],
+      });
       h.catalogue.replace(snapshotOf(entries, 'abc', during));
     });
     after(async () => {
@@ -61,7 +79,13 @@ for (const kind of dialects()) {
     test('without a passphrase: one voter row with no salt, no link, no parameters, no key derivation; one row per candidate', async () => {
       const alice = await h.user('alice');
       const derivationsBefore = h.derivations();
-      const outcome = await h.service.cast({ user: alice, electionKey: 'board', fields: rankInOrder(board), passphrase: '', confirmAbstention: false });
+      const outcome = await h.service.cast({
+        user: alice,
+        electionKey: 'board',
+        fields: rankInOrder(board),
+        passphrase: '',
+        confirmAbstention: false,
+      });
       assert.deepEqual(outcome, { ok: true, abstention: false });
       assert.equal(h.derivations(), derivationsBefore, 'no key derivation without a passphrase');
       const v = await voterRow(h, 'alice', 'board');
@@ -70,11 +94,23 @@ for (const kind of dialects()) {
       assert.equal(v.ballot_id, null);
       assert.equal(v.kdf, null);
       const rows = await ballotRowsOf(h, 'board');
-      assert.deepEqual(rows.map((r) => [r.candidate, r.rank]), [['ann', 1], ['ben', 2], ['cat', 3]]);
+      assert.deepEqual(
+        rows.map((r) => [r.candidate, r.rank]),
+        [
+          ['ann', 1],
+          ['ben', 2],
+          ['cat', 3],
+        ],
+      );
       assert.equal(new Set(rows.map((r) => r.voter)).size, 1);
       assert.match(rows[0]!.voter, UUID4);
       for (const r of rows) assert.match(r.id.trim(), HEX32);
-      assert.deepEqual(await h.service.status(alice, 'board'), { voted: true, hasPassphrase: false, linksErased: false, loginTaken: false });
+      assert.deepEqual(await h.service.status(alice, 'board'), {
+        voted: true,
+        hasPassphrase: false,
+        linksErased: false,
+        loginTaken: false,
+      });
       assert.deepEqual([...(await h.service.votedKeys(alice.id))], ['board']);
     });
 
@@ -95,7 +131,13 @@ for (const kind of dialects()) {
 
     test('a second cast is refused cleanly: "already voted", nothing added', async () => {
       const alice = await h.user('alice');
-      const outcome = await h.service.cast({ user: alice, electionKey: 'board', fields: rankInOrder(board), passphrase: '', confirmAbstention: false });
+      const outcome = await h.service.cast({
+        user: alice,
+        electionKey: 'board',
+        fields: rankInOrder(board),
+        passphrase: '',
+        confirmAbstention: false,
+      });
       const refusal = refusalOf(outcome);
       assert.equal(refusal.code, 'already-voted');
       assert.equal(refusal.status, 409);
@@ -106,7 +148,10 @@ for (const kind of dialects()) {
     test('with a passphrase: a 16-byte salt, a 76-byte sealed identifier and the parameters; the link opens to the ballot rows', async () => {
       const bob = await h.user('bob');
       const outcome = await h.service.cast({
-        user: bob, electionKey: 'board', passphrase: 'bob has a long passphrase', confirmAbstention: false,
+        user: bob,
+        electionKey: 'board',
+        passphrase: 'bob has a long passphrase',
+        confirmAbstention: false,
         fields: { 'candidate@ann': '2', 'candidate@ben': '', 'candidate@cat': '1' },
       });
       assert.deepEqual(outcome, { ok: true, abstention: false });
@@ -116,10 +161,23 @@ for (const kind of dialects()) {
       assert.equal(v.ballot_id.length, 76);
       assert.equal(v.kdf, 'argon2id$v=19$m=64,t=1,p=1');
       // Independently of the service: the passphrase opens the link, and it names bob's rows.
-      const opened = await openVoterId({ passphrase: 'bob has a long passphrase', salt: Uint8Array.from(v.salt), sealed: Uint8Array.from(v.ballot_id), kdf: v.kdf, deriveKey: argon2DeriveKey });
+      const opened = await openVoterId({
+        passphrase: 'bob has a long passphrase',
+        salt: Uint8Array.from(v.salt),
+        sealed: Uint8Array.from(v.ballot_id),
+        kdf: v.kdf,
+        deriveKey: argon2DeriveKey,
+      });
       assert.equal(opened.ok, true);
       const rows = (await ballotRowsOf(h, 'board')).filter((r) => r.voter === opened.voterId);
-      assert.deepEqual(rows.map((r) => [r.candidate, r.rank]), [['ann', 2], ['ben', 100000000], ['cat', 1]]);
+      assert.deepEqual(
+        rows.map((r) => [r.candidate, r.rank]),
+        [
+          ['ann', 2],
+          ['ben', 100000000],
+          ['cat', 1],
+        ],
+      );
       assert.deepEqual(await h.service.status(bob, 'board'), { voted: true, hasPassphrase: true, linksErased: false, loginTaken: false });
     });
 
@@ -145,7 +203,11 @@ for (const kind of dialects()) {
       const before = await tableCounts(h.store, 'board');
       const voterBefore = await voterRow(h, 'bob', 'board');
       for (let i = 1; i <= 5; i++) {
-        const outcome = await h.service[i % 2 === 0 ? 'revoke' : 'view']({ user: bob, electionKey: 'board', passphrase: `wrong guess ${i}` });
+        const outcome = await h.service[i % 2 === 0 ? 'revoke' : 'view']({
+          user: bob,
+          electionKey: 'board',
+          passphrase: `wrong guess ${i}`,
+        });
         if (outcome.ok || outcome.code !== 'wrong-passphrase') assert.fail(`attempt ${i}: ${JSON.stringify(outcome)}`);
         assert.equal(told(outcome).status, 403);
         assert.equal(outcome.attemptsLeft, 5 - i);
@@ -160,7 +222,13 @@ for (const kind of dialects()) {
       assert.deepEqual(await voterRow(h, 'bob', 'board'), voterBefore);
       // Another voter is not affected by bob's attempts.
       const carol = await h.user('carol');
-      await h.service.cast({ user: carol, electionKey: 'board', fields: rankInOrder(board), passphrase: 'carol secret', confirmAbstention: false });
+      await h.service.cast({
+        user: carol,
+        electionKey: 'board',
+        fields: rankInOrder(board),
+        passphrase: 'carol secret',
+        confirmAbstention: false,
+      });
       assert.equal((await h.service.view({ user: carol, electionKey: 'board', passphrase: 'carol secret' })).ok, true);
       // Once the window has passed, the right passphrase works again.
       h.setNow(new Date(during.getTime() + 16 * 60_000));
@@ -173,25 +241,58 @@ for (const kind of dialects()) {
 
     test('revoke with the right passphrase deletes the ballot and the voter row together; then the voter can vote again', async () => {
       const erin = await h.user('erin');
-      await h.service.cast({ user: erin, electionKey: 'board', fields: rankInOrder(board), passphrase: 'erin passphrase', confirmAbstention: false });
+      await h.service.cast({
+        user: erin,
+        electionKey: 'board',
+        fields: rankInOrder(board),
+        passphrase: 'erin passphrase',
+        confirmAbstention: false,
+      });
       const before = await tableCounts(h.store, 'board');
       const revoked = await h.service.revoke({ user: erin, electionKey: 'board', passphrase: 'erin passphrase' });
       if (!revoked.ok) assert.fail(JSON.stringify(revoked));
-      assert.deepEqual(revoked.choices.map((c) => c.rank), [1, 2, 3]);
-      assert.deepEqual(await tableCounts(h.store, 'board'), { voters: before.voters - 1, ballotRows: before.ballotRows - 3, ballots: before.ballots - 1 });
+      assert.deepEqual(
+        revoked.choices.map((c) => c.rank),
+        [1, 2, 3],
+      );
+      assert.deepEqual(await tableCounts(h.store, 'board'), {
+        voters: before.voters - 1,
+        ballotRows: before.ballotRows - 3,
+        ballots: before.ballots - 1,
+      });
       assert.equal(await voterRow(h, 'erin', 'board'), undefined);
-      assert.deepEqual(await h.service.status(erin, 'board'), { voted: false, hasPassphrase: false, linksErased: false, loginTaken: false });
-      const again = await h.service.cast({ user: erin, electionKey: 'board', fields: { 'candidate@ann': '3', 'candidate@ben': '1', 'candidate@cat': '2' }, passphrase: 'a new passphrase', confirmAbstention: false });
+      assert.deepEqual(await h.service.status(erin, 'board'), {
+        voted: false,
+        hasPassphrase: false,
+        linksErased: false,
+        loginTaken: false,
+      });
+      const again = await h.service.cast({
+        user: erin,
+        electionKey: 'board',
+        fields: { 'candidate@ann': '3', 'candidate@ben': '1', 'candidate@cat': '2' },
+        passphrase: 'a new passphrase',
+        confirmAbstention: false,
+      });
       assert.deepEqual(again, { ok: true, abstention: false });
       const view = await h.service.view({ user: erin, electionKey: 'board', passphrase: 'a new passphrase' });
-      assert.deepEqual(view.ok ? view.choices.map((c) => [c.candidateId, c.rank]) : [], [['ann', 3], ['ben', 1], ['cat', 2]]);
-      assert.equal((await h.service.view({ user: erin, electionKey: 'board', passphrase: 'erin passphrase' })).ok, false, 'the old passphrase opens nothing now');
+      assert.deepEqual(view.ok ? view.choices.map((c) => [c.candidateId, c.rank]) : [], [
+        ['ann', 3],
+        ['ben', 1],
+        ['cat', 2],
+      ]);
+      assert.equal(
+        (await h.service.view({ user: erin, electionKey: 'board', passphrase: 'erin passphrase' })).ok,
+        false,
+        'the old passphrase opens nothing now',
+      );
     });
 
     test('refusals: unknown election, an election with errors, not eligible, not started', async () => {
       const alice = await h.user('alice');
       const mallory = await h.user('mallory');
-      const cast = (user: typeof alice, electionKey: string) => h.service.cast({ user, electionKey, fields: rankInOrder(board), passphrase: '', confirmAbstention: false });
+      const cast = (user: typeof alice, electionKey: string) =>
+        h.service.cast({ user, electionKey, fields: rankInOrder(board), passphrase: '', confirmAbstention: false });
       const nope = await cast(alice, 'nope');
       assert.equal(!nope.ok && told(nope).status, 404);
       const broken = await cast(alice, 'broken');
@@ -205,7 +306,10 @@ for (const kind of dialects()) {
       assert.match(!upcoming.ok ? told(upcoming).message : '', /not started/);
       // Eligibility ignores case: the list says Grace.
       const grace = await h.user('grace');
-      assert.deepEqual(await h.service.cast({ user: grace, electionKey: 'later', fields: rankInOrder(later), passphrase: '', confirmAbstention: false }), upcoming);
+      assert.deepEqual(
+        await h.service.cast({ user: grace, electionKey: 'later', fields: rankInOrder(later), passphrase: '', confirmAbstention: false }),
+        upcoming,
+      );
       assert.equal((await cast(grace, 'board')).ok, true);
       assert.equal((await tableCounts(h.store, 'later')).voters, 0);
     });
@@ -213,12 +317,24 @@ for (const kind of dialects()) {
     test('invalid ballots and passphrases come back field by field, and nothing is stored', async () => {
       const frank = await h.user('frank');
       const before = await tableCounts(h.store, 'board');
-      const bad = await h.service.cast({ user: frank, electionKey: 'board', fields: { 'candidate@ann': '4', 'candidate@ben': '1', 'candidate@zed': '2' }, passphrase: 'short', confirmAbstention: false });
+      const bad = await h.service.cast({
+        user: frank,
+        electionKey: 'board',
+        fields: { 'candidate@ann': '4', 'candidate@ben': '1', 'candidate@zed': '2' },
+        passphrase: 'short',
+        confirmAbstention: false,
+      });
       if (bad.ok || bad.code !== 'invalid-ballot') assert.fail(JSON.stringify(bad));
       assert.equal(told(bad).status, 400);
       assert.deepEqual(Object.keys(bad.fieldErrors).sort(), ['candidate@ann', 'candidate@cat', 'candidate@zed', 'password']);
       assert.match(bad.fieldErrors.password!, /at least 6 characters/);
-      const noOpinion = await h.service.cast({ user: frank, electionKey: 'strict', fields: { 'candidate@ann': '1', 'candidate@ben': '', 'candidate@cat': '2' }, passphrase: '', confirmAbstention: false });
+      const noOpinion = await h.service.cast({
+        user: frank,
+        electionKey: 'strict',
+        fields: { 'candidate@ann': '1', 'candidate@ben': '', 'candidate@cat': '2' },
+        passphrase: '',
+        confirmAbstention: false,
+      });
       assert.equal(!noOpinion.ok && noOpinion.code === 'invalid-ballot' && Object.keys(noOpinion.fieldErrors).join(), 'candidate@ben');
       assert.deepEqual(await tableCounts(h.store, 'board'), before);
       assert.equal((await tableCounts(h.store, 'strict')).voters, 0);
@@ -231,7 +347,13 @@ for (const kind of dialects()) {
       const unconfirmed = await h.service.cast({ user: frank, electionKey: 'board', fields, passphrase: '', confirmAbstention: false });
       assert.equal(!unconfirmed.ok && unconfirmed.code === 'abstention-unconfirmed' && told(unconfirmed).status === 400, true);
       assert.equal(await voterRow(h, 'frank', 'board'), undefined);
-      const sameRank = await h.service.cast({ user: frank, electionKey: 'board', fields: { 'candidate@ann': '1', 'candidate@ben': '1', 'candidate@cat': '1' }, passphrase: '', confirmAbstention: false });
+      const sameRank = await h.service.cast({
+        user: frank,
+        electionKey: 'board',
+        fields: { 'candidate@ann': '1', 'candidate@ben': '1', 'candidate@cat': '1' },
+        passphrase: '',
+        confirmAbstention: false,
+      });
       assert.equal(!sameRank.ok && sameRank.code === 'abstention-unconfirmed' && told(sameRank).status === 400, true);
       const confirmed = await h.service.cast({ user: frank, electionKey: 'board', fields, passphrase: '', confirmAbstention: true });
       assert.deepEqual(confirmed, { ok: true, abstention: true });
@@ -241,23 +363,45 @@ for (const kind of dialects()) {
     test('one second after the end: a vote and a revoke are refused with a clear message and change nothing; viewing still works', async () => {
       const dave = await h.user('dave');
       const erin = await h.user('erin');
-      await h.service.cast({ user: dave, electionKey: 'strict', fields: rankInOrder(strict), passphrase: 'dave passphrase', confirmAbstention: false });
+      await h.service.cast({
+        user: dave,
+        electionKey: 'strict',
+        fields: rankInOrder(strict),
+        passphrase: 'dave passphrase',
+        confirmAbstention: false,
+      });
       h.setNow(new Date(end.getTime() - 1000));
-      const lastSecond = await h.service.cast({ user: erin, electionKey: 'strict', fields: rankInOrder(strict), passphrase: '', confirmAbstention: false });
+      const lastSecond = await h.service.cast({
+        user: erin,
+        electionKey: 'strict',
+        fields: rankInOrder(strict),
+        passphrase: '',
+        confirmAbstention: false,
+      });
       assert.equal(lastSecond.ok, true, 'the last second before the end is still open');
       h.setNow(new Date(end.getTime() + 1000));
       try {
         const before = await tableCounts(h.store, 'strict');
         const attemptsBefore = (await h.store.db.selectFrom('scrutin_passphrase_attempt').selectAll().execute()).length;
         const alice = await h.user('alice');
-        const vote = await h.service.cast({ user: alice, electionKey: 'strict', fields: rankInOrder(strict), passphrase: '', confirmAbstention: false });
+        const vote = await h.service.cast({
+          user: alice,
+          electionKey: 'strict',
+          fields: rankInOrder(strict),
+          passphrase: '',
+          confirmAbstention: false,
+        });
         assert.equal(!vote.ok && told(vote).status, 403);
         assert.match(!vote.ok ? told(vote).message : '', /Voting closed at 2026-01-15 00:00 UTC/);
         const revoke = await h.service.revoke({ user: dave, electionKey: 'strict', passphrase: 'dave passphrase' });
         assert.equal(!revoke.ok && told(revoke).status, 403);
         assert.match(!revoke.ok ? told(revoke).message : '', /closed .* can no longer be revoked/);
         assert.deepEqual(await tableCounts(h.store, 'strict'), before);
-        assert.equal((await h.store.db.selectFrom('scrutin_passphrase_attempt').selectAll().execute()).length, attemptsBefore, 'a refused revoke is not an attempt');
+        assert.equal(
+          (await h.store.db.selectFrom('scrutin_passphrase_attempt').selectAll().execute()).length,
+          attemptsBefore,
+          'a refused revoke is not an attempt',
+        );
         const view = await h.service.view({ user: dave, electionKey: 'strict', passphrase: 'dave passphrase' });
         assert.equal(view.ok, true);
       } finally {
@@ -268,7 +412,13 @@ for (const kind of dialects()) {
     test('delete_after: after the end the links are erased on the first request, ballots kept and rewritten, only counts logged', async () => {
       const users = await Promise.all(['alice', 'bob', 'carol'].map((l) => h.user(l)));
       for (const [i, user] of users.entries()) {
-        const outcome = await h.service.cast({ user, electionKey: 'secret', fields: rankInOrder(secret), passphrase: i < 2 ? `passphrase of ${user.login}` : '', confirmAbstention: false });
+        const outcome = await h.service.cast({
+          user,
+          electionKey: 'secret',
+          fields: rankInOrder(secret),
+          passphrase: i < 2 ? `passphrase of ${user.login}` : '',
+          confirmAbstention: false,
+        });
         assert.equal(outcome.ok, true);
       }
       assert.equal((await h.service.view({ user: users[0]!, electionKey: 'secret', passphrase: 'passphrase of alice' })).ok, true);
@@ -276,8 +426,13 @@ for (const kind of dialects()) {
       // PostgreSQL's xmin: a voter row and its ballot rows share the writing transaction's id
       // (docs/ballot-secrecy.md), which the erasure's rewrite must take away.
       const xminJoin = () =>
-        sql<{ n: string }>`select count(distinct b.voter) as n from ballot b join voter v on b.xmin = v.xmin join election e on e.id = b.election_id where e.key = 'secret'`.execute(h.store.db);
-      if (kind === 'postgresql') assert.equal(Number((await xminJoin()).rows[0]?.n), 3, 'xmin joins every ballot to its voter before the erasure');
+        sql<{
+          n: string;
+        }>`select count(distinct b.voter) as n from ballot b join voter v on b.xmin = v.xmin join election e on e.id = b.election_id where e.key = 'secret'`.execute(
+          h.store.db,
+        );
+      if (kind === 'postgresql')
+        assert.equal(Number((await xminJoin()).rows[0]?.n), 3, 'xmin joins every ballot to its voter before the erasure');
       h.setNow(new Date(end.getTime() + 1000));
       try {
         const status = await h.service.status(users[0]!, 'secret');
@@ -287,13 +442,20 @@ for (const kind of dialects()) {
           assert.ok(v);
           assert.deepEqual([v.salt, v.ballot_id, v.kdf], [null, null, null]);
         }
-        const erasedAt = await h.store.db.selectFrom('election').select('links_erased_at').where('key', '=', 'secret').executeTakeFirstOrThrow();
+        const erasedAt = await h.store.db
+          .selectFrom('election')
+          .select('links_erased_at')
+          .where('key', '=', 'secret')
+          .executeTakeFirstOrThrow();
         assert.notEqual(erasedAt.links_erased_at, null);
         const rowsAfter = await ballotRowsOf(h, 'secret');
         const content = (rows: typeof rowsBefore) => rows.map((r) => `${r.voter}/${r.candidate}/${r.rank}`).sort();
         assert.deepEqual(content(rowsAfter), content(rowsBefore), 'the same ballots');
         const oldIds = new Set(rowsBefore.map((r) => r.id));
-        assert.ok(rowsAfter.every((r) => !oldIds.has(r.id)), 'every row written again with a new id');
+        assert.ok(
+          rowsAfter.every((r) => !oldIds.has(r.id)),
+          'every row written again with a new id',
+        );
         if (kind === 'postgresql') assert.equal(Number((await xminJoin()).rows[0]?.n), 0, 'no xmin join left after the erasure');
         const view = await h.service.view({ user: users[0]!, electionKey: 'secret', passphrase: 'passphrase of alice' });
         assert.equal(!view.ok && told(view).status, 410);

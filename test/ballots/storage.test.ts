@@ -40,7 +40,9 @@ for (const kind of dialects()) {
       other = await store.elections.ensure('other', 'Other', now);
       for (let i = 0; i < 30; i++) {
         const at = new Date(now.getTime() + i * 1000);
-        cast.push(await castDirect(store, `v${String(i).padStart(2, '0')}`, board, [1 + (i % 3), 1 + ((i + 1) % 3), 100000000], at, i % 2 === 0));
+        cast.push(
+          await castDirect(store, `v${String(i).padStart(2, '0')}`, board, [1 + (i % 3), 1 + ((i + 1) % 3), 100000000], at, i % 2 === 0),
+        );
       }
       await castDirect(store, 'v00', other, [1, 2, 3]);
     });
@@ -52,7 +54,10 @@ for (const kind of dialects()) {
       const seen: { voter: string; rows: { candidate: string; rank: number }[] }[] = [];
       for await (const b of store.ballots.ballotsOf(board, 4)) seen.push(b);
       assert.equal(seen.length, 30);
-      assert.deepEqual(seen.map((b) => b.voter), [...cast].sort());
+      assert.deepEqual(
+        seen.map((b) => b.voter),
+        [...cast].sort(),
+      );
       for (const b of seen) {
         const i = cast.indexOf(b.voter);
         assert.deepEqual(b.rows, [
@@ -73,7 +78,10 @@ for (const kind of dialects()) {
       assert.deepEqual(all.get(other), { voters: 1, ballots: 1 });
       const turnout = await store.ballots.votersOf(board);
       assert.equal(turnout.length, 30);
-      assert.deepEqual(turnout.map((t) => t.login), Array.from({ length: 30 }, (_, i) => `v${String(i).padStart(2, '0')}`));
+      assert.deepEqual(
+        turnout.map((t) => t.login),
+        Array.from({ length: 30 }, (_, i) => `v${String(i).padStart(2, '0')}`),
+      );
       assert.deepEqual(turnout[3]?.votedAt, new Date(now.getTime() + 3000));
       const v00 = await store.users.findByLogin('v00');
       assert.deepEqual((await store.ballots.votedElectionIds(v00!.id)).sort(), [board, other].sort());
@@ -92,9 +100,15 @@ for (const kind of dialects()) {
 
     if (kind === 'sqlite') {
       test('SQLite: ballot rows get random rowids, so rowid order says nothing about casting order', async () => {
-        const rows = await sql<{ rowid: number | bigint; voter: string }>`select rowid, voter from ballot where election_id = ${board}`.execute(store.db);
+        const rows = await sql<{
+          rowid: number | bigint;
+          voter: string;
+        }>`select rowid, voter from ballot where election_id = ${board}`.execute(store.db);
         // Left to itself SQLite numbers rows 1, 2, 3... in insertion order.
-        assert.ok(rows.rows.every((r) => BigInt(r.rowid) > 2n ** 40n), 'no small sequential rowids');
+        assert.ok(
+          rows.rows.every((r) => BigInt(r.rowid) > 2n ** 40n),
+          'no small sequential rowids',
+        );
         const firstRowid = new Map<string, bigint>();
         for (const r of rows.rows) {
           const id = BigInt(r.rowid);
@@ -107,10 +121,18 @@ for (const kind of dialects()) {
     }
 
     test('rewriteRows keeps every ballot and gives every row a new id', async () => {
-      const before = await store.db.selectFrom('ballot').select(['id', 'voter', 'candidate', 'rank']).where('election_id', '=', other).execute();
+      const before = await store.db
+        .selectFrom('ballot')
+        .select(['id', 'voter', 'candidate', 'rank'])
+        .where('election_id', '=', other)
+        .execute();
       const n = await store.transaction((tx) => tx.ballots.rewriteRows(other));
       assert.equal(n, before.length);
-      const afterRows = await store.db.selectFrom('ballot').select(['id', 'voter', 'candidate', 'rank']).where('election_id', '=', other).execute();
+      const afterRows = await store.db
+        .selectFrom('ballot')
+        .select(['id', 'voter', 'candidate', 'rank'])
+        .where('election_id', '=', other)
+        .execute();
       const content = (rows: typeof before) => rows.map((r) => `${r.voter}/${r.candidate}/${r.rank}`).sort();
       assert.deepEqual(content(afterRows), content(before));
       assert.equal(afterRows.filter((r) => before.some((b) => b.id === r.id)).length, 0);
@@ -123,9 +145,19 @@ for (const kind of dialects()) {
       await castDirect(store, 'w3', scratch, [1, 2, 3], now, true);
       assert.equal(await store.ballots.eraseLinks(scratch), 2);
       assert.equal(await store.ballots.eraseLinks(scratch), 0);
-      const left = await store.db.selectFrom('voter').select('id').where('election_id', '=', scratch).where('salt', 'is not', null).execute();
+      const left = await store.db
+        .selectFrom('voter')
+        .select('id')
+        .where('election_id', '=', scratch)
+        .where('salt', 'is not', null)
+        .execute();
       assert.equal(left.length, 0);
-      const boardLinks = await store.db.selectFrom('voter').select('id').where('election_id', '=', board).where('salt', 'is not', null).execute();
+      const boardLinks = await store.db
+        .selectFrom('voter')
+        .select('id')
+        .where('election_id', '=', board)
+        .where('salt', 'is not', null)
+        .execute();
       assert.equal(boardLinks.length, 15, 'other elections untouched');
     });
 

@@ -24,7 +24,14 @@ const kindOf = (o: CastOutcome | OpenOutcome): string => (o.ok ? 'ok' : o.code);
 /** Whether `promise` has settled once every pending callback has run (no timers involved). */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
   let done = false;
-  void promise.then(() => { done = true; }, () => { done = true; });
+  void promise.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
   await new Promise((resolve) => setImmediate(resolve));
   return done;
 }
@@ -42,12 +49,24 @@ for (const kind of dialects()) {
     test('right-passphrase views count: the 11th derivation in 15 minutes is refused (429) without deriving; other voters are unaffected', async () => {
       const [amy, bea] = [await h.user('voter00'), await h.user('voter01')];
       for (const user of [amy, bea]) {
-        assert.equal((await h.service.cast({ user, electionKey: 'loop', fields: rankInOrder(loop), passphrase: `${user.login} passphrase`, confirmAbstention: false })).ok, true);
+        assert.equal(
+          (
+            await h.service.cast({
+              user,
+              electionKey: 'loop',
+              fields: rankInOrder(loop),
+              passphrase: `${user.login} passphrase`,
+              confirmAbstention: false,
+            })
+          ).ok,
+          true,
+        );
       }
       // Two accounts looping on "view my ballot": the cast was their first derivation.
       const outcomes: string[] = [];
       for (let i = 0; i < 12; i++) {
-        for (const user of [amy, bea]) outcomes.push(kindOf(await h.service.view({ user, electionKey: 'loop', passphrase: `${user.login} passphrase` })));
+        for (const user of [amy, bea])
+          outcomes.push(kindOf(await h.service.view({ user, electionKey: 'loop', passphrase: `${user.login} passphrase` })));
       }
       assert.deepEqual(outcomes.filter((k) => k === 'ok').length, 18, '9 views each after the cast');
       assert.deepEqual(outcomes.slice(18), Array<string>(6).fill('too-many-derivations'));
@@ -60,7 +79,18 @@ for (const kind of dialects()) {
       assert.equal(h.derivations(), before, 'refused before deriving');
       // A third voter casts and views as usual.
       const cal = await h.user('voter02');
-      assert.equal((await h.service.cast({ user: cal, electionKey: 'loop', fields: rankInOrder(loop), passphrase: 'cal passphrase', confirmAbstention: false })).ok, true);
+      assert.equal(
+        (
+          await h.service.cast({
+            user: cal,
+            electionKey: 'loop',
+            fields: rankInOrder(loop),
+            passphrase: 'cal passphrase',
+            confirmAbstention: false,
+          })
+        ).ok,
+        true,
+      );
       assert.equal((await h.service.view({ user: cal, electionKey: 'loop', passphrase: 'cal passphrase' })).ok, true);
       // After the window, amy may look again.
       h.setNow(new Date(during.getTime() + 16 * 60_000));
@@ -73,15 +103,23 @@ for (const kind of dialects()) {
       assert.equal(attempts.length, 0, 'right passphrases still do not use up the wrong-guess allowance');
     });
 
-    test('a wrong-passphrase 429 is answered while the same voter\'s derivation is still running', async () => {
+    test("a wrong-passphrase 429 is answered while the same voter's derivation is still running", async () => {
       const dan = await h.user('voter03');
-      await h.service.cast({ user: dan, electionKey: 'loop', fields: rankInOrder(loop), passphrase: 'dan passphrase', confirmAbstention: false });
-      for (let i = 1; i <= 4; i++) assert.equal(kindOf(await h.service.view({ user: dan, electionKey: 'loop', passphrase: `wrong ${i}` })), 'wrong-passphrase');
+      await h.service.cast({
+        user: dan,
+        electionKey: 'loop',
+        fields: rankInOrder(loop),
+        passphrase: 'dan passphrase',
+        confirmAbstention: false,
+      });
+      for (let i = 1; i <= 4; i++)
+        assert.equal(kindOf(await h.service.view({ user: dan, electionKey: 'loop', passphrase: `wrong ${i}` })), 'wrong-passphrase');
       const release = h.holdDerivations();
       try {
         const fifth = h.service.view({ user: dan, electionKey: 'loop', passphrase: 'wrong 5' });
         // The fifth guess has claimed the last attempt and is deriving (held).
-        for (let i = 0; i < 50 && (await h.store.db.selectFrom('scrutin_passphrase_attempt').select('id').execute()).length < 5; i++) await new Promise((r) => setTimeout(r, 10));
+        for (let i = 0; i < 50 && (await h.store.db.selectFrom('scrutin_passphrase_attempt').select('id').execute()).length < 5; i++)
+          await new Promise((r) => setTimeout(r, 10));
         const sixth = h.service.view({ user: dan, electionKey: 'loop', passphrase: 'dan passphrase' });
         const revoke = h.service.revoke({ user: dan, electionKey: 'loop', passphrase: 'wrong 7' });
         for (const refused of [sixth, revoke]) {
@@ -109,7 +147,14 @@ for (const kind of dialects()) {
     });
 
     const cast = async (login: string, signal?: AbortSignal) =>
-      h.service.cast({ user: await h.user(login), electionKey: 'queue', fields: rankInOrder(queue), passphrase: `${login} passphrase`, confirmAbstention: false, ...(signal ? { signal } : {}) });
+      h.service.cast({
+        user: await h.user(login),
+        electionKey: 'queue',
+        fields: rankInOrder(queue),
+        passphrase: `${login} passphrase`,
+        confirmAbstention: false,
+        ...(signal ? { signal } : {}),
+      });
 
     test('beyond the queue: refused at once, 503 "try again in a minute", nothing cast; those admitted are cast', async () => {
       const release = h.holdDerivations();
@@ -155,7 +200,12 @@ for (const kind of dialects()) {
       }
       assert.deepEqual(outcomes.map(kindOf), ['busy', 'busy']);
       assert.equal(h.derivations() - before, 1, 'the one who left the queue never derived');
-      const voters = await h.store.db.selectFrom('voter').innerJoin('user', 'user.id', 'voter.user_id').select('user.username').where('user.username', 'in', ['voter20', 'voter21']).execute();
+      const voters = await h.store.db
+        .selectFrom('voter')
+        .innerJoin('user', 'user.id', 'voter.user_id')
+        .select('user.username')
+        .where('user.username', 'in', ['voter20', 'voter21'])
+        .execute();
       assert.deepEqual(voters, [], 'nothing cast behind a client that has gone');
     });
   });
@@ -175,9 +225,21 @@ for (const kind of dialects()) {
       const other = await h.user('voter31');
       let first: Promise<CastOutcome>;
       try {
-        first = h.service.cast({ user, electionKey: 'queue', fields: rankInOrder(queue), passphrase: 'voter30 passphrase', confirmAbstention: false });
+        first = h.service.cast({
+          user,
+          electionKey: 'queue',
+          fields: rankInOrder(queue),
+          passphrase: 'voter30 passphrase',
+          confirmAbstention: false,
+        });
         for (let i = 0; i < 100 && h.pool.running < 1; i++) await new Promise((r) => setTimeout(r, 10));
-        const waited = await h.service.cast({ user: other, electionKey: 'queue', fields: rankInOrder(queue), passphrase: 'voter31 passphrase', confirmAbstention: false });
+        const waited = await h.service.cast({
+          user: other,
+          electionKey: 'queue',
+          fields: rankInOrder(queue),
+          passphrase: 'voter31 passphrase',
+          confirmAbstention: false,
+        });
         assert.equal(kindOf(waited), 'busy');
       } finally {
         release();

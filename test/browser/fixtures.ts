@@ -12,7 +12,11 @@ function bio(name: string, focus: string): string {
 
 function person(id: string, name: string, employer: string, focus: string): Candidate {
   return makeCandidate(id, name, {
-    info: [{ key: 'employer', value: employer }, { key: 'slack', value: `@${id}` }, { key: 'github', value: id }],
+    info: [
+      { key: 'employer', value: employer },
+      { key: 'slack', value: `@${id}` },
+      { key: 'github', value: id },
+    ],
     bioMarkdown: 'bio',
     bioHtml: bio(name, focus),
   });
@@ -29,9 +33,11 @@ export const steering: Election = makeElection({
   showCandidateFields: ['employer', 'slack'],
   voters: ['Alice-Voter', 'bob', 'carol', 'dave', 'erin'],
   officers: ['olivia'],
-  descriptionHtml: '<p>Three seats on the Steering Committee are up for election this year. The committee sets the project\'s direction, approves new sub-projects and manages the budget.</p><p>Rank every candidate you have an opinion on. The count uses the <a href="https://en.wikipedia.org/wiki/Schulze_method">Schulze method</a>.</p>',
+  descriptionHtml:
+    '<p>Three seats on the Steering Committee are up for election this year. The committee sets the project\'s direction, approves new sub-projects and manages the budget.</p><p>Rank every candidate you have an opinion on. The count uses the <a href="https://en.wikipedia.org/wiki/Schulze_method">Schulze method</a>.</p>',
   eligibilityHtml: '<p>Contributors with at least 50 contributions in the last year, and all current maintainers, may vote.</p>',
-  exceptionDescriptionHtml: '<p>If you contributed in ways our statistics do not count (events, mentoring, documentation reviews), tell us about it and the officers will consider adding you to the voter list.</p>',
+  exceptionDescriptionHtml:
+    '<p>If you contributed in ways our statistics do not count (events, mentoring, documentation reviews), tell us about it and the officers will consider adding you to the voter list.</p>',
   candidates: [
     person('ada', 'Ada Okafor', 'Northwind Labs', 'the scheduler'),
     person('bruno', 'Bruno Silva', 'Independent', 'documentation'),
@@ -50,8 +56,13 @@ export const toc: Election = makeElection({
   noWinners: 2,
   voters: ['Alice-Voter', 'bob'],
   officers: ['olivia'],
-  candidates: [person('fay', 'Fay Moreau', 'Globex', 'APIs'), person('gus', 'Gus Ito', 'Initech', 'testing'), person('hana', 'Hana Novak', 'Umbrella', 'performance')],
-  resultsHtml: '<h2>Winners</h2><ol><li>Fay Moreau</li><li>Hana Novak</li></ol><p>412 ballots were cast. The full count, with the pairwise preferences, is in the officers\' report.</p>',
+  candidates: [
+    person('fay', 'Fay Moreau', 'Globex', 'APIs'),
+    person('gus', 'Gus Ito', 'Initech', 'testing'),
+    person('hana', 'Hana Novak', 'Umbrella', 'performance'),
+  ],
+  resultsHtml:
+    "<h2>Winners</h2><ol><li>Fay Moreau</li><li>Hana Novak</li></ol><p>412 ballots were cast. The full count, with the pairwise preferences, is in the officers' report.</p>",
 });
 
 export const mascot: Election = makeElection({

@@ -10,7 +10,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ElectionEntry } from '../../src/core/meta/types.js';
 import type { SessionUser } from '../../src/views/page.js';
 import {
-  axeViolations, browserSkipReason, describeViolations, foreignRequests, launchBrowser, recordRequests, signInWithGitHub, startBrowserApp, type BrowserApp,
+  axeViolations,
+  browserSkipReason,
+  describeViolations,
+  foreignRequests,
+  launchBrowser,
+  recordRequests,
+  signInWithGitHub,
+  startBrowserApp,
+  type BrowserApp,
 } from '../helpers/browser.js';
 import { snapshotOf, entryOf } from '../helpers/meta.js';
 import { NOW, steering, toc } from './fixtures.js';
@@ -56,7 +64,12 @@ describe('the officer path in Chromium', { skip }, () => {
     browser = await launchBrowser();
     await cast('Alice-Voter', steering.key, { ada: '1', bruno: '2', chen: '3', dana: '', emil: '' }, new Date(NOW.getTime() - 4 * day));
     await cast('bob', steering.key, { ada: '2', bruno: '1', chen: '3', dana: '4', emil: '5' }, new Date(NOW.getTime() - 2 * day));
-    await cast('carol', steering.key, { ada: '1', bruno: '1', chen: '2', dana: '', emil: '' }, new Date(NOW.getTime() - 2 * day + 3_600_000));
+    await cast(
+      'carol',
+      steering.key,
+      { ada: '1', bruno: '1', chen: '2', dana: '', emil: '' },
+      new Date(NOW.getTime() - 2 * day + 3_600_000),
+    );
     // The closed election: Fay first; Gus and Hana level for the second seat.
     const during = new Date(toc.startDatetime.getTime() + day);
     await cast('Alice-Voter', toc.key, { fay: '1', gus: '2', hana: '3' }, during);
@@ -82,7 +95,9 @@ describe('the officer path in Chromium', { skip }, () => {
       // The refused decision (400) is on purpose; the browser logs its status.
       if (m.type() === 'error' && !m.text().includes('status of 400')) consoleProblems.push(`${page.url()}: ${m.text()}`);
     });
-    page.on('pageerror', (e) => { consoleProblems.push(`${page.url()}: ${e.message}`); });
+    page.on('pageerror', (e) => {
+      consoleProblems.push(`${page.url()}: ${e.message}`);
+    });
     return { context, page, requests };
   }
 
@@ -104,7 +119,16 @@ describe('the officer path in Chromium', { skip }, () => {
     const electionId = await store.elections.ensure(steering.key, steering.name, NOW);
     const request = async (login: string, name: string) => {
       const user = await store.users.recordSignIn({ login, name, githubId: null, now: NOW });
-      const made = await store.requests.create({ userId: user.id, electionId, name, email: `${login}@example.org`, chat: `@${login}`, description: `${name} mentors newcomers every week.`, comments: '', now: NOW });
+      const made = await store.requests.create({
+        userId: user.id,
+        electionId,
+        name,
+        email: `${login}@example.org`,
+        chat: `@${login}`,
+        description: `${name} mentors newcomers every week.`,
+        comments: '',
+        now: NOW,
+      });
       assert.ok(made.ok);
       return made.request.id;
     };
@@ -149,14 +173,27 @@ describe('the officer path in Chromium', { skip }, () => {
     assert.match((await page.textContent('main')) ?? '', /Denied/);
 
     await page.goto(`${app.url}${STEERING}/`);
-    assert.match((await page.textContent('#requests + *')) ?? (await page.textContent('main')) ?? '', /Approved[\s\S]*Denied|Denied[\s\S]*Approved/);
+    assert.match(
+      (await page.textContent('#requests + *')) ?? (await page.textContent('main')) ?? '',
+      /Approved[\s\S]*Denied|Denied[\s\S]*Approved/,
+    );
     assert.match((await page.textContent('.audit')) ?? '', /Approved an exception request/);
     await accessible(page, 'officer overview (with decisions)');
-    assert.deepEqual(foreignRequests(requests.filter((u) => !u.startsWith(`${app.github.url}/login/oauth/authorize`)), [app.url]), [], 'nothing but this server (and the GitHub sign-in page)');
+    assert.deepEqual(
+      foreignRequests(
+        requests.filter((u) => !u.startsWith(`${app.github.url}/login/oauth/authorize`)),
+        [app.url],
+      ),
+      [],
+      'nothing but this server (and the GitHub sign-in page)',
+    );
     await context.close();
 
     // The requesters see the decisions and the notes on their own request page.
-    for (const [login, id, decision, note] of [['Mallory', 9101, 'Approved', 'Welcome! We are adding you today.'], ['trent', 9102, 'Not approved', 'We could not find contributions this year.']] as const) {
+    for (const [login, id, decision, note] of [
+      ['Mallory', 9101, 'Approved', 'Welcome! We are adding you today.'],
+      ['trent', 9102, 'Not approved', 'We could not find contributions this year.'],
+    ] as const) {
       const r = await newContext();
       await signInWithGitHub(r.page, app, { login, id, name: login }, `/app/elections/${steering.key}/exception`);
       const text = (await r.page.textContent('main')) ?? '';
@@ -176,7 +213,11 @@ describe('the officer path in Chromium', { skip }, () => {
     assert.match(main, /Tie for seat 2:\s*Gus Ito and Hana Novak are tied/);
     assert.match(main, /Fay Moreau beats Gus Ito/);
     const cell = page.locator('td.pw-win-3').first();
-    assert.notEqual(await cell.evaluate('(el) => getComputedStyle(el).backgroundColor'), 'rgba(0, 0, 0, 0)', 'matrix colours come from officer.css');
+    assert.notEqual(
+      await cell.evaluate('(el) => getComputedStyle(el).backgroundColor'),
+      'rgba(0, 0, 0, 0)',
+      'matrix colours come from officer.css',
+    );
     const draft = await page.inputValue('#draft-text');
     assert.match(draft, /^## Technical Oversight Committee 2025$/m);
     assert.match(draft, /^There were 2 eligible voters\. 2 ballots were cast, which is 100% participation\.$/m);

@@ -22,9 +22,41 @@ const hour = 3_600_000;
 // gwen-docs, was added after her exception request was approved (the second sync).
 const voters = [
   ...steering.voters,
-  'farid', 'grace-h', 'hiro', 'ines', 'jmartin', 'kofi', 'lena', 'mateo', 'nadia', 'oskar', 'priya', 'quentin',
-  'rosa', 'sam-k', 'tomasz', 'uma', 'victor', 'wen', 'xavier', 'yara', 'zoe', 'amir', 'beatriz', 'chidi', 'dmitri',
-  'elif', 'fatima', 'gabriel', 'hannah', 'igor', 'jana', 'kenji', 'lucia', 'marek', 'gwen-docs',
+  'farid',
+  'grace-h',
+  'hiro',
+  'ines',
+  'jmartin',
+  'kofi',
+  'lena',
+  'mateo',
+  'nadia',
+  'oskar',
+  'priya',
+  'quentin',
+  'rosa',
+  'sam-k',
+  'tomasz',
+  'uma',
+  'victor',
+  'wen',
+  'xavier',
+  'yara',
+  'zoe',
+  'amir',
+  'beatriz',
+  'chidi',
+  'dmitri',
+  'elif',
+  'fatima',
+  'gabriel',
+  'hannah',
+  'igor',
+  'jana',
+  'kenji',
+  'lucia',
+  'marek',
+  'gwen-docs',
 ];
 
 const election: Election = { ...steering, voters, voterSet: new Set(voters.map(normalizeLogin)) };
@@ -84,7 +116,13 @@ export async function officerScreenshots(browser: Browser, shoot: (page: Page, n
         }
         // The form sends every candidate: an empty rank is "No opinion".
         const fields = Object.fromEntries(election.candidates.map((c) => [`candidate@${c.id}`, ranks[c.id as keyof Ranks] ?? '']));
-        const outcome = await app.service.ctx.ballots.cast({ user, electionKey: election.key, fields, passphrase: '', confirmAbstention: true });
+        const outcome = await app.service.ctx.ballots.cast({
+          user,
+          electionKey: election.key,
+          fields,
+          passphrase: '',
+          confirmAbstention: true,
+        });
         if (!outcome.ok) throw new Error(`casting for ${login}: ${JSON.stringify(outcome)}`);
       }
     };
@@ -93,14 +131,21 @@ export async function officerScreenshots(browser: Browser, shoot: (page: Page, n
 
     const requests = await exceptionRequests(app);
     await sync(app, 'e58a3b2', new Date(NOW.getTime() - 2 * day + 3 * hour));
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+    const context = await browser.newContext({
+      viewport: { width: 1200, height: 900 },
+      deviceScaleFactor: 1,
+      locale: 'en-GB',
+      timezoneId: 'Europe/Berlin',
+    });
     const page = await context.newPage();
     await signInWithGitHub(page, app, { login: 'olivia', id: 9001, name: 'Olivia Officer' }, `${ADMIN}/`);
     await shoot(page, 'officer-overview');
 
     await page.goto(`${app.url}${ADMIN}/exception/${requests.frank}`);
     await page.getByLabel('Approve: add this login to the voter list').check();
-    await page.getByLabel('Note to the requester (optional)').fill('Thank you, Frank: the summit and your mentoring count. We are adding you to voters.yaml today.');
+    await page
+      .getByLabel('Note to the requester (optional)')
+      .fill('Thank you, Frank: the summit and your mentoring count. We are adding you to voters.yaml today.');
     // Out of the text box: its focus ring is not part of the page, and the picture stays the same run to run.
     await page.locator('#note').blur();
     await shoot(page, 'officer-exception');
@@ -112,7 +157,12 @@ export async function officerScreenshots(browser: Browser, shoot: (page: Page, n
     for (const [i, n] of afterNow.entries()) await castOn(beforeNow.length + i, n, election.endDatetime);
     app.setNow(new Date(election.endDatetime.getTime() + 2 * hour));
     // A new sign-in: nine days on, the officer's first session may have run out.
-    const later = await browser.newContext({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+    const later = await browser.newContext({
+      viewport: { width: 1200, height: 900 },
+      deviceScaleFactor: 1,
+      locale: 'en-GB',
+      timezoneId: 'Europe/Berlin',
+    });
     const page2 = await later.newPage();
     await signInWithGitHub(page2, app, { login: 'olivia', id: 9001, name: 'Olivia Officer' }, `${ADMIN}/results`);
     await shoot(page2, 'officer-results');
@@ -134,19 +184,65 @@ async function exceptionRequests(app: BrowserApp): Promise<{ frank: number }> {
   const electionId = await store.elections.ensure(election.key, election.name, NOW);
   const request = async (login: string, name: string, description: string, comments: string, at: Date) => {
     const user = await store.users.recordSignIn({ login, name, githubId: null, now: at });
-    const made = await store.requests.create({ userId: user.id, electionId, name, email: `${login}@example.org`, chat: `@${login}`, description, comments, now: at });
+    const made = await store.requests.create({
+      userId: user.id,
+      electionId,
+      name,
+      email: `${login}@example.org`,
+      chat: `@${login}`,
+      description,
+      comments,
+      now: at,
+    });
     if (!made.ok) throw new Error(`request from ${login}: ${made.reason}`);
     return made.request;
   };
-  const gwen = await request('gwen-docs', 'Gwen Harper', 'I rewrote the installation guide and review most documentation pull requests.', 'My commits are squashed under the maintainers\' names.', new Date(NOW.getTime() - 4 * day + 5 * hour));
-  const hugo = await request('hugo', 'Hugo Lambert', 'I use the project at work and follow the mailing list.', '', new Date(NOW.getTime() - 3 * day + 2 * hour));
-  const frank = await request('frank', 'Frank Outsider', 'I organised the 2025 contributor summit and mentor three newcomers.', '', new Date(NOW.getTime() - 1 * day - 3 * hour));
-  await request('ivy-m', 'Ivy Mensah', 'I translated the website into French and Twi.', 'Most of it went through Weblate, so GitHub does not count it.', new Date(NOW.getTime() - 5 * hour));
+  const gwen = await request(
+    'gwen-docs',
+    'Gwen Harper',
+    'I rewrote the installation guide and review most documentation pull requests.',
+    "My commits are squashed under the maintainers' names.",
+    new Date(NOW.getTime() - 4 * day + 5 * hour),
+  );
+  const hugo = await request(
+    'hugo',
+    'Hugo Lambert',
+    'I use the project at work and follow the mailing list.',
+    '',
+    new Date(NOW.getTime() - 3 * day + 2 * hour),
+  );
+  const frank = await request(
+    'frank',
+    'Frank Outsider',
+    'I organised the 2025 contributor summit and mentor three newcomers.',
+    '',
+    new Date(NOW.getTime() - 1 * day - 3 * hour),
+  );
+  await request(
+    'ivy-m',
+    'Ivy Mensah',
+    'I translated the website into French and Twi.',
+    'Most of it went through Weblate, so GitHub does not count it.',
+    new Date(NOW.getTime() - 5 * hour),
+  );
   const decide = async (r: typeof gwen, decision: 'approved' | 'denied', note: string, at: Date) => {
-    const done = await decideException(store, { electionKey: election.key, electionId, request: r, decision, note, officer: 'olivia', now: at });
+    const done = await decideException(store, {
+      electionKey: election.key,
+      electionId,
+      request: r,
+      decision,
+      note,
+      officer: 'olivia',
+      now: at,
+    });
     if (!done) throw new Error(`deciding request ${r.id}`);
   };
   await decide(gwen, 'approved', 'Thanks for all the reviews. Pull request #412 adds you.', new Date(NOW.getTime() - 2 * day));
-  await decide(hugo, 'denied', 'This election is for contributors; we hope to see your first pull request soon.', new Date(NOW.getTime() - 2 * day + 20 * 60_000));
+  await decide(
+    hugo,
+    'denied',
+    'This election is for contributors; we hope to see your first pull request soon.',
+    new Date(NOW.getTime() - 2 * day + 20 * 60_000),
+  );
   return { frank: frank.id };
 }

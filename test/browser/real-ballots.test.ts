@@ -8,7 +8,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkipReason, dragRow, launchBrowser, rowOrder, signInWithGitHub, startBrowserApp, tabTo, type BrowserApp } from '../helpers/browser.js';
+import {
+  browserSkipReason,
+  dragRow,
+  launchBrowser,
+  rowOrder,
+  signInWithGitHub,
+  startBrowserApp,
+  tabTo,
+  type BrowserApp,
+} from '../helpers/browser.js';
 import { demoSnapshot, NOW, steering } from './fixtures.js';
 import { needTool } from '../helpers/tools.js';
 
@@ -68,7 +77,10 @@ describe('the acceptance path with the real ballot service', { skip }, () => {
     // The POST answers on the same URL after a key derivation: wait for the ballot itself,
     // not for a load state the old page already had.
     const summary = await shownBallot(page);
-    assert.match(summary, /Your ballot: 1\. Dana Kowalski, 2\. (Bruno Silva and Emil Larsen|Emil Larsen and Bruno Silva) tied, no opinion on /);
+    assert.match(
+      summary,
+      /Your ballot: 1\. Dana Kowalski, 2\. (Bruno Silva and Emil Larsen|Emil Larsen and Bruno Silva) tied, no opinion on /,
+    );
 
     await page.locator('h1').focus();
     await tabTo(page, '#revoke-password');

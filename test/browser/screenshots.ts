@@ -27,7 +27,12 @@ async function main(): Promise<void> {
     shots.push(name);
   };
   try {
-    const desktop = await browser.newContext({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+    const desktop = await browser.newContext({
+      viewport: { width: 1200, height: 900 },
+      deviceScaleFactor: 1,
+      locale: 'en-GB',
+      timezoneId: 'Europe/Berlin',
+    });
     const page = await desktop.newPage();
     await signInWithGitHub(page, app, { login: 'alice-voter', id: 1001, name: 'Alice Voter' });
     await shoot(page, 'dashboard');
@@ -74,7 +79,14 @@ async function main(): Promise<void> {
     await page2.getByRole('button', { name: 'Send my request' }).click();
     await shoot(page2, 'exception-status');
 
-    const phone = await browser.newContext({ viewport: { width: 360, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'Asia/Kolkata' });
+    const phone = await browser.newContext({
+      viewport: { width: 360, height: 780 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'en-GB',
+      timezoneId: 'Asia/Kolkata',
+    });
     const page3 = await phone.newPage();
     await signInWithGitHub(page3, app, { login: 'bob', id: 1003, name: null }, '/app/elections/2026---steering/vote');
     await page3.selectOption('#rank-emil', '1');
@@ -85,7 +97,14 @@ async function main(): Promise<void> {
     await page3.goto(`${app.url}/app/elections/2026---steering`);
     await shoot(page3, 'election-mobile', false);
 
-    const narrow = await browser.newContext({ viewport: { width: 320, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB', timezoneId: 'UTC' });
+    const narrow = await browser.newContext({
+      viewport: { width: 320, height: 640 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'en-GB',
+      timezoneId: 'UTC',
+    });
     const page5 = await narrow.newPage();
     await signInWithGitHub(page5, app, { login: 'carol', id: 1004, name: 'Carol' }, '/app/elections/2026---steering/vote');
     await page5.selectOption('#rank-dana', '1');

@@ -8,7 +8,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  axeViolations, browserSkipReason, describeViolations, dragRow, foreignRequests, launchBrowser, loadStatic, recordRequests, rowOrder, signInWithGitHub, startBrowserApp, tabTo, type BrowserApp,
+  axeViolations,
+  browserSkipReason,
+  describeViolations,
+  dragRow,
+  foreignRequests,
+  launchBrowser,
+  loadStatic,
+  recordRequests,
+  rowOrder,
+  signInWithGitHub,
+  startBrowserApp,
+  tabTo,
+  type BrowserApp,
 } from '../helpers/browser.js';
 import { NO_OPINION_RANK } from '../../src/core/ballot/rank.js';
 import { demoSnapshot, NOW, steering, toc } from './fixtures.js';
@@ -38,19 +50,31 @@ describe('the voter path in Chromium', { skip }, () => {
     await app.close();
   });
 
-  async function newContext(options: { javaScriptEnabled?: boolean; hasTouch?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; requests: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Paris', ...options });
+  async function newContext(
+    options: { javaScriptEnabled?: boolean; hasTouch?: boolean } = {},
+  ): Promise<{ context: BrowserContext; page: Page; requests: string[] }> {
+    const context = await browser.newContext({
+      viewport: { width: 1200, height: 900 },
+      locale: 'en-GB',
+      timezoneId: 'Europe/Paris',
+      ...options,
+    });
     context.setDefaultTimeout(10_000);
     const requests = recordRequests(context);
     context.on('response', (response) => {
-      if (response.request().resourceType() !== 'document' && response.status() >= 400) failedAssets.push(`${response.status()} ${response.url()}`);
+      if (response.request().resourceType() !== 'document' && response.status() >= 400)
+        failedAssets.push(`${response.status()} ${response.url()}`);
       if (response.request().resourceType() !== 'document' || !response.url().startsWith(app.url)) return;
       const csp = response.headers()['content-security-policy'] ?? '';
       if (csp === '' || csp.includes('unsafe-inline') || !csp.includes("script-src 'self'")) cspProblems.push(`${response.url()}: ${csp}`);
     });
     const page = await context.newPage();
-    page.on('console', (m) => { if (m.type() === 'error') consoleProblems.push(`${page.url()}: ${m.text()}`); });
-    page.on('pageerror', (e) => { consoleProblems.push(`${page.url()}: ${e.message}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleProblems.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => {
+      consoleProblems.push(`${page.url()}: ${e.message}`);
+    });
     return { context, page, requests };
   }
 
@@ -155,9 +179,25 @@ describe('the voter path in Chromium', { skip }, () => {
     await page.locator('h1').focus();
     await tabTo(page, 'button[aria-label="Move Bruno Silva up"]');
     await page.keyboard.press('Enter');
-    assert.deepEqual([await rankOf(page, 'chen'), await rankOf(page, 'ada'), await rankOf(page, 'dana'), await rankOf(page, 'bruno'), await rankOf(page, 'emil')], ['1', '2', '2', '3', '']);
-    assert.match((await summary(page)) ?? '', /Your ballot: 1\. Chen Wei, 2\. (Ada Okafor and Dana Kowalski|Dana Kowalski and Ada Okafor) tied, 3\. Bruno Silva, no opinion on Emil Larsen\./);
-    assert.equal(await page.evaluate('document.activeElement.getAttribute("aria-label")'), 'Move Bruno Silva up', 'focus stays on the button that moved');
+    assert.deepEqual(
+      [
+        await rankOf(page, 'chen'),
+        await rankOf(page, 'ada'),
+        await rankOf(page, 'dana'),
+        await rankOf(page, 'bruno'),
+        await rankOf(page, 'emil'),
+      ],
+      ['1', '2', '2', '3', ''],
+    );
+    assert.match(
+      (await summary(page)) ?? '',
+      /Your ballot: 1\. Chen Wei, 2\. (Ada Okafor and Dana Kowalski|Dana Kowalski and Ada Okafor) tied, 3\. Bruno Silva, no opinion on Emil Larsen\./,
+    );
+    assert.equal(
+      await page.evaluate('document.activeElement.getAttribute("aria-label")'),
+      'Move Bruno Silva up',
+      'focus stays on the button that moved',
+    );
     const order = await rowOrder(page);
     assert.equal(order[0], 'chen', 'the list shows the ranking');
     assert.equal(order[3], 'bruno');
@@ -176,7 +216,16 @@ describe('the voter path in Chromium', { skip }, () => {
     await page.waitForURL('**/confirmation');
     assert.match((await page.textContent('h1')) ?? '', /Your ballot has been cast/);
     await accessible(page, 'confirmation');
-    assert.deepEqual((await castSince('alice-voter')).choices.map((c) => [c.candidateId, c.rank]), [['ada', 2], ['bruno', 3], ['chen', 1], ['dana', 2], ['emil', null]]);
+    assert.deepEqual(
+      (await castSince('alice-voter')).choices.map((c) => [c.candidateId, c.rank]),
+      [
+        ['ada', 2],
+        ['bruno', 3],
+        ['chen', 1],
+        ['dana', 2],
+        ['emil', null],
+      ],
+    );
 
     await page.getByRole('link', { name: 'Back to the election' }).click();
     await page.fill('#open-password', 'not my phrase');
@@ -203,14 +252,36 @@ describe('the voter path in Chromium', { skip }, () => {
     await drag('bruno', 'emil', 'tie');
     assert.deepEqual([await rankOf(page, 'emil'), await rankOf(page, 'bruno')], ['1', '1']);
     await drag('ada', 'bruno', 'after');
-    assert.deepEqual([await rankOf(page, 'emil'), await rankOf(page, 'bruno'), await rankOf(page, 'ada'), await rankOf(page, 'chen'), await rankOf(page, 'dana')], ['1', '1', '2', '', '']);
-    assert.match((await summary(page)) ?? '', /1\. (Emil Larsen and Bruno Silva|Bruno Silva and Emil Larsen) tied, 2\. Ada Okafor, no opinion on/);
+    assert.deepEqual(
+      [
+        await rankOf(page, 'emil'),
+        await rankOf(page, 'bruno'),
+        await rankOf(page, 'ada'),
+        await rankOf(page, 'chen'),
+        await rankOf(page, 'dana'),
+      ],
+      ['1', '1', '2', '', ''],
+    );
+    assert.match(
+      (await summary(page)) ?? '',
+      /1\. (Emil Larsen and Bruno Silva|Bruno Silva and Emil Larsen) tied, 2\. Ada Okafor, no opinion on/,
+    );
     await page.getByRole('button', { name: 'Cast my ballot' }).click();
     await page.waitForURL('**/confirmation');
     assert.match((await page.textContent('main')) ?? '', /did not set a passphrase/);
-    assert.deepEqual((await castSince('alice-voter')).choices.map((c) => c.rank), [2, 1, null, null, 1]);
+    assert.deepEqual(
+      (await castSince('alice-voter')).choices.map((c) => c.rank),
+      [2, 1, null, null, 1],
+    );
 
-    assert.deepEqual(foreignRequests(requests.filter((u) => !u.startsWith(`${app.github.url}/login/oauth/authorize`)), [app.url]), [], 'nothing but this server (and the GitHub sign-in page)');
+    assert.deepEqual(
+      foreignRequests(
+        requests.filter((u) => !u.startsWith(`${app.github.url}/login/oauth/authorize`)),
+        [app.url],
+      ),
+      [],
+      'nothing but this server (and the GitHub sign-in page)',
+    );
     await context.close();
   });
 
@@ -223,23 +294,34 @@ describe('the voter path in Chromium', { skip }, () => {
     const visited: string[] = [];
     for (let i = 0; i < 40; i++) {
       await page.keyboard.press('Tab');
-      const label = String(await page.evaluate(`(() => {
+      const label = String(
+        await page.evaluate(`(() => {
         const el = document.activeElement;
         if (!el || el === document.body) return '';
         const row = el.closest('.ballot-row');
         const what = el.tagName === 'SELECT' ? 'select' : el.tagName === 'INPUT' ? '#' + el.id : el.getAttribute('aria-label') || el.textContent.trim();
         return (row ? row.getAttribute('data-id') + ':' : '') + what;
-      })()`));
+      })()`),
+      );
       if (label === 'Cancel') break;
       visited.push(label);
     }
     const rows = await rowOrder(page);
     const names = Object.fromEntries(steering.candidates.map((c) => [c.id, c.name]));
-    const expectedRows = rows.flatMap((id) => [`${id}:Profile of ${names[id] ?? ''} (opens in a new tab)`, `${id}:select`, `${id}:Move ${names[id] ?? ''} up`, `${id}:Move ${names[id] ?? ''} down`]);
+    const expectedRows = rows.flatMap((id) => [
+      `${id}:Profile of ${names[id] ?? ''} (opens in a new tab)`,
+      `${id}:select`,
+      `${id}:Move ${names[id] ?? ''} up`,
+      `${id}:Move ${names[id] ?? ''} down`,
+    ]);
     const start = visited.indexOf(expectedRows[0] ?? '');
     assert.ok(start >= 0, `the first candidate's link is reached: ${visited.join(' | ')}`);
     assert.deepEqual(visited.slice(start, start + expectedRows.length), expectedRows);
-    assert.deepEqual(visited.slice(start + expectedRows.length), ['#password', 'Show passphrase', 'Cast my ballot'], 'then the passphrase and the button');
+    assert.deepEqual(
+      visited.slice(start + expectedRows.length),
+      ['#password', 'Show passphrase', 'Cast my ballot'],
+      'then the passphrase and the button',
+    );
     await context.close();
   });
 
@@ -254,7 +336,7 @@ describe('the voter path in Chromium', { skip }, () => {
     const point = (y: number) => [{ x, y, id: 1 }];
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point(handle.y + handle.height / 2) });
     for (let i = 1; i <= 10; i++) {
-      const y = handle.y + handle.height / 2 + ((first.y + first.height * 0.1) - (handle.y + handle.height / 2)) * (i / 10);
+      const y = handle.y + handle.height / 2 + (first.y + first.height * 0.1 - (handle.y + handle.height / 2)) * (i / 10);
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: point(y) });
     }
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
@@ -291,7 +373,10 @@ describe('the voter path in Chromium', { skip }, () => {
     await accessible(page, 'ballot (no JavaScript)', { noJavaScript: true });
     await page.getByRole('button', { name: 'Cast my ballot' }).click();
     await page.waitForURL('**/confirmation');
-    assert.deepEqual((await castSince('bob')).choices.map((c) => c.rank), [2, null, 1, 2, null]);
+    assert.deepEqual(
+      (await castSince('bob')).choices.map((c) => c.rank),
+      [2, null, 1, 2, null],
+    );
 
     await page.goto(`${app.url}${ELECTION}`);
     await page.fill('#open-password', 'bob passphrase');
@@ -311,8 +396,17 @@ describe('the voter path in Chromium', { skip }, () => {
     await page.selectOption('#rank-bruno', '2');
     await page.getByRole('button', { name: 'Cast my ballot' }).click();
     await page.waitForURL('**/confirmation');
-    assert.deepEqual((await castSince('bob')).choices.map((c) => c.rank), [null, 2, null, null, 1]);
-    assert.deepEqual(foreignRequests(requests.filter((u) => !u.startsWith(`${app.github.url}/login/oauth/authorize`)), [app.url]), []);
+    assert.deepEqual(
+      (await castSince('bob')).choices.map((c) => c.rank),
+      [null, 2, null, null, 1],
+    );
+    assert.deepEqual(
+      foreignRequests(
+        requests.filter((u) => !u.startsWith(`${app.github.url}/login/oauth/authorize`)),
+        [app.url],
+      ),
+      [],
+    );
     await context.close();
   });
 
@@ -366,7 +460,11 @@ describe('the voter path in Chromium', { skip }, () => {
   test('every page carried the strict CSP, the script ran without errors, and axe checked them all', () => {
     assert.deepEqual(cspProblems, []);
     // Pages answered 400/403/404/409 on purpose; any other console error is a script error or a CSP violation.
-    assert.deepEqual(consoleProblems.filter((m) => !/Failed to load resource: the server responded with a status of 4(00|03|04|09)/.test(m)), [], 'no script error and no CSP violation');
+    assert.deepEqual(
+      consoleProblems.filter((m) => !/Failed to load resource: the server responded with a status of 4(00|03|04|09)/.test(m)),
+      [],
+      'no script error and no CSP violation',
+    );
     assert.deepEqual(failedAssets, [], 'every stylesheet, script and icon loaded');
     assert.ok(checked.length >= 20, `pages checked: ${checked.join(', ')}`);
   });

@@ -19,7 +19,14 @@ const ELECTIONS = ['2021---GB', '2021---TOC', 'name_the_app'];
 test('a server restarted with a corrupted clone clones again and serves every election; a clone that breaks later heals at the next sync', async (t) => {
   const upstream = makeUpstream();
   const database = await freshDatabase('sqlite');
-  const env = { DATABASE_URL: database.url, META_REPO: upstream.bare, META_PATH: upstream.checkout, META_BRANCH: 'main', ELECTION_DIR: 'elections', META_SECRET: SECRET };
+  const env = {
+    DATABASE_URL: database.url,
+    META_REPO: upstream.bare,
+    META_PATH: upstream.checkout,
+    META_BRANCH: 'main',
+    ELECTION_DIR: 'elections',
+    META_SECRET: SECRET,
+  };
   // The clone an earlier run left behind, then damaged (a full disk, a crash mid-write…).
   await syncCheckout({ repo: upstream.bare, path: upstream.checkout, branch: 'main', electionDir: 'elections', env: upstream.env });
   assert.ok(corruptObjects(upstream.checkout) > 0);
@@ -36,11 +43,20 @@ test('a server restarted with a corrupted clone clones again and serves every el
     const body = JSON.stringify({ ref: 'refs/heads/main' });
     const delivered = await fetch(`http://127.0.0.1:${server.port}/v1/webhooks/meta/sync`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': sign(body),
+      },
       body,
     });
     assert.equal(delivered.status, 202);
-    await waitFor(() => Promise.resolve(existsSync(`${upstream.checkout}.broken`) ? true : undefined), 30_000, 'the clone moved aside at the sync');
+    await waitFor(
+      () => Promise.resolve(existsSync(`${upstream.checkout}.broken`) ? true : undefined),
+      30_000,
+      'the clone moved aside at the sync',
+    );
     await untilReady(server);
     for (const key of ELECTIONS) assert.equal(await server.get(`/elections/${key}`), 200, `${key} is still served`);
     assert.ok(server.alive());
@@ -63,7 +79,10 @@ test('a corrupted clone and an unreachable repository: not ready, with no electi
     assert.equal((await inject('/health/ready')).statusCode, 503);
     assert.equal((await inject('/health')).statusCode, 503, 'the old endpoint says so too: load balancers must not send voters here');
     assert.equal((await inject('/health/live')).statusCode, 200);
-    assert.ok(server.logs.some((l) => l.includes('not ready')), 'the logs say why');
+    assert.ok(
+      server.logs.some((l) => l.includes('not ready')),
+      'the logs say why',
+    );
     renameSync(`${upstream.bare}.away`, upstream.bare);
     assert.equal((await server.deliver()).statusCode, 202);
     await server.until(() => server.service.ctx.catalogue.current().entries.size === ELECTIONS.length, 'the elections loaded');

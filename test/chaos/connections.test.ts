@@ -39,9 +39,15 @@ for (const kind of dialects().filter((k) => k !== 'sqlite')) {
       const readyAfterMs = await untilReady(server);
       await Promise.all(voting);
       await assertSurvived(server, database, voters, 'the terminations');
-      t.diagnostic(`${terminated} backends terminated; answers: ${summary(voters)}; ready again ${readyAfterMs} ms after the last termination`);
+      t.diagnostic(
+        `${terminated} backends terminated; answers: ${summary(voters)}; ready again ${readyAfterMs} ms after the last termination`,
+      );
       assert.ok(terminated > 0, 'backends were terminated');
-      assert.deepEqual(voters.filter((v) => !v.done).map((v) => v.login), [], 'every voter got a ballot in once the database was left alone');
+      assert.deepEqual(
+        voters.filter((v) => !v.done).map((v) => v.login),
+        [],
+        'every voter got a ballot in once the database was left alone',
+      );
       const statuses = voters.flatMap((v) => v.statuses);
       assert.ok(!statuses.includes(500), 'a database fault is a 503 "temporarily unavailable", never a 500');
     } finally {

@@ -28,7 +28,11 @@ function smallDisk(dir: string, sizeMiB: number): { unmount: () => void } | { re
   } catch (error) {
     return { reason: `mount -t tmpfs failed: ${(error as { stderr?: Buffer }).stderr?.toString().trim() ?? String(error)}` };
   }
-  return { unmount: () => { execFileSync('umount', ['-l', dir], { stdio: 'pipe' }); } };
+  return {
+    unmount: () => {
+      execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
+    },
+  };
 }
 
 /** Writes zeros until the file system is full; returns how many bytes fitted. */
@@ -79,7 +83,10 @@ test('SQLite on a full disk: 503 answers, SQLITE_FULL logged, not ready; writes 
   try {
     const voters = await signedInVoters(server.port, VOTERS);
     await Promise.all(voters.slice(0, 4).map((v) => v.keepVoting(Date.now() + 20_000)));
-    assert.deepEqual(voters.slice(0, 4).map((v) => v.acknowledged), [true, true, true, true]);
+    assert.deepEqual(
+      voters.slice(0, 4).map((v) => v.acknowledged),
+      [true, true, true, true],
+    );
 
     // Empty the write-ahead log (so the next write must grow a file), then fill the disk.
     const raw = new SqliteDatabase(path);
@@ -90,7 +97,10 @@ test('SQLite on a full disk: 503 answers, SQLITE_FULL logged, not ready; writes 
 
     const late = voters.slice(4);
     await Promise.all(late.map((v) => v.browseAndVote()));
-    assert.ok(late.some((v) => v.results.includes('unavailable')), `votes on a full disk are refused with 503: ${summary(late)}`);
+    assert.ok(
+      late.some((v) => v.results.includes('unavailable')),
+      `votes on a full disk are refused with 503: ${summary(late)}`,
+    );
     assert.equal(await server.get('/health/ready'), 503, 'not ready: the disk takes no writes');
     assert.equal(await server.get('/health'), 503);
     assert.equal(await server.get('/health/live'), 200);
@@ -102,7 +112,11 @@ test('SQLite on a full disk: 503 answers, SQLITE_FULL logged, not ready; writes 
     const readyAfterMs = await untilReady(server);
     await Promise.all(late.map((v) => v.keepVoting(Date.now() + 20_000)));
     await assertSurvived(server, database, voters, 'the full disk');
-    assert.deepEqual(voters.filter((v) => !v.done).map((v) => v.login), [], 'writes resumed by themselves');
+    assert.deepEqual(
+      voters.filter((v) => !v.done).map((v) => v.login),
+      [],
+      'writes resumed by themselves',
+    );
     t.diagnostic(`answers: ${summary(voters)}; ready again ${readyAfterMs} ms after space returned`);
   } finally {
     await server.stop();

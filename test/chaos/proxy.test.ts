@@ -9,7 +9,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects, freshDatabase } from '../helpers/db.js';
 import { tempDir } from '../metarepo/fixture.js';
-import { assertSurvived, signedInVoters, sleep, startServer, summary, TcpProxy, throughProxy, untilReady, writeElection } from './support.js';
+import {
+  assertSurvived,
+  signedInVoters,
+  sleep,
+  startServer,
+  summary,
+  TcpProxy,
+  throughProxy,
+  untilReady,
+  writeElection,
+} from './support.js';
 
 const VOTERS = Array.from({ length: 16 }, (_, i) => `burst${String(i).padStart(2, '0')}`);
 
@@ -42,7 +52,11 @@ for (const kind of dialects().filter((k) => k !== 'sqlite')) {
       const backAfterMs = await untilReady(server);
       await Promise.all(burst);
       await assertSurvived(server, database, first, 'the restart');
-      assert.deepEqual(first.filter((v) => !v.done).map((v) => v.login), [], 'every voter got a ballot in after the restart');
+      assert.deepEqual(
+        first.filter((v) => !v.done).map((v) => v.login),
+        [],
+        'every voter got a ballot in after the restart',
+      );
       t.diagnostic(`restart: answers ${summary(first)}; ready again ${backAfterMs} ms after the database came back`);
 
       // 2. A network that hangs: every request is answered (503) within the limits.
@@ -58,8 +72,13 @@ for (const kind of dialects().filter((k) => k !== 'sqlite')) {
       const readyAfterMs = await untilReady(server);
       await Promise.all(second.map((v) => v.keepVoting(Date.now() + 30_000, 100)));
       await assertSurvived(server, database, [...first, ...second], 'the hang');
-      assert.deepEqual(second.filter((v) => !v.done).map((v) => v.login), []);
-      t.diagnostic(`hang: 8 voters answered in ${tookMs} ms (the client would have waited 20 s); ready again ${readyAfterMs} ms after; answers ${summary(second)}`);
+      assert.deepEqual(
+        second.filter((v) => !v.done).map((v) => v.login),
+        [],
+      );
+      t.diagnostic(
+        `hang: 8 voters answered in ${tookMs} ms (the client would have waited 20 s); ready again ${readyAfterMs} ms after; answers ${summary(second)}`,
+      );
       assert.ok(![...first, ...second].flatMap((v) => v.statuses).includes(500), 'no 500 pages: 503 while the database is away');
     } finally {
       await server.stop();

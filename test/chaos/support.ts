@@ -25,20 +25,28 @@ export function writeElection(metaPath: string, voters: string[]): void {
   const dir = join(metaPath, 'elections', CHAOS_ELECTION);
   mkdirSync(dir, { recursive: true });
   const day = 86_400_000;
-  const stamp = (d: Date) => d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
-  writeFileSync(join(dir, 'election.yaml'), [
-    'name: Chaos election',
-    'organization: Test',
-    `start_datetime: ${stamp(new Date(Date.now() - day))}`,
-    `end_datetime: ${stamp(new Date(Date.now() + day))}`,
-    'no_winners: 1',
-    'allow_no_opinion: True',
-    'election_officers:',
-    '  - olivia',
-    '',
-  ].join('\n'));
+  const stamp = (d: Date) =>
+    d
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, '');
+  writeFileSync(
+    join(dir, 'election.yaml'),
+    [
+      'name: Chaos election',
+      'organization: Test',
+      `start_datetime: ${stamp(new Date(Date.now() - day))}`,
+      `end_datetime: ${stamp(new Date(Date.now() + day))}`,
+      'no_winners: 1',
+      'allow_no_opinion: True',
+      'election_officers:',
+      '  - olivia',
+      '',
+    ].join('\n'),
+  );
   writeFileSync(join(dir, 'voters.yaml'), `eligible_voters:\n${voters.map((v) => `  - ${v}`).join('\n')}\n`);
-  for (const id of CHAOS_CANDIDATES) writeFileSync(join(dir, `candidate-${id}.md`), `${'-'.repeat(61)}\nname: Candidate ${id}\nID: ${id}\n${'-'.repeat(61)}\n\nA bio.\n`);
+  for (const id of CHAOS_CANDIDATES)
+    writeFileSync(join(dir, `candidate-${id}.md`), `${'-'.repeat(61)}\nname: Candidate ${id}\nID: ${id}\n${'-'.repeat(61)}\n\nA bio.\n`);
 }
 
 export interface Server {
@@ -56,18 +64,37 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
   const child = spawn(process.execPath, [binPath, 'serve'], {
     cwd: repoRoot,
     env: {
-      PATH: process.env.PATH, HOME: process.env.HOME,
-      APP_ENV: 'development', APP_KEY: 'chaos-key-0123456789abcdef', APP_HOST: '127.0.0.1', APP_PORT: String(port),
-      LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env,
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      APP_ENV: 'development',
+      APP_KEY: 'chaos-key-0123456789abcdef',
+      APP_HOST: '127.0.0.1',
+      APP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
-  const get = async (path: string, timeoutMs = 10_000) => (await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(timeoutMs) })).status;
-  await waitFor(async () => (child.exitCode === null && (await get('/health/live')) === 200 ? true : undefined), 60_000, `scrutin serve on ${port}:\n${out}`);
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code);
+    }),
+  );
+  const get = async (path: string, timeoutMs = 10_000) =>
+    (await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(timeoutMs) })).status;
+  await waitFor(
+    async () => (child.exitCode === null && (await get('/health/live')) === 200 ? true : undefined),
+    60_000,
+    `scrutin serve on ${port}:\n${out}`,
+  );
   return {
     port,
     child,
@@ -84,7 +111,11 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
 /** Milliseconds until /health/ready answers 200. */
 export async function untilReady(server: Server, timeoutMs = 30_000): Promise<number> {
   const began = Date.now();
-  await waitFor(async () => ((await server.get('/health/ready', 5_000)) === 200 ? true : undefined), timeoutMs, `readiness to recover:\n${server.output().slice(-3000)}`);
+  await waitFor(
+    async () => ((await server.get('/health/ready', 5_000)) === 200 ? true : undefined),
+    timeoutMs,
+    `readiness to recover:\n${server.output().slice(-3000)}`,
+  );
   return Date.now() - began;
 }
 
@@ -98,7 +129,10 @@ export class Voter {
   /** Statuses of every page this voter was answered. */
   readonly statuses: number[] = [];
 
-  constructor(private readonly port: number, readonly login: string) {}
+  constructor(
+    private readonly port: number,
+    readonly login: string,
+  ) {}
 
   get acknowledged(): boolean {
     return this.results.includes('ack');
@@ -108,7 +142,11 @@ export class Voter {
     return this.results.includes('ack') || this.results.includes('already');
   }
 
-  private async send(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<{ status: number; body: string; location: string | null }> {
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    form?: Record<string, string>,
+  ): Promise<{ status: number; body: string; location: string | null }> {
     const headers: Record<string, string> = {};
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
@@ -116,7 +154,13 @@ export class Voter {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(form).toString();
     }
-    const res = await fetch(`http://127.0.0.1:${this.port}${path}`, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(20_000) });
+    const res = await fetch(`http://127.0.0.1:${this.port}${path}`, {
+      method,
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(20_000),
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const eq = pair?.indexOf('=') ?? -1;
@@ -155,7 +199,9 @@ export class Voter {
         result = form.status === 503 ? 'unavailable' : `status ${form.status}`;
       } else {
         const fields: Record<string, string> = { _csrf: Voter.csrf(form.body), password: '' };
-        CHAOS_CANDIDATES.forEach((id, i) => { fields[`candidate@${id}`] = String(i + 1); });
+        CHAOS_CANDIDATES.forEach((id, i) => {
+          fields[`candidate@${id}`] = String(i + 1);
+        });
         const cast = await this.send('POST', `/app/elections/${CHAOS_ELECTION}/vote`, fields);
         if (cast.status === 303 && cast.location?.endsWith('/confirmation') === true) result = 'ack';
         else if (cast.status === 409 && /already voted/.test(cast.body)) result = 'already';
@@ -208,7 +254,10 @@ export class TcpProxy {
   private mode: 'pass' | 'refuse' | 'hang' = 'pass';
   private readonly pairs = new Set<[Socket, Socket]>();
 
-  private constructor(private readonly server: NetServer, readonly port: number) {}
+  private constructor(
+    private readonly server: NetServer,
+    readonly port: number,
+  ) {}
 
   static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
     const port = await freePort();
@@ -226,16 +275,32 @@ export class TcpProxy {
         return;
       }
       const upstream = new Socket();
-      upstream.on('error', () => { client.destroy(); });
-      client.on('error', () => { upstream.destroy(); });
+      upstream.on('error', () => {
+        client.destroy();
+      });
+      client.on('error', () => {
+        upstream.destroy();
+      });
       const pair: [Socket, Socket] = [client, upstream];
       self.pairs.add(pair);
-      const forget = () => { self.pairs.delete(pair); };
-      client.on('close', () => { upstream.destroy(); forget(); });
-      upstream.on('close', () => { client.destroy(); forget(); });
+      const forget = () => {
+        self.pairs.delete(pair);
+      };
+      client.on('close', () => {
+        upstream.destroy();
+        forget();
+      });
+      upstream.on('close', () => {
+        client.destroy();
+        forget();
+      });
       upstream.connect(targetPort, targetHost, () => {
-        client.on('data', (d: Buffer) => { if (self.mode === 'pass') upstream.write(d); });
-        upstream.on('data', (d: Buffer) => { if (self.mode === 'pass') client.write(d); });
+        client.on('data', (d: Buffer) => {
+          if (self.mode === 'pass') upstream.write(d);
+        });
+        upstream.on('data', (d: Buffer) => {
+          if (self.mode === 'pass') client.write(d);
+        });
       });
     });
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -272,7 +337,11 @@ export class TcpProxy {
 
   async close(): Promise<void> {
     this.cut();
-    await new Promise<void>((resolve) => this.server.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      this.server.close(() => {
+        resolve();
+      }),
+    );
   }
 }
 
@@ -292,10 +361,16 @@ export function backendKiller(database: TestDatabase): { kill: () => Promise<num
     return {
       kill: async () => {
         await ready;
-        const r = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database.config.kind === 'postgresql' ? database.config.database : '']);
+        const r = await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [database.config.kind === 'postgresql' ? database.config.database : ''],
+        );
         return r.rowCount ?? 0;
       },
-      close: async () => { await ready; await admin.end(); },
+      close: async () => {
+        await ready;
+        await admin.end();
+      },
     };
   }
   if (database.config.kind === 'mysql') {
@@ -304,7 +379,9 @@ export function backendKiller(database: TestDatabase): { kill: () => Promise<num
     return {
       kill: async () => {
         const conn = await admin;
-        const [rows] = await conn.query('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', [name]);
+        const [rows] = await conn.query('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', [
+          name,
+        ]);
         let n = 0;
         for (const { id } of rows as { id: number }[]) {
           try {
@@ -316,7 +393,9 @@ export function backendKiller(database: TestDatabase): { kill: () => Promise<num
         }
         return n;
       },
-      close: async () => { await (await admin).end(); },
+      close: async () => {
+        await (await admin).end();
+      },
     };
   }
   throw new Error('only server databases have backends to end');
@@ -352,7 +431,11 @@ export async function assertSurvived(server: Server, database: TestDatabase, vot
   for (const v of voters) {
     if (v.acknowledged) assert.ok(stored.includes(v.login), `${v.login} was told the ballot was cast: it is stored`);
   }
-  for (const login of stored) assert.ok(voters.some((v) => v.login === login), `${login} is one of the voters`);
+  for (const login of stored)
+    assert.ok(
+      voters.some((v) => v.login === login),
+      `${login} is one of the voters`,
+    );
   const check = await runCli(['check'], { DATABASE_URL: database.url, APP_ENV: 'test' });
   assert.equal(check.code, 0, `scrutin check after ${what}:\n${check.stdout}${check.stderr}`);
   assert.doesNotMatch(server.output(), /uncaught exception: stopping/);

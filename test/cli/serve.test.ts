@@ -27,8 +27,16 @@ async function serve(env: Record<string, string>): Promise<Running> {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
-  await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 30_000, `scrutin serve on ${port}: ${out}`);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code);
+    }),
+  );
+  await waitFor(
+    async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined),
+    30_000,
+    `scrutin serve on ${port}: ${out}`,
+  );
   return { child, port, output: () => out, exited };
 }
 
@@ -80,6 +88,7 @@ test('with APP_KEY blank, two processes on one database share the generated key:
 test('scrutin serve with a broken configuration prints one message naming each bad variable and exits non-zero', async () => {
   const r = await runCli(['serve'], { APP_ENV: 'production', APP_KEY: 'test', DB_CONNECTION: 'postgresql', APP_PORT: 'x' });
   assert.equal(r.code, 1);
-  for (const name of ['APP_KEY', 'DB_HOST', 'DB_DATABASE', 'DB_USERNAME', 'APP_PORT', 'GITHUB_CLIENT_ID', 'META_REPO', 'APP_URL']) assert.match(r.stderr, new RegExp(`- ${name}`), name);
+  for (const name of ['APP_KEY', 'DB_HOST', 'DB_DATABASE', 'DB_USERNAME', 'APP_PORT', 'GITHUB_CLIENT_ID', 'META_REPO', 'APP_URL'])
+    assert.match(r.stderr, new RegExp(`- ${name}`), name);
   assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
 });

@@ -42,16 +42,35 @@ for (const kind of dialects()) {
 
     async function castDirect(key: string, name: string, ballot: Record<string, number>): Promise<void> {
       const electionId = await store.elections.ensure(key, name, new Date('2023-08-10T00:00:00Z'));
-      const user = await store.users.recordSignIn({ login: `v-${randomUUID().slice(0, 8)}`, name: null, githubId: null, now: new Date('2023-08-10T00:00:00Z') });
-      await store.transaction((tx) => tx.ballots.cast({ userId: user.id, login: user.login, electionId, at: new Date('2023-08-10T00:00:00Z'), voterId: randomUUID(), link: null, rows: Object.entries(ballot).map(([candidate, rank]) => ({ candidate, rank })) }));
+      const user = await store.users.recordSignIn({
+        login: `v-${randomUUID().slice(0, 8)}`,
+        name: null,
+        githubId: null,
+        now: new Date('2023-08-10T00:00:00Z'),
+      });
+      await store.transaction((tx) =>
+        tx.ballots.cast({
+          userId: user.id,
+          login: user.login,
+          electionId,
+          at: new Date('2023-08-10T00:00:00Z'),
+          voterId: randomUUID(),
+          link: null,
+          rows: Object.entries(ballot).map(([candidate, rank]) => ({ candidate, rank })),
+        }),
+      );
     }
 
     async function tally(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
       let out = '';
       let err = '';
       const io: CommandIO = {
-        out: (s) => { out += s.endsWith('\n') ? s : `${s}\n`; },
-        err: (s) => { err += s.endsWith('\n') ? s : `${s}\n`; },
+        out: (s) => {
+          out += s.endsWith('\n') ? s : `${s}\n`;
+        },
+        err: (s) => {
+          err += s.endsWith('\n') ? s : `${s}\n`;
+        },
         env: { DATABASE_URL: database.url, META_PATH: meta.path, ELECTION_DIR: 'elections', ...env },
         cwd: work.path,
       };
@@ -63,11 +82,25 @@ for (const kind of dialects()) {
       meta = tempDir();
       work = tempDir('scrutin-tally-election-');
       copyFixture(meta.path);
-      addElection(meta.path, '2022/board', electionYaml('Board 2022', '2022-03-01 00:00:00', '2022-03-10 00:00:00', 2), [['ann', 'Ann Archer'], ['ben', 'Ben Brook'], ['cat', 'Cat Cole'], ['dan', 'Dan Dale']]);
-      addElection(meta.path, '2099/future', electionYaml('Future', '2099-01-01 00:00:00', '2099-02-01 00:00:00', 1), [['x', 'X'], ['y', 'Y']]);
-      addElection(meta.path, 'running', electionYaml('Running', '2020-01-01 00:00:00', '2099-02-01 00:00:00', 1), [['x', 'X'], ['y', 'Y']]);
+      addElection(meta.path, '2022/board', electionYaml('Board 2022', '2022-03-01 00:00:00', '2022-03-10 00:00:00', 2), [
+        ['ann', 'Ann Archer'],
+        ['ben', 'Ben Brook'],
+        ['cat', 'Cat Cole'],
+        ['dan', 'Dan Dale'],
+      ]);
+      addElection(meta.path, '2099/future', electionYaml('Future', '2099-01-01 00:00:00', '2099-02-01 00:00:00', 1), [
+        ['x', 'X'],
+        ['y', 'Y'],
+      ]);
+      addElection(meta.path, 'running', electionYaml('Running', '2020-01-01 00:00:00', '2099-02-01 00:00:00', 1), [
+        ['x', 'X'],
+        ['y', 'Y'],
+      ]);
       mkdirSync(join(meta.path, 'elections', 'broken'));
-      writeFileSync(join(meta.path, 'elections', 'broken', 'election.yaml'), 'name: Broken\nstart_datetime: 2020-01-01 00:00:00\nend_datetime: [not, a, date]\n');
+      writeFileSync(
+        join(meta.path, 'elections', 'broken', 'election.yaml'),
+        'name: Broken\nstart_datetime: 2020-01-01 00:00:00\nend_datetime: [not, a, date]\n',
+      );
       database = await freshDatabase(kind);
       store = Store.open(database.config);
       await store.migrate();
@@ -89,7 +122,7 @@ for (const kind of dialects()) {
       work.cleanup();
     });
 
-    test('counts a completed election from the database with names: the Elekto sample\'s published result', async () => {
+    test("counts a completed election from the database with names: the Elekto sample's published result", async () => {
       const text = await tally(['--election', 'name_the_app']);
       assert.equal(text.code, 0, text.err);
       assert.match(text.out, /4 ballots, 5 candidates, 1 seat/);
@@ -99,10 +132,19 @@ for (const kind of dialects()) {
 
       const json = await tally(['--election', 'name_the_app', '--format', 'json']);
       assert.equal(json.code, 0, json.err);
-      const result = JSON.parse(json.out) as { ranking: string[][]; winners: string[]; seats: number; candidates: Array<{ id: string; name: string }> };
+      const result = JSON.parse(json.out) as {
+        ranking: string[][];
+        winners: string[];
+        seats: number;
+        candidates: Array<{ id: string; name: string }>;
+      };
       assert.deepEqual(result.ranking, [['elekto'], ['delectus'], ['e6n', 'ribemont'], ['notcivs']]);
       assert.deepEqual(result.winners, ['elekto']);
-      assert.deepEqual(result.candidates.map((c) => c.id), ['delectus', 'e6n', 'elekto', 'notcivs', 'ribemont'], 'the CSV download\'s column order');
+      assert.deepEqual(
+        result.candidates.map((c) => c.id),
+        ['delectus', 'e6n', 'elekto', 'notcivs', 'ribemont'],
+        "the CSV download's column order",
+      );
       assert.equal(result.candidates.find((c) => c.id === 'notcivs')?.name, 'Not CIVS');
 
       const markdown = await tally(['--election', 'name_the_app', '--format', 'markdown']);
@@ -113,11 +155,18 @@ for (const kind of dialects()) {
     });
 
     test('the seats default to no_winners from election.yaml; --winners overrides it', async () => {
-      const byDefault = JSON.parse((await tally(['--election', '2022---board', '--format', 'json'])).out) as { seats: number; winners: string[]; ballots: number };
+      const byDefault = JSON.parse((await tally(['--election', '2022---board', '--format', 'json'])).out) as {
+        seats: number;
+        winners: string[];
+        ballots: number;
+      };
       assert.equal(byDefault.seats, 2);
       assert.equal(byDefault.ballots, 3);
       assert.deepEqual(byDefault.winners, ['ann', 'ben']);
-      const one = JSON.parse((await tally(['--election', '2022---board', '--winners', '1', '--format', 'json'])).out) as { seats: number; winners: string[] };
+      const one = JSON.parse((await tally(['--election', '2022---board', '--winners', '1', '--format', 'json'])).out) as {
+        seats: number;
+        winners: string[];
+      };
       assert.equal(one.seats, 1);
       assert.deepEqual(one.winners, ['ann']);
     });
@@ -125,7 +174,10 @@ for (const kind of dialects()) {
     test('refuses before the end, with the end time', async () => {
       const future = await tally(['--election', '2099---future']);
       assert.equal(future.code, 1);
-      assert.equal(future.err, 'scrutin tally: election "2099---future" has not started yet (voting runs from 2099-01-01 00:00 UTC): ballots are counted once voting closes at 2099-02-01 00:00 UTC\n');
+      assert.equal(
+        future.err,
+        'scrutin tally: election "2099---future" has not started yet (voting runs from 2099-01-01 00:00 UTC): ballots are counted once voting closes at 2099-02-01 00:00 UTC\n',
+      );
       const running = await tally(['--election', 'running']);
       assert.equal(running.code, 1);
       assert.match(running.err, /election "running" is still running: ballots are counted once voting closes at 2099-02-01 00:00 UTC/);

@@ -27,7 +27,16 @@ function file(name: string, content: string): string {
 
 // The Wikipedia 45-voter example as an officer's download (E > A > C > B > D).
 function wikipediaCsv(): string {
-  const groups: [number, string][] = [[5, 'ACBED'], [5, 'ADECB'], [8, 'BEDAC'], [3, 'CABED'], [7, 'CAEBD'], [2, 'CBADE'], [7, 'DCEBA'], [8, 'EBADC']];
+  const groups: [number, string][] = [
+    [5, 'ACBED'],
+    [5, 'ADECB'],
+    [8, 'BEDAC'],
+    [3, 'CABED'],
+    [7, 'CAEBD'],
+    [2, 'CBADE'],
+    [7, 'DCEBA'],
+    [8, 'EBADC'],
+  ];
   const rows = ['A,B,C,D,E'];
   for (const [count, order] of groups) {
     const row = ['A', 'B', 'C', 'D', 'E'].map((c) => String(order.indexOf(c) + 1)).join(',');
@@ -49,7 +58,14 @@ test('tally FILE prints the ranking and the winner', async () => {
 test('--format json gives the documented shape; --winners sets the seats', async () => {
   const { code, out } = await tally([file('w.csv', wikipediaCsv()), '--format', 'json', '--winners', '3']);
   assert.equal(code, 0);
-  const json = JSON.parse(out) as { seats: number; ballots: number; ranking: string[][]; winners: string[]; ties: unknown[]; pairwise: Record<string, Record<string, number>> };
+  const json = JSON.parse(out) as {
+    seats: number;
+    ballots: number;
+    ranking: string[][];
+    winners: string[];
+    ties: unknown[];
+    pairwise: Record<string, Record<string, number>>;
+  };
   assert.equal(json.seats, 3);
   assert.equal(json.ballots, 45);
   assert.deepEqual(json.ranking, [['E'], ['A'], ['C'], ['B'], ['D']]);
@@ -78,7 +94,10 @@ test('a malformed CSV fails with exit 1 and names the file, row and column', asy
   const { code, out, err } = await tally([file('bad.csv', 'a,b\n1,2\n2,two\n')]);
   assert.equal(code, 1);
   assert.equal(out, '');
-  assert.equal(err, 'scrutin tally: bad.csv: row 3, column 2 ("b"): "two" is not a rank; expected a whole number from 1 (1 = most preferred) or "No opinion"\n');
+  assert.equal(
+    err,
+    'scrutin tally: bad.csv: row 3, column 2 ("b"): "two" is not a rank; expected a whole number from 1 (1 = most preferred) or "No opinion"\n',
+  );
 });
 
 test('a missing file, a folder, and an empty file are clear errors', async () => {
@@ -90,7 +109,14 @@ test('a missing file, a folder, and an empty file are clear errors', async () =>
 });
 
 test('wrong options exit 2 with one line', async () => {
-  for (const args of [['w.csv', '--winners', '0'], ['w.csv', '--winners', '1.5'], ['w.csv', '--format', 'xml'], ['--bogus', 'w.csv'], [], ['a.csv', 'b.csv']]) {
+  for (const args of [
+    ['w.csv', '--winners', '0'],
+    ['w.csv', '--winners', '1.5'],
+    ['w.csv', '--format', 'xml'],
+    ['--bogus', 'w.csv'],
+    [],
+    ['a.csv', 'b.csv'],
+  ]) {
     file('w.csv', wikipediaCsv());
     const { code, err } = await tally(args);
     assert.equal(code, 2, args.join(' '));

@@ -5,8 +5,16 @@ import { decodeKdfParams, type KdfParams } from '../../src/core/ballot/kdfParams
 import type { DeriveKey } from '../../src/core/ballot/secrecy.js';
 import { KdfBusy, KdfPool, argon2DeriveKey, defaultKdfConcurrency, uvThreadpoolSize, type KdfRefusal } from '../../src/crypto/kdf.js';
 
-interface CheapKdf { alg: string; kdf: string; passphrase: string; salt: string; key: string }
-const golden = JSON.parse(readFileSync(new URL('../fixtures/golden/elekto-sealed.json', import.meta.url), 'utf8')) as { cheapKdf: CheapKdf[] };
+interface CheapKdf {
+  alg: string;
+  kdf: string;
+  passphrase: string;
+  salt: string;
+  key: string;
+}
+const golden = JSON.parse(readFileSync(new URL('../fixtures/golden/elekto-sealed.json', import.meta.url), 'utf8')) as {
+  cheapKdf: CheapKdf[];
+};
 
 const CHEAP: KdfParams = { algorithm: 'argon2id', version: 19, memoryKiB: 64, passes: 1, parallelism: 1 };
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -31,17 +39,33 @@ function controlledDerive() {
     maxLive = Math.max(maxLive, live);
     return new Promise<Uint8Array>((resolve, reject) => {
       pending.set(id, {
-        resolve: (k) => { live--; resolve(k); },
-        reject: (e) => { live--; reject(e); },
+        resolve: (k) => {
+          live--;
+          resolve(k);
+        },
+        reject: (e) => {
+          live--;
+          reject(e);
+        },
       });
     });
   };
-  return { derive, started, pending, get live() { return live; }, get maxLive() { return maxLive; } };
+  return {
+    derive,
+    started,
+    pending,
+    get live() {
+      return live;
+    },
+    get maxLive() {
+      return maxLive;
+    },
+  };
 }
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-test('argon2 keys equal libsodium\'s for argon2id and argon2i (vectors from PyNaCl)', async () => {
+test("argon2 keys equal libsodium's for argon2id and argon2i (vectors from PyNaCl)", async () => {
   assert.ok(golden.cheapKdf.some((v) => v.alg === 'argon2i') && golden.cheapKdf.some((v) => v.alg === 'argon2id'));
   for (const v of golden.cheapKdf) {
     const key = await argon2DeriveKey(utf8(v.passphrase), Buffer.from(v.salt, 'hex'), paramsOf(v.kdf));
@@ -52,9 +76,16 @@ test('argon2 keys equal libsodium\'s for argon2id and argon2i (vectors from PyNa
 test('a derivation runs off the event loop: callbacks keep running while it works', async () => {
   let turns = 0;
   let done = false;
-  const derivation = argon2DeriveKey(utf8('busy'), new Uint8Array(16), { ...CHEAP, memoryKiB: 32 * 1024, passes: 3 }).then(() => { done = true; });
+  const derivation = argon2DeriveKey(utf8('busy'), new Uint8Array(16), { ...CHEAP, memoryKiB: 32 * 1024, passes: 3 }).then(() => {
+    done = true;
+  });
   // Were the work done on this thread, the promise would be settled before the first turn.
-  const spin = async () => { while (!done) { turns++; await flush(); } };
+  const spin = async () => {
+    while (!done) {
+      turns++;
+      await flush();
+    }
+  };
   await Promise.all([derivation, spin()]);
   assert.ok(turns > 1, `only ${turns} event-loop turns happened during the derivation`);
 });
@@ -89,7 +120,10 @@ test('the pool never runs more than N at once, starts callers in arrival order, 
   assert.deepEqual(c.started, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   assert.equal(c.maxLive, 3);
   const keys = await Promise.all([...results, late]);
-  assert.deepEqual(keys.map((k) => k[0]), [100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110]);
+  assert.deepEqual(
+    keys.map((k) => k[0]),
+    [100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110],
+  );
   assert.equal(pool.running, 0);
   assert.equal(pool.queued, 0);
 });
@@ -122,7 +156,10 @@ test('a bounded queue refuses newcomers beyond its length at once, before derivi
     await flush();
     c.pending.get(id)!.resolve(Uint8Array.of(100 + id));
   }
-  assert.deepEqual((await Promise.all(admitted)).map((k) => k[0]), [100, 101, 102]);
+  assert.deepEqual(
+    (await Promise.all(admitted)).map((k) => k[0]),
+    [100, 101, 102],
+  );
   assert.deepEqual(c.started, [0, 1, 2], 'the refused caller never derived');
 });
 
@@ -137,7 +174,10 @@ test('without a fixed length, the queue admits as many as it can serve within it
   await flush();
   assert.equal(pool.queued, 2);
   assert.ok(pool.estimatedWaitMs(heavy) > 5_000, String(pool.estimatedWaitMs(heavy)));
-  await assert.rejects(pool.deriveKey(Uint8Array.of(3), new Uint8Array(16), heavy), (e: unknown) => e instanceof KdfBusy && e.reason === 'queue-full');
+  await assert.rejects(
+    pool.deriveKey(Uint8Array.of(3), new Uint8Array(16), heavy),
+    (e: unknown) => e instanceof KdfBusy && e.reason === 'queue-full',
+  );
   // Cheaper work fits where heavy work did not.
   assert.ok(pool.estimatedWaitMs(CHEAP) < 5_000);
   for (const id of [0, 1, 2]) {
@@ -170,7 +210,10 @@ test('a waiter whose signal fires leaves the queue; one still waiting at maxWait
   // An already-aborted signal is refused without queueing, and the freed slot serves the next caller at once.
   const gone = new AbortController();
   gone.abort();
-  await assert.rejects(pool.derivingFor(gone.signal)(Uint8Array.of(3), new Uint8Array(16), CHEAP), (e: unknown) => e instanceof KdfBusy && e.reason === 'abandoned');
+  await assert.rejects(
+    pool.derivingFor(gone.signal)(Uint8Array.of(3), new Uint8Array(16), CHEAP),
+    (e: unknown) => e instanceof KdfBusy && e.reason === 'abandoned',
+  );
   const next = pool.deriveKey(Uint8Array.of(4), new Uint8Array(16), CHEAP);
   await flush();
   assert.deepEqual(c.started, [0, 4]);

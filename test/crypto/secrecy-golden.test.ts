@@ -12,8 +12,16 @@ import { newVoterId, openVoterId, sealVoterId, type DeriveKey } from '../../src/
 import { argon2DeriveKey } from '../../src/crypto/kdf.js';
 import { needTool } from '../helpers/tools.js';
 
-interface SealedVector { label: string; passphrase: string; salt: string; sealed: string; plaintext: string }
-const golden = JSON.parse(readFileSync(new URL('../fixtures/golden/elekto-sealed.json', import.meta.url), 'utf8')) as { sealed: SealedVector[] };
+interface SealedVector {
+  label: string;
+  passphrase: string;
+  salt: string;
+  sealed: string;
+  plaintext: string;
+}
+const golden = JSON.parse(readFileSync(new URL('../fixtures/golden/elekto-sealed.json', import.meta.url), 'utf8')) as {
+  sealed: SealedVector[];
+};
 const generator = fileURLToPath(new URL('../fixtures/golden/make_vectors.py', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 
@@ -34,7 +42,9 @@ const memoDerive: DeriveKey = async (passphrase, salt, params) => {
 
 function pythonNaclMissing(): string | false {
   const probe = spawnSync(PYTHON, ['-c', 'import nacl.secret, nacl.pwhash'], { stdio: 'ignore' });
-  return probe.status === 0 ? false : `${PYTHON} with python3-nacl is not installed (apt-get install python3-nacl); PyNaCl cross-check skipped`;
+  return probe.status === 0
+    ? false
+    : `${PYTHON} with python3-nacl is not installed (apt-get install python3-nacl); PyNaCl cross-check skipped`;
 }
 
 function pynaclOpen(request: Record<string, unknown>): { ok: boolean; plaintext?: string } {
@@ -43,7 +53,10 @@ function pynaclOpen(request: Record<string, unknown>): { ok: boolean; plaintext?
 }
 
 test('the golden file holds the three kinds of Elekto passphrase, each sealing a 36-character identifier in 76 bytes', () => {
-  assert.deepEqual(golden.sealed.map((v) => v.label), ['ascii', 'utf8', 'six-digit fallback']);
+  assert.deepEqual(
+    golden.sealed.map((v) => v.label),
+    ['ascii', 'utf8', 'six-digit fallback'],
+  );
   for (const v of golden.sealed) {
     assert.equal(hex(v.salt).length, 16);
     assert.equal(hex(v.sealed).length, 76);
@@ -88,7 +101,7 @@ test('Elekto records refuse near-miss passphrases cleanly', async () => {
 
 const skip = needTool(pythonNaclMissing());
 
-test('a link sealed by Scrutin with Elekto\'s parameters opens in PyNaCl (Elekto\'s decrypt path)', { skip }, async () => {
+test("a link sealed by Scrutin with Elekto's parameters opens in PyNaCl (Elekto's decrypt path)", { skip }, async () => {
   const voterId = newVoterId();
   const passphrase = 'Scrutin → Elekto ✓';
   const link = await sealVoterId({ passphrase, voterId, params: ELEKTO_KDF_PARAMS, deriveKey: argon2DeriveKey });
@@ -103,7 +116,14 @@ test('a new-style argon2id link sealed by Scrutin opens in PyNaCl with the same 
   const link = await sealVoterId({ passphrase: 'ñandú 42', voterId, params, deriveKey: argon2DeriveKey });
   assert.equal(link.kdf, 'argon2id$v=19$m=128,t=2,p=1');
   // libsodium's argon2id: opslimit = passes, memlimit = bytes.
-  const request = { salt: toHex(link.salt), sealed: toHex(link.sealed), passphrase: 'ñandú 42', alg: 'argon2id', opslimit: 2, memlimit: 128 * 1024 };
+  const request = {
+    salt: toHex(link.salt),
+    sealed: toHex(link.sealed),
+    passphrase: 'ñandú 42',
+    alg: 'argon2id',
+    opslimit: 2,
+    memlimit: 128 * 1024,
+  };
   assert.deepEqual(pynaclOpen(request), { ok: true, plaintext: voterId });
   // The helper does report failure, so the success above means something.
   assert.deepEqual(pynaclOpen({ ...request, passphrase: 'ñandú 43' }), { ok: false });

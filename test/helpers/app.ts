@@ -58,15 +58,34 @@ export interface TestAppOptions {
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await freshDatabase(options.kind ?? 'sqlite'));
-  const env = { APP_ENV: 'development', APP_KEY: 'test-key-0123456789abcdef', DATABASE_URL: database.url, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', ...options.env };
+  const env = {
+    APP_ENV: 'development',
+    APP_KEY: 'test-key-0123456789abcdef',
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_PER_MINUTE: '0',
+    ...options.env,
+  };
   const config = parseConfig(env, process.cwd());
   let now = options.now ?? new Date();
   const catalogue = new FixedCatalogue(options.snapshot ?? emptySnapshot(now));
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
   const clock = () => now;
   const ballots = options.ballots ?? { newParams: CHEAP_KDF };
-  const service = await startService(config, { listen: false, clock, catalogue, logDestination: sink, ballots, ...(options.derive !== undefined ? { derive: options.derive } : {}) });
+  const service = await startService(config, {
+    listen: false,
+    clock,
+    catalogue,
+    logDestination: sink,
+    ballots,
+    ...(options.derive !== undefined ? { derive: options.derive } : {}),
+  });
   const secrets = new Set<string>();
   return {
     service,
@@ -74,7 +93,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     catalogue,
     database,
     logs,
-    setNow: (date) => { now = date; },
+    setNow: (date) => {
+      now = date;
+    },
     client: () => new TestClient(service, secrets),
     secrets,
     close: async () => {
@@ -90,11 +111,14 @@ export class TestClient {
   readonly cookies = new Map<string, string>();
   /** The client's address, as the rate limits see it (set one per client to test past them). */
   remoteAddress = '127.0.0.1';
-  constructor(private readonly service: Service, private readonly secrets: Set<string> = new Set()) {}
+  constructor(
+    private readonly service: Service,
+    private readonly secrets: Set<string> = new Set(),
+  ) {}
 
   private cookieHeader(): string | undefined {
     if (this.cookies.size === 0) return undefined;
-    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ");
+    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
   }
 
   private remember(res: LightMyRequestResponse): void {
@@ -109,13 +133,22 @@ export class TestClient {
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     const cookie = this.cookieHeader();
-    const res = await this.service.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { ...headers, ...(cookie ? { cookie } : {}) } });
+    const res = await this.service.app.inject({
+      method: 'GET',
+      url,
+      remoteAddress: this.remoteAddress,
+      headers: { ...headers, ...(cookie ? { cookie } : {}) },
+    });
     this.remember(res);
     return res;
   }
 
   /** Posts a urlencoded form. Pass `csrfFrom` to take the token from a page first. */
-  async post(url: string, form: Record<string, string | string[]>, options: { csrfFrom?: string; headers?: Record<string, string> } = {}): Promise<LightMyRequestResponse> {
+  async post(
+    url: string,
+    form: Record<string, string | string[]>,
+    options: { csrfFrom?: string; headers?: Record<string, string> } = {},
+  ): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams();
     if (options.csrfFrom !== undefined) body.append('_csrf', await this.csrf(options.csrfFrom));
     for (const [k, v] of Object.entries(form)) {

@@ -63,7 +63,10 @@ export interface BallotHarness {
 
 export async function ballotHarness(kind: DbKind, options: HarnessOptions): Promise<BallotHarness> {
   const { store, database, cleanup } = await freshStore(kind);
-  const config = parseConfig({ APP_ENV: 'test', DATABASE_URL: database.url, MIN_PASSCODE_LENGTH: String(options.minPasscodeLength ?? 6) }, process.cwd());
+  const config = parseConfig(
+    { APP_ENV: 'test', DATABASE_URL: database.url, MIN_PASSCODE_LENGTH: String(options.minPasscodeLength ?? 6) },
+    process.cwd(),
+  );
   let now = options.now;
   const clock = () => now;
   const catalogue = new FixedCatalogue(snapshotOf(options.elections.map(entryOf), 'abc123', now));
@@ -141,7 +144,11 @@ export function rankInOrder(election: Election): Record<string, string> {
 export async function tableCounts(store: Store, electionKey: string): Promise<{ voters: number; ballotRows: number; ballots: number }> {
   const election = await store.db.selectFrom('election').select('id').where('key', '=', electionKey).executeTakeFirst();
   if (election === undefined) return { voters: 0, ballotRows: 0, ballots: 0 };
-  const voters = await store.db.selectFrom('voter').select((eb) => eb.fn.countAll<number | string>().as('n')).where('election_id', '=', election.id).executeTakeFirstOrThrow();
+  const voters = await store.db
+    .selectFrom('voter')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('election_id', '=', election.id)
+    .executeTakeFirstOrThrow();
   const rows = await store.db.selectFrom('ballot').select(['voter']).where('election_id', '=', election.id).execute();
   return { voters: Number(voters.n), ballotRows: rows.length, ballots: new Set(rows.map((r) => r.voter)).size };
 }

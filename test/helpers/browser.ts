@@ -16,7 +16,16 @@ import { githubEnv, startFakeGitHub, type FakeAccount, type FakeGitHub } from '.
 import { freePort } from './net.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 /** Why browser tests cannot run here, or null when they can. */
 export function browserSkipReason(): string | null {
@@ -69,7 +78,12 @@ export async function startBrowserApp(options: BrowserAppOptions): Promise<Brows
   const clock = () => now;
   const catalogue = new FixedCatalogue(options.snapshot);
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
   // The real ballot service, as the server builds it, but with cheap key derivation so a test takes seconds.
   const service = await startService(config, { listen: true, clock, catalogue, logDestination: sink, ballots: { newParams: CHEAP_KDF } });
   return {
@@ -79,7 +93,9 @@ export async function startBrowserApp(options: BrowserAppOptions): Promise<Brows
     catalogue,
     github,
     logs,
-    setNow: (date) => { now = date; },
+    setNow: (date) => {
+      now = date;
+    },
     close: async () => {
       await service.stop();
       await github.close();
@@ -91,7 +107,9 @@ export async function startBrowserApp(options: BrowserAppOptions): Promise<Brows
 /** Every request the pages make, so a test can prove nothing leaves the two allowed origins. */
 export function recordRequests(context: BrowserContext): string[] {
   const seen: string[] = [];
-  context.on('request', (request) => { seen.push(request.url()); });
+  context.on('request', (request) => {
+    seen.push(request.url());
+  });
   return seen;
 }
 
@@ -177,6 +195,8 @@ export async function dragRow(page: Page, from: string, to: string, where: 'befo
 
 /** Candidate ids in the order the ballot shows them. */
 export async function rowOrder(page: Page): Promise<string[]> {
-  const ids: unknown = await page.evaluate('[...document.querySelectorAll("#ballot-list .ballot-row")].map(r => r.getAttribute("data-id"))');
+  const ids: unknown = await page.evaluate(
+    '[...document.querySelectorAll("#ballot-list .ballot-row")].map(r => r.getAttribute("data-id"))',
+  );
   return Array.isArray(ids) ? ids.map(String) : [];
 }

@@ -30,7 +30,8 @@ export function dialects(): DbKind[] {
   const out: DbKind[] = ['sqlite'];
   for (const kind of ['postgresql', 'mysql'] as const) {
     if (urls[kind] !== undefined && urls[kind] !== '') out.push(kind);
-    else if (required) throw new Error(`REQUIRE_DB_DIALECTS=1 but ${kind === 'postgresql' ? 'TEST_POSTGRES_URL' : 'TEST_MYSQL_URL'} is not set`);
+    else if (required)
+      throw new Error(`REQUIRE_DB_DIALECTS=1 but ${kind === 'postgresql' ? 'TEST_POSTGRES_URL' : 'TEST_MYSQL_URL'} is not set`);
   }
   return out;
 }
@@ -46,7 +47,15 @@ export async function freshDatabase(kind: DbKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'scrutin-db-'));
     const path = join(dir, 'test.db');
-    return { kind, config: { kind, path }, url: `sqlite:${path}`, drop: () => { rmSync(dir, { recursive: true, force: true }); return Promise.resolve(); } };
+    return {
+      kind,
+      config: { kind, path },
+      url: `sqlite:${path}`,
+      drop: () => {
+        rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
+    };
   }
   const admin = urls[kind];
   if (admin === undefined) throw new Error(`no server configured for ${kind}`);

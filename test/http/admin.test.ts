@@ -24,7 +24,12 @@ const tsc = makeElection({
   noWinners: 2,
   voters: ['Alice', 'bob', 'carol', 'dave', 'erin', 'frank'],
   officers: ['Olivia'],
-  candidates: [makeCandidate('ann', 'Ann Archer'), makeCandidate('ben', 'Ben Brook'), makeCandidate('cat', 'Cat Cole'), makeCandidate('dan', 'Dan Dale')],
+  candidates: [
+    makeCandidate('ann', 'Ann Archer'),
+    makeCandidate('ben', 'Ben Brook'),
+    makeCandidate('cat', 'Cat Cole'),
+    makeCandidate('dan', 'Dan Dale'),
+  ],
 });
 const gb = makeElection({
   key: 'gb',
@@ -35,7 +40,15 @@ const gb = makeElection({
   voters: ['alice'],
   officers: ['oscar'],
 });
-const quiet = makeElection({ key: 'quiet', name: 'Quiet', startDatetime: START, endDatetime: END, noWinners: 1, voters: ['alice', 'bob'], officers: ['olivia'] });
+const quiet = makeElection({
+  key: 'quiet',
+  name: 'Quiet',
+  startDatetime: START,
+  endDatetime: END,
+  noWinners: 1,
+  voters: ['alice', 'bob'],
+  officers: ['olivia'],
+});
 const broken: ElectionEntry = {
   key: 'broken',
   dir: 'elections/broken',
@@ -64,7 +77,13 @@ describe('the officer area', () => {
   async function cast(login: string, ranks: Record<string, string>, at: Date, electionKey = 'tsc'): Promise<void> {
     t.setNow(at);
     const fields = Object.fromEntries(Object.entries(ranks).map(([id, r]) => [`candidate@${id}`, r]));
-    const outcome = await t.service.ctx.ballots.cast({ user: await userOf(login), electionKey, fields, passphrase: '', confirmAbstention: true });
+    const outcome = await t.service.ctx.ballots.cast({
+      user: await userOf(login),
+      electionKey,
+      fields,
+      passphrase: '',
+      confirmAbstention: true,
+    });
     assert.ok(outcome.ok, JSON.stringify(outcome));
   }
 
@@ -78,7 +97,11 @@ describe('the officer area', () => {
     t.setNow(DURING);
     const c = await as(login);
     const page = `/app/elections/${electionKey}/exception`;
-    const res = await c.post(page, { name, email: `${login.toLowerCase()}@example.org`, chat: '', description: `${name} organised the meetups.`, comments: '' }, { csrfFrom: page });
+    const res = await c.post(
+      page,
+      { name, email: `${login.toLowerCase()}@example.org`, chat: '', description: `${name} organised the meetups.`, comments: '' },
+      { csrfFrom: page },
+    );
     assert.equal(res.statusCode, 303, res.body.slice(0, 300));
     const user = await userOf(login);
     const found = await t.service.ctx.store.requests.findByUserAndElectionKey(user.id, electionKey);
@@ -86,7 +109,8 @@ describe('the officer area', () => {
     return found.id;
   }
 
-  const auditActions = async (key = 'tsc') => (await t.service.ctx.store.audit.list({ electionKey: key })).map((e) => `${e.actor ?? ''} ${e.action}`);
+  const auditActions = async (key = 'tsc') =>
+    (await t.service.ctx.store.audit.list({ electionKey: key })).map((e) => `${e.actor ?? ''} ${e.action}`);
 
   let mallory = 0;
   let trent = 0;
@@ -104,10 +128,22 @@ describe('the officer area', () => {
     trent = await requestException('trent', 'tsc', 'Trent R');
     gbRequest = await requestException('peggy', 'gb', 'Peggy P');
   });
-  after(async () => { await t.close(); });
-  beforeEach(() => { t.setNow(DURING); });
+  after(async () => {
+    await t.close();
+  });
+  beforeEach(() => {
+    t.setNow(DURING);
+  });
 
-  const pages = () => [`${ADMIN}/`, ADMIN, `${ADMIN}/voters.csv`, `${ADMIN}/exception/${mallory}`, `${ADMIN}/results`, `${ADMIN}/results.json`, `${ADMIN}/download`];
+  const pages = () => [
+    `${ADMIN}/`,
+    ADMIN,
+    `${ADMIN}/voters.csv`,
+    `${ADMIN}/exception/${mallory}`,
+    `${ADMIN}/results`,
+    `${ADMIN}/results.json`,
+    `${ADMIN}/download`,
+  ];
 
   test('signed out, every officer URL sends to sign-in and back; a POST is refused', async () => {
     const c = await as(null);
@@ -144,7 +180,12 @@ describe('the officer area', () => {
 
   test('unknown elections are 404 for everyone, officers included', async () => {
     const c = await as('olivia');
-    for (const url of ['/app/elections/nope/admin/', '/app/elections/nope/admin/results', '/app/elections/nope/admin/exception/1', '/app/elections/..%2Ftsc/admin/']) {
+    for (const url of [
+      '/app/elections/nope/admin/',
+      '/app/elections/nope/admin/results',
+      '/app/elections/nope/admin/exception/1',
+      '/app/elections/..%2Ftsc/admin/',
+    ]) {
       assert.equal((await c.get(url)).statusCode, 404, url);
     }
   });
@@ -173,7 +214,9 @@ describe('the officer area', () => {
     assert.match(body, /<title id="votes-per-day-title">Votes per day \(UTC\)<\/title>/);
     assert.match(body, /<desc id="votes-per-day-desc">3 votes over 5 days; the most on Sat, 2 May 2026 \(2\)\.<\/desc>/);
     assert.equal((body.match(/<rect class="chart-bar"/g) ?? []).length, 2, 'two days with votes');
-    const rows = [...body.matchAll(/<tr><td><time datetime="(\d{4}-\d\d-\d\d)">[^<]*<\/time><\/td><td class="num">(\d+)<\/td><\/tr>/g)].map((m) => `${m[1]}=${m[2]}`);
+    const rows = [...body.matchAll(/<tr><td><time datetime="(\d{4}-\d\d-\d\d)">[^<]*<\/time><\/td><td class="num">(\d+)<\/td><\/tr>/g)].map(
+      (m) => `${m[1]}=${m[2]}`,
+    );
     assert.deepEqual(rows, ['2026-05-01=0', '2026-05-02=2', '2026-05-03=0', '2026-05-04=1', '2026-05-05=0']);
     // Requests of this election only, with their status and a link to review.
     assert.match(body, new RegExp(`href="${ADMIN}/exception/${mallory}">Mallory`));
@@ -213,10 +256,15 @@ describe('the officer area', () => {
     const page = `${ADMIN}/exception/${mallory}`;
     const review = await officer.get(page);
     assert.equal(review.statusCode, 200);
-    for (const text of ['Mallory Q', 'mallory@example.org', 'Mallory Q organised the meetups.', 'Pending']) assert.ok(review.body.includes(text), text);
+    for (const text of ['Mallory Q', 'mallory@example.org', 'Mallory Q organised the meetups.', 'Pending'])
+      assert.ok(review.body.includes(text), text);
     assert.match(review.body, /name="_csrf"/);
 
-    const approve = await officer.post(page, { decision: 'approve', note: '  Welcome aboard: we will add you today.  ' }, { csrfFrom: page });
+    const approve = await officer.post(
+      page,
+      { decision: 'approve', note: '  Welcome aboard: we will add you today.  ' },
+      { csrfFrom: page },
+    );
     assert.equal(approve.statusCode, 303, approve.body.slice(0, 400));
     assert.equal(approve.headers.location, page);
     const approved = await officer.get(page);
@@ -225,15 +273,23 @@ describe('the officer area', () => {
     assert.match(approved.body, /<pre class="yaml-line"[^>]*><code> {2}- Mallory<\/code><\/pre>/);
     assert.match(approved.body, /elections\/tsc\/voters\.yaml/);
 
-    const deny = await officer.post(`${ADMIN}/exception/${trent}`, { decision: 'deny', note: 'No contributions we could find.' }, { csrfFrom: `${ADMIN}/exception/${trent}` });
+    const deny = await officer.post(
+      `${ADMIN}/exception/${trent}`,
+      { decision: 'deny', note: 'No contributions we could find.' },
+      { csrfFrom: `${ADMIN}/exception/${trent}` },
+    );
     assert.equal(deny.statusCode, 303);
 
-    const row = await t.service.ctx.store.db.selectFrom('request').select(['decision', 'decision_note', 'decided_by', 'decided_at', 'reviewed']).where('id', '=', mallory).executeTakeFirstOrThrow();
+    const row = await t.service.ctx.store.db
+      .selectFrom('request')
+      .select(['decision', 'decision_note', 'decided_by', 'decided_at', 'reviewed'])
+      .where('id', '=', mallory)
+      .executeTakeFirstOrThrow();
     assert.equal(row.decision, 'approved');
     assert.equal(row.decision_note, 'Welcome aboard: we will add you today.');
     assert.equal(row.decided_by, 'olivia');
     assert.ok(row.decided_at !== null);
-    assert.ok(row.reviewed === true || row.reviewed === 1, 'Elekto\'s reviewed flag is set');
+    assert.ok(row.reviewed === true || row.reviewed === 1, "Elekto's reviewed flag is set");
 
     const m = await as('Mallory');
     const mine = await m.get('/app/elections/tsc/exception');
@@ -274,7 +330,11 @@ describe('the officer area', () => {
     for (const id of [String(gbRequest), '999999', 'abc', '0', '-1', '1e3', '99999999999']) {
       assert.equal((await officer.get(`${ADMIN}/exception/${id}`)).statusCode, 404, id);
     }
-    const post = await officer.post(`${ADMIN}/exception/${gbRequest}`, { decision: 'approve', note: 'cross-election' }, { csrfFrom: `${ADMIN}/` });
+    const post = await officer.post(
+      `${ADMIN}/exception/${gbRequest}`,
+      { decision: 'approve', note: 'cross-election' },
+      { csrfFrom: `${ADMIN}/` },
+    );
     assert.equal(post.statusCode, 404);
     const peggy = await t.service.ctx.store.requests.findById(gbRequest);
     assert.equal(peggy?.decision ?? null, null);
@@ -341,7 +401,10 @@ describe('the officer area', () => {
     assert.doesNotMatch(body, /style="/, 'no inline style (CSP)');
     // Reasons from the explanation.
     assert.match(body, /<strong>Ben Brook<\/strong> and <strong>Cat Cole<\/strong> are tied: there is no path either way\./);
-    assert.match(body, /<strong>Ann Archer<\/strong> beats <strong>Ben Brook<\/strong>: the strongest path <span class="path">Ann Archer → Ben Brook<\/span> has strength 2, and there is no path back\./);
+    assert.match(
+      body,
+      /<strong>Ann Archer<\/strong> beats <strong>Ben Brook<\/strong>: the strongest path <span class="path">Ann Archer → Ben Brook<\/span> has strength 2, and there is no path back\./,
+    );
     // The draft results.md.
     const draft = /<textarea id="draft-text"[^>]*>([\s\S]*?)<\/textarea>/.exec(body)?.[1] ?? '';
     for (const line of [
@@ -355,7 +418,8 @@ describe('the officer area', () => {
       '2nd: tie between Ben Brook and Cat Cole',
       '4th: Dan Dale',
       'Counted with the Schulze method (winning votes): 3 ballots, 1 of which expresses no preference.',
-    ]) assert.ok(draft.includes(line), `draft has: ${line}\n${draft}`);
+    ])
+      assert.ok(draft.includes(line), `draft has: ${line}\n${draft}`);
     const last = (await t.service.ctx.store.audit.list({ electionKey: 'tsc', limit: 1 }))[0];
     assert.equal(last?.action, 'results.viewed');
     assert.equal(last.actor, 'olivia');
@@ -384,7 +448,14 @@ describe('the officer area', () => {
     const json = await c.get(`${ADMIN}/results.json`);
     assert.equal(json.statusCode, 200);
     assert.equal(json.headers['content-disposition'], 'attachment; filename="tsc-results.json"');
-    const result = JSON.parse(json.body) as { winners: string[]; ranking: string[][]; ties: unknown[]; candidates: Array<{ id: string; name: string }>; seats: number; ballots: number };
+    const result = JSON.parse(json.body) as {
+      winners: string[];
+      ranking: string[][];
+      ties: unknown[];
+      candidates: Array<{ id: string; name: string }>;
+      seats: number;
+      ballots: number;
+    };
     assert.deepEqual(result.winners, ['ann']);
     assert.deepEqual(result.ranking, [['ann'], ['ben', 'cat'], ['dan']]);
     assert.deepEqual(result.ties, [{ candidates: ['ben', 'cat'], firstSeat: 2, lastSeat: 2 }]);
@@ -395,10 +466,16 @@ describe('the officer area', () => {
     assert.ok(actions.includes('olivia ballots.downloaded'));
     assert.ok(actions.includes('olivia results.downloaded'));
     // Nothing in the whole trail names a voter or a ballot identifier.
-    const everything = await sql<{ detail: string | null; actor: string | null }>`select detail, actor from scrutin_audit`.execute(t.service.ctx.store.db);
+    const everything = await sql<{ detail: string | null; actor: string | null }>`select detail, actor from scrutin_audit`.execute(
+      t.service.ctx.store.db,
+    );
     const voterIds = (await t.service.ctx.store.db.selectFrom('ballot').select('voter').distinct().execute()).map((r) => r.voter);
     for (const row of everything.rows) {
-      for (const v of ['alice', 'bob', 'carol', ...voterIds]) assert.ok(!(row.detail ?? '').toLowerCase().includes(v.toLowerCase()) && row.actor !== v, `audit entry mentions ${v}: ${row.detail ?? ''}`);
+      for (const v of ['alice', 'bob', 'carol', ...voterIds])
+        assert.ok(
+          !(row.detail ?? '').toLowerCase().includes(v.toLowerCase()) && row.actor !== v,
+          `audit entry mentions ${v}: ${row.detail ?? ''}`,
+        );
     }
   });
 
@@ -450,8 +527,22 @@ describe('the officer area', () => {
     const dave = await userOf('dave');
     const zed = await userOf('zed');
     // As Elekto wrote them: no created_at here, ballot rows of their own.
-    await store.db.insertInto('voter').values({ user_id: dave.id, election_id: electionId, created_at: null, updated_at: null, salt: null, ballot_id: null, kdf: null }).execute();
-    await store.db.insertInto('voter').values({ user_id: zed.id, election_id: electionId, created_at: '2026-05-03 09:00:00', updated_at: null, salt: null, ballot_id: null, kdf: null }).execute();
+    await store.db
+      .insertInto('voter')
+      .values({ user_id: dave.id, election_id: electionId, created_at: null, updated_at: null, salt: null, ballot_id: null, kdf: null })
+      .execute();
+    await store.db
+      .insertInto('voter')
+      .values({
+        user_id: zed.id,
+        election_id: electionId,
+        created_at: '2026-05-03 09:00:00',
+        updated_at: null,
+        salt: null,
+        ballot_id: null,
+        kdf: null,
+      })
+      .execute();
     try {
       const c = await as('olivia');
       const body = (await c.get(`${ADMIN}/`)).body;

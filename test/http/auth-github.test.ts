@@ -33,7 +33,11 @@ describe('GitHub sign-in', () => {
   let t: TestApp;
   before(async () => {
     fake = await startFakeGitHub();
-    t = await startTestApp({ env: { ...githubEnv(fake), APP_URL: 'http://vote.example.test' }, snapshot: snapshotOf([entryOf(election)]), now: new Date('2026-01-05T12:00:00Z') });
+    t = await startTestApp({
+      env: { ...githubEnv(fake), APP_URL: 'http://vote.example.test' },
+      snapshot: snapshotOf([entryOf(election)]),
+      now: new Date('2026-01-05T12:00:00Z'),
+    });
   });
   after(async () => {
     await t.close();
@@ -65,7 +69,11 @@ describe('GitHub sign-in', () => {
     assert.equal(authorize.origin, fake.url);
     assert.equal(authorize.pathname, '/login/oauth/authorize');
     assert.equal(authorize.searchParams.get('client_id'), fake.clientId);
-    assert.equal(authorize.searchParams.get('redirect_uri'), 'http://vote.example.test/oauth/github/callback', 'callback = GITHUB_REDIRECT on APP_URL');
+    assert.equal(
+      authorize.searchParams.get('redirect_uri'),
+      'http://vote.example.test/oauth/github/callback',
+      'callback = GITHUB_REDIRECT on APP_URL',
+    );
     const state = authorize.searchParams.get('state') ?? '';
     assert.ok(state.length >= 20, 'a random state');
     const cookie = String(start.headers['set-cookie']);
@@ -92,7 +100,9 @@ describe('GitHub sign-in', () => {
     assert.ok(fake.issuedTokens.length > 0);
     const logs = t.logs.join('\n');
     for (const token of fake.issuedTokens) assert.ok(!logs.includes(token), 'token in the logs');
-    const rows = await sql<{ n: number }>`select count(*) as n from ${sql.table('user')} where token is not null`.execute(t.service.ctx.store.db);
+    const rows = await sql<{ n: number }>`select count(*) as n from ${sql.table('user')} where token is not null`.execute(
+      t.service.ctx.store.db,
+    );
     assert.equal(Number(rows.rows[0]?.n), 0);
   });
 
@@ -180,7 +190,16 @@ describe('GitHub sign-in', () => {
 
   test('every /app page sends a signed-out visitor to /login, remembering where they were going', async () => {
     const c = t.client();
-    for (const path of ['/app', '/app/elections?status=running', '/app/elections/e1', '/app/elections/e1/vote', '/app/elections/e1/candidates/ann', '/app/elections/e1/exception', '/app/elections/e1/results/', '/app/elections/e1/confirmation']) {
+    for (const path of [
+      '/app',
+      '/app/elections?status=running',
+      '/app/elections/e1',
+      '/app/elections/e1/vote',
+      '/app/elections/e1/candidates/ann',
+      '/app/elections/e1/exception',
+      '/app/elections/e1/results/',
+      '/app/elections/e1/confirmation',
+    ]) {
       const res = await c.get(path);
       assert.equal(res.statusCode, 303, path);
       assert.equal(res.headers.location, `/login?next=${encodeURIComponent(path)}`, path);

@@ -18,12 +18,22 @@ function election(n: number, ballots: number, seed = 1): { ids: string[]; result
     return Math.floor((s / 2 ** 32) * k);
   };
   const ids = Array.from({ length: n }, (_, i) => `c${String(i).padStart(4, '0')}`);
-  const cast = Array.from({ length: ballots }, () => Object.fromEntries(ids.filter(() => random(3) === 0).map((id) => [id, 1 + random(8)])));
+  const cast = Array.from({ length: ballots }, () =>
+    Object.fromEntries(ids.filter(() => random(3) === 0).map((id) => [id, 1 + random(8)])),
+  );
   return { ids, result: tallyBallots(ids, cast, 2) };
 }
 
 function request(ids: string[], result: TallyResult, output: 'result' | 'json', explanationLimit: number | null = null): CountRequest {
-  return { candidates: ids, d: result.d.slice(), ballots: result.ballots, seats: result.seats, output, names: ids.map((id) => [id, `Name ${id}`]), explanationLimit };
+  return {
+    candidates: ids,
+    d: result.d.slice(),
+    ballots: result.ballots,
+    seats: result.seats,
+    output,
+    names: ids.map((id) => [id, `Name ${id}`]),
+    explanationLimit,
+  };
 }
 
 describe('the count pool', () => {
@@ -57,7 +67,9 @@ describe('the count pool', () => {
     const { ids, result } = election(300, 3);
     let turns = 0;
     const state = { finished: false };
-    const counting = pool.run(request(ids, result, 'json')).finally(() => { state.finished = true; });
+    const counting = pool.run(request(ids, result, 'json')).finally(() => {
+      state.finished = true;
+    });
     while (!state.finished) {
       await nextTurn();
       turns++;
@@ -75,7 +87,10 @@ describe('the count pool', () => {
     assert.equal(pool.queued, 1);
     await assert.rejects(pool.run(request(ids, result, 'json')), CountBusyError);
     const answers = await Promise.all([first, second]);
-    assert.deepEqual(answers.map((a) => a.output), ['json', 'json']);
+    assert.deepEqual(
+      answers.map((a) => a.output),
+      ['json', 'json'],
+    );
     assert.equal(pool.running, 0);
     assert.equal(pool.queued, 0);
   });
@@ -110,13 +125,25 @@ describe('the count pool', () => {
 describe('the results page of a large election, counted while voters are served', () => {
   const ids = Array.from({ length: 400 }, (_, i) => `c${String(i).padStart(3, '0')}`);
   const window = { startDatetime: new Date('2030-01-01T00:00:00Z'), endDatetime: new Date('2030-01-10T00:00:00Z') };
-  const big = makeElection({ key: 'big', name: 'Four hundred candidates', ...window, voters: ['v0', 'v1', 'v2'], officers: ['olivia'], candidates: ids.map((id) => makeCandidate(id)) });
+  const big = makeElection({
+    key: 'big',
+    name: 'Four hundred candidates',
+    ...window,
+    voters: ['v0', 'v1', 'v2'],
+    officers: ['olivia'],
+    candidates: ids.map((id) => makeCandidate(id)),
+  });
   let t: TestApp;
   before(async () => {
     t = await startTestApp({ now: new Date('2030-01-05T00:00:00Z'), snapshot: snapshotOf([entryOf(big)]) });
     let k = 0;
     for (const login of ['v0', 'v1', 'v2']) {
-      const row = await t.service.ctx.store.users.recordSignIn({ login, name: null, githubId: null, now: new Date('2030-01-05T00:00:00Z') });
+      const row = await t.service.ctx.store.users.recordSignIn({
+        login,
+        name: null,
+        githubId: null,
+        now: new Date('2030-01-05T00:00:00Z'),
+      });
       const user: SessionUser = { id: row.id, login: row.login, name: row.name };
       const fields = Object.fromEntries(ids.map((id, i) => [`candidate@${id}`, (i + k) % 3 === 0 ? String(1 + ((i * 7 + k) % 9)) : '']));
       const outcome = await t.service.ctx.ballots.cast({ user, electionKey: 'big', fields, passphrase: '', confirmAbstention: true });
@@ -125,14 +152,18 @@ describe('the results page of a large election, counted while voters are served'
     }
     t.setNow(new Date('2030-01-11T00:00:00Z'));
   });
-  after(async () => { await t.close(); });
+  after(async () => {
+    await t.close();
+  });
 
   test('other requests are answered while the count runs in its worker', async () => {
     const officer = t.client();
     await officer.signIn('olivia');
     const pool = t.service.ctx.countPool;
     const state = { resultsDone: false };
-    const results = officer.get('/app/elections/big/admin/results').finally(() => { state.resultsDone = true; });
+    const results = officer.get('/app/elections/big/admin/results').finally(() => {
+      state.resultsDone = true;
+    });
     // The ballots are read first; then the count takes its slot in the pool.
     while (pool.running === 0 && !state.resultsDone) await nextTurn();
     assert.equal(state.resultsDone, false, 'the count was still to do');

@@ -16,11 +16,25 @@ describe('the elections list is paginated', () => {
   let t: TestApp;
   before(async () => {
     // 120 closed elections and 7 running ones.
-    const closed = Array.from({ length: 120 }, (_, i) => makeElection({ key: `old---${String(i).padStart(3, '0')}`, startDatetime: new Date(NOW.getTime() - (200 + i) * day), endDatetime: new Date(NOW.getTime() - (190 + i) * day) }));
-    const running = Array.from({ length: 7 }, (_, i) => makeElection({ key: `now---${i}`, startDatetime: new Date(NOW.getTime() - day), endDatetime: new Date(NOW.getTime() + (i + 1) * day) }));
+    const closed = Array.from({ length: 120 }, (_, i) =>
+      makeElection({
+        key: `old---${String(i).padStart(3, '0')}`,
+        startDatetime: new Date(NOW.getTime() - (200 + i) * day),
+        endDatetime: new Date(NOW.getTime() - (190 + i) * day),
+      }),
+    );
+    const running = Array.from({ length: 7 }, (_, i) =>
+      makeElection({
+        key: `now---${i}`,
+        startDatetime: new Date(NOW.getTime() - day),
+        endDatetime: new Date(NOW.getTime() + (i + 1) * day),
+      }),
+    );
     t = await startTestApp({ now: NOW, snapshot: snapshotOf([...closed, ...running].map(entryOf)) });
   });
-  after(async () => { await t.close(); });
+  after(async () => {
+    await t.close();
+  });
 
   for (const base of ['/app/elections', '/elections']) {
     test(`${base}: 50 per page, running first, links to the next and previous pages`, async () => {

@@ -25,9 +25,15 @@ const valid = { name: 'Mallory Q', email: 'mallory@example.org', chat: '@mq', de
 
 describe('exception requests', () => {
   let t: TestApp;
-  before(async () => { t = await startTestApp({ now: NOW, snapshot: snapshotOf([entryOf(election)]) }); });
-  after(async () => { await t.close(); });
-  beforeEach(() => { t.setNow(NOW); });
+  before(async () => {
+    t = await startTestApp({ now: NOW, snapshot: snapshotOf([entryOf(election)]) });
+  });
+  after(async () => {
+    await t.close();
+  });
+  beforeEach(() => {
+    t.setNow(NOW);
+  });
 
   async function user(login: string): Promise<TestClient> {
     const c = t.client();
@@ -40,7 +46,7 @@ describe('exception requests', () => {
     return Number(r.rows[0]?.n);
   }
 
-  test('the form shows the officers\' description, the deadline and labelled fields', async () => {
+  test("the form shows the officers' description, the deadline and labelled fields", async () => {
     const c = await user('mallory');
     const res = await c.get(PAGE);
     assert.equal(res.statusCode, 200);
@@ -65,7 +71,10 @@ describe('exception requests', () => {
     const again = await c.post(PAGE, { ...valid, description: 'second try' }, { csrfFrom: '/app' });
     assert.equal(again.statusCode, 409);
     assert.equal(await countRequests(), before + 1);
-    const stored = await t.service.ctx.store.requests.findByUserAndElectionKey((await t.service.ctx.store.users.findByLogin('mallory'))!.id, 'gb');
+    const stored = await t.service.ctx.store.requests.findByUserAndElectionKey(
+      (await t.service.ctx.store.users.findByLogin('mallory'))!.id,
+      'gb',
+    );
     assert.ok(stored !== null);
     assert.equal(stored.email, 'mallory@example.org');
     assert.equal(stored.reviewed, false);
@@ -75,7 +84,11 @@ describe('exception requests', () => {
   test('two simultaneous submissions store exactly one request', async () => {
     const c = await user('racer');
     const token = await c.csrf(PAGE);
-    const results = await Promise.all([c.post(PAGE, { ...valid, _csrf: token }), c.post(PAGE, { ...valid, _csrf: token }), c.post(PAGE, { ...valid, _csrf: token })]);
+    const results = await Promise.all([
+      c.post(PAGE, { ...valid, _csrf: token }),
+      c.post(PAGE, { ...valid, _csrf: token }),
+      c.post(PAGE, { ...valid, _csrf: token }),
+    ]);
     const codes = results.map((r) => r.statusCode).sort();
     assert.equal(codes.filter((s) => s === 303).length, 1, `codes: ${codes.join(',')}`);
     assert.ok(codes.filter((s) => s !== 303).every((s) => s === 409));
@@ -87,7 +100,11 @@ describe('exception requests', () => {
   test('bad input comes back with a message next to each field and the text kept', async () => {
     const c = await user('typo');
     const before = await countRequests();
-    const res = await c.post(PAGE, { name: '  ', email: 'not-an-email', chat: '', description: '', comments: 'x'.repeat(5001) }, { csrfFrom: PAGE });
+    const res = await c.post(
+      PAGE,
+      { name: '  ', email: 'not-an-email', chat: '', description: '', comments: 'x'.repeat(5001) },
+      { csrfFrom: PAGE },
+    );
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /Please correct the form/);
     assert.match(res.body, /id="name-error"[^>]*>Enter your name\./);
@@ -120,11 +137,15 @@ describe('exception requests', () => {
     assert.equal(await countRequests(), before);
   });
 
-  test('the status page shows the officers\' decision and note', async () => {
+  test("the status page shows the officers' decision and note", async () => {
     const c = await user('decided');
     await c.post(PAGE, valid, { csrfFrom: PAGE });
     const id = (await t.service.ctx.store.users.findByLogin('decided'))!.id;
-    await t.service.ctx.store.db.updateTable('request').set({ decision: 'approved', decision_note: 'Welcome aboard <b>!</b>', decided_by: 'olivia' }).where('user_id', '=', id).execute();
+    await t.service.ctx.store.db
+      .updateTable('request')
+      .set({ decision: 'approved', decision_note: 'Welcome aboard <b>!</b>', decided_by: 'olivia' })
+      .where('user_id', '=', id)
+      .execute();
     const res = await c.get(PAGE);
     assert.match(res.body, /Approved/);
     assert.match(res.body, /Welcome aboard &lt;b&gt;!&lt;\/b&gt;/);
@@ -139,7 +160,7 @@ describe('exception requests', () => {
     assert.match((await c.get('/app/elections/gb/vote')).body, /already sent an exception request/);
   });
 
-  test('the request list of an election, oldest first, with logins (for the officers\' pages)', async () => {
+  test("the request list of an election, oldest first, with logins (for the officers' pages)", async () => {
     const row = await t.service.ctx.store.elections.findByKey('gb');
     const list = await t.service.ctx.store.requests.listByElection(row!.id);
     assert.ok(list.length >= 2);
@@ -154,15 +175,27 @@ for (const kind of dialects()) {
   describe(`RequestRepo on ${kind}`, () => {
     let store: Store;
     let cleanup: () => Promise<void>;
-    before(async () => { ({ store, cleanup } = await freshStore(kind)); });
-    after(async () => { await cleanup(); });
+    before(async () => {
+      ({ store, cleanup } = await freshStore(kind));
+    });
+    after(async () => {
+      await cleanup();
+    });
 
     test('create, find, a duplicate refused as "already requested", list oldest first', async () => {
       const now = new Date('2026-06-03T12:00:00Z');
       const u1 = await store.users.recordSignIn({ login: 'Req-One', name: null, githubId: null, now });
       const u2 = await store.users.recordSignIn({ login: 'req-two', name: null, githubId: null, now });
       const electionId = await store.elections.ensure('gb', 'GB', now);
-      const input = { electionId, name: 'One', email: 'one@example.org', chat: '', description: 'Did things — ünïcödé ✓', comments: 'c', now };
+      const input = {
+        electionId,
+        name: 'One',
+        email: 'one@example.org',
+        chat: '',
+        description: 'Did things — ünïcödé ✓',
+        comments: 'c',
+        now,
+      };
       const first = await store.requests.create({ ...input, userId: u1.id });
       assert.equal(first.ok, true);
       const dup = await store.requests.create({ ...input, userId: u1.id, description: 'again' });
@@ -176,7 +209,10 @@ for (const kind of dialects()) {
       assert.equal(found.createdAt?.toISOString(), now.toISOString());
       assert.equal(await store.requests.findByUserAndElectionKey(u1.id, 'other'), null);
       const list = await store.requests.listByElection(electionId);
-      assert.deepEqual(list.map((r) => r.login), ['Req-One', 'req-two']);
+      assert.deepEqual(
+        list.map((r) => r.login),
+        ['Req-One', 'req-two'],
+      );
     });
   });
 }

@@ -51,7 +51,12 @@ for (const kind of dialects()) {
     let t: TestApp;
     before(async () => {
       fake = await startFakeGitHub();
-      t = await startTestApp({ kind, env: { ...githubEnv(fake), APP_URL: 'http://vote.example.test' }, snapshot: snapshotOf([entryOf(gb), entryOf(tsc)]), now: NOW });
+      t = await startTestApp({
+        kind,
+        env: { ...githubEnv(fake), APP_URL: 'http://vote.example.test' },
+        snapshot: snapshotOf([entryOf(gb), entryOf(tsc)]),
+        now: NOW,
+      });
     });
     after(async () => {
       await t.close();
@@ -110,14 +115,18 @@ for (const kind of dialects()) {
       assert.match(voted?.[2] ?? '', /<li>U5<\/li>/);
     });
 
-    test('a login re-registered before its old owner signs in again: a new user, inheriting none of the old account\'s data, and the old sessions end', async () => {
+    test("a login re-registered before its old owner signs in again: a new user, inheriting none of the old account's data, and the old sessions end", async () => {
       const store = t.service.ctx.store;
       // u7 (GitHub id 700) votes, asks for an exception in tsc, and mistypes the passphrase once.
       const old = t.client();
       await githubSignIn(old, fake, { login: 'u7', id: 700, name: 'Old Owner' });
       const cast = await old.post('/app/elections/gb/vote', { ...BALLOT, password: PASSPHRASE }, { csrfFrom: '/app/elections/gb/vote' });
       assert.equal(cast.statusCode, 303, cast.body.slice(0, 300));
-      const request = await old.post('/app/elections/tsc/exception', { name: 'Old Owner', email: 'old@example.org', chat: '', description: 'I wrote the docs.', comments: 'private note' }, { csrfFrom: '/app/elections/tsc/exception' });
+      const request = await old.post(
+        '/app/elections/tsc/exception',
+        { name: 'Old Owner', email: 'old@example.org', chat: '', description: 'I wrote the docs.', comments: 'private note' },
+        { csrfFrom: '/app/elections/tsc/exception' },
+      );
       assert.equal(request.statusCode, 303, request.body.slice(0, 300));
       const wrong = await old.post('/app/elections/gb/vote/view', { password: 'not the passphrase' }, { csrfFrom: '/app/elections/gb' });
       assert.equal(wrong.statusCode, 403);
@@ -130,7 +139,11 @@ for (const kind of dialects()) {
       const newUser = (await store.users.findByLogin('u7'))!;
       assert.notEqual(newUser.id, oldUser.id, 'a new user, not the old row re-bound');
       assert.equal(newUser.githubId, '701');
-      const oldRow = await store.db.selectFrom('user').select(['username', 'github_id']).where('id', '=', oldUser.id).executeTakeFirstOrThrow();
+      const oldRow = await store.db
+        .selectFrom('user')
+        .select(['username', 'github_id'])
+        .where('id', '=', oldUser.id)
+        .executeTakeFirstOrThrow();
       assert.equal(String(oldRow.github_id), '700', 'the old row keeps its GitHub id');
       assert.match(oldRow.username ?? '', /^u7~released-\d+$/, 'and lets go of the login');
 
@@ -138,13 +151,29 @@ for (const kind of dialects()) {
       const exception = await taker.get('/app/elections/tsc/exception');
       assert.equal(exception.statusCode, 200);
       assert.doesNotMatch(exception.body, /old@example\.org|I wrote the docs|private note/);
-      assert.equal((await store.requests.findByUserAndElectionKey(oldUser.id, 'tsc'))?.email, 'old@example.org', 'the request stays with the old account');
+      assert.equal(
+        (await store.requests.findByUserAndElectionKey(oldUser.id, 'tsc'))?.email,
+        'old@example.org',
+        'the request stays with the old account',
+      );
       assert.equal(await store.requests.findByUserAndElectionKey(newUser.id, 'tsc'), null);
-      const attempts = await store.db.selectFrom('scrutin_passphrase_attempt').select('user_id').where('user_id', 'in', [oldUser.id, newUser.id]).execute();
-      assert.deepEqual(attempts.map((a) => a.user_id), [oldUser.id], 'the attempts stay with the old account');
+      const attempts = await store.db
+        .selectFrom('scrutin_passphrase_attempt')
+        .select('user_id')
+        .where('user_id', 'in', [oldUser.id, newUser.id])
+        .execute();
+      assert.deepEqual(
+        attempts.map((a) => a.user_id),
+        [oldUser.id],
+        'the attempts stay with the old account',
+      );
       const page = await taker.get('/app/elections/gb');
-      assert.doesNotMatch(page.body, /You have voted in this election/, 'the old account\'s vote is not the new account\'s');
-      assert.equal((await taker.post('/app/elections/gb/vote', BALLOT, { csrfFrom: '/app/elections/gb' })).statusCode, 409, 'and u7 has its ballot');
+      assert.doesNotMatch(page.body, /You have voted in this election/, "the old account's vote is not the new account's");
+      assert.equal(
+        (await taker.post('/app/elections/gb/vote', BALLOT, { csrfFrom: '/app/elections/gb' })).statusCode,
+        409,
+        'and u7 has its ballot',
+      );
 
       // The old account's session, which still says u7, ended when the login moved on.
       const stale = await old.get('/app');

@@ -12,13 +12,62 @@ const SITE = 'https://vote.example.test';
 
 /** Every shape from issue 14 and more: dot segments, encodings, backslashes, controls, schemes. */
 const HOSTILE = [
-  '/.//evil.example/login', '/%2e//evil.example', '/..//evil.example', '/.//evil', '/%2e//evil', '/..//evil', '/\\evil', '//evil',
-  '/%2F/evil', '/%2f%2fevil', '///evil', '////evil', '/\\/evil', '\\/evil', '\\\\evil', '/.\\evil', '/%5Cevil', '/%5c%5cevil', '/%5C/evil',
-  '/\t/evil.example', '/\n/evil.example', '/\r\n/evil.example', '\t//evil.example', ' //evil.example', '/ /evil.example', '/\u0000/evil', '/\u007f/evil', '/\u0085/evil',
-  '/%09/evil', '/%0a/evil', '/%0d%0a//evil', '/%00//evil', '/%252F%252Fevil', '/%25252F/evil', '/%2e%2e//evil', '/.%2e//evil', '/%2e.//evil', '/%2E%2E/%2E%2E//evil',
-  '/a/../..//evil', '/a/..%2F..%2F/evil', '/a/%2e%2e%2f%2e%2e%2f/evil', '/././/evil', '/x/./..//evil', '/%2e%2f%2fevil', '/.%2F%2Fevil',
-  'https://evil.example/', 'http:evil.example', 'https:/evil.example', '//evil.example/x', 'javascript:alert(1)', 'data:text/html,x', 'evil.example', '',
-  `/${'a'.repeat(2100)}`, '/%', '/%zz//evil',
+  '/.//evil.example/login',
+  '/%2e//evil.example',
+  '/..//evil.example',
+  '/.//evil',
+  '/%2e//evil',
+  '/..//evil',
+  '/\\evil',
+  '//evil',
+  '/%2F/evil',
+  '/%2f%2fevil',
+  '///evil',
+  '////evil',
+  '/\\/evil',
+  '\\/evil',
+  '\\\\evil',
+  '/.\\evil',
+  '/%5Cevil',
+  '/%5c%5cevil',
+  '/%5C/evil',
+  '/\t/evil.example',
+  '/\n/evil.example',
+  '/\r\n/evil.example',
+  '\t//evil.example',
+  ' //evil.example',
+  '/ /evil.example',
+  '/\u0000/evil',
+  '/\u007f/evil',
+  '/\u0085/evil',
+  '/%09/evil',
+  '/%0a/evil',
+  '/%0d%0a//evil',
+  '/%00//evil',
+  '/%252F%252Fevil',
+  '/%25252F/evil',
+  '/%2e%2e//evil',
+  '/.%2e//evil',
+  '/%2e.//evil',
+  '/%2E%2E/%2E%2E//evil',
+  '/a/../..//evil',
+  '/a/..%2F..%2F/evil',
+  '/a/%2e%2e%2f%2e%2e%2f/evil',
+  '/././/evil',
+  '/x/./..//evil',
+  '/%2e%2f%2fevil',
+  '/.%2F%2Fevil',
+  'https://evil.example/',
+  'http:evil.example',
+  'https:/evil.example',
+  '//evil.example/x',
+  'javascript:alert(1)',
+  'data:text/html,x',
+  'evil.example',
+  '',
+  `/${'a'.repeat(2100)}`,
+  '/%',
+  '/%zz//evil',
 ];
 
 /** Whether a Location header keeps the browser on SITE, read as a browser reads it. */
@@ -37,7 +86,17 @@ describe('safeNext', () => {
   });
 
   test('the dangerous shapes of issue 14 are refused outright', () => {
-    for (const raw of ['/.//evil.example/login', '/%2e//evil.example', '/..//evil.example', '/%2F/evil', '/\\evil', '//evil', '/\t/evil', '/%252F%252Fevil', '/a/..%2F..%2F/evil']) {
+    for (const raw of [
+      '/.//evil.example/login',
+      '/%2e//evil.example',
+      '/..//evil.example',
+      '/%2F/evil',
+      '/\\evil',
+      '//evil',
+      '/\t/evil',
+      '/%252F%252Fevil',
+      '/a/..%2F..%2F/evil',
+    ]) {
       assert.equal(safeNext(raw), null, JSON.stringify(raw));
     }
   });
@@ -179,7 +238,10 @@ describe('the pending GitHub sign-in cookie', () => {
     const { state, cookie } = await start(c);
     const [payload, mac] = cookie.split('.');
     const data = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    c.cookies.set('scrutin_oauth', `${Buffer.from(JSON.stringify({ ...data, next: '/app/elections/other' })).toString('base64url')}.${mac!}`);
+    c.cookies.set(
+      'scrutin_oauth',
+      `${Buffer.from(JSON.stringify({ ...data, next: '/app/elections/other' })).toString('base64url')}.${mac!}`,
+    );
     await refused(c, `/oauth/github/callback?code=x&state=${state}`);
   });
 

@@ -28,8 +28,12 @@ async function signedIn(c: TestClient): Promise<boolean> {
 for (const kind of dialects()) {
   describe(`sessions on ${kind}`, () => {
     let t: TestApp;
-    before(async () => { t = await startTestApp({ kind, now: T0 }); });
-    after(async () => { await t.close(); });
+    before(async () => {
+      t = await startTestApp({ kind, now: T0 });
+    });
+    after(async () => {
+      await t.close();
+    });
 
     test('a cookie copied before sign-out is refused after it, for pages and for forms', async () => {
       t.setNow(T0);
@@ -59,7 +63,10 @@ for (const kind of dialects()) {
       const stranger = t.client();
       await stranger.signIn('carol');
       const dashboard = await laptop.get('/app');
-      assert.match(dashboard.body, /<form method="post" action="\/logout\/everywhere"><input type="hidden" name="_csrf" value="[^"]+"\/><button type="submit" class="button">Sign out everywhere<\/button>/);
+      assert.match(
+        dashboard.body,
+        /<form method="post" action="\/logout\/everywhere"><input type="hidden" name="_csrf" value="[^"]+"\/><button type="submit" class="button">Sign out everywhere<\/button>/,
+      );
       const forged = await laptop.post('/logout/everywhere', {});
       assert.equal(forged.statusCode, 403, 'without the token nothing happens');
       assert.equal(await signedIn(phone), true);
@@ -100,7 +107,7 @@ for (const kind of dialects()) {
       assert.equal(await signedIn(c), false);
     });
 
-    test('the login on the page is the database\'s, not the one remembered at sign-in', async () => {
+    test("the login on the page is the database's, not the one remembered at sign-in", async () => {
       t.setNow(T0);
       const c = t.client();
       await c.signIn('frank');

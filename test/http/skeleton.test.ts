@@ -7,8 +7,12 @@ import { safeNext } from '../../src/http/session.js';
 
 describe('HTTP skeleton', () => {
   let t: TestApp;
-  before(async () => { t = await startTestApp(); });
-  after(async () => { await t.close(); });
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => {
+    await t.close();
+  });
 
   test('GET /health, /health/live and /health/ready answer 200 with the status only', async () => {
     const res = await t.client().get('/health');

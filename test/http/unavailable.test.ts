@@ -31,7 +31,9 @@ describe('the database locked by another writer (real ballot service, SQLite)', 
   before(async () => {
     t = await startTestApp({ now: NOW, snapshot: snapshotOf([entryOf(election)]), env: { DB_LOCK_TIMEOUT: '0.1' } });
   });
-  after(async () => { await t.close(); });
+  after(async () => {
+    await t.close();
+  });
 
   test('a vote is answered 503 "temporarily unavailable" with Retry-After, SQLITE_BUSY is logged, and it goes through once the lock is gone', async () => {
     const c = t.client();
@@ -48,7 +50,10 @@ describe('the database locked by another writer (real ballot service, SQLite)', 
       assert.match(res.body, /Temporarily unavailable/);
       assert.match(res.body, /open the election page first: it says whether your vote was recorded/);
       assert.doesNotMatch(res.body, /SQLITE|at .*\.ts/, 'no driver detail on the page');
-      assert.ok(t.logs.some((l) => l.includes('SQLITE_BUSY') && l.includes('database unavailable')), 'the log names the real error');
+      assert.ok(
+        t.logs.some((l) => l.includes('SQLITE_BUSY') && l.includes('database unavailable')),
+        'the log names the real error',
+      );
       // Pages that only read are still served (WAL readers are not blocked).
       assert.equal((await c.get('/app/elections/board')).statusCode, 200);
     } finally {
@@ -66,7 +71,9 @@ describe('the derivation queue beyond its bound (the service answers busy)', () 
   let held: Promise<void> | null = null;
   let release: () => void = () => undefined;
   const hold = async () => {
-    held = new Promise((resolve) => { release = resolve; });
+    held = new Promise((resolve) => {
+      release = resolve;
+    });
     // A derivation that takes the one slot and keeps it until release().
     void t.service.ctx.kdfPool.deriveKey(new Uint8Array(8), new Uint8Array(16), CHEAP_KDF);
     for (let i = 0; i < 100 && t.service.ctx.kdfPool.running < 1; i++) await new Promise((r) => setTimeout(r, 10));

@@ -21,7 +21,14 @@ const election = makeElection({
   voters: ['Alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hugo'],
   candidates: [makeCandidate('ann', 'Ann'), makeCandidate('ben', 'Ben'), makeCandidate('cat', 'Cat')],
 });
-const strict = makeElection({ key: 'strict', name: 'Strict', startDatetime: START, endDatetime: END, allowNoOpinion: false, voters: ['alice'] });
+const strict = makeElection({
+  key: 'strict',
+  name: 'Strict',
+  startDatetime: START,
+  endDatetime: END,
+  allowNoOpinion: false,
+  voters: ['alice'],
+});
 
 const VOTE = '/app/elections/tsc/vote';
 
@@ -48,8 +55,12 @@ describe('vote routes', () => {
     for (const r of rows) out.set(r.voter, [...(out.get(r.voter) ?? []), r.rank ?? NaN]);
     return out;
   }
-  after(async () => { await t.close(); });
-  beforeEach(() => { t.setNow(NOW); });
+  after(async () => {
+    await t.close();
+  });
+  beforeEach(() => {
+    t.setNow(NOW);
+  });
 
   async function voter(login: string): Promise<TestClient> {
     const c = t.client();
@@ -57,7 +68,8 @@ describe('vote routes', () => {
     return c;
   }
 
-  const selected = (body: string, id: string) => new RegExp(`<select id="rank-${id}"[^>]*>[\\s\\S]*?<option value="([^"]*)" selected=""`).exec(body)?.[1];
+  const selected = (body: string, id: string) =>
+    new RegExp(`<select id="rank-${id}"[^>]*>[\\s\\S]*?<option value="([^"]*)" selected=""`).exec(body)?.[1];
 
   test('the ballot form: one select per candidate, nothing ranked in advance, the passphrase with its minimum', async () => {
     const c = await voter('alice');
@@ -128,7 +140,11 @@ describe('vote routes', () => {
 
   test('a ballot with a bad rank comes back with the error and every choice kept', async () => {
     const c = await voter('carol');
-    const res = await c.post(VOTE, { 'candidate@ann': '2', 'candidate@ben': '7', 'candidate@cat': '1', password: 'short' }, { csrfFrom: VOTE });
+    const res = await c.post(
+      VOTE,
+      { 'candidate@ann': '2', 'candidate@ben': '7', 'candidate@cat': '1', password: 'short' },
+      { csrfFrom: VOTE },
+    );
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /Your ballot was not cast yet/);
     assert.match(res.body, /role="alert"/);
@@ -142,7 +158,7 @@ describe('vote routes', () => {
     assert.match(res.body, /aria-invalid="true"/);
   });
 
-  test('Elekto\'s no-opinion value is accepted like the empty one', async () => {
+  test("Elekto's no-opinion value is accepted like the empty one", async () => {
     const c = await voter('dave');
     const before = await storedBallots('tsc');
     const res = await c.post(VOTE, { 'candidate@ann': '1', 'candidate@ben': '100000000', 'candidate@cat': '2' }, { csrfFrom: VOTE });
@@ -173,7 +189,11 @@ describe('vote routes', () => {
     const res = await c.get('/app/elections/strict/vote');
     assert.match(res.body, /<select id="rank-ann" name="candidate@ann" required=""/);
     assert.match(res.body, /Choose a rank/);
-    const post = await c.post('/app/elections/strict/vote', { 'candidate@ann': '1', 'candidate@ben': '', 'candidate@cat': '2' }, { csrfFrom: '/app/elections/strict/vote' });
+    const post = await c.post(
+      '/app/elections/strict/vote',
+      { 'candidate@ann': '1', 'candidate@ben': '', 'candidate@cat': '2' },
+      { csrfFrom: '/app/elections/strict/vote' },
+    );
     assert.equal(post.statusCode, 400);
     assert.match(post.body, /rank every candidate/);
   });
@@ -189,7 +209,11 @@ describe('vote routes', () => {
 
   test('with a passphrase: view the ballot, wrong passphrases counted then locked, revoke and vote again', async () => {
     const c = await voter('gina');
-    const cast = await c.post(VOTE, { 'candidate@ann': '2', 'candidate@ben': '1', 'candidate@cat': '2', password: 'correct horse' }, { csrfFrom: VOTE });
+    const cast = await c.post(
+      VOTE,
+      { 'candidate@ann': '2', 'candidate@ben': '1', 'candidate@cat': '2', password: 'correct horse' },
+      { csrfFrom: VOTE },
+    );
     assert.equal(cast.statusCode, 303);
     const page = await c.get('/app/elections/tsc');
     assert.match(page.body, /action="\/app\/elections\/tsc\/vote\/view"/);

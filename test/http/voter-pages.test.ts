@@ -23,34 +23,90 @@ const running = makeElection({
   eligibilityHtml: '<p>Steering Committee members may vote.</p>',
   descriptionHtml: '<p>Pick our <em>representative</em>.</p>',
   candidates: [
-    makeCandidate('aaron', 'Aaron Adams', { info: [{ key: 'employer', value: 'ACME' }, { key: 'email', value: 'hidden@example.org' }], bioHtml: '<p>I maintain the scheduler.</p>' }),
+    makeCandidate('aaron', 'Aaron Adams', {
+      info: [
+        { key: 'employer', value: 'ACME' },
+        { key: 'email', value: 'hidden@example.org' },
+      ],
+      bioHtml: '<p>I maintain the scheduler.</p>',
+    }),
     makeCandidate('dims', 'Davanum S', { info: [{ key: 'employer', value: 'Independent' }] }),
     makeCandidate('paris', 'Paris P'),
   ],
 });
-const upcoming = makeElection({ key: 'later', name: 'Later Election', startDatetime: new Date(NOW.getTime() + 5 * day), endDatetime: new Date(NOW.getTime() + 9 * day), voters: ['alice'] });
-const closed = makeElection({ key: 'old', name: 'Old Election', startDatetime: new Date(NOW.getTime() - 30 * day), endDatetime: new Date(NOW.getTime() - 20 * day), voters: ['alice'], resultsHtml: '<h2>Winner</h2><p>Aaron Adams</p>' });
-const closedNoResults = makeElection({ key: 'old-nores', name: 'Old Without Results', startDatetime: new Date(NOW.getTime() - 30 * day), endDatetime: new Date(NOW.getTime() - 20 * day), voters: ['alice'] });
-const otherRunning = makeElection({ key: 'other', name: 'Someone Else\'s <Election>', startDatetime: new Date(NOW.getTime() - day), endDatetime: new Date(NOW.getTime() + day), voters: ['zed'] });
-const many = makeElection({ key: 'many', name: 'Many Candidates', startDatetime: new Date(NOW.getTime() - day), endDatetime: new Date(NOW.getTime() + day), voters: ['alice', 'bob', 'carol', 'dave'], candidates: 'abcdefghij'.split('').map((c) => makeCandidate(`c${c}`, `Candidate ${c.toUpperCase()}`)) });
-const broken: ElectionEntry = { key: 'broken', dir: 'elections/broken', ok: false, name: 'Broken Election', officerSet: new Set(['olivia']), problems: [{ file: 'elections/broken/election.yaml', line: 3, message: 'end_datetime is not a date', severity: 'error' }] };
+const upcoming = makeElection({
+  key: 'later',
+  name: 'Later Election',
+  startDatetime: new Date(NOW.getTime() + 5 * day),
+  endDatetime: new Date(NOW.getTime() + 9 * day),
+  voters: ['alice'],
+});
+const closed = makeElection({
+  key: 'old',
+  name: 'Old Election',
+  startDatetime: new Date(NOW.getTime() - 30 * day),
+  endDatetime: new Date(NOW.getTime() - 20 * day),
+  voters: ['alice'],
+  resultsHtml: '<h2>Winner</h2><p>Aaron Adams</p>',
+});
+const closedNoResults = makeElection({
+  key: 'old-nores',
+  name: 'Old Without Results',
+  startDatetime: new Date(NOW.getTime() - 30 * day),
+  endDatetime: new Date(NOW.getTime() - 20 * day),
+  voters: ['alice'],
+});
+const otherRunning = makeElection({
+  key: 'other',
+  name: "Someone Else's <Election>",
+  startDatetime: new Date(NOW.getTime() - day),
+  endDatetime: new Date(NOW.getTime() + day),
+  voters: ['zed'],
+});
+const many = makeElection({
+  key: 'many',
+  name: 'Many Candidates',
+  startDatetime: new Date(NOW.getTime() - day),
+  endDatetime: new Date(NOW.getTime() + day),
+  voters: ['alice', 'bob', 'carol', 'dave'],
+  candidates: 'abcdefghij'.split('').map((c) => makeCandidate(`c${c}`, `Candidate ${c.toUpperCase()}`)),
+});
+const broken: ElectionEntry = {
+  key: 'broken',
+  dir: 'elections/broken',
+  ok: false,
+  name: 'Broken Election',
+  officerSet: new Set(['olivia']),
+  problems: [{ file: 'elections/broken/election.yaml', line: 3, message: 'end_datetime is not a date', severity: 'error' }],
+};
 
 describe('voter pages', () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp({
       now: NOW,
-      snapshot: snapshotOf([entryOf(running), entryOf(upcoming), entryOf(closed), entryOf(closedNoResults), entryOf(otherRunning), entryOf(many), broken]),
+      snapshot: snapshotOf([
+        entryOf(running),
+        entryOf(upcoming),
+        entryOf(closed),
+        entryOf(closedNoResults),
+        entryOf(otherRunning),
+        entryOf(many),
+        broken,
+      ]),
     });
   });
-  after(async () => { await t.close(); });
+  after(async () => {
+    await t.close();
+  });
 
   test('the dashboard sorts elections into what I can vote in, what is coming, and the rest', async () => {
     const c = t.client();
     await c.signIn('ALICE');
     const res = await c.get('/app');
     assert.equal(res.statusCode, 200);
-    const section = (id: string) => new RegExp(`<section[^>]*aria-labelledby="${id}"[^>]*>([\\s\\S]*?)</section>`).exec(res.body)?.[1] ?? '';
+    const section = (id: string) =>
+      new RegExp(`<section[^>]*aria-labelledby="${id}"[^>]*>([\\s\\S]*?)</section>`).exec(res.body)?.[1] ?? '';
     assert.match(section('open'), /Governing Board 2026/);
     assert.match(section('open'), /Not voted yet/);
     assert.match(section('open'), /Many Candidates/);
@@ -65,7 +121,13 @@ describe('voter pages', () => {
     const c = t.client();
     await c.signIn('bob');
     const user = await t.service.ctx.store.users.findByLogin('bob');
-    const cast = await t.service.ctx.ballots.cast({ user: user!, electionKey: '2026---gb', fields: rankInOrder(running), passphrase: '', confirmAbstention: false });
+    const cast = await t.service.ctx.ballots.cast({
+      user: user!,
+      electionKey: '2026---gb',
+      fields: rankInOrder(running),
+      passphrase: '',
+      confirmAbstention: false,
+    });
     assert.equal(cast.ok, true);
     const res = await c.get('/app');
     assert.match(res.body, /Governing Board 2026[\s\S]*?You voted/);
@@ -75,7 +137,8 @@ describe('voter pages', () => {
     const c = t.client();
     await c.signIn('alice');
     const all = await c.get('/app/elections');
-    for (const name of ['Governing Board 2026', 'Later Election', 'Old Election', 'Broken Election']) assert.match(all.body, new RegExp(name));
+    for (const name of ['Governing Board 2026', 'Later Election', 'Old Election', 'Broken Election'])
+      assert.match(all.body, new RegExp(name));
     const runningOnly = await c.get('/app/elections?status=running');
     assert.match(runningOnly.body, /Governing Board 2026/);
     assert.doesNotMatch(runningOnly.body, /Later Election|Old Election/);
@@ -119,7 +182,14 @@ describe('voter pages', () => {
   test('unknown elections and candidates are 404 pages', async () => {
     const c = t.client();
     await c.signIn('alice');
-    for (const path of ['/app/elections/nope', '/app/elections/..%2F..%2Fetc', '/app/elections/2026---gb/candidates/nobody', '/app/elections/nope/candidates/aaron', '/app/elections/nope/vote', '/elections/nope']) {
+    for (const path of [
+      '/app/elections/nope',
+      '/app/elections/..%2F..%2Fetc',
+      '/app/elections/2026---gb/candidates/nobody',
+      '/app/elections/nope/candidates/aaron',
+      '/app/elections/nope/vote',
+      '/elections/nope',
+    ]) {
       const res = await c.get(path);
       assert.equal(res.statusCode, 404, path);
       assert.match(res.body, /Not found/);
@@ -175,7 +245,7 @@ describe('voter pages', () => {
     assert.equal(res.headers.location, '/app/elections/2026---gb');
   });
 
-  test('candidates appear in an order of each voter\'s own, the same on every reload', async () => {
+  test("candidates appear in an order of each voter's own, the same on every reload", async () => {
     const order = (body: string) => [...body.matchAll(/data-id="([^"]+)"/g)].map((m) => m[1]);
     const orders: string[] = [];
     for (const login of ['alice', 'bob', 'carol', 'dave']) {
@@ -184,11 +254,18 @@ describe('voter pages', () => {
       const first = order((await c.get('/app/elections/many/vote')).body);
       const second = order((await c.get('/app/elections/many/vote')).body);
       assert.deepEqual(second, first, `${login}: same order on reload`);
-      assert.deepEqual([...first].sort(), many.candidates.map((x) => x.id), 'every candidate exactly once');
+      assert.deepEqual(
+        [...first].sort(),
+        many.candidates.map((x) => x.id),
+        'every candidate exactly once',
+      );
       orders.push(first.join(','));
     }
     assert.ok(new Set(orders).size > 1, 'different voters see different orders (4 voters, 10! orders)');
-    assert.ok(orders.some((o) => o !== many.candidates.map((x) => x.id).join(',')), 'not simply the file order');
+    assert.ok(
+      orders.some((o) => o !== many.candidates.map((x) => x.id).join(',')),
+      'not simply the file order',
+    );
   });
 
   test('the election page lists candidates in the same order as the ballot', async () => {
@@ -205,7 +282,9 @@ describe('public pages', () => {
   before(async () => {
     t = await startTestApp({ now: NOW, snapshot: snapshotOf([entryOf(running), entryOf(upcoming), entryOf(closed)]) });
   });
-  after(async () => { await t.close(); });
+  after(async () => {
+    await t.close();
+  });
 
   test('/elections and /elections/<key> work without signing in and never show a voter list', async () => {
     const c = t.client();

@@ -122,7 +122,11 @@ test('a failed sync keeps the last good snapshot and reports degraded with the e
 test('listeners run after each swap with the new and previous snapshot; a failing listener does not undo the swap', async () => {
   const src = controlledSource();
   const errors: string[] = [];
-  const cat = new Catalogue({ source: src, initial: snapshot(null), log: { info: () => undefined, warn: () => undefined, error: (_o, msg) => errors.push(msg) } });
+  const cat = new Catalogue({
+    source: src,
+    initial: snapshot(null),
+    log: { info: () => undefined, warn: () => undefined, error: (_o, msg) => errors.push(msg) },
+  });
   const seen: [string | null, string | null][] = [];
   cat.onSwap((next, previous) => {
     seen.push([next.revision, previous.revision]);
@@ -140,7 +144,10 @@ test('listeners run after each swap with the new and previous snapshot; a failin
   await tick();
   src.release();
   await p2;
-  assert.deepEqual(seen, [['r1', null], ['r2', 'r1']]);
+  assert.deepEqual(seen, [
+    ['r1', null],
+    ['r2', 'r1'],
+  ]);
   assert.equal(errors.length, 1);
   assert.equal(cat.current().revision, 'r2');
 });
@@ -148,7 +155,13 @@ test('listeners run after each swap with the new and previous snapshot; a failin
 test('an unchanged revision skips the reload unless forced; a plain folder (null revision) always reloads', async () => {
   let loads = 0;
   let revision: string | null = 'same';
-  const source: SyncSource = { update: () => Promise.resolve(revision), load: (r) => { loads++; return Promise.resolve(snapshot(r)); } };
+  const source: SyncSource = {
+    update: () => Promise.resolve(revision),
+    load: (r) => {
+      loads++;
+      return Promise.resolve(snapshot(r));
+    },
+  };
   const cat = new Catalogue({ source, initial: snapshot(null) });
   await cat.requestSync('one');
   await cat.requestSync('two');
@@ -165,7 +178,14 @@ test('end to end with git: a pushed voter appears, a force-push is followed, a v
   const up = makeUpstream();
   const savedPath = process.env.PATH;
   try {
-    const cat = createCatalogue({ repo: up.bare, path: up.checkout, branch: 'main', electionDir: 'elections', initial: snapshot(null), timeoutMs: 30_000 });
+    const cat = createCatalogue({
+      repo: up.bare,
+      path: up.checkout,
+      branch: 'main',
+      electionDir: 'elections',
+      initial: snapshot(null),
+      timeoutMs: 30_000,
+    });
     const first = await cat.requestSync('startup');
     assert.equal(first.status, 'swapped');
     const gb = cat.current().entries.get('2021---GB');
@@ -217,7 +237,10 @@ test('end to end with git: a pushed voter appears, a force-push is followed, a v
 });
 
 test('a Catalogue is what the HTTP layer reads (CatalogueReader)', () => {
-  const cat = new Catalogue({ source: { update: () => Promise.resolve(null), load: (r) => Promise.resolve(snapshot(r)) }, initial: snapshot(null) });
+  const cat = new Catalogue({
+    source: { update: () => Promise.resolve(null), load: (r) => Promise.resolve(snapshot(r)) },
+    initial: snapshot(null),
+  });
   const reader: CatalogueReader = cat;
   assert.equal(reader.status().state, 'empty');
   assert.equal(reader.current().revision, null);

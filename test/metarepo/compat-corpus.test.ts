@@ -33,12 +33,18 @@ interface Expected {
   check?: (e: Election) => void;
 }
 
-const AB: [string, string][] = [['ann', 'Ann Example'], ['ben', 'Ben Example']];
+const AB: [string, string][] = [
+  ['ann', 'Ann Example'],
+  ['ben', 'Ben Example'],
+];
 const VOTERS = ['alice', 'bob'];
 
 const EXPECTED: Record<string, Expected> = {
   '1-id-differs': {
-    candidates: [['ann', 'Ann Example'], ['gerg', 'Greg Cobb']],
+    candidates: [
+      ['ann', 'Ann Example'],
+      ['gerg', 'Greg Cobb'],
+    ],
     voters: VOTERS,
     warnings: [['candidate-cobb.md', 3, 'candidate-id-mismatch']],
     votable: true,
@@ -46,16 +52,26 @@ const EXPECTED: Record<string, Expected> = {
   },
   '2-name-missing': {
     // Elekto shows "None" for the empty name and nothing for `Name:`.
-    candidates: [['smoser', 'Simon Moser'], ['stmc', 'stmc']],
+    candidates: [
+      ['smoser', 'Simon Moser'],
+      ['stmc', 'stmc'],
+    ],
     voters: VOTERS,
-    warnings: [['candidate-smoser.md', 2, 'candidate-key-case'], ['candidate-stmc.md', 2, 'candidate-name-missing']],
+    warnings: [
+      ['candidate-smoser.md', 2, 'candidate-key-case'],
+      ['candidate-stmc.md', 2, 'candidate-name-missing'],
+    ],
     votable: true,
   },
   '3-voters-not-logins': {
     // Nobody can sign in as an e-mail address or a name with spaces; Bob/bob is one login.
     candidates: AB,
     voters: ['alice', 'Bob'],
-    warnings: [['voters.yaml', 3, 'voter-not-login'], ['voters.yaml', 4, 'voter-not-login'], ['voters.yaml', 6, 'duplicate-login']],
+    warnings: [
+      ['voters.yaml', 3, 'voter-not-login'],
+      ['voters.yaml', 4, 'voter-not-login'],
+      ['voters.yaml', 6, 'duplicate-login'],
+    ],
     votable: true,
   },
   '4-exceptions-due': {
@@ -67,7 +83,10 @@ const EXPECTED: Record<string, Expected> = {
     check: (e) => assert.equal(e.exceptionDue.toISOString(), e.startDatetime.toISOString()),
   },
   '5-empty-file-id': {
-    candidates: [['ann', 'Ann Example'], ['dana', 'Dana Example']],
+    candidates: [
+      ['ann', 'Ann Example'],
+      ['dana', 'Dana Example'],
+    ],
     voters: VOTERS,
     warnings: [['candidate-.md', null, 'candidate-file-name']],
     votable: true,
@@ -78,7 +97,10 @@ const EXPECTED: Record<string, Expected> = {
     warnings: [['election_desc.md', 5, 'markdown-raw-html']],
     votable: true,
     check: (e) => {
-      assert.match(e.resultsHtml ?? '', /<p>The rest of the candidates were placed as follows:<\/p>\n<ol start="2">\n<li>Ben Example<\/li>\n<\/ol>/);
+      assert.match(
+        e.resultsHtml ?? '',
+        /<p>The rest of the candidates were placed as follows:<\/p>\n<ol start="2">\n<li>Ben Example<\/li>\n<\/ol>/,
+      );
       assert.match(e.descriptionHtml, /H<sub>2<\/sub>O, x<sup>2<\/sup>, 10<sup>3<\/sup> voters\.<br \/>A line break\./);
       assert.match(e.descriptionHtml, /&lt;script&gt;alert\(1\)&lt;\/script&gt; stays text/);
       assert.doesNotMatch(e.descriptionHtml, /href="javascript/);
@@ -89,7 +111,10 @@ const EXPECTED: Record<string, Expected> = {
     // Elekto: upcoming, then completed from the start; never a ballot. delete_after waits.
     candidates: AB,
     voters: VOTERS,
-    warnings: [['election.yaml', 4, 'no-voting-window'], ['election.yaml', 14, 'exception-due-after-end']],
+    warnings: [
+      ['election.yaml', 4, 'no-voting-window'],
+      ['election.yaml', 14, 'exception-due-after-end'],
+    ],
     votable: false,
     check: (e) => {
       assert.equal(phaseAt(e, NOW), 'completed');
@@ -108,7 +133,11 @@ const EXPECTED: Record<string, Expected> = {
     voters: VOTERS,
     warnings: [['candidate-ann.md', 6, 'yaml-reserved-character']],
     votable: true,
-    check: (e) => assert.deepEqual(e.candidates[0]?.info, [{ key: 'employer', value: 'Acme' }, { key: 'twitter', value: '@annexample' }]),
+    check: (e) =>
+      assert.deepEqual(e.candidates[0]?.info, [
+        { key: 'employer', value: 'Acme' },
+        { key: 'twitter', value: '@annexample' },
+      ]),
   },
   '9-fenced-header': {
     candidates: AB,
@@ -117,9 +146,15 @@ const EXPECTED: Record<string, Expected> = {
     votable: true,
   },
   '10-no-header': {
-    candidates: [['ann', 'Ann Example'], ['salaboy', 'salaboy']],
+    candidates: [
+      ['ann', 'Ann Example'],
+      ['salaboy', 'salaboy'],
+    ],
     voters: VOTERS,
-    warnings: [['candidate-salaboy.md', 1, 'candidate-no-header'], ['candidate-salaboy.md', 1, 'show-field-missing']],
+    warnings: [
+      ['candidate-salaboy.md', 1, 'candidate-no-header'],
+      ['candidate-salaboy.md', 1, 'show-field-missing'],
+    ],
     votable: true,
     check: (e) => assert.match(e.candidates.find((c) => c.id === 'salaboy')?.bioHtml ?? '', /I have worked on the project since 2019/),
   },
@@ -142,11 +177,17 @@ describe('every fixture of the corpus through the loader', () => {
       const entry = snapshot.entries.get(key);
       assert.ok(entry?.ok, JSON.stringify(entry?.problems, null, 1));
       const e = entry.election;
-      assert.deepEqual(e.candidates.map((c) => [c.id, c.name]), expected.candidates);
+      assert.deepEqual(
+        e.candidates.map((c) => [c.id, c.name]),
+        expected.candidates,
+      );
       assert.deepEqual(e.voters, expected.voters);
       const dir = `elections/${key}/`;
       assert.ok(entry.problems.every((p) => p.file.startsWith(dir) && p.severity === 'warning'));
-      assert.deepEqual(entry.problems.map((p) => [p.file.slice(dir.length), p.line ?? null, p.code]), expected.warnings);
+      assert.deepEqual(
+        entry.problems.map((p) => [p.file.slice(dir.length), p.line ?? null, p.code]),
+        expected.warnings,
+      );
       assert.equal(phaseAt(e, NOW) === 'running' && e.voters.length > 0, expected.votable);
       expected.check?.(e);
     });
@@ -159,7 +200,10 @@ describe('every fixture of the corpus through the loader', () => {
       renameSync(join(tmp.path, 'elections', 'x', 'candidate-ben.md'), join(tmp.path, 'elections', 'x', 'candidate-ben.md\u200e'));
       const entry = (await loadSnapshot({ root: tmp.path, electionDir: 'elections' })).entries.get('x');
       assert.ok(entry?.ok);
-      assert.deepEqual(entry.election.candidates.map((c) => c.id), ['ann', 'ben']);
+      assert.deepEqual(
+        entry.election.candidates.map((c) => c.id),
+        ['ann', 'ben'],
+      );
       assert.ok(entry.problems.some((p) => p.code === 'candidate-file-name' && p.file === 'elections/x/candidate-ben.md\u200e'));
     } finally {
       tmp.cleanup();
@@ -167,7 +211,7 @@ describe('every fixture of the corpus through the loader', () => {
   });
 });
 
-describe('the corpus served: ballots, profiles and the officers\' warnings', () => {
+describe("the corpus served: ballots, profiles and the officers' warnings", () => {
   let t: TestApp;
   let snapshot: MetaSnapshot;
   before(async () => {

@@ -136,7 +136,13 @@ test('no command-running transports: an ext:: META_REPO is refused by git', asyn
   try {
     const marker = join(tmp.path, 'pwned');
     await rejectsWith(
-      syncCheckout({ repo: `ext::sh -c touch% ${marker}`, path: join(tmp.path, 'meta'), branch: 'main', electionDir: 'elections', timeoutMs: 10_000 }),
+      syncCheckout({
+        repo: `ext::sh -c touch% ${marker}`,
+        path: join(tmp.path, 'meta'),
+        branch: 'main',
+        electionDir: 'elections',
+        timeoutMs: 10_000,
+      }),
       'failed',
       /git clone failed/,
     );
@@ -150,7 +156,9 @@ test('no command-running transports: an ext:: META_REPO is refused by git', asyn
 function fakeGit(dir: string, behaviour = ''): { bin: string; log: string } {
   const bin = join(dir, 'fake-git');
   const log = join(dir, 'git.log');
-  writeFileSync(bin, `#!/bin/sh
+  writeFileSync(
+    bin,
+    `#!/bin/sh
 echo "ARGS $*" >> "${log}"
 env | grep -E '^GIT_CONFIG_(COUNT|KEY|VALUE)' | sed 's/^/ENV /' >> "${log}"
 ${behaviour}
@@ -160,7 +168,8 @@ case "$1" in
   rev-parse) echo "0123456789abcdef0123456789abcdef01234567" ;;
 esac
 exit 0
-`);
+`,
+  );
   chmodSync(bin, 0o755);
   return { bin, log };
 }
@@ -170,14 +179,25 @@ test('META_REPO_TOKEN: sent as an http.extraHeader for the repository host only,
   try {
     const token = 'ghp_secretTOKEN1234567890';
     const { bin, log } = fakeGit(tmp.path);
-    const result = await syncCheckout({ repo: 'https://github.example/org/meta.git', path: join(tmp.path, 'meta'), branch: 'main', electionDir: 'elections', token, gitBinary: bin, env: { PATH: process.env.PATH } });
+    const result = await syncCheckout({
+      repo: 'https://github.example/org/meta.git',
+      path: join(tmp.path, 'meta'),
+      branch: 'main',
+      electionDir: 'elections',
+      token,
+      gitBinary: bin,
+      env: { PATH: process.env.PATH },
+    });
     assert.equal(result.revision, '0123456789abcdef0123456789abcdef01234567');
     const text = readFileSync(log, 'utf8');
     const args = text.split('\n').filter((l) => l.startsWith('ARGS'));
     assert.ok(args.some((l) => l.includes('clone') && l.includes('https://github.example/org/meta.git')));
     assert.ok(args.every((l) => !l.includes(token) && !l.includes(Buffer.from(`x-access-token:${token}`).toString('base64'))));
     assert.match(text, /ENV GIT_CONFIG_KEY_0=http\.https:\/\/github\.example\/\.extraHeader/);
-    assert.match(text, new RegExp(`ENV GIT_CONFIG_VALUE_0=Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`));
+    assert.match(
+      text,
+      new RegExp(`ENV GIT_CONFIG_VALUE_0=Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`),
+    );
   } finally {
     tmp.cleanup();
   }
@@ -187,7 +207,15 @@ test('a token with an ssh or local META_REPO is not used, and says so', async ()
   const tmp = tempDir();
   try {
     const { bin, log } = fakeGit(tmp.path);
-    const result = await syncCheckout({ repo: 'git@github.example:org/meta.git', path: join(tmp.path, 'meta'), branch: 'main', electionDir: 'elections', token: 'tok', gitBinary: bin, env: { PATH: process.env.PATH } });
+    const result = await syncCheckout({
+      repo: 'git@github.example:org/meta.git',
+      path: join(tmp.path, 'meta'),
+      branch: 'main',
+      electionDir: 'elections',
+      token: 'tok',
+      gitBinary: bin,
+      env: { PATH: process.env.PATH },
+    });
     assert.match(result.notes[0] ?? '', /not an https URL/);
     assert.doesNotMatch(readFileSync(log, 'utf8'), /GIT_CONFIG_VALUE/);
   } finally {
@@ -199,9 +227,20 @@ test('errors never show the token; a hung git is stopped by the timeout', async 
   const tmp = tempDir();
   try {
     const token = 'ghp_leakyTOKEN';
-    const { bin } = fakeGit(tmp.path, `if [ "$1" = clone ]; then echo "fatal: Authentication failed for 'https://x:${token}@github.example/org/meta.git/' ($GIT_CONFIG_VALUE_0)" >&2; exit 128; fi`);
+    const { bin } = fakeGit(
+      tmp.path,
+      `if [ "$1" = clone ]; then echo "fatal: Authentication failed for 'https://x:${token}@github.example/org/meta.git/' ($GIT_CONFIG_VALUE_0)" >&2; exit 128; fi`,
+    );
     const err = await rejectsWith(
-      syncCheckout({ repo: 'https://github.example/org/meta.git', path: join(tmp.path, 'meta'), branch: 'main', electionDir: 'elections', token, gitBinary: bin, env: { PATH: process.env.PATH } }),
+      syncCheckout({
+        repo: 'https://github.example/org/meta.git',
+        path: join(tmp.path, 'meta'),
+        branch: 'main',
+        electionDir: 'elections',
+        token,
+        gitBinary: bin,
+        env: { PATH: process.env.PATH },
+      }),
       'auth',
       /Authentication failed/,
     );
@@ -210,7 +249,15 @@ test('errors never show the token; a hung git is stopped by the timeout', async 
 
     const slow = fakeGit(join(tmp.path), 'if [ "$1" = clone ]; then exec sleep 30; fi');
     await rejectsWith(
-      syncCheckout({ repo: 'https://github.example/org/meta.git', path: join(tmp.path, 'meta2'), branch: 'main', electionDir: 'elections', gitBinary: slow.bin, timeoutMs: 300, env: { PATH: process.env.PATH } }),
+      syncCheckout({
+        repo: 'https://github.example/org/meta.git',
+        path: join(tmp.path, 'meta2'),
+        branch: 'main',
+        electionDir: 'elections',
+        gitBinary: slow.bin,
+        timeoutMs: 300,
+        env: { PATH: process.env.PATH },
+      }),
       'timeout',
       /did not finish within/,
     );
@@ -220,7 +267,14 @@ test('errors never show the token; a hung git is stopped by the timeout', async 
 });
 
 test('isRemoteRepo and redact', () => {
-  for (const remote of ['https://github.com/o/r.git', 'ssh://git@github.com/o/r', 'git@github.com:o/r.git', 'github.com:o/r', 'file:///srv/meta.git']) assert.equal(isRemoteRepo(remote), true, remote);
+  for (const remote of [
+    'https://github.com/o/r.git',
+    'ssh://git@github.com/o/r',
+    'git@github.com:o/r.git',
+    'github.com:o/r',
+    'file:///srv/meta.git',
+  ])
+    assert.equal(isRemoteRepo(remote), true, remote);
   for (const local of ['/srv/meta.git', './meta', 'meta', '../a:b/c']) assert.equal(isRemoteRepo(local), false, local);
   assert.equal(redact('https://user:pw@github.com/x fatal', null), 'https://[redacted]@github.com/x fatal');
   assert.equal(redact('token abc123 here', 'abc123'), 'token [redacted] here');

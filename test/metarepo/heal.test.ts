@@ -20,7 +20,10 @@ async function healedClone(up: Upstream, damage: (checkout: string) => void): Pr
   assert.equal(result.revision, first.revision);
   assert.ok(existsSync(join(up.checkout, 'elections/2021/GB/election.yaml')), 'the elections are back');
   assert.ok(existsSync(`${up.checkout}.broken`), 'the unreadable clone was moved aside, not deleted');
-  assert.ok(result.notes.some((n) => /could not be read by git .* moved to .*\.broken and cloned again/.test(n)), result.notes.join('\n'));
+  assert.ok(
+    result.notes.some((n) => /could not be read by git .* moved to .*\.broken and cloned again/.test(n)),
+    result.notes.join('\n'),
+  );
   // And the next sync is an ordinary update.
   const again = await syncCheckout(options(up));
   assert.equal(again.cloned, false);
@@ -29,7 +32,9 @@ async function healedClone(up: Upstream, damage: (checkout: string) => void): Pr
 test('corrupted objects: moved aside and cloned again', async () => {
   const up = makeUpstream();
   try {
-    await healedClone(up, (checkout) => { assert.ok(corruptObjects(checkout) > 0); });
+    await healedClone(up, (checkout) => {
+      assert.ok(corruptObjects(checkout) > 0);
+    });
   } finally {
     up.cleanup();
   }
@@ -38,8 +43,12 @@ test('corrupted objects: moved aside and cloned again', async () => {
 test('a HEAD git cannot read, and a corrupt index: moved aside and cloned again', async () => {
   const up = makeUpstream();
   try {
-    await healedClone(up, (checkout) => { writeFileSync(join(checkout, '.git', 'HEAD'), 'garbage\n'); });
-    await healedClone(up, (checkout) => { writeFileSync(join(checkout, '.git', 'index'), 'DIRC garbage'); });
+    await healedClone(up, (checkout) => {
+      writeFileSync(join(checkout, '.git', 'HEAD'), 'garbage\n');
+    });
+    await healedClone(up, (checkout) => {
+      writeFileSync(join(checkout, '.git', 'index'), 'DIRC garbage');
+    });
   } finally {
     up.cleanup();
   }
@@ -68,8 +77,14 @@ test('which failures call for a new clone', () => {
   assert.equal(isUnreadableClone(local('fatal: unable to read tree 3f2a')), true);
   assert.equal(isUnreadableClone(local('error: object file .git/objects/3f is empty', 'rev-parse')), true);
   assert.equal(isUnreadableClone(new GitError('git fetch failed', 'failed', 'fatal: bad object HEAD', 'fetch')), true);
-  assert.equal(isUnreadableClone(new GitError('git fetch failed', 'not-found', "fatal: '/x' does not appear to be a git repository", 'fetch')), false);
-  assert.equal(isUnreadableClone(new GitError('git fetch failed', 'failed', 'fatal: unable to access: Could not resolve host', 'fetch')), false);
+  assert.equal(
+    isUnreadableClone(new GitError('git fetch failed', 'not-found', "fatal: '/x' does not appear to be a git repository", 'fetch')),
+    false,
+  );
+  assert.equal(
+    isUnreadableClone(new GitError('git fetch failed', 'failed', 'fatal: unable to access: Could not resolve host', 'fetch')),
+    false,
+  );
   assert.equal(isUnreadableClone(new GitError('git fetch did not finish within 120 s', 'timeout', '', 'fetch')), false);
   assert.equal(isUnreadableClone(local('error: unable to write file: No space left on device')), false, 'a new clone would not fit either');
   assert.equal(isUnreadableClone(new Error('not git')), false);

@@ -73,7 +73,11 @@ describe('a hostile voters.yaml pushed to a running server', () => {
       const delivery = await server.deliver();
       assert.equal(delivery.statusCode, 202, delivery.body);
       // The sync is now in the worker, held on the hostile election.
-      await waitFor(() => Promise.resolve(Atomics.load(flags, 1) === 1 ? true : undefined), 30_000, 'the worker to reach the hostile election');
+      await waitFor(
+        () => Promise.resolve(Atomics.load(flags, 1) === 1 ? true : undefined),
+        30_000,
+        'the worker to reach the hostile election',
+      );
 
       const health = await server.service.app.inject({ method: 'GET', url: '/health' });
       assert.equal(health.statusCode, 200);
@@ -134,7 +138,11 @@ describe('a hostile file already in the repository at start-up', () => {
     withElections(upstream);
     const gate = new SharedArrayBuffer(8);
     // Never released: only the time limit ends the wait.
-    const restore = configureLoadWorker({ entry: HELD, timeLimitMs: 300, data: { key: 'target', action: 'hold', gate } satisfies HoldData });
+    const restore = configureLoadWorker({
+      entry: HELD,
+      timeLimitMs: 300,
+      data: { key: 'target', action: 'hold', gate } satisfies HoldData,
+    });
     let server: MetaServer | undefined;
     try {
       server = await startMetaServer(upstream);
@@ -144,7 +152,10 @@ describe('a hostile file already in the repository at start-up', () => {
     try {
       const target = server.entry('target');
       assert.ok(!target.ok);
-      assert.deepEqual(target.problems.map((p) => p.code), ['read-budget']);
+      assert.deepEqual(
+        target.problems.map((p) => p.code),
+        ['read-budget'],
+      );
       assert.ok(target.officerSet.has('olivia'));
       assert.ok(server.entry('open').ok);
       assert.ok(server.entry('2021---GB').ok);

@@ -12,7 +12,6 @@ import { candidateFile, copyFixture, GOOD_ELECTION, tempDir, writeElection } fro
 
 const HELD = new URL('./heldLoadWorker.ts', import.meta.url);
 
-
 /** Three elections a, b, c in a fresh folder. */
 async function withThree(fn: (root: string) => Promise<void>): Promise<void> {
   const tmp = tempDir('scrutin-worker-');
@@ -64,7 +63,9 @@ test('while the worker parses, the event loop keeps turning: timers fire and the
     const flags = new Int32Array(gate);
     await withWorker({ key: 'b', action: 'hold', gate }, 60_000, async () => {
       let settled = false;
-      const loading = loadSnapshot({ root, electionDir: 'elections' }).finally(() => { settled = true; });
+      const loading = loadSnapshot({ root, electionDir: 'elections' }).finally(() => {
+        settled = true;
+      });
       // Each turn of this loop is a timer callback on the main thread: it runs only
       // because the parsing happens elsewhere.
       let turns = 0;
@@ -78,7 +79,11 @@ test('while the worker parses, the event loop keeps turning: timers fire and the
       Atomics.store(flags, 0, 1);
       Atomics.notify(flags, 0);
       const snapshot = await loading;
-      assert.deepEqual(states(snapshot), [['a', true], ['b', true], ['c', true]]);
+      assert.deepEqual(states(snapshot), [
+        ['a', true],
+        ['b', true],
+        ['c', true],
+      ]);
     });
   });
 });
@@ -88,28 +93,49 @@ test('an election that takes longer than the time limit gets a clear error, its 
     const gate = new SharedArrayBuffer(8);
     // Never released: only the time limit can end it.
     const snapshot = await withWorker({ key: 'b', action: 'hold', gate }, 300, () => loadSnapshot({ root, electionDir: 'elections' }));
-    assert.deepEqual(states(snapshot), [['a', true], ['b', false], ['c', true]]);
+    assert.deepEqual(states(snapshot), [
+      ['a', true],
+      ['b', false],
+      ['c', true],
+    ]);
     const b = snapshot.entries.get('b');
     assert.match(onlyError(b), /this election was not loaded: reading it took longer than 0\.3 s, so it was stopped/);
     assert.ok(b !== undefined && !b.ok && b.officerSet.has('olivia') && b.name === 'Test election', 'officers can still see why');
     // The next load starts a new worker and works as before.
     const again = await loadSnapshot({ root, electionDir: 'elections' });
-    assert.deepEqual(states(again), [['a', true], ['b', true], ['c', true]]);
+    assert.deepEqual(states(again), [
+      ['a', true],
+      ['b', true],
+      ['c', true],
+    ]);
   });
 });
 
 test('a worker that breaks on an election: that election gets the error, the others load', async () => {
   await withThree(async (root) => {
     const snapshot = await withWorker({ key: 'a', action: 'throw' }, 60_000, () => loadSnapshot({ root, electionDir: 'elections' }));
-    assert.deepEqual(states(snapshot), [['a', false], ['b', true], ['c', true]]);
+    assert.deepEqual(states(snapshot), [
+      ['a', false],
+      ['b', true],
+      ['c', true],
+    ]);
     assert.match(onlyError(snapshot.entries.get('a')), /reading it failed: test worker broke on a/);
   });
 });
 
 test('a worker that runs out of memory on an election: that election gets the error, the others load', async () => {
   await withThree(async (root) => {
-    const snapshot = await withWorker({ key: 'c', action: 'exhaust-memory' }, 60_000, () => loadSnapshot({ root, electionDir: 'elections' }), 32);
-    assert.deepEqual(states(snapshot), [['a', true], ['b', true], ['c', false]]);
+    const snapshot = await withWorker(
+      { key: 'c', action: 'exhaust-memory' },
+      60_000,
+      () => loadSnapshot({ root, electionDir: 'elections' }),
+      32,
+    );
+    assert.deepEqual(states(snapshot), [
+      ['a', true],
+      ['b', true],
+      ['c', false],
+    ]);
     assert.match(onlyError(snapshot.entries.get('c')), /needed more memory than the reader is allowed/);
   });
 });
@@ -130,7 +156,9 @@ test('each kind of file has its own size limit; a file over it is an error of it
   const tmp = tempDir();
   try {
     const over = (name: string): number => (FILE_LIMITS[name] ?? 0) + 1;
-    writeElection(tmp.path, 'elections/voters', { 'voters.yaml': `eligible_voters:\n${'  - someone\n'.repeat(Math.ceil(over('voters.yaml') / 12))}` });
+    writeElection(tmp.path, 'elections/voters', {
+      'voters.yaml': `eligible_voters:\n${'  - someone\n'.repeat(Math.ceil(over('voters.yaml') / 12))}`,
+    });
     writeElection(tmp.path, 'elections/yaml', { 'election.yaml': `${GOOD_ELECTION}# ${'x'.repeat(over('election.yaml'))}\n` });
     writeElection(tmp.path, 'elections/bio', { 'candidate-ann.md': candidateFile('ann', '', 'b'.repeat(over('candidate'))) });
     writeElection(tmp.path, 'elections/fine', {
@@ -138,12 +166,24 @@ test('each kind of file has its own size limit; a file over it is an error of it
       'results.md': `# Results\n\n${'Long text. '.repeat(80_000)}\n`,
     });
     const snapshot = await loadSnapshot({ root: tmp.path, electionDir: 'elections' });
-    assert.deepEqual(states(snapshot), [['bio', false], ['fine', true], ['voters', false], ['yaml', false]]);
-    for (const [key, file] of [['bio', 'candidate-ann.md'], ['voters', 'voters.yaml'], ['yaml', 'election.yaml']] as const) {
+    assert.deepEqual(states(snapshot), [
+      ['bio', false],
+      ['fine', true],
+      ['voters', false],
+      ['yaml', false],
+    ]);
+    for (const [key, file] of [
+      ['bio', 'candidate-ann.md'],
+      ['voters', 'voters.yaml'],
+      ['yaml', 'election.yaml'],
+    ] as const) {
       const entry = snapshot.entries.get(key);
       const problem = entry?.problems.find((p) => p.code === 'file-too-large');
       assert.equal(problem?.file, `elections/${key}/${file}`, key);
-      assert.match(problem.message, new RegExp(`files over ${file === 'candidate-ann.md' ? FILE_LIMITS.candidate : FILE_LIMITS[file]} bytes are not read`));
+      assert.match(
+        problem.message,
+        new RegExp(`files over ${file === 'candidate-ann.md' ? FILE_LIMITS.candidate : FILE_LIMITS[file]} bytes are not read`),
+      );
     }
     const fine = snapshot.entries.get('fine');
     assert.ok(fine?.ok);

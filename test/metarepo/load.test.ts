@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { loadSnapshot, loadElection } from '../../src/metarepo/load.js';
 import { copyFixture, tempDir, writeElection } from './fixture.js';
 
-
 test('the sample repository loads: three elections, keys from nested folders, no errors', async () => {
   const tmp = tempDir();
   try {
@@ -20,7 +19,10 @@ test('the sample repository loads: three elections, keys from nested folders, no
     assert.deepEqual(snap.problems, []);
     for (const entry of snap.entries.values()) {
       assert.equal(entry.ok, true, entry.key);
-      assert.deepEqual(entry.problems.filter((p) => p.severity === 'error'), []);
+      assert.deepEqual(
+        entry.problems.filter((p) => p.severity === 'error'),
+        [],
+      );
     }
     const gb = snap.entries.get('2021---GB');
     assert.ok(gb?.ok);
@@ -91,7 +93,10 @@ test('symbolic links are never followed: a linked folder, a linked voters.yaml, 
 
     const snap = await loadSnapshot({ root, electionDir: 'elections' });
     assert.deepEqual([...snap.entries.keys()], ['lured', 'real']);
-    assert.deepEqual(snap.problems.map((p) => [p.file, p.severity]), [['elections/linked', 'warning']]);
+    assert.deepEqual(
+      snap.problems.map((p) => [p.file, p.severity]),
+      [['elections/linked', 'warning']],
+    );
     const lured = snap.entries.get('lured')!;
     assert.equal(lured.ok, false);
     assert.match(lured.problems[0]?.message ?? '', /symbolic link/);

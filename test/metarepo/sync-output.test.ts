@@ -16,7 +16,14 @@ test('scrutin sync counts the warnings and prints each as path:line: warning: me
     upstream.push();
     const out: string[] = [];
     const err: string[] = [];
-    const env = { APP_ENV: 'test', DATABASE_URL: database.url, META_REPO: upstream.bare, META_PATH: join(upstream.root, 'meta'), META_BRANCH: 'main', ELECTION_DIR: 'elections' };
+    const env = {
+      APP_ENV: 'test',
+      DATABASE_URL: database.url,
+      META_REPO: upstream.bare,
+      META_PATH: join(upstream.root, 'meta'),
+      META_BRANCH: 'main',
+      ELECTION_DIR: 'elections',
+    };
     const code = await syncCommand.run([], { out: (t) => out.push(t), err: (t) => err.push(t), env, cwd: upstream.root });
     const text = out.join('\n');
     assert.equal(code, 0, err.join('\n'));

@@ -29,7 +29,16 @@ async function count(store: Store, table: 'user' | 'election'): Promise<number> 
 async function cli(args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await run(args, { out: (t) => { stdout += `${t}\n`; }, err: (t) => { stderr += `${t}\n`; }, env, cwd });
+  const code = await run(args, {
+    out: (t) => {
+      stdout += `${t}\n`;
+    },
+    err: (t) => {
+      stderr += `${t}\n`;
+    },
+    env,
+    cwd,
+  });
   return { code, stdout, stderr };
 }
 
@@ -39,8 +48,14 @@ async function prefill(store: Store, n: number): Promise<void> {
   for (let start = 0; start < n; start += 500) {
     const ids = Array.from({ length: Math.min(500, n - start) }, (_, i) => start + i);
     await store.transaction(async (tx) => {
-      await tx.db.insertInto('user').values(ids.map((i) => ({ username: `prefill-${i}`, name: `Prefill ${i}`, created_at: at, updated_at: at }))).execute();
-      await tx.db.insertInto('election').values(ids.map((i) => ({ key: `prefill-${i}`, name: `Prefill ${i}`, created_at: at, updated_at: at }))).execute();
+      await tx.db
+        .insertInto('user')
+        .values(ids.map((i) => ({ username: `prefill-${i}`, name: `Prefill ${i}`, created_at: at, updated_at: at })))
+        .execute();
+      await tx.db
+        .insertInto('election')
+        .values(ids.map((i) => ({ key: `prefill-${i}`, name: `Prefill ${i}`, created_at: at, updated_at: at })))
+        .execute();
     });
   }
 }
@@ -59,7 +74,9 @@ describe('scrutin backup (SQLite)', { timeout: 180_000 }, () => {
       // one transaction.
       const child = runCli(['backup', target], { DATABASE_URL: database.url });
       const state = { finished: false };
-      void child.finally(() => { state.finished = true; });
+      void child.finally(() => {
+        state.finished = true;
+      });
       let writes = 0;
       while (!state.finished) {
         const i = writes++;
@@ -96,7 +113,7 @@ describe('scrutin backup (SQLite)', { timeout: 180_000 }, () => {
         const elections = await count(copy, 'election');
         assert.equal(users, elections, 'each write transaction is wholly in the copy or wholly not');
         assert.ok(users >= before && users <= after, `the copy holds ${users} users: between ${before} and ${after}`);
-        assert.ok(result.stdout.includes(`user ${users}`), 'the summary reports the copy\'s rows');
+        assert.ok(result.stdout.includes(`user ${users}`), "the summary reports the copy's rows");
       } finally {
         await copy.close();
       }
@@ -108,7 +125,10 @@ describe('scrutin backup (SQLite)', { timeout: 180_000 }, () => {
       const check = await runCli(['migrate', '--check'], { DATABASE_URL: `sqlite:${restored}` });
       assert.equal(check.code, 0, check.stdout + check.stderr);
       assert.match(check.stdout, /up to date/);
-      const service = await startService(parseConfig({ APP_ENV: 'development', DATABASE_URL: `sqlite:${restored}`, LOG_LEVEL: 'silent' }, repoRoot), { listen: false });
+      const service = await startService(
+        parseConfig({ APP_ENV: 'development', DATABASE_URL: `sqlite:${restored}`, LOG_LEVEL: 'silent' }, repoRoot),
+        { listen: false },
+      );
       try {
         const health = await service.app.inject({ method: 'GET', url: '/health' });
         assert.equal(health.statusCode, 200);
@@ -157,13 +177,27 @@ describe('scrutin backup (SQLite)', { timeout: 180_000 }, () => {
   });
 
   it('prints the dump command for a server database and exits 2, never showing the password', async () => {
-    const pg = await cli(['backup', '/backups/scrutin.dump'], { DATABASE_URL: 'postgresql://scrutin:Sup3r-s3cret@db.internal:6432/elections' }, tmpdir());
+    const pg = await cli(
+      ['backup', '/backups/scrutin.dump'],
+      { DATABASE_URL: 'postgresql://scrutin:Sup3r-s3cret@db.internal:6432/elections' },
+      tmpdir(),
+    );
     assert.equal(pg.code, 2);
-    assert.equal(pg.stdout.trim(), 'pg_dump --host=db.internal --port=6432 --username=scrutin --format=custom --file=/backups/scrutin.dump elections');
+    assert.equal(
+      pg.stdout.trim(),
+      'pg_dump --host=db.internal --port=6432 --username=scrutin --format=custom --file=/backups/scrutin.dump elections',
+    );
     assert.match(pg.stderr, /copies SQLite databases only/);
-    const my = await cli(['backup', 'my dump.sql'], { DB_CONNECTION: 'mysql', DB_HOST: 'db', DB_DATABASE: 'elekto', DB_USERNAME: 'elekto', DB_PASSWORD: 'Sup3r-s3cret' }, tmpdir());
+    const my = await cli(
+      ['backup', 'my dump.sql'],
+      { DB_CONNECTION: 'mysql', DB_HOST: 'db', DB_DATABASE: 'elekto', DB_USERNAME: 'elekto', DB_PASSWORD: 'Sup3r-s3cret' },
+      tmpdir(),
+    );
     assert.equal(my.code, 2);
-    assert.equal(my.stdout.trim(), `mariadb-dump --host=db --port=3306 --user=elekto --single-transaction --default-character-set=utf8mb4 --result-file='${join(tmpdir(), 'my dump.sql')}' elekto`);
+    assert.equal(
+      my.stdout.trim(),
+      `mariadb-dump --host=db --port=3306 --user=elekto --single-transaction --default-character-set=utf8mb4 --result-file='${join(tmpdir(), 'my dump.sql')}' elekto`,
+    );
     for (const out of [pg, my]) assert.ok(!(out.stdout + out.stderr).includes('Sup3r-s3cret'));
   });
 });
@@ -197,9 +231,10 @@ for (const kind of dialects().filter((k) => k !== 'sqlite')) {
         // The restore commands of docs/operations.md, into an empty database.
         const t = target.config;
         assert.ok(t.kind !== 'sqlite');
-        const restore = kind === 'postgresql'
-          ? `pg_restore --host=${t.host} --port=${t.port} --username=${t.user} --dbname=${t.database} --no-owner --exit-on-error ${file}`
-          : `mariadb --host=${t.host} --port=${t.port} --user=${t.user} ${t.database} < ${file}`;
+        const restore =
+          kind === 'postgresql'
+            ? `pg_restore --host=${t.host} --port=${t.port} --username=${t.user} --dbname=${t.database} --no-owner --exit-on-error ${file}`
+            : `mariadb --host=${t.host} --port=${t.port} --user=${t.user} ${t.database} < ${file}`;
         const restored = shell(restore, password);
         assert.equal(restored.code, 0, restored.output);
         const store = Store.open(t);

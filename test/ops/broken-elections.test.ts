@@ -17,13 +17,17 @@ test('a broken election is logged and counted in /metrics; readiness and faults 
   upstream.push();
   const server = await startMetaServer(upstream, { env: { METRICS_TOKEN: TOKEN } });
   try {
-    assert.ok(server.logs.some((l) => l.includes('"level":40') && l.includes('2024---broken') && l.includes('errors in its files')), 'a warning names the broken election');
+    assert.ok(
+      server.logs.some((l) => l.includes('"level":40') && l.includes('2024---broken') && l.includes('errors in its files')),
+      'a warning names the broken election',
+    );
     const scrape = await server.service.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(scrape.statusCode, 200);
     assert.match(scrape.body, /^scrutin_meta_elections\{state="ok"\} 3$/m);
     assert.match(scrape.body, /^scrutin_meta_elections\{state="broken"\} 1$/m);
     assert.match(scrape.body, /^scrutin_ready 1$/m);
-    for (const check of ['database', 'meta', 'disk']) assert.match(scrape.body, new RegExp(`^scrutin_ready_check\\{check="${check}"\\} 1$`, 'm'));
+    for (const check of ['database', 'meta', 'disk'])
+      assert.match(scrape.body, new RegExp(`^scrutin_ready_check\\{check="${check}"\\} 1$`, 'm'));
     assert.match(scrape.body, /^scrutin_db_faults_total\{fault="unreachable"\} 0$/m);
     assert.match(scrape.body, /^scrutin_meta_snapshot_age_seconds \d/m);
     // The public endpoints say nothing of it.

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../helpers/cli.js';
 
 const child = fileURLToPath(new URL('../helpers/guardChild.ts', import.meta.url));
-const run = (kind: string) => spawnSync(process.execPath, ['--import', 'tsx', child, kind], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+const run = (kind: string) =>
+  spawnSync(process.execPath, ['--import', 'tsx', child, kind], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
 
 test('a driver error thrown outside a request is logged with its code; the process keeps serving', () => {
   const r = run('driver');

@@ -48,7 +48,12 @@ describe('logs and metrics never hold secrets', { timeout: 60_000 }, () => {
         method: 'POST',
         url: '/v1/webhooks/meta/sync',
         payload,
-        headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signature, 'x-hub-signature': `sha1=${signature.slice(7, 47)}` },
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'push',
+          'x-hub-signature-256': signature,
+          'x-hub-signature': `sha1=${signature.slice(7, 47)}`,
+        },
       });
 
       // Forms with a passphrase: on a route that exists (fields it ignores), on one
@@ -56,8 +61,14 @@ describe('logs and metrics never hold secrets', { timeout: 60_000 }, () => {
       const passphrase = 'correct horse battery staple 42';
       remember('passphrase', passphrase);
       const visitor = t.client();
-      assert.equal((await visitor.post('/login/dev', { username: '-not valid-', password: passphrase }, { csrfFrom: '/login' })).statusCode, 400);
-      assert.equal((await visitor.post('/login/dev', { username: 'bob', password: passphrase, passphrase }, { csrfFrom: '/login' })).statusCode, 303);
+      assert.equal(
+        (await visitor.post('/login/dev', { username: '-not valid-', password: passphrase }, { csrfFrom: '/login' })).statusCode,
+        400,
+      );
+      assert.equal(
+        (await visitor.post('/login/dev', { username: 'bob', password: passphrase, passphrase }, { csrfFrom: '/login' })).statusCode,
+        303,
+      );
       // Signed-in pages carry the token in the sign-out form of the header.
       await c.post('/app/elections/2024-board/vote', { 'candidate@ann': '1', password: passphrase, passphrase }, { csrfFrom: '/app' });
       await c.post('/app/elections/2024-board/vote/view', { password: passphrase }, { csrfFrom: '/app' });
@@ -109,10 +120,14 @@ describe('logs and metrics never hold secrets', { timeout: 60_000 }, () => {
       // Redaction covers the usual names wherever they sit in an object.
       t.service.ctx.log.info({ password: 'pw-canary-1', nested: { passphrase: 'pp-canary-2', token: 'tk-canary-3' } }, 'redacted fields');
       // A MySQL driver error carries the statement with its values inlined (a ballot's rows).
-      const driverError = Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY', sql: "insert into `ballot` values ('sql-canary-4', 1, 'alice')" });
+      const driverError = Object.assign(new Error('Duplicate entry'), {
+        code: 'ER_DUP_ENTRY',
+        sql: "insert into `ballot` values ('sql-canary-4', 1, 'alice')",
+      });
       t.service.ctx.log.error({ err: driverError }, 'request failed');
       const joined = t.logs.join('');
-      for (const canary of ['pw-canary-1', 'pp-canary-2', 'tk-canary-3', 'sql-canary-4']) assert.ok(!joined.includes(canary), `${canary} is redacted`);
+      for (const canary of ['pw-canary-1', 'pp-canary-2', 'tk-canary-3', 'sql-canary-4'])
+        assert.ok(!joined.includes(canary), `${canary} is redacted`);
       assert.ok(joined.includes('ER_DUP_ENTRY'), 'the rest of the error is kept');
     } finally {
       await t.close();

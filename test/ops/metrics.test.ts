@@ -129,7 +129,11 @@ describe('GET /metrics', { timeout: 60_000 }, () => {
       assert.equal((await fetchRaw({ url: `http://127.0.0.1:${metricsPort}/metrics` })).status, 401);
       const ok = await fetchRaw({ url: `http://127.0.0.1:${metricsPort}/metrics` }, { authorization: `Bearer ${token}` });
       assert.equal(ok.status, 200);
-      assert.equal(sample(ok.body, 'scrutin_http_requests_total', { route: '/metrics', status: '404' }), undefined, 'the 404 above had no route');
+      assert.equal(
+        sample(ok.body, 'scrutin_http_requests_total', { route: '/metrics', status: '404' }),
+        undefined,
+        'the 404 above had no route',
+      );
       assert.equal(sample(ok.body, 'scrutin_http_requests_total', { route: UNMATCHED_ROUTE, status: '404' }), 1);
       assert.equal((await fetchRaw({ url: `http://127.0.0.1:${metricsPort}/health` })).status, 404, 'the metrics port serves nothing else');
     } finally {
@@ -140,7 +144,12 @@ describe('GET /metrics', { timeout: 60_000 }, () => {
 
   it('is never served without a token: METRICS_PORT alone stops `scrutin serve` before anything listens', async () => {
     const [port, metricsPort] = [await freePort(), await freePort()];
-    const r = await runCli(['serve'], { APP_ENV: 'development', APP_PORT: String(port), METRICS_PORT: String(metricsPort), DB_PATH: ':memory:' });
+    const r = await runCli(['serve'], {
+      APP_ENV: 'development',
+      APP_PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      DB_PATH: ':memory:',
+    });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /- METRICS_PORT is set but METRICS_TOKEN is not/);
     await assert.rejects(fetchRaw({ url: `http://127.0.0.1:${metricsPort}/metrics` }), 'nothing listens on the metrics port');

@@ -28,7 +28,11 @@ async function budgets(get: (forwardedFor: string) => Promise<Answer>): Promise<
 
 async function overTcp(trustProxy: string | null): Promise<[number, number, number]> {
   const port = await freePort();
-  const app = await startListening({ APP_PORT: String(port), RATE_LIMIT_PER_MINUTE: String(LIMIT), ...(trustProxy === null ? {} : { TRUST_PROXY: trustProxy }) });
+  const app = await startListening({
+    APP_PORT: String(port),
+    RATE_LIMIT_PER_MINUTE: String(LIMIT),
+    ...(trustProxy === null ? {} : { TRUST_PROXY: trustProxy }),
+  });
   try {
     return await budgets((xff) => fetchRaw({ url: `http://127.0.0.1:${port}/login` }, { 'x-forwarded-for': xff }));
   } finally {
@@ -39,7 +43,12 @@ async function overTcp(trustProxy: string | null): Promise<[number, number, numb
 async function overSocket(trustProxy: string | null): Promise<[number, number, number]> {
   const dir = mkdtempSync(join(tmpdir(), 'scrutin-sock-'));
   const socketPath = join(dir, 'scrutin.sock');
-  const app = await startListening({ APP_CONNECT: 'socket', APP_SOCKET: socketPath, RATE_LIMIT_PER_MINUTE: String(LIMIT), ...(trustProxy === null ? {} : { TRUST_PROXY: trustProxy }) });
+  const app = await startListening({
+    APP_CONNECT: 'socket',
+    APP_SOCKET: socketPath,
+    RATE_LIMIT_PER_MINUTE: String(LIMIT),
+    ...(trustProxy === null ? {} : { TRUST_PROXY: trustProxy }),
+  });
   try {
     return await budgets((xff) => fetchRaw({ socketPath, path: '/login' }, { 'x-forwarded-for': xff }));
   } finally {
@@ -116,7 +125,7 @@ describe('TRUST_PROXY', { timeout: 60_000 }, () => {
     }
   });
 
-  it('over the socket, TRUST_PROXY defaults to one hop: the proxy\'s header is believed without configuration', async () => {
+  it("over the socket, TRUST_PROXY defaults to one hop: the proxy's header is believed without configuration", async () => {
     assert.deepEqual(await overSocket(null), [LIMIT - 1, LIMIT - 1, LIMIT - 2]);
   });
 

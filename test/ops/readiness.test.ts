@@ -37,7 +37,11 @@ test('no meta repository configured: ready on the database and the disk alone', 
   try {
     const report = await readiness.check();
     assert.equal(report.ready, true);
-    assert.deepEqual(Object.fromEntries(Object.entries(report.checks).map(([k, c]) => [k, c.ok])), { database: true, meta: true, disk: true });
+    assert.deepEqual(Object.fromEntries(Object.entries(report.checks).map(([k, c]) => [k, c.ok])), {
+      database: true,
+      meta: true,
+      disk: true,
+    });
   } finally {
     await cleanup();
   }

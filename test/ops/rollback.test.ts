@@ -14,7 +14,7 @@ import { dialects, freshDatabase } from '../helpers/db.js';
 
 for (const kind of dialects()) {
   describe(`rolling back to Elekto on ${kind}`, () => {
-    it('Elekto\'s statements still work on a database Scrutin upgraded and wrote to', async () => {
+    it("Elekto's statements still work on a database Scrutin upgraded and wrote to", async () => {
       const database = await freshDatabase(kind);
       const store = Store.open(database.config);
       try {
@@ -36,14 +36,27 @@ for (const kind of dialects()) {
         const run = (text: string) => sql.raw(text).execute(store.db);
         const at = "'2024-05-02 10:00:00'";
         // What Elekto issues: its columns only, ids from the database.
-        await run(`insert into ${q('user')} (username, name, token, token_expires_at, created_at, updated_at) values ('elekto-again', 'Back', null, null, ${at}, ${at})`);
+        await run(
+          `insert into ${q('user')} (username, name, token, token_expires_at, created_at, updated_at) values ('elekto-again', 'Back', null, null, ${at}, ${at})`,
+        );
         await run(`insert into election (${q('key')}, name, created_at, updated_at) values ('2024-elekto', 'Elekto again', ${at}, ${at})`);
-        const ids = await sql<{ u: number; e: number }>`select (select id from ${sql.raw(q('user'))} where username = 'elekto-again') as u, (select id from election where ${sql.raw(q('key'))} = '2024-elekto') as e`.execute(store.db);
+        const ids = await sql<{
+          u: number;
+          e: number;
+        }>`select (select id from ${sql.raw(q('user'))} where username = 'elekto-again') as u, (select id from election where ${sql.raw(q('key'))} = '2024-elekto') as e`.execute(
+          store.db,
+        );
         const { u, e } = ids.rows[0]!;
-        await sql`insert into voter (user_id, election_id, created_at, updated_at, salt, ballot_id) values (${u}, ${e}, ${'2024-05-02 10:00:00'}, ${'2024-05-02 10:00:00'}, ${Buffer.alloc(16, 7)}, ${Buffer.alloc(76, 8)})`.execute(store.db);
-        await run(`insert into ballot (id, election_id, ${q('rank')}, candidate, voter) values ('${'c'.repeat(32)}', ${e}, 1, 'alice', 'v-elekto-again')`);
-        await run(`insert into request (user_id, election_id, name, email, chat, description, comments, reviewed, created_at, updated_at) values (${u}, ${e}, 'Back', 'b@example.org', 'b', 'why', null, false, ${at}, ${at})`);
-        await run('update request set reviewed = true where name = \'Back\'');
+        await sql`insert into voter (user_id, election_id, created_at, updated_at, salt, ballot_id) values (${u}, ${e}, ${'2024-05-02 10:00:00'}, ${'2024-05-02 10:00:00'}, ${Buffer.alloc(16, 7)}, ${Buffer.alloc(76, 8)})`.execute(
+          store.db,
+        );
+        await run(
+          `insert into ballot (id, election_id, ${q('rank')}, candidate, voter) values ('${'c'.repeat(32)}', ${e}, 1, 'alice', 'v-elekto-again')`,
+        );
+        await run(
+          `insert into request (user_id, election_id, name, email, chat, description, comments, reviewed, created_at, updated_at) values (${u}, ${e}, 'Back', 'b@example.org', 'b', 'why', null, false, ${at}, ${at})`,
+        );
+        await run("update request set reviewed = true where name = 'Back'");
 
         // Elekto's selects read every row, Scrutin's included, over Elekto's columns.
         const users = await run(`select id, username, name, token, token_expires_at, created_at, updated_at from ${q('user')} order by id`);
@@ -52,7 +65,9 @@ for (const kind of dialects()) {
         assert.equal(elections.rows.length, 4);
         await run('select id, user_id, election_id, created_at, updated_at, salt, ballot_id from voter');
         await run(`select id, election_id, ${q('rank')}, candidate, voter from ballot`);
-        await run('select id, user_id, election_id, name, email, chat, description, comments, reviewed, created_at, updated_at from request');
+        await run(
+          'select id, user_id, election_id, name, email, chat, description, comments, reviewed, created_at, updated_at from request',
+        );
 
         // Elekto's revoke deletes the voter row and the ballot rows.
         await run(`delete from ballot where voter = 'v-elekto-again'`);
@@ -63,8 +78,14 @@ for (const kind of dialects()) {
 
         // What changes under Elekto after Scrutin: its double-submit race can no longer
         // store a second voter row for one person (a unique constraint now refuses it).
-        await sql`insert into voter (user_id, election_id, created_at, updated_at, salt, ballot_id) values (${u}, ${e}, ${'2024-05-02 10:00:00'}, ${'2024-05-02 10:00:00'}, null, null)`.execute(store.db);
-        await assert.rejects(sql`insert into voter (user_id, election_id, created_at, updated_at, salt, ballot_id) values (${u}, ${e}, ${'2024-05-02 10:00:00'}, ${'2024-05-02 10:00:00'}, null, null)`.execute(store.db));
+        await sql`insert into voter (user_id, election_id, created_at, updated_at, salt, ballot_id) values (${u}, ${e}, ${'2024-05-02 10:00:00'}, ${'2024-05-02 10:00:00'}, null, null)`.execute(
+          store.db,
+        );
+        await assert.rejects(
+          sql`insert into voter (user_id, election_id, created_at, updated_at, salt, ballot_id) values (${u}, ${e}, ${'2024-05-02 10:00:00'}, ${'2024-05-02 10:00:00'}, null, null)`.execute(
+            store.db,
+          ),
+        );
       } finally {
         await store.close();
         await database.drop();

@@ -14,7 +14,9 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => { resolve(port); });
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -28,9 +30,17 @@ export interface ListeningApp {
 /** Starts the real service (listening) on a fresh SQLite database. */
 export async function startListening(env: Record<string, string>): Promise<ListeningApp> {
   const database: TestDatabase = await freshDatabase('sqlite');
-  const config = parseConfig({ APP_ENV: 'development', APP_KEY: 'test-key-0123456789abcdef', DATABASE_URL: database.url, LOG_LEVEL: 'info', ...env }, process.cwd());
+  const config = parseConfig(
+    { APP_ENV: 'development', APP_KEY: 'test-key-0123456789abcdef', DATABASE_URL: database.url, LOG_LEVEL: 'info', ...env },
+    process.cwd(),
+  );
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
   const service = await startService(config, { logDestination: sink });
   return {
     service,
@@ -49,16 +59,23 @@ export interface Answer {
 }
 
 /** One HTTP request over TCP (`url`) or a Unix socket (`socketPath` + path). */
-export function fetchRaw(target: { url: string } | { socketPath: string; path: string }, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+export function fetchRaw(
+  target: { url: string } | { socketPath: string; path: string },
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const options = 'url' in target
-      ? { ...urlParts(target.url), method, headers }
-      : { socketPath: target.socketPath, path: target.path, method, headers };
+    const options =
+      'url' in target
+        ? { ...urlParts(target.url), method, headers }
+        : { socketPath: target.socketPath, path: target.path, method, headers };
     const req = request(options, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, body }); });
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
     });
     req.on('error', reject);
     req.end();

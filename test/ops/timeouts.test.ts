@@ -57,7 +57,9 @@ function trickle(port: number, head: string, rest: string, everyMs = 200): Promi
 
 /** An HTTP/1.1 request head (keep-alive, the default). */
 function head(method: string, path: string, headers: Record<string, string> = {}): string {
-  return `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  return `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
 }
 
 describe('request timeouts on real sockets', () => {
@@ -76,12 +78,18 @@ describe('request timeouts on real sockets', () => {
       HTTP_KEEPALIVE_TIMEOUT: '1',
     });
   });
-  after(async () => { await app.close(); });
+  after(async () => {
+    await app.close();
+  });
 
   const body = 'username=' + 'a'.repeat(91); // 100 bytes: 20 seconds at one byte every 200 ms
 
   test('a POST whose body trickles in gets 408 and is closed before it ends', async () => {
-    const r = await trickle(port, head('POST', '/login/dev', { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) }), body);
+    const r = await trickle(
+      port,
+      head('POST', '/login/dev', { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) }),
+      body,
+    );
     assert.ok(r.closedByServer, `the server waited for all ${body.length} bytes`);
     assert.match(r.answer.slice(0, 100), /^HTTP\/1\.1 408 /);
   });
@@ -106,7 +114,11 @@ describe('request timeouts on real sockets', () => {
   });
 
   test('the metrics listener has the same limits', async () => {
-    const r = await trickle(metricsPort, '', head('GET', '/metrics', { authorization: 'Bearer metrics-token-for-the-timeout-tests', 'x-slow': 'a'.repeat(80) }));
+    const r = await trickle(
+      metricsPort,
+      '',
+      head('GET', '/metrics', { authorization: 'Bearer metrics-token-for-the-timeout-tests', 'x-slow': 'a'.repeat(80) }),
+    );
     assert.ok(r.closedByServer, 'the metrics listener waited for every header');
     assert.match(r.answer.slice(0, 100), /^HTTP\/1\.1 408 /);
   });
@@ -120,13 +132,28 @@ describe('answers that take longer than the request timeout', () => {
     meta = tempDir();
     const dir = join(meta.path, 'elections', 'slow');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'election.yaml'), 'name: Slow\nstart_datetime: 2000-01-01 00:00:00\nend_datetime: 2999-01-01 00:00:00\nelection_officers: [olivia]\n');
+    writeFileSync(
+      join(dir, 'election.yaml'),
+      'name: Slow\nstart_datetime: 2000-01-01 00:00:00\nend_datetime: 2999-01-01 00:00:00\nelection_officers: [olivia]\n',
+    );
     writeFileSync(join(dir, 'voters.yaml'), 'eligible_voters:\n  - v1\n  - v2\n  - v3\n');
-    for (const id of ['ann', 'ben']) writeFileSync(join(dir, `candidate-${id}.md`), `-------------------------------------------------------------\nname: ${id}\nID: ${id}\n---\n`);
+    for (const id of ['ann', 'ben'])
+      writeFileSync(
+        join(dir, `candidate-${id}.md`),
+        `-------------------------------------------------------------\nname: ${id}\nID: ${id}\n---\n`,
+      );
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     // One derivation at a time: the third vote waits for two others before its own.
-    app = await startListening({ APP_PORT: String(port), META_PATH: meta.path, ELECTION_DIR: 'elections', HTTP_HEADERS_TIMEOUT: '1', HTTP_REQUEST_TIMEOUT: '1', KDF_CONCURRENCY: '1', RATE_LIMIT_PER_MINUTE: '0' });
+    app = await startListening({
+      APP_PORT: String(port),
+      META_PATH: meta.path,
+      ELECTION_DIR: 'elections',
+      HTTP_HEADERS_TIMEOUT: '1',
+      HTTP_REQUEST_TIMEOUT: '1',
+      KDF_CONCURRENCY: '1',
+      RATE_LIMIT_PER_MINUTE: '0',
+    });
   });
   after(async () => {
     await app.close();
@@ -144,7 +171,12 @@ describe('answers that take longer than the request timeout', () => {
       }
       const headers: Record<string, string> = { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
       if (payload !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-      const res = await fetch(`${base}${path}`, { method: form === undefined ? 'GET' : 'POST', headers, body: payload, redirect: 'manual' });
+      const res = await fetch(`${base}${path}`, {
+        method: form === undefined ? 'GET' : 'POST',
+        headers,
+        body: payload,
+        redirect: 'manual',
+      });
       for (const cookie of res.headers.getSetCookie()) {
         const pair = cookie.split(';')[0]!;
         jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
@@ -158,9 +190,21 @@ describe('answers that take longer than the request timeout', () => {
   test('three passphrase votes queued behind one key derivation at a time are all stored, none cut off', async () => {
     const voters = await Promise.all(['v1', 'v2', 'v3'].map(voter));
     const started = performance.now();
-    const answers = await Promise.all(voters.map((go) => go('/app/elections/slow/vote', { 'candidate@ann': '1', 'candidate@ben': '2', password: 'a long enough passphrase' }, '/app/elections/slow/vote')));
+    const answers = await Promise.all(
+      voters.map((go) =>
+        go(
+          '/app/elections/slow/vote',
+          { 'candidate@ann': '1', 'candidate@ben': '2', password: 'a long enough passphrase' },
+          '/app/elections/slow/vote',
+        ),
+      ),
+    );
     const seconds = (performance.now() - started) / 1000;
-    assert.deepEqual(answers.map((r) => r.status), [303, 303, 303], `answered in ${seconds.toFixed(1)} s`);
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      [303, 303, 303],
+      `answered in ${seconds.toFixed(1)} s`,
+    );
     for (const r of answers) assert.equal(r.headers.get('location'), '/app/elections/slow/confirmation');
   });
 });

@@ -51,7 +51,12 @@ test('driver errors are sorted into faults of the database, and everything else'
     ['a string', null],
     [null, null],
   ];
-  for (const [error, fault] of cases) assert.equal(dbFault(error), fault, error instanceof Error ? `${String((error as { code?: unknown }).code)} ${error.message}` : String(error));
+  for (const [error, fault] of cases)
+    assert.equal(
+      dbFault(error),
+      fault,
+      error instanceof Error ? `${String((error as { code?: unknown }).code)} ${error.message}` : String(error),
+    );
   assert.equal(dbErrorCode(err({ code: 'SQLITE_FULL' })), 'SQLITE_FULL');
   assert.equal(dbErrorCode(err({ errno: 1205 })), '1205');
   assert.equal(dbErrorCode(new TypeError('x')), null);
@@ -63,7 +68,10 @@ for (const kind of dialects().filter((k) => k !== 'sqlite')) {
     const store = Store.open(database.config, { limits: { acquireMs: 5_000, statementMs: 300, lockMs: 1_000 }, poolSize: 1 });
     try {
       const slow = kind === 'postgresql' ? sql`select pg_sleep(3)` : sql`select sleep(3)`;
-      const error = await slow.execute(store.db).then(() => null, (e: unknown) => e);
+      const error = await slow.execute(store.db).then(
+        () => null,
+        (e: unknown) => e,
+      );
       const version = kind === 'postgresql' ? '' : String((await sql<{ v: string }>`select version() as v`.execute(store.db)).rows[0]?.v);
       if (kind === 'postgresql' || version.includes('MariaDB')) {
         assert.equal(dbFault(error), 'timeout', String(error));

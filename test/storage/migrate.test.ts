@@ -18,18 +18,39 @@ async function snapshot(store: Store) {
   const users = await store.db.selectFrom('user').select(['id', 'username', 'name']).orderBy('id').execute();
   const elections = await store.db.selectFrom('election').select(['id', 'key', 'name']).orderBy('id').execute();
   const voters = await store.db.selectFrom('voter').select(['id', 'user_id', 'election_id', 'salt', 'ballot_id']).orderBy('id').execute();
-  const ballots = await store.db.selectFrom('ballot').select(['id', 'election_id', 'rank', 'candidate', 'voter']).orderBy('voter').orderBy('candidate').execute();
-  const requests = await store.db.selectFrom('request').select(['id', 'user_id', 'election_id', 'name', 'email', 'description']).orderBy('id').execute();
+  const ballots = await store.db
+    .selectFrom('ballot')
+    .select(['id', 'election_id', 'rank', 'candidate', 'voter'])
+    .orderBy('voter')
+    .orderBy('candidate')
+    .execute();
+  const requests = await store.db
+    .selectFrom('request')
+    .select(['id', 'user_id', 'election_id', 'name', 'email', 'description'])
+    .orderBy('id')
+    .execute();
   return {
     users,
     elections,
-    voters: voters.map((v) => ({ id: v.id, user_id: v.user_id, election_id: v.election_id, salt: Buffer.from(v.salt ?? []).toString('hex'), ballot_id: Buffer.from(v.ballot_id ?? []).toString('hex') })),
+    voters: voters.map((v) => ({
+      id: v.id,
+      user_id: v.user_id,
+      election_id: v.election_id,
+      salt: Buffer.from(v.salt ?? []).toString('hex'),
+      ballot_id: Buffer.from(v.ballot_id ?? []).toString('hex'),
+    })),
     ballots: ballots.map((b) => ({ ...b, id: b.id.trim() })),
     requests,
   };
 }
 
-const ALL_MIGRATIONS = ['0001_elekto_schema', '0002_scrutin_additions', '0003_ballot_election_voter_index', '0004_voter_login_sessions', '0005_webhook_deliveries'];
+const ALL_MIGRATIONS = [
+  '0001_elekto_schema',
+  '0002_scrutin_additions',
+  '0003_ballot_election_voter_index',
+  '0004_voter_login_sessions',
+  '0005_webhook_deliveries',
+];
 
 async function schemaVersion(store: Store): Promise<number[]> {
   const rows = await store.db.selectFrom('schema_version').select('version').execute();
@@ -43,7 +64,7 @@ async function loadElekto(store: Store, version: 1 | 2) {
 
 for (const kind of dialects()) {
   describe(`migrations on ${kind}`, () => {
-    test('an empty database gets Elekto\'s tables, Scrutin\'s additions and schema_version 2; a second run is a no-op', async () => {
+    test("an empty database gets Elekto's tables, Scrutin's additions and schema_version 2; a second run is a no-op", async () => {
       const database = await freshDatabase(kind);
       const store = Store.open(database.config);
       try {
@@ -51,7 +72,18 @@ for (const kind of dialects()) {
         assert.deepEqual(first.applied, ALL_MIGRATIONS);
         assert.deepEqual(await schemaVersion(store), [2]);
         const tables = (await store.db.introspection.getTables()).map((t) => t.name);
-        for (const name of ['user', 'election', 'voter', 'ballot', 'request', 'schema_version', 'scrutin_setting', 'scrutin_audit', 'scrutin_passphrase_attempt', 'scrutin_webhook_delivery']) {
+        for (const name of [
+          'user',
+          'election',
+          'voter',
+          'ballot',
+          'request',
+          'schema_version',
+          'scrutin_setting',
+          'scrutin_audit',
+          'scrutin_passphrase_attempt',
+          'scrutin_webhook_delivery',
+        ]) {
           assert.ok(tables.includes(name), `table ${name} exists`);
         }
         assert.deepEqual((await store.migrate()).applied, []);
@@ -112,7 +144,10 @@ for (const kind of dialects()) {
         const voters = await store.db.selectFrom('voter').select(['id', 'salt', 'ballot_id']).execute();
         assert.equal(voters.length, elektoRows.voters.length);
         // A new ballot row with a hex id can be inserted after the upgrade.
-        await store.db.insertInto('ballot').values({ id: 'f'.repeat(32), election_id: 1, rank: 1, candidate: 'x', voter: 'v' }).execute();
+        await store.db
+          .insertInto('ballot')
+          .values({ id: 'f'.repeat(32), election_id: 1, rank: 1, candidate: 'x', voter: 'v' })
+          .execute();
         assert.deepEqual((await store.migrate()).applied, []);
       } finally {
         await store.close();
@@ -141,7 +176,7 @@ for (const kind of dialects()) {
       }
     });
 
-    test('voter logins: an Elekto database gets each ballot\'s login; two accounts that voted under one login keep both ballots, the earliest holds it, the officers are told', async () => {
+    test("voter logins: an Elekto database gets each ballot's login; two accounts that voted under one login keep both ballots, the earliest holds it, the officers are told", async () => {
       const database = await freshDatabase(kind);
       const store = Store.open(database.config);
       try {
@@ -150,20 +185,41 @@ for (const kind of dialects()) {
         const q = (id: string) => sql.raw(kind === 'mysql' ? `\`${id}\`` : `"${id}"`);
         await sql`insert into ${q('user')} (id, username, name) values (4, 'DIMS', 'Second Dims')`.execute(store.db);
         await sql`insert into voter (id, user_id, election_id, salt, ballot_id) values (4, 4, 1, null, null)`.execute(store.db);
-        await sql`insert into ballot (id, election_id, ${q('rank')}, candidate, voter) values (${'d'.repeat(32)}, 1, 1, 'aaron', 'c0ffee00-0000-4000-8000-000000000000')`.execute(store.db);
+        await sql`insert into ballot (id, election_id, ${q('rank')}, candidate, voter) values (${'d'.repeat(32)}, 1, 1, 'aaron', 'c0ffee00-0000-4000-8000-000000000000')`.execute(
+          store.db,
+        );
         const ballotsBefore = (await snapshot(store)).ballots;
         await store.migrate();
         assert.deepEqual((await snapshot(store)).ballots, ballotsBefore, 'every ballot kept');
         const logins = await store.db.selectFrom('voter').select(['id', 'login']).orderBy('id').execute();
-        assert.deepEqual(logins.map((v) => [v.id, v.login]), [[1, 'jberkus'], [2, 'dims'], [3, 'jberkus'], [4, null]]);
+        assert.deepEqual(
+          logins.map((v) => [v.id, v.login]),
+          [
+            [1, 'jberkus'],
+            [2, 'dims'],
+            [3, 'jberkus'],
+            [4, null],
+          ],
+        );
         const audit = await store.audit.list({ electionKey: '2021---GB' });
         assert.equal(audit.length, 1);
         assert.equal(audit[0]!.action, 'ballots.login-shared');
-        assert.match(audit[0]!.detail ?? '', /2 ballots were cast under the login dims .* All 2 are kept and counted; the earliest \(voter row #2\) holds the login/);
+        assert.match(
+          audit[0]!.detail ?? '',
+          /2 ballots were cast under the login dims .* All 2 are kept and counted; the earliest \(voter row #2\) holds the login/,
+        );
         // From now on the login is taken in that election, by any account.
         const other = { id: 99, user_id: 3, election_id: 1, salt: null, ballot_id: null, kdf: null };
-        await assert.rejects(store.db.insertInto('voter').values({ ...other, login: 'dims' }).execute());
-        await store.db.insertInto('voter').values({ ...other, login: 'parispittman' }).execute();
+        await assert.rejects(
+          store.db
+            .insertInto('voter')
+            .values({ ...other, login: 'dims' })
+            .execute(),
+        );
+        await store.db
+          .insertInto('voter')
+          .values({ ...other, login: 'parispittman' })
+          .execute();
         assert.deepEqual((await store.migrate()).applied, []);
       } finally {
         await store.close();
@@ -171,13 +227,20 @@ for (const kind of dialects()) {
       }
     });
 
-    test('voter logins: a database at Scrutin\'s migration 3 gets the login of every existing ballot, and sessions a generation', async () => {
+    test("voter logins: a database at Scrutin's migration 3 gets the login of every existing ballot, and sessions a generation", async () => {
       const database = await freshDatabase(kind);
       const store = Store.open(database.config);
       try {
         const upTo3 = new Migrator({
           db: store.db,
-          provider: { getMigrations: () => Promise.resolve({ '0001_elekto_schema': elektoSchema(kind), '0002_scrutin_additions': scrutinAdditions(kind), '0003_ballot_election_voter_index': ballotElectionVoterIndex(kind) }) },
+          provider: {
+            getMigrations: () =>
+              Promise.resolve({
+                '0001_elekto_schema': elektoSchema(kind),
+                '0002_scrutin_additions': scrutinAdditions(kind),
+                '0003_ballot_election_voter_index': ballotElectionVoterIndex(kind),
+              }),
+          },
           migrationTableName: 'scrutin_migration',
           migrationLockTableName: 'scrutin_migration_lock',
         });
@@ -188,8 +251,18 @@ for (const kind of dialects()) {
         await sql`insert into voter (id, user_id, election_id) values (1, 1, 1), (2, 2, 1), (3, null, 1)`.execute(store.db);
         assert.deepEqual((await store.migrate()).applied, ['0004_voter_login_sessions', '0005_webhook_deliveries']);
         const logins = await store.db.selectFrom('voter').select(['id', 'login']).orderBy('id').execute();
-        assert.deepEqual(logins.map((v) => [v.id, v.login]), [[1, 'octo-cat'], [2, 'someone'], [3, null]]);
-        assert.deepEqual((await store.db.selectFrom('user').select('session_generation').orderBy('id').execute()).map((u) => u.session_generation), [0, 0]);
+        assert.deepEqual(
+          logins.map((v) => [v.id, v.login]),
+          [
+            [1, 'octo-cat'],
+            [2, 'someone'],
+            [3, null],
+          ],
+        );
+        assert.deepEqual(
+          (await store.db.selectFrom('user').select('session_generation').orderBy('id').execute()).map((u) => u.session_generation),
+          [0, 0],
+        );
         assert.deepEqual(await store.audit.list({ electionKey: 'e' }), [], 'no shared login, nothing to tell');
       } finally {
         await store.close();

@@ -35,14 +35,28 @@ function ballotsFor(): { ranks: number[][]; abstentions: number } {
   for (let i = 0; i < 4; i++) ranks.push(IDS.map((id) => (id === 'ada' ? 1 : id === others[i] ? 3 : NO_OPINION_RANK)));
   ranks.push([2, 1, NO_OPINION_RANK, NO_OPINION_RANK, 2]);
   // Abstentions: nothing ranked, everyone equal, a single candidate ranked.
-  ranks.push(IDS.map(() => NO_OPINION_RANK), IDS.map(() => 1), [NO_OPINION_RANK, 3, NO_OPINION_RANK, NO_OPINION_RANK, NO_OPINION_RANK]);
+  ranks.push(
+    IDS.map(() => NO_OPINION_RANK),
+    IDS.map(() => 1),
+    [NO_OPINION_RANK, 3, NO_OPINION_RANK, NO_OPINION_RANK, NO_OPINION_RANK],
+  );
   return { ranks, abstentions: 3 };
 }
 
 async function castAll(store: Store, electionId: number, ranks: number[][], ids = IDS): Promise<void> {
   for (const [i, r] of ranks.entries()) {
     const user = await store.users.recordSignIn({ login: `voter-${electionId}-${i}`, name: null, githubId: null, now });
-    await store.transaction((tx) => tx.ballots.cast({ userId: user.id, login: user.login, electionId, at: now, voterId: randomUUID(), link: null, rows: ids.map((candidate, k) => ({ candidate, rank: r[k]! })) }));
+    await store.transaction((tx) =>
+      tx.ballots.cast({
+        userId: user.id,
+        login: user.login,
+        electionId,
+        at: now,
+        voterId: randomUUID(),
+        link: null,
+        rows: ids.map((candidate, k) => ({ candidate, rank: r[k]! })),
+      }),
+    );
   }
 }
 
@@ -52,25 +66,37 @@ for (const kind of dialects()) {
     let cleanup: () => Promise<void>;
     const { ranks, abstentions } = ballotsFor();
     // `fay` joined after the ballots were cast: no row on any ballot, so no opinion everywhere.
-    const election = makeElection({ key: 'board', noWinners: 2, candidates: [...IDS, 'fay'].map((id) => makeCandidate(id, `Name of ${id}`)) });
+    const election = makeElection({
+      key: 'board',
+      noWinners: 2,
+      candidates: [...IDS, 'fay'].map((id) => makeCandidate(id, `Name of ${id}`)),
+    });
     const csvLines = ranks.map((r) => {
       const byId = new Map(IDS.map((id, k) => [id, r[k]!]));
-      return ['ada', 'bob', 'cyd', 'dan', 'eve', 'fay'].map((id) => {
-        const v = byId.get(id);
-        return v === undefined || v === NO_OPINION_RANK ? 'No opinion' : String(v);
-      }).join(',');
+      return ['ada', 'bob', 'cyd', 'dan', 'eve', 'fay']
+        .map((id) => {
+          const v = byId.get(id);
+          return v === undefined || v === NO_OPINION_RANK ? 'No opinion' : String(v);
+        })
+        .join(',');
     });
 
     before(async () => {
       ({ store, cleanup } = await freshStore(kind));
       await castAll(store, await store.elections.ensure('board', 'Board', now), ranks);
     });
-    after(async () => { await cleanup(); });
+    after(async () => {
+      await cleanup();
+    });
 
     test('the stored count equals counting the same ballots in memory; abstentions counted', async () => {
       const counted = await countElection(store, election);
       const ids = ['ada', 'bob', 'cyd', 'dan', 'eve', 'fay'];
-      const reference = tallyBallots(ids, ranks.map((r) => Object.fromEntries(IDS.map((id, k) => [id, r[k] === NO_OPINION_RANK ? null : r[k]]))), 2);
+      const reference = tallyBallots(
+        ids,
+        ranks.map((r) => Object.fromEntries(IDS.map((id, k) => [id, r[k] === NO_OPINION_RANK ? null : r[k]]))),
+        2,
+      );
       assert.deepEqual(counted.result.candidates, ids, 'columns sorted by ID');
       assert.equal(counted.result.ballots, ranks.length);
       assert.deepEqual([...counted.result.d], [...reference.d]);
@@ -89,7 +115,7 @@ for (const kind of dialects()) {
       assert.deepEqual((await exportBallots(store, empty)).csv, 'ann,ben,cat\r\n');
     });
 
-    test('the CSV: sorted header, one row per ballot as stored, read back by the tally\'s parser to the same matrix', async () => {
+    test("the CSV: sorted header, one row per ballot as stored, read back by the tally's parser to the same matrix", async () => {
       const exported = await exportBallots(store, election);
       assert.equal(exported.ballots, ranks.length);
       const lines = exported.csv.split('\r\n');
@@ -105,7 +131,7 @@ for (const kind of dialects()) {
       assert.deepEqual(fromCsv.winners, stored.winners);
     });
 
-    test('rows come in a fresh random order each time, unrelated to casting order or to the database\'s order', async () => {
+    test("rows come in a fresh random order each time, unrelated to casting order or to the database's order", async () => {
       const a = (await exportBallots(store, election)).csv.split('\r\n').slice(1, -1);
       const b = (await exportBallots(store, election)).csv.split('\r\n').slice(1, -1);
       const row = (await store.elections.findByKey('board'))!;
@@ -113,7 +139,14 @@ for (const kind of dialects()) {
       const columns = ['ada', 'bob', 'cyd', 'dan', 'eve', 'fay'];
       for await (const ballot of store.ballots.ballotsOf(row.id)) {
         const m = new Map(ballot.rows.map((r) => [r.candidate, r.rank]));
-        databaseOrder.push(columns.map((id) => { const v = m.get(id); return v === undefined || v === NO_OPINION_RANK ? 'No opinion' : String(v); }).join(','));
+        databaseOrder.push(
+          columns
+            .map((id) => {
+              const v = m.get(id);
+              return v === undefined || v === NO_OPINION_RANK ? 'No opinion' : String(v);
+            })
+            .join(','),
+        );
       }
       // 62 distinct rows: two equal orders by chance are out of the question.
       assert.notDeepEqual(a, b);
@@ -124,7 +157,13 @@ for (const kind of dialects()) {
 
     test('ballots ranking a candidate the election no longer lists are refused, naming it', async () => {
       const withoutEve = makeElection({ key: 'board', candidates: ['ada', 'bob', 'cyd', 'dan', 'fay'].map((id) => makeCandidate(id)) });
-      await assert.rejects(countElection(store, withoutEve), (error: unknown) => error instanceof UnknownCandidatesError && error.ids.join() === 'eve' && /Restore its candidate file/.test(answerTo(error.refusal).message));
+      await assert.rejects(
+        countElection(store, withoutEve),
+        (error: unknown) =>
+          error instanceof UnknownCandidatesError &&
+          error.ids.join() === 'eve' &&
+          /Restore its candidate file/.test(answerTo(error.refusal).message),
+      );
       await assert.rejects(exportBallots(store, withoutEve), UnknownCandidatesError);
     });
   });

@@ -11,7 +11,18 @@ const now = new Date('2026-05-10T12:00:00Z');
 
 async function voterRow(store: Store, electionId: number, login: string | null, createdAt: string | null): Promise<void> {
   const userId = login === null ? null : (await store.users.recordSignIn({ login, name: null, githubId: null, now })).id;
-  await store.db.insertInto('voter').values({ user_id: userId, election_id: electionId, created_at: createdAt, updated_at: createdAt, salt: null, ballot_id: null, kdf: null }).execute();
+  await store.db
+    .insertInto('voter')
+    .values({
+      user_id: userId,
+      election_id: electionId,
+      created_at: createdAt,
+      updated_at: createdAt,
+      salt: null,
+      ballot_id: null,
+      kdf: null,
+    })
+    .execute();
 }
 
 for (const kind of dialects()) {
@@ -36,11 +47,17 @@ for (const kind of dialects()) {
       requestInTsc = a.request.id;
       requestInGb = b.request.id;
     });
-    after(async () => { await cleanup(); });
+    after(async () => {
+      await cleanup();
+    });
 
     test('a decision reaches a request of the named election only, and sets reviewed', async () => {
       const decide = { decision: 'approved' as const, note: 'ok', decidedBy: 'olivia', now };
-      assert.equal(await store.officer.decideRequest({ ...decide, electionId: tsc, requestId: requestInGb }), false, 'gb\'s request through tsc');
+      assert.equal(
+        await store.officer.decideRequest({ ...decide, electionId: tsc, requestId: requestInGb }),
+        false,
+        "gb's request through tsc",
+      );
       assert.equal(await store.officer.decideRequest({ ...decide, electionId: tsc, requestId: 987654 }), false, 'no such request');
       const untouched = await store.requests.findById(requestInGb);
       assert.equal(untouched?.decision, null);
@@ -58,7 +75,17 @@ for (const kind of dialects()) {
       // The same decision again in the same second still answers true (MySQL reports matched rows).
       assert.equal(await store.officer.decideRequest({ ...decide, electionId: tsc, requestId: requestInTsc }), true);
       const later = new Date(now.getTime() + 60_000);
-      assert.equal(await store.officer.decideRequest({ electionId: tsc, requestId: requestInTsc, decision: 'denied', note: '', decidedBy: 'otto', now: later }), true);
+      assert.equal(
+        await store.officer.decideRequest({
+          electionId: tsc,
+          requestId: requestInTsc,
+          decision: 'denied',
+          note: '',
+          decidedBy: 'otto',
+          now: later,
+        }),
+        true,
+      );
       const changed = await store.requests.findById(requestInTsc);
       assert.equal(changed?.decision, 'denied');
       assert.equal(changed.decisionNote, '');
@@ -77,43 +104,84 @@ for (const kind of dialects()) {
       assert.deepEqual([...voted.logins].sort(), ['Alice', 'bob']);
       assert.equal(voted.withoutLogin, 1);
       assert.deepEqual(voted.renamed, []);
-      assert.deepEqual(await store.officer.votedLogins(await store.elections.ensure('empty', 'Empty', now)), { logins: [], withoutLogin: 0, renamed: [] });
+      assert.deepEqual(await store.officer.votedLogins(await store.elections.ensure('empty', 'Empty', now)), {
+        logins: [],
+        withoutLogin: 0,
+        renamed: [],
+      });
     });
 
     test('a ballot counts under the login it was cast with; renamed accounts and released logins are named', async () => {
       const election = await store.elections.ensure('renames', 'Renames', now);
       // u5 votes under u5, then renames the GitHub account to u5-old and signs in again.
       const u5 = await store.users.recordSignIn({ login: 'U5', name: null, githubId: '500', now });
-      await store.transaction((tx) => tx.ballots.cast({ userId: u5.id, login: u5.login, electionId: election, at: now, voterId: randomUUID(), link: null, rows: [{ candidate: 'a', rank: 1 }] }));
+      await store.transaction((tx) =>
+        tx.ballots.cast({
+          userId: u5.id,
+          login: u5.login,
+          electionId: election,
+          at: now,
+          voterId: randomUUID(),
+          link: null,
+          rows: [{ candidate: 'a', rank: 1 }],
+        }),
+      );
       await store.users.recordSignIn({ login: 'u5-old', name: null, githubId: '500', now });
       // u6 votes, renames away, and another account takes u6 before u6's owner signs in again.
       const u6 = await store.users.recordSignIn({ login: 'u6', name: null, githubId: '600', now });
-      await store.transaction((tx) => tx.ballots.cast({ userId: u6.id, login: u6.login, electionId: election, at: now, voterId: randomUUID(), link: null, rows: [{ candidate: 'a', rank: 1 }] }));
+      await store.transaction((tx) =>
+        tx.ballots.cast({
+          userId: u6.id,
+          login: u6.login,
+          electionId: election,
+          at: now,
+          voterId: randomUUID(),
+          link: null,
+          rows: [{ candidate: 'a', rank: 1 }],
+        }),
+      );
       await store.users.recordSignIn({ login: 'u6', name: null, githubId: '601', now });
       const voted = await store.officer.votedLogins(election);
       assert.deepEqual([...voted.logins].sort(), ['u5', 'u6']);
-      assert.deepEqual(voted.renamed, [{ login: 'u5', account: 'u5-old' }, { login: 'u6', account: null }]);
+      assert.deepEqual(voted.renamed, [
+        { login: 'u5', account: 'u5-old' },
+        { login: 'u6', account: null },
+      ]);
     });
 
     test('votes per UTC day, day boundaries exact, undated rows apart', async () => {
       const election = await store.elections.ensure('daily', 'Daily', now);
-      for (const at of ['2026-05-01 00:00:00', '2026-05-01 23:59:59', '2026-05-02 00:00:00', '2026-05-04 12:30:00', '2026-05-04 13:30:00', '2026-05-04 23:00:00']) {
+      for (const at of [
+        '2026-05-01 00:00:00',
+        '2026-05-01 23:59:59',
+        '2026-05-02 00:00:00',
+        '2026-05-04 12:30:00',
+        '2026-05-04 13:30:00',
+        '2026-05-04 23:00:00',
+      ]) {
         await voterRow(store, election, `u-${randomUUID().slice(0, 8)}`, at);
       }
       await voterRow(store, election, `u-${randomUUID().slice(0, 8)}`, null);
       await voterRow(store, tsc, `u-${randomUUID().slice(0, 8)}`, '2026-05-03 10:00:00');
       const daily = await store.officer.votesPerDay(election);
-      assert.deepEqual(daily.days, [{ day: '2026-05-01', votes: 2 }, { day: '2026-05-02', votes: 1 }, { day: '2026-05-04', votes: 3 }]);
+      assert.deepEqual(daily.days, [
+        { day: '2026-05-01', votes: 2 },
+        { day: '2026-05-02', votes: 1 },
+        { day: '2026-05-04', votes: 3 },
+      ]);
       assert.equal(daily.undated, 1);
       assert.deepEqual(await store.officer.votesPerDay(await store.elections.ensure('none', 'None', now)), { days: [], undated: 0 });
     });
 
     if (kind === 'sqlite') {
-      test('Elekto\'s SQLAlchemy text timestamps (microseconds, or a T) fall on their day', async () => {
+      test("Elekto's SQLAlchemy text timestamps (microseconds, or a T) fall on their day", async () => {
         const election = await store.elections.ensure('elekto', 'Elekto', now);
         await voterRow(store, election, 'x1', '2021-01-12 23:59:59.999999');
         await voterRow(store, election, 'x2', '2021-01-13T00:00:01');
-        assert.deepEqual((await store.officer.votesPerDay(election)).days, [{ day: '2021-01-12', votes: 1 }, { day: '2021-01-13', votes: 1 }]);
+        assert.deepEqual((await store.officer.votesPerDay(election)).days, [
+          { day: '2021-01-12', votes: 1 },
+          { day: '2021-01-13', votes: 1 },
+        ]);
       });
     }
   });

@@ -27,12 +27,22 @@ for (const kind of dialects()) {
       const t0 = new Date('2030-03-01T12:00:00Z');
       assert.equal(await store.webhooks.recordFirst('72d3162e-cc78-11e3-81ab-4c9367dc0958', t0), true);
       assert.equal(await store.webhooks.recordFirst('72d3162e-cc78-11e3-81ab-4c9367dc0958', t0), false);
-      assert.equal(await store.webhooks.recordFirst('72d3162e-cc78-11e3-81ab-4c9367dc0958', new Date(t0.getTime() + (DELIVERY_RETENTION_DAYS - 1) * DAY)), false);
+      assert.equal(
+        await store.webhooks.recordFirst(
+          '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+          new Date(t0.getTime() + (DELIVERY_RETENTION_DAYS - 1) * DAY),
+        ),
+        false,
+      );
       assert.equal(await store.webhooks.recordFirst('another-delivery', t0), true, 'ids are independent');
       const later = new Date(t0.getTime() + (DELIVERY_RETENTION_DAYS + 1) * DAY);
       assert.equal(await store.webhooks.recordFirst('72d3162e-cc78-11e3-81ab-4c9367dc0958', later), true, 'forgotten after the retention');
       const rows = await store.db.selectFrom('scrutin_webhook_delivery').select('delivery_id').execute();
-      assert.deepEqual(rows.map((r) => r.delivery_id), ['72d3162e-cc78-11e3-81ab-4c9367dc0958'], 'older ids were pruned');
+      assert.deepEqual(
+        rows.map((r) => r.delivery_id),
+        ['72d3162e-cc78-11e3-81ab-4c9367dc0958'],
+        'older ids were pruned',
+      );
     });
 
     test('of twenty simultaneous records of one id, exactly one is first', async () => {

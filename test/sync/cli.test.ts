@@ -13,7 +13,11 @@ import { dialects, freshDatabase } from '../helpers/db.js';
 import { copyFixture, tempDir } from '../metarepo/fixture.js';
 import { makeUpstream } from '../metarepo/gitRepo.js';
 
-interface Ran { code: number; out: string; err: string }
+interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
 
 async function run(command: Command, args: string[], env: Record<string, string>, cwd: string): Promise<Ran> {
   const out: string[] = [];
@@ -27,7 +31,13 @@ for (const kind of dialects()) {
     test('sync prints what changed and every problem; list shows orphans; purge deletes only with --yes', async () => {
       const upstream = makeUpstream();
       const database = await freshDatabase(kind);
-      const env = { DATABASE_URL: database.url, META_REPO: upstream.bare, META_PATH: join(upstream.root, 'meta'), META_BRANCH: 'main', ELECTION_DIR: 'elections' };
+      const env = {
+        DATABASE_URL: database.url,
+        META_REPO: upstream.bare,
+        META_PATH: join(upstream.root, 'meta'),
+        META_BRANCH: 'main',
+        ELECTION_DIR: 'elections',
+      };
       const cwd = upstream.root;
       try {
         const first = await run(syncCommand, [], env, cwd);
@@ -45,15 +55,31 @@ for (const kind of dialects()) {
         try {
           const row = await store.elections.findByKey('name_the_app');
           assert.ok(row !== null);
-          for (const [login, ranks] of [['v1', { elekto: 1, e6n: 2 }], ['v2', { notcivs: 1 }]] as const) {
+          for (const [login, ranks] of [
+            ['v1', { elekto: 1, e6n: 2 }],
+            ['v2', { notcivs: 1 }],
+          ] as const) {
             const user = await store.users.recordSignIn({ login, name: null, githubId: null, now: new Date() });
-            await store.transaction((tx) => tx.ballots.cast({ userId: user.id, login: user.login, electionId: row.id, at: new Date(), voterId: randomUUID(), link: null, rows: Object.entries(ranks).map(([candidate, rank]) => ({ candidate, rank })) }));
+            await store.transaction((tx) =>
+              tx.ballots.cast({
+                userId: user.id,
+                login: user.login,
+                electionId: row.id,
+                at: new Date(),
+                voterId: randomUUID(),
+                link: null,
+                rows: Object.entries(ranks).map(([candidate, rank]) => ({ candidate, rank })),
+              }),
+            );
           }
         } finally {
           await store.close();
         }
 
-        upstream.write('elections/2021/TOC/election.yaml', 'name: 2021 Steering Committee Election\nstart_datetime: 2023-03-14 00:00:01\nend_datetime: [oops\n');
+        upstream.write(
+          'elections/2021/TOC/election.yaml',
+          'name: 2021 Steering Committee Election\nstart_datetime: 2023-03-14 00:00:01\nend_datetime: [oops\n',
+        );
         upstream.git('mv', 'elections/name_the_app', 'elections/naming');
         const second = upstream.commit('break TOC, rename name_the_app');
         upstream.push();
@@ -72,7 +98,9 @@ for (const kind of dialects()) {
         assert.match(line, /^name_the_app +orphaned +2 +2 +0 +Select The Name of the Application$/);
         assert.match(listed.out, /^naming +present +0 +0 +0 /m);
         assert.match(listed.out, /4 elections, 1 orphaned/);
-        const json = JSON.parse((await run(electionsCommand, ['list', '--format', 'json'], env, cwd)).out) as { elections: Array<{ key: string; status: string; voted: number; ballots: number }> };
+        const json = JSON.parse((await run(electionsCommand, ['list', '--format', 'json'], env, cwd)).out) as {
+          elections: Array<{ key: string; status: string; voted: number; ballots: number }>;
+        };
         const orphanJson = json.elections.find((e) => e.key === 'name_the_app');
         assert.deepEqual([orphanJson?.status, orphanJson?.voted, orphanJson?.ballots], ['orphaned', 2, 2]);
 
@@ -88,7 +116,10 @@ for (const kind of dialects()) {
         const check = Store.open(database.config);
         try {
           assert.equal(await check.elections.findByKey('name_the_app'), null);
-          const left = await check.db.selectFrom('ballot').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
+          const left = await check.db
+            .selectFrom('ballot')
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .executeTakeFirst();
           assert.equal(Number(left?.n), 0);
           const audit = await check.audit.list({ electionKey: 'name_the_app' });
           assert.equal(audit[0]?.action, 'election.purge');
@@ -123,7 +154,10 @@ test('sync reads META_PATH as a plain folder when META_REPO is unset, and refuse
     assert.match(res.out, /Meta folder .* \(META_REPO is unset: read as it is\)/);
     assert.match(res.out, /Revision \(not a git checkout\)/);
     assert.match(res.out, /Election table: 3 added/);
-    await assert.rejects(run(syncCommand, [], { DATABASE_URL: database.url, META_PATH: join(dir.path, 'nowhere') }, dir.path), (e: unknown) => e instanceof UserError && /no meta repository to sync/.test(e.message));
+    await assert.rejects(
+      run(syncCommand, [], { DATABASE_URL: database.url, META_PATH: join(dir.path, 'nowhere') }, dir.path),
+      (e: unknown) => e instanceof UserError && /no meta repository to sync/.test(e.message),
+    );
     await assert.rejects(run(electionsCommand, ['frobnicate'], env, dir.path), UserError);
   } finally {
     await database.drop();

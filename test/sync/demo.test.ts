@@ -15,17 +15,25 @@ test('the demo environment serves the three example elections after startup', as
   const dir = tempDir('scrutin-demo-');
   const now = new Date();
   const repo = prepareDemoRepo(join(dir.path, 'data'), now);
-  const config = parseConfig({
-    APP_ENV: 'development',
-    DB_CONNECTION: 'sqlite',
-    DB_PATH: join(dir.path, 'data', 'scrutin.db'),
-    META_REPO: repo.path,
-    META_PATH: join(dir.path, 'data', 'meta-clone'),
-    META_BRANCH: 'main',
-    ELECTION_DIR: 'elections',
-    META_SECRET: 'demo-secret-0123456789',
-  }, dir.path, { purpose: 'serve' });
-  const sink = new Writable({ write(_chunk, _enc, cb) { cb(); } });
+  const config = parseConfig(
+    {
+      APP_ENV: 'development',
+      DB_CONNECTION: 'sqlite',
+      DB_PATH: join(dir.path, 'data', 'scrutin.db'),
+      META_REPO: repo.path,
+      META_PATH: join(dir.path, 'data', 'meta-clone'),
+      META_BRANCH: 'main',
+      ELECTION_DIR: 'elections',
+      META_SECRET: 'demo-secret-0123456789',
+    },
+    dir.path,
+    { purpose: 'serve' },
+  );
+  const sink = new Writable({
+    write(_chunk, _enc, cb) {
+      cb();
+    },
+  });
   const service = await startService(config, { listen: false, logDestination: sink });
   try {
     const snapshot = service.ctx.catalogue.current();
@@ -38,7 +46,10 @@ test('the demo environment serves the three example elections after startup', as
       phases.add(phaseAt(entry.election, now));
     }
     assert.deepEqual([...phases].sort(), ['completed', 'running', 'upcoming']);
-    assert.deepEqual((await service.ctx.store.elections.list()).map((r) => r.key), ['code-of-conduct---2026', 'community---mascot', 'steering---2026']);
+    assert.deepEqual(
+      (await service.ctx.store.elections.list()).map((r) => r.key),
+      ['code-of-conduct---2026', 'community---mascot', 'steering---2026'],
+    );
     assert.equal(service.ctx.catalogue.status().state, 'ok');
     assert.equal((await service.app.inject('/elections/steering---2026')).statusCode, 200);
   } finally {

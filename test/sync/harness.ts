@@ -44,23 +44,35 @@ export interface DeliveryOptions {
   delivery?: string | null;
 }
 
-export async function startMetaServer(upstream: Upstream, options: { kind?: DbKind; env?: Record<string, string>; database?: TestDatabase } = {}): Promise<MetaServer> {
+export async function startMetaServer(
+  upstream: Upstream,
+  options: { kind?: DbKind; env?: Record<string, string>; database?: TestDatabase } = {},
+): Promise<MetaServer> {
   const database = options.database ?? (await freshDatabase(options.kind ?? 'sqlite'));
-  const config = parseConfig({
-    APP_ENV: 'development',
-    APP_KEY: 'test-key-0123456789abcdef',
-    DATABASE_URL: database.url,
-    LOG_LEVEL: 'info',
-    RATE_LIMIT_PER_MINUTE: '0',
-    META_REPO: upstream.bare,
-    META_PATH: upstream.checkout,
-    META_BRANCH: 'main',
-    ELECTION_DIR: 'elections',
-    META_SECRET: SECRET,
-    ...options.env,
-  }, process.cwd(), { purpose: 'serve' });
+  const config = parseConfig(
+    {
+      APP_ENV: 'development',
+      APP_KEY: 'test-key-0123456789abcdef',
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_PER_MINUTE: '0',
+      META_REPO: upstream.bare,
+      META_PATH: upstream.checkout,
+      META_BRANCH: 'main',
+      ELECTION_DIR: 'elections',
+      META_SECRET: SECRET,
+      ...options.env,
+    },
+    process.cwd(),
+    { purpose: 'serve' },
+  );
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
   // The real ballot service, with cheap key derivation for new links.
   const service = await startService(config, { listen: false, logDestination: sink, ballots: { newParams: CHEAP_KDF } });
   const meta = service.ctx.meta;
@@ -81,7 +93,8 @@ export async function startMetaServer(upstream: Upstream, options: { kind?: DbKi
       await waitFor(() => Promise.resolve(probe() ? true : undefined), 20_000, what);
     },
     deliver: (d = {}) => {
-      const body = d.body ?? JSON.stringify({ ref: d.ref ?? 'refs/heads/main', after: 'f'.repeat(40), repository: { full_name: 'example/meta' } });
+      const body =
+        d.body ?? JSON.stringify({ ref: d.ref ?? 'refs/heads/main', after: 'f'.repeat(40), repository: { full_name: 'example/meta' } });
       const signature = d.signature === undefined ? sign(body) : d.signature;
       const headers: Record<string, string> = { 'content-type': d.contentType ?? 'application/json' };
       const delivery = d.delivery === undefined ? randomUUID() : d.delivery;

@@ -16,15 +16,37 @@ import { SECRET, sign } from './harness.js';
 
 async function start(env: Record<string, string>, cwd: string) {
   const database = await freshDatabase('sqlite');
-  const config = parseConfig({ APP_ENV: 'development', APP_KEY: 'test-key-0123456789abcdef', DATABASE_URL: database.url, META_SECRET: SECRET, ...env }, cwd, { purpose: 'serve' });
+  const config = parseConfig(
+    { APP_ENV: 'development', APP_KEY: 'test-key-0123456789abcdef', DATABASE_URL: database.url, META_SECRET: SECRET, ...env },
+    cwd,
+    { purpose: 'serve' },
+  );
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
   const service = await startService(config, { listen: false, logDestination: sink });
   const deliver = () => {
     const body = JSON.stringify({ ref: 'refs/heads/main' });
-    return service.app.inject({ method: 'POST', url: '/v1/webhooks/meta/sync', payload: body, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': sign(body) } });
+    return service.app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/meta/sync',
+      payload: body,
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': sign(body) },
+    });
   };
-  return { service, logs, deliver, close: async () => { await service.stop(); await database.drop(); } };
+  return {
+    service,
+    logs,
+    deliver,
+    close: async () => {
+      await service.stop();
+      await database.drop();
+    },
+  };
 }
 
 test('an unreachable META_REPO at startup: the server starts, empty and not ready, and recovers when the repository appears', async () => {
@@ -40,12 +62,19 @@ test('an unreachable META_REPO at startup: the server starts, empty and not read
     assert.deepEqual(health.json(), { status: 'down' });
     assert.equal((await s.service.app.inject('/health/ready')).statusCode, 503);
     assert.equal((await s.service.app.inject('/health/live')).statusCode, 200, 'alive all the same: no restart would help');
-    assert.ok(s.logs.some((l) => l.includes('the first meta repository sync failed')), 'the failure is logged');
+    assert.ok(
+      s.logs.some((l) => l.includes('the first meta repository sync failed')),
+      'the failure is logged',
+    );
     assert.deepEqual(await s.service.ctx.store.elections.list(), []);
 
     renameSync(missing, upstream.bare);
     assert.equal((await s.deliver()).statusCode, 202);
-    await waitFor(() => Promise.resolve(s.service.ctx.catalogue.current().entries.size === 3 ? true : undefined), 20_000, 'the repository synced');
+    await waitFor(
+      () => Promise.resolve(s.service.ctx.catalogue.current().entries.size === 3 ? true : undefined),
+      20_000,
+      'the repository synced',
+    );
     assert.equal((await s.service.app.inject('/health')).json<{ status: string }>().status, 'ok');
     assert.equal((await s.service.app.inject('/health/ready')).statusCode, 200);
   } finally {
@@ -68,17 +97,28 @@ test('META_REPO unset and META_PATH holding ELECTION_DIR: served as a plain fold
 
     writeFileSync(join(path, 'elections', '2021', 'GB', 'voters.yaml'), 'eligible_voters:\n  - someone-new\n');
     assert.equal((await s.deliver()).statusCode, 202);
-    await waitFor(() => {
-      const gb = s.service.ctx.catalogue.current().entries.get('2021---GB');
-      return Promise.resolve(gb?.ok === true && gb.election.voterSet.has('someone-new') ? true : undefined);
-    }, 20_000, 'the folder re-read');
+    await waitFor(
+      () => {
+        const gb = s.service.ctx.catalogue.current().entries.get('2021---GB');
+        return Promise.resolve(gb?.ok === true && gb.election.voterSet.has('someone-new') ? true : undefined);
+      },
+      20_000,
+      'the folder re-read',
+    );
 
     const before = s.service.ctx.catalogue.current();
     renameSync(path, `${path}.moved`);
     assert.equal((await s.deliver()).statusCode, 202);
-    await waitFor(() => Promise.resolve(s.service.ctx.catalogue.status().state === 'degraded' ? true : undefined), 20_000, 'the failure noticed');
+    await waitFor(
+      () => Promise.resolve(s.service.ctx.catalogue.status().state === 'degraded' ? true : undefined),
+      20_000,
+      'the failure noticed',
+    );
     assert.equal(s.service.ctx.catalogue.current(), before);
-    assert.ok((await s.service.ctx.store.elections.list()).every((r) => r.orphanedAt === null), 'nothing orphaned');
+    assert.ok(
+      (await s.service.ctx.store.elections.list()).every((r) => r.orphanedAt === null),
+      'nothing orphaned',
+    );
   } finally {
     await s.close();
     dir.cleanup();

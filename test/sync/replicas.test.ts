@@ -30,8 +30,16 @@ async function serve(env: Record<string, string>): Promise<Replica> {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
-  await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 30_000, `scrutin serve on ${port}: ${out}`);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code);
+    }),
+  );
+  await waitFor(
+    async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined),
+    30_000,
+    `scrutin serve on ${port}: ${out}`,
+  );
   return { child, port, output: () => out, exited };
 }
 
@@ -50,7 +58,14 @@ for (const kind of dialects()) {
     test('a webhook that reaches replica A only is visible on replica B within 10 s', async () => {
       const upstream = makeUpstream();
       const database = await freshDatabase(kind);
-      const common = { DATABASE_URL: database.url, META_REPO: upstream.bare, META_BRANCH: 'main', ELECTION_DIR: 'elections', META_SECRET: SECRET, METRICS_TOKEN };
+      const common = {
+        DATABASE_URL: database.url,
+        META_REPO: upstream.bare,
+        META_BRANCH: 'main',
+        ELECTION_DIR: 'elections',
+        META_SECRET: SECRET,
+        METRICS_TOKEN,
+      };
       const a = await serve({ ...common, META_PATH: join(upstream.root, 'replica-a') });
       const b = await serve({ ...common, META_PATH: join(upstream.root, 'replica-b') });
       try {
@@ -72,10 +87,14 @@ for (const kind of dialects()) {
         });
         assert.equal(delivered.status, 202);
         // The acceptance criterion of the issue: B agrees within 10 s of the delivery.
-        const page = await waitFor(async () => {
-          const res = await fetch(`http://127.0.0.1:${b.port}/elections/2024---new`);
-          return res.status === 200 ? res.text() : undefined;
-        }, 10_000, `replica B to serve the new election\nA: ${a.output()}\nB: ${b.output()}`);
+        const page = await waitFor(
+          async () => {
+            const res = await fetch(`http://127.0.0.1:${b.port}/elections/2024---new`);
+            return res.status === 200 ? res.text() : undefined;
+          },
+          10_000,
+          `replica B to serve the new election\nA: ${a.output()}\nB: ${b.output()}`,
+        );
         assert.match(page, /The new election/);
         assert.equal((await served(b)).revision, revision);
         assert.equal((await served(a)).revision, revision);

@@ -26,22 +26,25 @@ function bare(date: Date): string {
 /** An election open now, in `elections/live`, with two candidates and `voters`. */
 function writeLiveElection(upstream: Upstream, voters: string[]): void {
   const now = Date.now();
-  upstream.write('elections/live/election.yaml', [
-    'name: Live election',
-    'organization: Example',
-    `start_datetime: ${bare(new Date(now - day))}`,
-    `end_datetime: ${bare(new Date(now + 10 * day))}`,
-    'no_winners: 1',
-    'allow_no_opinion: True',
-    'delete_after: False',
-    'show_candidate_fields:',
-    '  - employer',
-    'election_officers:',
-    '  - olivia',
-    'eligibility: Members may vote.',
-    'exception_description: Ask.',
-    '',
-  ].join('\n'));
+  upstream.write(
+    'elections/live/election.yaml',
+    [
+      'name: Live election',
+      'organization: Example',
+      `start_datetime: ${bare(new Date(now - day))}`,
+      `end_datetime: ${bare(new Date(now + 10 * day))}`,
+      'no_winners: 1',
+      'allow_no_opinion: True',
+      'delete_after: False',
+      'show_candidate_fields:',
+      '  - employer',
+      'election_officers:',
+      '  - olivia',
+      'eligibility: Members may vote.',
+      'exception_description: Ask.',
+      '',
+    ].join('\n'),
+  );
   upstream.write('elections/live/voters.yaml', `eligible_voters:\n${voters.map((v) => `  - ${v}\n`).join('')}`);
   upstream.write('elections/live/candidate-ann.md', candidateFile('ann'));
   upstream.write('elections/live/candidate-ben.md', candidateFile('ben'));
@@ -53,7 +56,10 @@ async function pushAndSync(server: MetaServer, upstream: Upstream, message: stri
   upstream.push(...pushArgs);
   const res = await server.deliver();
   assert.equal(res.statusCode, 202);
-  await server.until(() => server.service.ctx.catalogue.current().revision === revision && !server.meta.catalogue.status().syncing, `commit "${message}" served`);
+  await server.until(
+    () => server.service.ctx.catalogue.current().revision === revision && !server.meta.catalogue.status().syncing,
+    `commit "${message}" served`,
+  );
   return revision;
 }
 
@@ -61,7 +67,17 @@ async function castDirect(store: Store, key: string, login: string, ranks: Recor
   const row = await store.elections.findByKey(key);
   assert.ok(row !== null, `${key} has a row`);
   const user = await store.users.recordSignIn({ login, name: null, githubId: null, now: new Date() });
-  await store.transaction((tx) => tx.ballots.cast({ userId: user.id, login: user.login, electionId: row.id, at: new Date(), voterId: randomUUID(), link: null, rows: Object.entries(ranks).map(([candidate, rank]) => ({ candidate, rank })) }));
+  await store.transaction((tx) =>
+    tx.ballots.cast({
+      userId: user.id,
+      login: user.login,
+      electionId: row.id,
+      at: new Date(),
+      voterId: randomUUID(),
+      link: null,
+      rows: Object.entries(ranks).map(([candidate, rank]) => ({ candidate, rank })),
+    }),
+  );
 }
 
 for (const kind of dialects()) {
@@ -83,7 +99,11 @@ for (const kind of dialects()) {
         await pushAndSync(server, upstream, 'add newcomer');
         const entry = server.entry('live');
         assert.ok(entry.ok && entry.election.voterSet.has('newcomer'));
-        const cast = await newcomer.post('/app/elections/live/vote', { 'candidate@ann': '1', 'candidate@ben': '2' }, { csrfFrom: '/app/elections/live/vote' });
+        const cast = await newcomer.post(
+          '/app/elections/live/vote',
+          { 'candidate@ann': '1', 'candidate@ben': '2' },
+          { csrfFrom: '/app/elections/live/vote' },
+        );
         assert.equal(cast.statusCode, 303, cast.body.slice(0, 300));
         assert.equal(cast.headers.location, '/app/elections/live/confirmation');
         const row = await server.service.ctx.store.elections.findByKey('live');
@@ -151,12 +171,15 @@ for (const kind of dialects()) {
         const scrape = await server.service.app.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-token-0123456789' } });
         assert.match(scrape.body, /^scrutin_meta_sync_runs_total 2$/m, 'the startup sync and this one');
         assert.match(scrape.body, /^scrutin_meta_sync_failures_total 1$/m);
-        assert.ok(scrape.body.includes(`scrutin_meta_revision_info{revision="${before.revision ?? ''}",state="degraded"} 1`), 'the revision served, and the state');
+        assert.ok(
+          scrape.body.includes(`scrutin_meta_revision_info{revision="${before.revision ?? ''}",state="degraded"} 1`),
+          'the revision served, and the state',
+        );
 
         renameSync(`${upstream.bare}.gone`, upstream.bare);
         assert.equal((await server.deliver()).statusCode, 202);
         await server.until(() => server.meta.catalogue.status().state === 'ok', 'recovered');
-        assert.equal(((await server.service.app.inject('/health')).json<{ status: string }>()).status, 'ok');
+        assert.equal((await server.service.app.inject('/health')).json<{ status: string }>().status, 'ok');
       } finally {
         await server.close();
         upstream.cleanup();
@@ -180,8 +203,15 @@ for (const kind of dialects()) {
         assert.ok(server.entry('live').ok, 'the snapshot is served anyway');
         assert.equal(await elections.findByKey('live'), null, 'but not in the table yet');
         elections.syncWith = realSyncWith;
-        await server.until(() => !server.meta.catalogue.status().syncing && server.logs.some((l) => l.includes('a meta snapshot listener failed')), 'the failure logged');
-        await waitFor(async () => ((await elections.findByKey('live')) !== null ? true : undefined), 20_000, 'the row added by a later sync');
+        await server.until(
+          () => !server.meta.catalogue.status().syncing && server.logs.some((l) => l.includes('a meta snapshot listener failed')),
+          'the failure logged',
+        );
+        await waitFor(
+          async () => ((await elections.findByKey('live')) !== null ? true : undefined),
+          20_000,
+          'the row added by a later sync',
+        );
       } finally {
         elections.syncWith = realSyncWith;
         await server.close();

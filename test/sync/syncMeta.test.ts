@@ -13,7 +13,14 @@ const NOW = new Date('2026-02-01T12:00:00Z');
 const quiet = { info: () => undefined, error: () => undefined };
 
 function broken(key: string, name: string | null): ElectionEntry {
-  return { key, dir: `elections/${key}`, ok: false, name, officerSet: new Set(), problems: [{ file: `elections/${key}/election.yaml`, line: 2, message: 'bad', severity: 'error' }] };
+  return {
+    key,
+    dir: `elections/${key}`,
+    ok: false,
+    name,
+    officerSet: new Set(),
+    problems: [{ file: `elections/${key}/election.yaml`, line: 2, message: 'bad', severity: 'error' }],
+  };
 }
 
 for (const kind of dialects()) {
@@ -28,7 +35,11 @@ for (const kind of dialects()) {
         assert.deepEqual(first.change, { added: ['a', 'b', 'c'], renamed: [], orphaned: [], restored: [] });
         assert.equal(first.previousRevision, null);
         assert.equal(await store.settings.get(META_REVISION_SETTING), 'rev1');
-        assert.equal((await store.elections.findByKey('c'))?.name, 'Gamma', 'a broken election gets a row under the name that could be read');
+        assert.equal(
+          (await store.elections.findByKey('c'))?.name,
+          'Gamma',
+          'a broken election gets a row under the name that could be read',
+        );
 
         // A second replica applying the same snapshot changes nothing and writes no audit entry.
         const again = await syncMeta(deps, snapshotOf([a, b, broken('c', 'Gamma')], 'rev1'));
@@ -75,9 +86,24 @@ for (const kind of dialects()) {
     test('completed delete_after elections have their links erased after the sync, once', async () => {
       const { store, cleanup } = await freshStore(kind);
       try {
-        const done = makeElection({ key: 'done', deleteAfter: true, startDatetime: new Date('2026-01-01T00:00:00Z'), endDatetime: new Date('2026-01-15T00:00:00Z') });
-        const open = makeElection({ key: 'open', deleteAfter: true, startDatetime: new Date('2026-01-20T00:00:00Z'), endDatetime: new Date('2026-03-01T00:00:00Z') });
-        const kept = makeElection({ key: 'kept', deleteAfter: false, startDatetime: new Date('2026-01-01T00:00:00Z'), endDatetime: new Date('2026-01-15T00:00:00Z') });
+        const done = makeElection({
+          key: 'done',
+          deleteAfter: true,
+          startDatetime: new Date('2026-01-01T00:00:00Z'),
+          endDatetime: new Date('2026-01-15T00:00:00Z'),
+        });
+        const open = makeElection({
+          key: 'open',
+          deleteAfter: true,
+          startDatetime: new Date('2026-01-20T00:00:00Z'),
+          endDatetime: new Date('2026-03-01T00:00:00Z'),
+        });
+        const kept = makeElection({
+          key: 'kept',
+          deleteAfter: false,
+          startDatetime: new Date('2026-01-01T00:00:00Z'),
+          endDatetime: new Date('2026-01-15T00:00:00Z'),
+        });
         const snap = snapshotOf([entryOf(done), entryOf(open), entryOf(kept)], 'rev1');
         const first = await syncMeta({ store, log: quiet, now: NOW }, snap);
         assert.deepEqual(first.erased, ['done']);

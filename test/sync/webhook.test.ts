@@ -67,7 +67,7 @@ describe('webhook on a server following a local git repository', () => {
       const res = await server.deliver({ body, signature });
       assert.equal(res.statusCode, 401, what);
       assert.equal(res.headers['content-type']?.toString().startsWith('application/json'), true, what);
-      assert.equal((res.json<{ error: string }>()).error, 'Invalid signature', what);
+      assert.equal(res.json<{ error: string }>().error, 'Invalid signature', what);
     }
     assert.deepEqual(requests, [], 'no sync was requested');
     // A sync that had started would have swapped in the pushed commit; none did.
@@ -138,12 +138,16 @@ describe('webhook on a server following a local git repository', () => {
     assert.equal((await server.deliver({ body, delivery: null })).statusCode, 202);
     assert.equal(requests.length, 4);
     // Refused deliveries are not recorded: the id stays usable by the real one.
-    assert.equal((await server.deliver({ body, delivery: 'd1c0ffee-0000-4000-8000-000000000003', signature: sign(body, 'not-the-secret') })).statusCode, 401);
+    assert.equal(
+      (await server.deliver({ body, delivery: 'd1c0ffee-0000-4000-8000-000000000003', signature: sign(body, 'not-the-secret') }))
+        .statusCode,
+      401,
+    );
     assert.equal((await server.deliver({ body, delivery: 'd1c0ffee-0000-4000-8000-000000000003' })).statusCode, 202);
     await server.until(() => !server.meta.catalogue.status().syncing, 'the syncs finished');
   });
 
-  test('GitHub\'s form-encoded deliveries (payload=...) are verified over the raw body too', async () => {
+  test("GitHub's form-encoded deliveries (payload=...) are verified over the raw body too", async () => {
     requests.length = 0;
     const body = new URLSearchParams({ payload: JSON.stringify({ ref: 'refs/heads/main' }) }).toString();
     const ok = await server.deliver({ body, contentType: 'application/x-www-form-urlencoded' });
@@ -158,7 +162,12 @@ describe('webhook on a server following a local git repository', () => {
   });
 
   test('other routes still parse forms and JSON as before (the raw-body parser is scoped to the webhook)', async () => {
-    const res = await server.service.app.inject({ method: 'POST', url: '/login/dev', payload: 'username=alice', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await server.service.app.inject({
+      method: 'POST',
+      url: '/login/dev',
+      payload: 'username=alice',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     // Refused for its missing CSRF token (403), which needs the form to have been parsed.
     assert.equal(res.statusCode, 403);
   });
@@ -180,7 +189,10 @@ describe('webhook without META_SECRET', () => {
       assert.equal(res.statusCode, 503);
       assert.match(res.json<{ message: string }>().message, /META_SECRET/);
       assert.equal((await server.deliver({ signature: null })).statusCode, 503);
-      assert.ok(server.logs.some((l) => l.includes('META_SECRET is not set')), 'startup logged a warning');
+      assert.ok(
+        server.logs.some((l) => l.includes('META_SECRET is not set')),
+        'startup logged a warning',
+      );
     } finally {
       await server.close();
       upstream.cleanup();
@@ -200,7 +212,9 @@ for (const kind of dialects()) {
         const replay = await b.deliver({ delivery: 'replica-delivery-1' });
         assert.equal(replay.statusCode, 200);
         assert.equal(replay.json<{ status: string }>().status, 'duplicate');
-        const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? a : b).deliver({ delivery: 'replica-delivery-2' })));
+        const burst = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? a : b).deliver({ delivery: 'replica-delivery-2' })),
+        );
         assert.deepEqual(burst.map((r) => r.statusCode).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 202]);
         await a.until(() => !a.meta.catalogue.status().syncing, 'A idle');
         await b.until(() => !b.meta.catalogue.status().syncing, 'B idle');

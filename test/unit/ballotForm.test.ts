@@ -44,7 +44,10 @@ test('no opinion may be written three ways when the election allows it', () => {
 
 test('no opinion is refused, per candidate, when the election does not allow it', () => {
   const errs = errors(parseBallotForm({ 'candidate@ann': '1', 'candidate@ben': '', 'candidate@cat': '100000000' }, strict));
-  assert.deepEqual(errs.map((e) => e.field), ['candidate@ben', 'candidate@cat']);
+  assert.deepEqual(
+    errs.map((e) => e.field),
+    ['candidate@ben', 'candidate@cat'],
+  );
   assert.match(errs[0]!.message, /rank every candidate/);
   assert.match(errs[0]!.message, /BEN/);
   assert.match(errs[0]!.message, /1 to 3/);
@@ -63,22 +66,35 @@ test('a missing candidate is an error naming that candidate', () => {
 
 test('an unknown candidate field is an error, even next to a complete ballot', () => {
   const errs = errors(parseBallotForm({ 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '3', 'candidate@dan': '1' }, open));
-  assert.deepEqual(errs.map((e) => e.field), ['candidate@dan']);
+  assert.deepEqual(
+    errs.map((e) => e.field),
+    ['candidate@dan'],
+  );
   assert.match(errs[0]!.message, /not a candidate/);
   // A field whose name differs only in case is not the candidate either.
-  assert.equal(errors(parseBallotForm({ 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '3', 'candidate@Ann': '1' }, open))[0]!.field, 'candidate@Ann');
+  assert.equal(
+    errors(parseBallotForm({ 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '3', 'candidate@Ann': '1' }, open))[0]!.field,
+    'candidate@Ann',
+  );
 });
 
 test('a candidate posted twice is an error, not the first or last value', () => {
   const errs = errors(parseBallotForm({ 'candidate@ann': ['1', '2'], 'candidate@ben': '2', 'candidate@cat': '3' }, open));
-  assert.deepEqual(errs.map((e) => e.field), ['candidate@ann']);
+  assert.deepEqual(
+    errs.map((e) => e.field),
+    ['candidate@ann'],
+  );
   assert.match(errs[0]!.message, /more than one/);
 });
 
 test('ranks must be whole numbers from 1 to the number of candidates', () => {
   for (const bad of ['0', '4', '-1', '1.5', '1e0', 'first', '２', '0x1', '99999999', '100000001', '1 2']) {
     const errs = errors(parseBallotForm({ 'candidate@ann': bad, 'candidate@ben': '1', 'candidate@cat': '2' }, open));
-    assert.deepEqual(errs.map((e) => e.field), ['candidate@ann'], `"${bad}" should be refused`);
+    assert.deepEqual(
+      errs.map((e) => e.field),
+      ['candidate@ann'],
+      `"${bad}" should be refused`,
+    );
     assert.match(errs[0]!.message, /whole number from 1 to 3/);
   }
   // Surrounding whitespace is harmless; 3 is the largest rank with three candidates.
@@ -116,10 +132,13 @@ test('a ballot with no preference between any two candidates is flagged as an ab
 test('candidate IDs with unusual characters are matched exactly', () => {
   const e = makeElection({ key: 'e3', candidates: [makeCandidate('jane.doe'), makeCandidate('o@k'), makeCandidate('__proto__')] });
   const r = ok(parseBallotForm({ 'candidate@jane.doe': '1', 'candidate@o@k': '2', 'candidate@__proto__': '3' }, e));
-  assert.deepEqual(r.ballot.choices.map((c) => c.rank), [1, 2, 3]);
+  assert.deepEqual(
+    r.ballot.choices.map((c) => c.rank),
+    [1, 2, 3],
+  );
 });
 
-test('stored rows: one per candidate, unranked ones with Elekto\'s sentinel, and back again', () => {
+test("stored rows: one per candidate, unranked ones with Elekto's sentinel, and back again", () => {
   const r = ok(parseBallotForm({ 'candidate@ann': '2', 'candidate@ben': 'no-opinion', 'candidate@cat': '1' }, open));
   const rows = ballotRows(r.ballot);
   assert.deepEqual(rows, [
@@ -131,7 +150,10 @@ test('stored rows: one per candidate, unranked ones with Elekto\'s sentinel, and
   assert.deepEqual(ballotFromRows(rows), r.ballot);
   // An abstention still stores a row for every candidate.
   const abstain = ok(parseBallotForm({ 'candidate@ann': '', 'candidate@ben': '', 'candidate@cat': '' }, open));
-  assert.deepEqual(ballotRows(abstain.ballot).map((x) => x.rank), [NO_OPINION_RANK, NO_OPINION_RANK, NO_OPINION_RANK]);
+  assert.deepEqual(
+    ballotRows(abstain.ballot).map((x) => x.rank),
+    [NO_OPINION_RANK, NO_OPINION_RANK, NO_OPINION_RANK],
+  );
   assert.deepEqual(ballotFromRows([{ candidate: 'ann', rank: null }]).choices, [{ candidateId: 'ann', rank: null }]);
 });
 

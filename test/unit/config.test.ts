@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config.js';
 
-const ELEKTO_VARIABLES = 'APP_NAME APP_ENV APP_KEY APP_DEBUG APP_URL APP_PORT APP_HOST APP_CONNECT MIN_PASSCODE_LENGTH DB_CONNECTION DB_HOST DB_PORT DB_DATABASE DB_USERNAME DB_PASSWORD DB_PATH META_REPO ELECTION_DIR META_DEPLOYMENT META_PATH META_BRANCH META_SECRET GITHUB_REDIRECT GITHUB_CLIENT_ID GITHUB_CLIENT_SECRET'.split(' ');
+const ELEKTO_VARIABLES =
+  'APP_NAME APP_ENV APP_KEY APP_DEBUG APP_URL APP_PORT APP_HOST APP_CONNECT MIN_PASSCODE_LENGTH DB_CONNECTION DB_HOST DB_PORT DB_DATABASE DB_USERNAME DB_PASSWORD DB_PATH META_REPO ELECTION_DIR META_DEPLOYMENT META_PATH META_BRANCH META_SECRET GITHUB_REDIRECT GITHUB_CLIENT_ID GITHUB_CLIENT_SECRET'.split(
+    ' ',
+  );
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -17,7 +20,7 @@ function problemsOf(fn: () => unknown): string[] {
   assert.fail('expected a ConfigError');
 }
 
-test('defaults: production, SQLite under ./data, port 5000, Elekto\'s defaults', () => {
+test("defaults: production, SQLite under ./data, port 5000, Elekto's defaults", () => {
   const c = parseConfig({ APP_KEY: 'a-strong-enough-key-here' }, '/srv/scrutin');
   assert.equal(c.appEnv, 'production');
   assert.deepEqual(c.db, { kind: 'sqlite', path: '/srv/scrutin/data/scrutin.db' });
@@ -39,17 +42,45 @@ test('DB_PORT defaults per engine', () => {
 });
 
 test('DATABASE_URL replaces the DB_* parts', () => {
-  const c = parseConfig({ APP_ENV: 'development', DATABASE_URL: 'postgresql://scrutin:s%40cret@db.internal/elections', DB_CONNECTION: 'mysql' }, '/');
-  assert.deepEqual(c.db, { kind: 'postgresql', host: 'db.internal', port: 5432, database: 'elections', user: 'scrutin', password: 's@cret' });
+  const c = parseConfig(
+    { APP_ENV: 'development', DATABASE_URL: 'postgresql://scrutin:s%40cret@db.internal/elections', DB_CONNECTION: 'mysql' },
+    '/',
+  );
+  assert.deepEqual(c.db, {
+    kind: 'postgresql',
+    host: 'db.internal',
+    port: 5432,
+    database: 'elections',
+    user: 'scrutin',
+    password: 's@cret',
+  });
   const m = parseConfig({ APP_ENV: 'development', DATABASE_URL: 'mariadb://root@127.0.0.1:3307/x' }, '/');
   assert.ok(m.db.kind === 'mysql' && m.db.port === 3307);
-  assert.deepEqual(parseConfig({ APP_ENV: 'development', DATABASE_URL: 'sqlite:data/x.db' }, '/srv').db, { kind: 'sqlite', path: '/srv/data/x.db' });
+  assert.deepEqual(parseConfig({ APP_ENV: 'development', DATABASE_URL: 'sqlite:data/x.db' }, '/srv').db, {
+    kind: 'sqlite',
+    path: '/srv/data/x.db',
+  });
 });
 
 test('every bad variable is named in one error', () => {
-  const problems = problemsOf(() => parseConfig({ APP_ENV: 'staging', APP_PORT: '99999', DB_CONNECTION: 'oracle', APP_DEBUG: 'maybe', MIN_PASSCODE_LENGTH: 'six', GITHUB_URL: 'ftp://x' }, '/'));
+  const problems = problemsOf(() =>
+    parseConfig(
+      {
+        APP_ENV: 'staging',
+        APP_PORT: '99999',
+        DB_CONNECTION: 'oracle',
+        APP_DEBUG: 'maybe',
+        MIN_PASSCODE_LENGTH: 'six',
+        GITHUB_URL: 'ftp://x',
+      },
+      '/',
+    ),
+  );
   for (const name of ['APP_ENV', 'APP_PORT', 'DB_CONNECTION', 'APP_DEBUG', 'MIN_PASSCODE_LENGTH', 'GITHUB_URL']) {
-    assert.ok(problems.some((p) => p.startsWith(name)), `${name} named in ${JSON.stringify(problems)}`);
+    assert.ok(
+      problems.some((p) => p.startsWith(name)),
+      `${name} named in ${JSON.stringify(problems)}`,
+    );
   }
 });
 
@@ -57,7 +88,10 @@ test('APP_KEY: blank is fine (generated later); weak or short stops production a
   assert.equal(parseConfig({}, '/').appKey, null);
   for (const weak of ['test', 'short', 'changeme']) {
     const problems = problemsOf(() => parseConfig({ APP_KEY: weak }, '/'));
-    assert.ok(problems.some((p) => p.includes('APP_KEY') && p.includes('scrutin key')), weak);
+    assert.ok(
+      problems.some((p) => p.includes('APP_KEY') && p.includes('scrutin key')),
+      weak,
+    );
   }
   const dev = parseConfig({ APP_ENV: 'development', APP_KEY: 'test' }, '/');
   assert.ok(dev.warnings.some((w) => w.includes('APP_KEY')));
@@ -65,7 +99,11 @@ test('APP_KEY: blank is fine (generated later); weak or short stops production a
 
 test('serving in production requires GitHub, the meta repository and APP_URL', () => {
   const problems = problemsOf(() => parseConfig({}, '/', { purpose: 'serve' }));
-  for (const name of ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET', 'META_REPO', 'APP_URL']) assert.ok(problems.some((p) => p.startsWith(name)), name);
+  for (const name of ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET', 'META_REPO', 'APP_URL'])
+    assert.ok(
+      problems.some((p) => p.startsWith(name)),
+      name,
+    );
   assert.doesNotThrow(() => parseConfig({ APP_ENV: 'development' }, '/', { purpose: 'serve' }));
 });
 
@@ -102,18 +140,32 @@ test('TRUST_PROXY: off by default over TCP, one hop by default on a Unix socket,
 
 test('HTTP timeouts: 15 s for headers, 30 s for a whole request, 72 s idle keep-alive; bad values and headers longer than the request are refused', () => {
   assert.deepEqual(parseConfig({ APP_ENV: 'development' }, '/').timeouts, { headers: 15, request: 30, keepAlive: 72 });
-  assert.deepEqual(parseConfig({ APP_ENV: 'development', HTTP_HEADERS_TIMEOUT: '5', HTTP_REQUEST_TIMEOUT: '60', HTTP_KEEPALIVE_TIMEOUT: '10' }, '/').timeouts, { headers: 5, request: 60, keepAlive: 10 });
-  const problems = problemsOf(() => parseConfig({ APP_ENV: 'development', HTTP_HEADERS_TIMEOUT: '0', HTTP_REQUEST_TIMEOUT: 'soon', HTTP_KEEPALIVE_TIMEOUT: '-1' }, '/'));
-  for (const name of ['HTTP_HEADERS_TIMEOUT', 'HTTP_REQUEST_TIMEOUT', 'HTTP_KEEPALIVE_TIMEOUT']) assert.ok(problems.some((p) => p.startsWith(`${name} must be a whole number`)), name);
-  assert.deepEqual(problemsOf(() => parseConfig({ APP_ENV: 'development', HTTP_HEADERS_TIMEOUT: '40' }, '/')), [
-    'HTTP_HEADERS_TIMEOUT (40) must not be longer than HTTP_REQUEST_TIMEOUT (30): the headers are part of the request',
-  ]);
+  assert.deepEqual(
+    parseConfig({ APP_ENV: 'development', HTTP_HEADERS_TIMEOUT: '5', HTTP_REQUEST_TIMEOUT: '60', HTTP_KEEPALIVE_TIMEOUT: '10' }, '/')
+      .timeouts,
+    { headers: 5, request: 60, keepAlive: 10 },
+  );
+  const problems = problemsOf(() =>
+    parseConfig({ APP_ENV: 'development', HTTP_HEADERS_TIMEOUT: '0', HTTP_REQUEST_TIMEOUT: 'soon', HTTP_KEEPALIVE_TIMEOUT: '-1' }, '/'),
+  );
+  for (const name of ['HTTP_HEADERS_TIMEOUT', 'HTTP_REQUEST_TIMEOUT', 'HTTP_KEEPALIVE_TIMEOUT'])
+    assert.ok(
+      problems.some((p) => p.startsWith(`${name} must be a whole number`)),
+      name,
+    );
+  assert.deepEqual(
+    problemsOf(() => parseConfig({ APP_ENV: 'development', HTTP_HEADERS_TIMEOUT: '40' }, '/')),
+    ['HTTP_HEADERS_TIMEOUT (40) must not be longer than HTTP_REQUEST_TIMEOUT (30): the headers are part of the request'],
+  );
 });
 
 test('metrics are never served without a token: METRICS_PORT without METRICS_TOKEN stops startup, in every environment', () => {
   for (const env of ['production', 'development']) {
     const problems = problemsOf(() => parseConfig({ APP_ENV: env, APP_KEY: 'a-strong-enough-key-here', METRICS_PORT: '9464' }, '/'));
-    assert.ok(problems.some((p) => p.startsWith('METRICS_PORT is set but METRICS_TOKEN is not') && p.includes('scrutin key')), env);
+    assert.ok(
+      problems.some((p) => p.startsWith('METRICS_PORT is set but METRICS_TOKEN is not') && p.includes('scrutin key')),
+      env,
+    );
   }
   const config = parseConfig({ APP_ENV: 'development', METRICS_PORT: '9464', METRICS_TOKEN: 'k3J9-a-random-metrics-token' }, '/');
   assert.deepEqual(config.metrics, { port: 9464, token: 'k3J9-a-random-metrics-token' });
@@ -131,17 +183,31 @@ test('placeholder and short secrets stop production, naming each variable and ne
   };
   const problems = problemsOf(() => parseConfig(placeholders, '/'));
   for (const name of ['METRICS_TOKEN', 'META_SECRET', 'GITHUB_CLIENT_SECRET', 'DB_PASSWORD', 'META_REPO_TOKEN']) {
-    assert.ok(problems.some((p) => p.startsWith(`${name} `) && /placeholder/.test(p)), `${name}: ${problems.join(' | ')}`);
+    assert.ok(
+      problems.some((p) => p.startsWith(`${name} `) && /placeholder/.test(p)),
+      `${name}: ${problems.join(' | ')}`,
+    );
   }
-  for (const value of Object.values(placeholders)) if (value !== '' && !value.startsWith('Iv1')) assert.ok(!problems.some((p) => p.includes(value)), `${value} is not echoed`);
+  for (const value of Object.values(placeholders))
+    if (value !== '' && !value.startsWith('Iv1')) assert.ok(!problems.some((p) => p.includes(value)), `${value} is not echoed`);
   // Short tokens the operator chooses are guessable; issued passwords are not judged by length.
   const short = problemsOf(() => parseConfig({ METRICS_TOKEN: 'abc123', META_SECRET: 'hunter2', DB_PASSWORD: 'pw' }, '/'));
   assert.deepEqual(short.map((p) => p.split(' ')[0]).sort(), ['META_SECRET', 'METRICS_TOKEN']);
-  assert.ok(short.every((p) => p.includes('shorter than 16 characters') && p.includes('scrutin key')), short.join(' | '));
+  assert.ok(
+    short.every((p) => p.includes('shorter than 16 characters') && p.includes('scrutin key')),
+    short.join(' | '),
+  );
   // Real-looking values pass; development keeps working with a warning for each placeholder.
-  assert.equal(parseConfig({ METRICS_TOKEN: 'Zq8m1-random-token-value', META_SECRET: 'a4f0c1d2e3b4a5968778', DB_PASSWORD: 'pw' }, '/').warnings.length, 0);
+  assert.equal(
+    parseConfig({ METRICS_TOKEN: 'Zq8m1-random-token-value', META_SECRET: 'a4f0c1d2e3b4a5968778', DB_PASSWORD: 'pw' }, '/').warnings.length,
+    0,
+  );
   const dev = parseConfig({ ...placeholders, APP_ENV: 'development' }, '/');
-  for (const name of ['METRICS_TOKEN', 'META_SECRET', 'GITHUB_CLIENT_SECRET', 'DB_PASSWORD', 'META_REPO_TOKEN']) assert.ok(dev.warnings.some((w) => w.startsWith(name)), name);
+  for (const name of ['METRICS_TOKEN', 'META_SECRET', 'GITHUB_CLIENT_SECRET', 'DB_PASSWORD', 'META_REPO_TOKEN'])
+    assert.ok(
+      dev.warnings.some((w) => w.startsWith(name)),
+      name,
+    );
 });
 
 test('database limits, the derivation queue and META_MAX_AGE: defaults that fit a 60 s proxy, seconds with decimals, bad values named', () => {
@@ -151,13 +217,36 @@ test('database limits, the derivation queue and META_MAX_AGE: defaults that fit 
   assert.equal(d.metaMaxAgeMs, 900_000);
   // The queue, the database budget and a derivation of a few seconds stay inside 60 s.
   assert.ok(d.kdfQueue.maxWaitMs + d.dbLimits.requestMs + 10_000 <= 60_000);
-  const set = parseConfig({ APP_ENV: 'development', DB_ACQUIRE_TIMEOUT: '0.5', DB_STATEMENT_TIMEOUT: '0', DB_LOCK_TIMEOUT: '2', DB_REQUEST_TIMEOUT: '7.25', KDF_QUEUE_TIMEOUT: '40', KDF_QUEUE_LIMIT: '12', META_MAX_AGE: '0' }, '/');
+  const set = parseConfig(
+    {
+      APP_ENV: 'development',
+      DB_ACQUIRE_TIMEOUT: '0.5',
+      DB_STATEMENT_TIMEOUT: '0',
+      DB_LOCK_TIMEOUT: '2',
+      DB_REQUEST_TIMEOUT: '7.25',
+      KDF_QUEUE_TIMEOUT: '40',
+      KDF_QUEUE_LIMIT: '12',
+      META_MAX_AGE: '0',
+    },
+    '/',
+  );
   assert.deepEqual(set.dbLimits, { acquireMs: 500, statementMs: 0, lockMs: 2_000, requestMs: 7_250 });
   assert.deepEqual(set.kdfQueue, { maxWaitMs: 40_000, maxLength: 12 });
   assert.equal(set.metaMaxAgeMs, 0);
-  assert.throws(() => parseConfig({ APP_ENV: 'development', DB_STATEMENT_TIMEOUT: '-1', DB_REQUEST_TIMEOUT: '10s', KDF_QUEUE_TIMEOUT: '0', KDF_QUEUE_LIMIT: 'many' }, '/'), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    for (const name of ['DB_STATEMENT_TIMEOUT', 'DB_REQUEST_TIMEOUT', 'KDF_QUEUE_TIMEOUT', 'KDF_QUEUE_LIMIT']) assert.ok(e.problems.some((p) => p.startsWith(name)), name);
-    return true;
-  });
+  assert.throws(
+    () =>
+      parseConfig(
+        { APP_ENV: 'development', DB_STATEMENT_TIMEOUT: '-1', DB_REQUEST_TIMEOUT: '10s', KDF_QUEUE_TIMEOUT: '0', KDF_QUEUE_LIMIT: 'many' },
+        '/',
+      ),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      for (const name of ['DB_STATEMENT_TIMEOUT', 'DB_REQUEST_TIMEOUT', 'KDF_QUEUE_TIMEOUT', 'KDF_QUEUE_LIMIT'])
+        assert.ok(
+          e.problems.some((p) => p.startsWith(name)),
+          name,
+        );
+      return true;
+    },
+  );
 });

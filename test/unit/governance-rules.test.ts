@@ -5,7 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { affiliationKey, infoValue } from '../../src/core/governance/affiliation.js';
 import { capLimit, capText, defaultRules, parseCap, type AffiliationCap } from '../../src/core/governance/rules.js';
-import { candidateAffiliationProblems, candidateAffiliations, parseAffiliationsFile, parseGovernance } from '../../src/core/meta/governance.js';
+import {
+  candidateAffiliationProblems,
+  candidateAffiliations,
+  parseAffiliationsFile,
+  parseGovernance,
+} from '../../src/core/meta/governance.js';
 
 const BASE = 'name: Steering\nstart_datetime: 2026-01-01 00:00:00\nend_datetime: 2026-01-10 00:00:00\nno_winners: 3\n';
 
@@ -21,27 +26,32 @@ test('without the keys the rules are Schulze and nothing else', () => {
 });
 
 test('every key read as written', () => {
-  const { rules, problems } = read([
-    'ballot_method: approval',
-    'max_selections: 5',
-    'max_per_affiliation: 1/3',
-    'affiliation_field: company',
-    'continuing_members:',
-    '  - login: alice',
-    '    affiliation: Acme',
-    '  - {login: bob, affiliation: Initech}',
-    'tie_break:',
-    '  method: seeded-hash',
-    '  seed: "2026-01-01 board minutes"',
-    '',
-  ].join('\n'));
+  const { rules, problems } = read(
+    [
+      'ballot_method: approval',
+      'max_selections: 5',
+      'max_per_affiliation: 1/3',
+      'affiliation_field: company',
+      'continuing_members:',
+      '  - login: alice',
+      '    affiliation: Acme',
+      '  - {login: bob, affiliation: Initech}',
+      'tie_break:',
+      '  method: seeded-hash',
+      '  seed: "2026-01-01 board minutes"',
+      '',
+    ].join('\n'),
+  );
   assert.deepEqual(problems, []);
   assert.deepEqual(rules, {
     method: 'approval',
     maxSelections: 5,
     cap: { kind: 'fraction', numerator: 1, denominator: 3, bound: 'at-most' },
     affiliationField: 'company',
-    continuingMembers: [{ login: 'alice', affiliation: 'Acme' }, { login: 'bob', affiliation: 'Initech' }],
+    continuingMembers: [
+      { login: 'alice', affiliation: 'Acme' },
+      { login: 'bob', affiliation: 'Initech' },
+    ],
     tieBreak: { method: 'seeded-hash', seed: '2026-01-01 board minutes' },
   });
 });
@@ -77,10 +87,25 @@ const bad: [string, 'error' | 'warning', RegExp, number][] = [
   ['continuing_members: alice\n', 'error', /continuing_members must be a list/, 5],
   ['max_per_affiliation: 2\ncontinuing_members:\n  - affiliation: Acme\n', 'error', /each continuing member needs a login/, 7],
   ['max_per_affiliation: 2\ncontinuing_members:\n  - login: "@alice"\n    affiliation: Acme\n', 'error', /write it without the @/, 7],
-  ['max_per_affiliation: 2\ncontinuing_members:\n  - login: alice\n', 'warning', /"alice" has no affiliation, so the cap does not count them/, 7],
+  [
+    'max_per_affiliation: 2\ncontinuing_members:\n  - login: alice\n',
+    'warning',
+    /"alice" has no affiliation, so the cap does not count them/,
+    7,
+  ],
   ['max_per_affiliation: 2\ncontinuing_members:\n  - alice\n', 'warning', /has no affiliation.*write "- login: alice"/, 7],
-  ['max_per_affiliation: 2\ncontinuing_members:\n  - login: alice\n    affiliation: Acme\n    role: chair\n', 'warning', /unknown key "role" in a continuing member/, 9],
-  ['max_per_affiliation: 2\ncontinuing_members:\n  - {login: alice, affiliation: A}\n  - {login: ALICE, affiliation: A}\n', 'warning', /"ALICE" is listed twice; counted once/, 8],
+  [
+    'max_per_affiliation: 2\ncontinuing_members:\n  - login: alice\n    affiliation: Acme\n    role: chair\n',
+    'warning',
+    /unknown key "role" in a continuing member/,
+    9,
+  ],
+  [
+    'max_per_affiliation: 2\ncontinuing_members:\n  - {login: alice, affiliation: A}\n  - {login: ALICE, affiliation: A}\n',
+    'warning',
+    /"ALICE" is listed twice; counted once/,
+    8,
+  ],
   ['continuing_members:\n  - {login: alice, affiliation: Acme}\n', 'warning', /only matter with max_per_affiliation/, 5],
   ['tie_break: seeded-hash\n', 'error', /tie_break must be a map such as \{method: seeded-hash/, 5],
   ['tie_break: {method: coin-flip, seed: x}\n', 'error', /unknown tie_break method "coin-flip"; use seeded-hash/, 5],
@@ -130,12 +155,23 @@ test('the two readings of "a maximum of one-third" differ only when the body is 
   const atMost: AffiliationCap = { kind: 'fraction', numerator: 1, denominator: 3, bound: 'at-most' };
   const lessThan: AffiliationCap = { kind: 'fraction', numerator: 1, denominator: 3, bound: 'less-than' };
   // body → [at most 1/3, less than 1/3]
-  const table: [number, number, number][] = [[1, 0, 0], [2, 0, 0], [3, 1, 0], [4, 1, 1], [5, 1, 1], [6, 2, 1], [7, 2, 2], [8, 2, 2], [9, 3, 2], [13, 4, 4]];
+  const table: [number, number, number][] = [
+    [1, 0, 0],
+    [2, 0, 0],
+    [3, 1, 0],
+    [4, 1, 1],
+    [5, 1, 1],
+    [6, 2, 1],
+    [7, 2, 2],
+    [8, 2, 2],
+    [9, 3, 2],
+    [13, 4, 4],
+  ];
   for (const [body, most, less] of table) {
     assert.equal(capLimit(atMost, body), most, `at most 1/3 of ${body}`);
     assert.equal(capLimit(lessThan, body), less, `less than 1/3 of ${body}`);
-    assert.ok(most <= body / 3 && (most + 1) > body / 3);
-    assert.ok(less < body / 3 && (less + 1) >= body / 3);
+    assert.ok(most <= body / 3 && most + 1 > body / 3);
+    assert.ok(less < body / 3 && less + 1 >= body / 3);
   }
   assert.equal(capLimit({ kind: 'count', max: 2 }, 100), 2);
 });
@@ -145,8 +181,13 @@ test('affiliations compare without case or spacing; "none" and friends are no af
   assert.equal(affiliationKey('RED HAT'), affiliationKey('Red Hat'));
   assert.notEqual(affiliationKey('Google'), affiliationKey('Google LLC'));
   assert.equal(affiliationKey('Ｇｏｏｇｌｅ'), 'google'); // full-width letters fold (NFKC)
-  for (const none of ['', '  ', 'None', 'n/a', 'Independent', 'self-employed', 'Unaffiliated', '-', null, undefined]) assert.equal(affiliationKey(none), null, String(none));
-  const info = [{ key: 'employer', value: 'Acme' }, { key: 'Employer', value: 'ignored' }, { key: 'slack', value: '@x' }];
+  for (const none of ['', '  ', 'None', 'n/a', 'Independent', 'self-employed', 'Unaffiliated', '-', null, undefined])
+    assert.equal(affiliationKey(none), null, String(none));
+  const info = [
+    { key: 'employer', value: 'Acme' },
+    { key: 'Employer', value: 'ignored' },
+    { key: 'slack', value: '@x' },
+  ];
   assert.equal(infoValue(info, 'employer'), 'Acme');
   assert.equal(infoValue(info, 'EMPLOYER'), 'Acme');
   assert.equal(infoValue(info, 'company'), null);
@@ -159,22 +200,47 @@ test('candidates without the affiliation field are named when a cap is set, and 
     { id: 'cat', file: 'elections/x/candidate-cat.md', info: [{ key: 'employer', value: 'Independent' }] },
   ];
   const capped = read('max_per_affiliation: 2\n').rules;
-  assert.deepEqual(candidateAffiliationProblems(capped, candidates).map((p) => [p.file, p.severity]), [
-    ['elections/x/candidate-ben.md', 'warning'],
-    ['elections/x/candidate-cat.md', 'warning'],
-  ]);
+  assert.deepEqual(
+    candidateAffiliationProblems(capped, candidates).map((p) => [p.file, p.severity]),
+    [
+      ['elections/x/candidate-ben.md', 'warning'],
+      ['elections/x/candidate-cat.md', 'warning'],
+    ],
+  );
   assert.deepEqual(candidateAffiliationProblems(defaultRules(), candidates), []);
-  assert.deepEqual([...candidateAffiliations(capped, candidates)], [['ann', 'Acme'], ['ben', null], ['cat', 'Independent']]);
+  assert.deepEqual(
+    [...candidateAffiliations(capped, candidates)],
+    [
+      ['ann', 'Acme'],
+      ['ben', null],
+      ['cat', 'Independent'],
+    ],
+  );
 });
 
 test('the --affiliations file: candidates and continuing members, problems located', () => {
-  const good = parseAffiliationsFile('candidates:\n  ann: Acme\n  ben: ~\ncontinuing_members:\n  - {login: zoe, affiliation: Acme}\n', 'aff.yaml');
+  const good = parseAffiliationsFile(
+    'candidates:\n  ann: Acme\n  ben: ~\ncontinuing_members:\n  - {login: zoe, affiliation: Acme}\n',
+    'aff.yaml',
+  );
   assert.deepEqual(good.problems, []);
-  assert.deepEqual([...good.affiliations], [['ann', 'Acme'], ['ben', null]]);
+  assert.deepEqual(
+    [...good.affiliations],
+    [
+      ['ann', 'Acme'],
+      ['ben', null],
+    ],
+  );
   assert.deepEqual(good.continuing, [{ login: 'zoe', affiliation: 'Acme' }]);
   const wrong = parseAffiliationsFile('candidates: [ann]\nextra: 1\n', 'aff.yaml');
-  assert.deepEqual(wrong.problems.map((p) => [p.line, p.severity]).sort(), [[1, 'error'], [2, 'warning']]);
+  assert.deepEqual(wrong.problems.map((p) => [p.line, p.severity]).sort(), [
+    [1, 'error'],
+    [2, 'warning'],
+  ]);
   assert.equal(parseAffiliationsFile('- just a list\n', 'aff.yaml').problems[0]?.severity, 'error');
-  assert.equal(parseAffiliationsFile('candidates: {ann: [a, b]}\n', 'aff.yaml').problems[0]?.message, 'the affiliation of "ann" must be text');
+  assert.equal(
+    parseAffiliationsFile('candidates: {ann: [a, b]}\n', 'aff.yaml').problems[0]?.message,
+    'the affiliation of "ann" must be text',
+  );
   assert.match(parseAffiliationsFile('candidates: {ann: Acme\n', 'aff.yaml').problems[0]?.message ?? '', /invalid YAML/);
 });

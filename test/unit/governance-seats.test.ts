@@ -22,35 +22,87 @@ const count = (max: number): AffiliationCap => ({ kind: 'count', max });
 const third = (bound: 'at-most' | 'less-than' = 'at-most'): AffiliationCap => ({ kind: 'fraction', numerator: 1, denominator: 3, bound });
 
 test('the cap skips a candidate whose affiliation is full, counting continuing members', () => {
-  const s = seatCandidates([['a'], ['b'], ['c'], ['d']], 3, rules({ a: 'Acme', b: 'acme ', c: 'Acme', d: 'Initech' }, { cap: count(2), continuing: [{ login: 'zoe', affiliation: 'ACME' }] }));
+  const s = seatCandidates(
+    [['a'], ['b'], ['c'], ['d']],
+    3,
+    rules({ a: 'Acme', b: 'acme ', c: 'Acme', d: 'Initech' }, { cap: count(2), continuing: [{ login: 'zoe', affiliation: 'ACME' }] }),
+  );
   assert.deepEqual(s.winners, ['a', 'd']);
-  assert.deepEqual(s.skipped.map((k) => [k.candidate, k.place, k.holders]), [['b', 2, ['zoe', 'a']], ['c', 3, ['zoe', 'a']]]);
+  assert.deepEqual(
+    s.skipped.map((k) => [k.candidate, k.place, k.holders]),
+    [
+      ['b', 2, ['zoe', 'a']],
+      ['c', 3, ['zoe', 'a']],
+    ],
+  );
   assert.equal(s.vacantSeats, 1);
-  assert.deepEqual(s.cap, { cap: count(2), body: 4, limit: 2, held: [{ affiliation: 'ACME', members: ['zoe', 'a'] }, { affiliation: 'Initech', members: ['d'] }] });
+  assert.deepEqual(s.cap, {
+    cap: count(2),
+    body: 4,
+    limit: 2,
+    held: [
+      { affiliation: 'ACME', members: ['zoe', 'a'] },
+      { affiliation: 'Initech', members: ['d'] },
+    ],
+  });
   const lines = describeSeating(s, (id) => id.toUpperCase());
   assert.ok(lines.includes('Skipped B (place 2, acme ): acme  already holds 2 of at most 2 (zoe and A).'), lines.join('\n'));
   assert.ok(lines.includes('1 seat cannot be filled: every candidate left is of an affiliation at its limit.'));
 });
 
 test('candidates and members without an affiliation are never capped', () => {
-  const s = seatCandidates([['a'], ['b'], ['c']], 3, rules({ a: 'Independent', b: null, c: '' }, { cap: count(1), continuing: [{ login: 'zoe', affiliation: null }, { login: 'yan', affiliation: 'none' }] }));
+  const s = seatCandidates(
+    [['a'], ['b'], ['c']],
+    3,
+    rules(
+      { a: 'Independent', b: null, c: '' },
+      {
+        cap: count(1),
+        continuing: [
+          { login: 'zoe', affiliation: null },
+          { login: 'yan', affiliation: 'none' },
+        ],
+      },
+    ),
+  );
   assert.deepEqual(s.winners, ['a', 'b', 'c']);
   assert.deepEqual(s.skipped, []);
 });
 
 test('at most one-third and less than one-third seat differently when the body is a multiple of three', () => {
   // 6 seats + 3 continuing = 9: at most 1/3 allows 3 per affiliation, less than 1/3 allows 2.
-  const continuing: ContinuingMember[] = [{ login: 'm1', affiliation: 'Acme' }, { login: 'm2', affiliation: 'Globex' }, { login: 'm3', affiliation: 'Hooli' }];
+  const continuing: ContinuingMember[] = [
+    { login: 'm1', affiliation: 'Acme' },
+    { login: 'm2', affiliation: 'Globex' },
+    { login: 'm3', affiliation: 'Hooli' },
+  ];
   const ranking = [['a1'], ['a2'], ['a3'], ['g1'], ['g2'], ['h1'], ['i1'], ['i2'], ['i3'], ['j1']];
-  const aff = { a1: 'Acme', a2: 'Acme', a3: 'Acme', g1: 'Globex', g2: 'Globex', h1: 'Hooli', i1: 'Initech', i2: 'Initech', i3: 'Initech', j1: 'Jupiter' };
+  const aff = {
+    a1: 'Acme',
+    a2: 'Acme',
+    a3: 'Acme',
+    g1: 'Globex',
+    g2: 'Globex',
+    h1: 'Hooli',
+    i1: 'Initech',
+    i2: 'Initech',
+    i3: 'Initech',
+    j1: 'Jupiter',
+  };
   const most = seatCandidates(ranking, 6, rules(aff, { cap: third('at-most'), continuing }));
   const less = seatCandidates(ranking, 6, rules(aff, { cap: third('less-than'), continuing }));
   assert.equal(most.cap?.limit, 3);
   assert.equal(less.cap?.limit, 2);
   assert.deepEqual(most.winners, ['a1', 'a2', 'g1', 'g2', 'h1', 'i1']);
   assert.deepEqual(less.winners, ['a1', 'g1', 'h1', 'i1', 'i2', 'j1']);
-  assert.deepEqual(less.skipped.map((k) => k.candidate), ['a2', 'a3', 'g2', 'i3']);
-  assert.deepEqual(most.skipped.map((k) => k.candidate), ['a3']);
+  assert.deepEqual(
+    less.skipped.map((k) => k.candidate),
+    ['a2', 'a3', 'g2', 'i3'],
+  );
+  assert.deepEqual(
+    most.skipped.map((k) => k.candidate),
+    ['a3'],
+  );
   // A body of 7 (Kubernetes' steering committee) reads the same either way: 2.
   assert.equal(seatCandidates(ranking, 4, rules(aff, { cap: third('at-most'), continuing })).cap?.limit, 2);
   assert.equal(seatCandidates(ranking, 4, rules(aff, { cap: third('less-than'), continuing })).cap?.limit, 2);
@@ -74,9 +126,14 @@ test('colleagues tied for the one seat their employer may still hold: a tie for 
   // The reserved seat counts for Acme: a later Acme candidate is skipped, with the undecided seat said.
   const later = seatCandidates([['a', 'b'], ['e'], ['d']], 3, rules({ a: 'Acme', b: 'Acme', e: 'acme', d: 'Hooli' }, { cap: count(1) }));
   assert.deepEqual(later.winners, ['d']);
-  assert.deepEqual(later.skipped.map((k) => [k.candidate, k.undecided]), [['e', 1]]);
+  assert.deepEqual(
+    later.skipped.map((k) => [k.candidate, k.undecided]),
+    [['e', 1]],
+  );
   assert.equal(later.vacantSeats, 1);
-  assert.ok(describeSeating(later, (x) => x).some((l) => l === 'Skipped e (place 3, acme): acme already holds 1 of at most 1 (1 seat still tied).'));
+  assert.ok(
+    describeSeating(later, (x) => x).some((l) => l === 'Skipped e (place 3, acme): acme already holds 1 of at most 1 (1 seat still tied).'),
+  );
 });
 
 test('when the cap and the seats left both bind, every remaining seat is tied (nothing later depends on no one)', () => {
@@ -94,8 +151,17 @@ test('with a declared draw, a tie is broken in draw order and the cap still appl
   assert.deepEqual(s.winners, [order[0], 'd']);
   assert.equal(s.tieBreaks.length, 1);
   assert.deepEqual(s.tieBreaks[0]!.elected, [order[0]]);
-  assert.deepEqual(s.tieBreaks[0]!.use.draw.map((e) => e.candidate), order);
-  assert.deepEqual(s.skipped.map((k) => [k.candidate, k.afterDraw]), [[order[1], true], [order[2], true]]);
+  assert.deepEqual(
+    s.tieBreaks[0]!.use.draw.map((e) => e.candidate),
+    order,
+  );
+  assert.deepEqual(
+    s.skipped.map((k) => [k.candidate, k.afterDraw]),
+    [
+      [order[1], true],
+      [order[2], true],
+    ],
+  );
   assert.deepEqual(s.ties, []);
   const text = describeSeating(s, (x) => x).join('\n');
   assert.match(text, new RegExp(`Tie broken: a, b and c were tied; seeded-hash draw with seed "board-2026": ${order[0] ?? ''} \\(`));
@@ -107,14 +173,20 @@ test('a draw is only used when it matters', () => {
   const s = seatCandidates([['a', 'b'], ['c']], 2, rules({}, { tieBreak }));
   assert.deepEqual(s.winners, ['a', 'b']);
   assert.deepEqual(s.tieBreaks, []);
-  assert.deepEqual(describeSeating(s, (x) => x), []);
+  assert.deepEqual(
+    describeSeating(s, (x) => x),
+    [],
+  );
 });
 
 test('the draw is SHA-256 of seed, newline, ID: the digests sha256sum prints', () => {
   // printf '%s\n%s' paketo-steering-2026 forest | sha256sum  (GNU coreutils 9)
   assert.equal(drawDigest('paketo-steering-2026', 'forest'), '6864e582c4598a63bf174fbde7ef428633951e94856d11103408ccde989b9b19');
   assert.equal(drawDigest('paketo-steering-2026', 'sophie'), 'bece0361a11cd044e93f39f52d07973d80fecec39a728fd641e8e57ab06ac539');
-  assert.deepEqual(drawOrder({ method: 'seeded-hash', seed: 'paketo-steering-2026' }, ['sophie', 'forest']).map((e) => e.candidate), ['forest', 'sophie']);
+  assert.deepEqual(
+    drawOrder({ method: 'seeded-hash', seed: 'paketo-steering-2026' }, ['sophie', 'forest']).map((e) => e.candidate),
+    ['forest', 'sophie'],
+  );
 });
 
 // The Paketo-style tie: 10 ballots, 3 seats; ana and ben are clear, forest and sophie
@@ -128,18 +200,25 @@ function paketoBallots(): Record<string, number>[] {
 
 test('the Paketo-style 5–5 tie: reported without a seed, broken by the declared seed', () => {
   const result = tallyBallots(['ana', 'ben', 'forest', 'sophie', 'tom'], paketoBallots(), 3);
-  assert.deepEqual(result.ties.map((t) => t.candidates.map((i) => result.candidates[i])), [['forest', 'sophie']]);
+  assert.deepEqual(
+    result.ties.map((t) => t.candidates.map((i) => result.candidates[i])),
+    [['forest', 'sophie']],
+  );
   const plain = governSchulze(result, noRules());
   assert.equal(plain.result, result);
   const seeded = governSchulze(result, { ...noRules(), tieBreak: { method: 'seeded-hash', seed: 'paketo-steering-2026' } });
   assert.deepEqual(seeded.seating.winners.sort(), ['ana', 'ben', 'forest']);
   assert.deepEqual(seeded.result.winners.map((i) => result.candidates[i]).sort(), ['ana', 'ben', 'forest']);
   assert.deepEqual(seeded.result.ties, []);
-  assert.deepEqual(seeded.seating.tieBreaks.map((t) => [t.candidates, t.elected, t.firstSeat, t.lastSeat]), [[['forest', 'sophie'], ['forest'], 3, 3]]);
+  assert.deepEqual(
+    seeded.seating.tieBreaks.map((t) => [t.candidates, t.elected, t.firstSeat, t.lastSeat]),
+    [[['forest', 'sophie'], ['forest'], 3, 3]],
+  );
   // The comparisons follow the seats: forest is now a winner compared with sophie and tom.
   assert.ok(seeded.result.explanation.winners.some((c) => result.candidates[c.a] === 'forest' || result.candidates[c.b] === 'forest'));
   // Another seed may name the other candidate: the draw, not the order of the IDs, decides.
-  const winnerFor = (seed: string): string | undefined => governSchulze(result, { ...noRules(), tieBreak: { method: 'seeded-hash', seed } }).seating.tieBreaks[0]?.elected[0];
+  const winnerFor = (seed: string): string | undefined =>
+    governSchulze(result, { ...noRules(), tieBreak: { method: 'seeded-hash', seed } }).seating.tieBreaks[0]?.elected[0];
   const outcomes = new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(winnerFor));
   assert.deepEqual([...outcomes].sort(), ['forest', 'sophie']);
 });
@@ -149,7 +228,15 @@ test('the Paketo-style 5–5 tie: reported without a seed, broken by the declare
 // one company whose continuing member already holds a seat.
 test('the Kubernetes cap on a realistic result: the next eligible candidate is seated and the skip explained', () => {
   const candidates = ['aiko', 'bram', 'chen', 'dara', 'eli', 'fatima', 'gus'];
-  const employer: Record<string, string> = { aiko: 'Google', bram: 'Red Hat', chen: 'google', dara: 'Microsoft', eli: 'VMware', fatima: 'Independent', gus: 'Google' };
+  const employer: Record<string, string> = {
+    aiko: 'Google',
+    bram: 'Red Hat',
+    chen: 'google',
+    dara: 'Microsoft',
+    eli: 'VMware',
+    fatima: 'Independent',
+    gus: 'Google',
+  };
   const order = ['aiko', 'bram', 'chen', 'dara', 'eli', 'fatima', 'gus'];
   const ballots: Record<string, number>[] = [];
   // 60 ballots mostly agreeing with `order`, a few with the last two swapped.
@@ -161,14 +248,30 @@ test('the Kubernetes cap on a realistic result: the next eligible candidate is s
     ballots.push(ranks);
   }
   const result = tallyBallots(candidates, ballots, 4);
-  assert.deepEqual(result.ranking.map((g) => g.map((i) => candidates[i])), order.map((c) => [c]));
-  assert.deepEqual(result.winners.map((i) => candidates[i]), ['aiko', 'bram', 'chen', 'dara']);
-  const continuing = [{ login: 'cm-google', affiliation: 'Google' }, { login: 'cm-vmware', affiliation: 'VMware' }, { login: 'cm-suse', affiliation: 'SUSE' }];
+  assert.deepEqual(
+    result.ranking.map((g) => g.map((i) => candidates[i])),
+    order.map((c) => [c]),
+  );
+  assert.deepEqual(
+    result.winners.map((i) => candidates[i]),
+    ['aiko', 'bram', 'chen', 'dara'],
+  );
+  const continuing = [
+    { login: 'cm-google', affiliation: 'Google' },
+    { login: 'cm-vmware', affiliation: 'VMware' },
+    { login: 'cm-suse', affiliation: 'SUSE' },
+  ];
   const { result: seated, seating } = governSchulze(result, rules(employer, { cap: third(), continuing }));
   assert.equal(seating.cap?.limit, 2);
   assert.deepEqual(seating.winners, ['aiko', 'bram', 'dara', 'eli']);
-  assert.deepEqual(seated.winners.map((i) => candidates[i]), ['aiko', 'bram', 'dara', 'eli']);
-  assert.deepEqual(seating.skipped.map((k) => [k.candidate, k.place, k.holders]), [['chen', 3, ['cm-google', 'aiko']]]);
+  assert.deepEqual(
+    seated.winners.map((i) => candidates[i]),
+    ['aiko', 'bram', 'dara', 'eli'],
+  );
+  assert.deepEqual(
+    seating.skipped.map((k) => [k.candidate, k.place, k.holders]),
+    [['chen', 3, ['cm-google', 'aiko']]],
+  );
   const lines = describeSeating(seating, (id) => id);
   assert.deepEqual(lines.slice(0, 2), [
     'Cap: at most 1/3 of the body per affiliation; the body has 7 members (4 seats + 3 continuing), so each affiliation may hold 2.',
@@ -218,10 +321,19 @@ test('property: without rules the seats are exactly plain Schulze seating', () =
     const ids = Array.from({ length: 1 + Math.floor(random() * 8) }, (_, i) => `c${i}`);
     const ranking = randomRanking(random, ids);
     const seats = 1 + Math.floor(random() * 6);
-    const plain = fillSeats(ranking.map((g) => g.map((id) => ids.indexOf(id))), seats);
+    const plain = fillSeats(
+      ranking.map((g) => g.map((id) => ids.indexOf(id))),
+      seats,
+    );
     const s = seatCandidates(ranking, seats, noRules());
-    assert.deepEqual(s.winners, plain.winners.map((i) => ids[i]));
-    assert.deepEqual(s.ties.map((t) => [t.candidates, t.firstSeat, t.lastSeat]), plain.ties.map((t) => [t.candidates.map((i) => ids[i]), t.firstSeat, t.lastSeat]));
+    assert.deepEqual(
+      s.winners,
+      plain.winners.map((i) => ids[i]),
+    );
+    assert.deepEqual(
+      s.ties.map((t) => [t.candidates, t.firstSeat, t.lastSeat]),
+      plain.ties.map((t) => [t.candidates.map((i) => ids[i]), t.firstSeat, t.lastSeat]),
+    );
     assert.equal(s.vacantSeats, plain.vacantSeats);
   }
 });
@@ -230,11 +342,16 @@ test('property: with Schulze ballots and no rules, governSchulze returns the cou
   const random = mulberry32(2);
   for (let round = 0; round < 60; round++) {
     const ids = ['a', 'b', 'c', 'd', 'e'].slice(0, 2 + Math.floor(random() * 4));
-    const ballots = Array.from({ length: Math.floor(random() * 12) }, () => Object.fromEntries(ids.filter(() => random() < 0.8).map((id) => [id, 1 + Math.floor(random() * 3)])));
+    const ballots = Array.from({ length: Math.floor(random() * 12) }, () =>
+      Object.fromEntries(ids.filter(() => random() < 0.8).map((id) => [id, 1 + Math.floor(random() * 3)])),
+    );
     const result = tallyBallots(ids, ballots, 1 + Math.floor(random() * 3));
     const governed = governSchulze(result, noRules());
     assert.deepEqual(governed.result.winners, result.winners);
-    assert.deepEqual(governed.seating.winners, result.winners.map((i) => ids[i]));
+    assert.deepEqual(
+      governed.seating.winners,
+      result.winners.map((i) => ids[i]),
+    );
   }
 });
 
@@ -244,8 +361,17 @@ test('property: no cap is ever exceeded, and every seat is a winner, a tied seat
   for (let round = 0; round < 1500; round++) {
     const ids = Array.from({ length: 1 + Math.floor(random() * 9) }, (_, i) => `c${i}`);
     const affiliations = Object.fromEntries(ids.map((id) => [id, employers[Math.floor(random() * employers.length)] ?? null]));
-    const continuing = Array.from({ length: Math.floor(random() * 4) }, (_, i) => ({ login: `m${i}`, affiliation: employers[Math.floor(random() * employers.length)] ?? null }));
-    const caps: AffiliationCap[] = [count(1), count(2), third('at-most'), third('less-than'), { kind: 'fraction', numerator: 1, denominator: 2, bound: 'at-most' }];
+    const continuing = Array.from({ length: Math.floor(random() * 4) }, (_, i) => ({
+      login: `m${i}`,
+      affiliation: employers[Math.floor(random() * employers.length)] ?? null,
+    }));
+    const caps: AffiliationCap[] = [
+      count(1),
+      count(2),
+      third('at-most'),
+      third('less-than'),
+      { kind: 'fraction', numerator: 1, denominator: 2, bound: 'at-most' },
+    ];
     const cap = caps[Math.floor(random() * caps.length)] ?? count(1);
     const tieBreak = random() < 0.5 ? { method: 'seeded-hash' as const, seed: `s${round}` } : null;
     const seats = 1 + Math.floor(random() * 5);

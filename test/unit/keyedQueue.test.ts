@@ -6,7 +6,9 @@ import { KeyedQueue } from '../../src/app/ballots/keyedQueue.js';
 
 function gate(): { promise: Promise<void>; open: () => void } {
   let open: () => void = () => undefined;
-  const promise = new Promise<void>((resolve) => { open = resolve; });
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
   return { promise, open };
 }
 
@@ -14,9 +16,20 @@ test('work for one key runs one at a time, in arrival order; another key runs me
   const queue = new KeyedQueue();
   const log: string[] = [];
   const first = gate();
-  const a1 = queue.run('a', async () => { log.push('a1 start'); await first.promise; log.push('a1 end'); return 1; });
-  const a2 = queue.run('a', () => { log.push('a2'); return Promise.resolve(2); });
-  const b1 = queue.run('b', () => { log.push('b1'); return Promise.resolve(3); });
+  const a1 = queue.run('a', async () => {
+    log.push('a1 start');
+    await first.promise;
+    log.push('a1 end');
+    return 1;
+  });
+  const a2 = queue.run('a', () => {
+    log.push('a2');
+    return Promise.resolve(2);
+  });
+  const b1 = queue.run('b', () => {
+    log.push('b1');
+    return Promise.resolve(3);
+  });
   assert.equal(await b1, 3);
   assert.deepEqual(log, ['a1 start', 'b1'], 'a2 waits for a1; b1 does not');
   first.open();
@@ -25,7 +38,7 @@ test('work for one key runs one at a time, in arrival order; another key runs me
   assert.equal(queue.size, 0, 'idle keys are forgotten');
 });
 
-test('a failure is the caller\'s own: the next piece of work for the key still runs', async () => {
+test("a failure is the caller's own: the next piece of work for the key still runs", async () => {
   const queue = new KeyedQueue();
   const failed = queue.run('a', () => Promise.reject(new Error('boom')));
   const next = queue.run('a', () => Promise.resolve('ran'));

@@ -23,7 +23,15 @@ async function layerProblems(file: string, code: string): Promise<string[]> {
 const imports = (from: string) => `import { x } from '${from}';\nexport const y = x;\n`;
 
 test('src/app must not import the HTTP server, the pages or the commands', async () => {
-  for (const from of ['../http/context.js', '../../http/answers.js', '../views/page.js', '../commands/types.js', '../main.js', 'fastify', 'kysely']) {
+  for (const from of [
+    '../http/context.js',
+    '../../http/answers.js',
+    '../views/page.js',
+    '../commands/types.js',
+    '../main.js',
+    'fastify',
+    'kysely',
+  ]) {
     const problems = await layerProblems('src/app/ballots/probe.ts', imports(from));
     assert.equal(problems.length, 1, `${from}: ${problems.join('; ')}`);
     assert.match(problems[0]!, /^no-restricted-imports: .*src\/app/);
@@ -33,12 +41,23 @@ test('src/app must not import the HTTP server, the pages or the commands', async
 });
 
 test('src/views must not import the database, the HTTP server or anything doing I/O', async () => {
-  for (const from of ['../storage/requests.js', '../../storage/audit.js', '../http/voting/listing.js', '../metarepo/catalogue.js', 'node:fs', 'kysely']) {
+  for (const from of [
+    '../storage/requests.js',
+    '../../storage/audit.js',
+    '../http/voting/listing.js',
+    '../metarepo/catalogue.js',
+    'node:fs',
+    'kysely',
+  ]) {
     const problems = await layerProblems('src/views/officer/Probe.tsx', imports(from));
     assert.equal(problems.length, 1, `${from}: ${problems.join('; ')}`);
     assert.match(problems[0]!, /^no-restricted-imports: .*src\/views/);
   }
-  assert.deepEqual(await layerProblems('src/views/Probe.tsx', imports('../app/ballots/types.js')), [], 'view models of the use-cases are fine');
+  assert.deepEqual(
+    await layerProblems('src/views/Probe.tsx', imports('../app/ballots/types.js')),
+    [],
+    'view models of the use-cases are fine',
+  );
   assert.deepEqual(await layerProblems('src/views/Probe.tsx', imports('hono/jsx')), []);
 });
 
@@ -51,7 +70,11 @@ test('src/core and src/policies stay pure: no outer layer, no I/O, no clock of t
     assert.equal(clock.filter((p) => p.startsWith('no-restricted-syntax')).length, 2, clock.join('; '));
     assert.equal((await layerProblems(file, 'export const env = process.env;\n')).length, 1);
   }
-  assert.equal((await layerProblems('src/policies/probe.ts', imports('../app/refusals.js'))).length, 1, 'policies do not know the use-cases');
+  assert.equal(
+    (await layerProblems('src/policies/probe.ts', imports('../app/refusals.js'))).length,
+    1,
+    'policies do not know the use-cases',
+  );
   assert.deepEqual(await layerProblems('src/policies/probe.ts', imports('../core/meta/types.js')), []);
 });
 

@@ -36,7 +36,10 @@ test('bad YAML in election.yaml: error at the broken line, election unavailable,
   assert.ok(errs.every((e) => e.line !== undefined));
   assert.match(errs[0]!.message, /invalid YAML/);
   // Line 2 holds the unclosed flow sequence; the parser reports it there or just after.
-  assert.ok(errs.some((e) => e.line !== undefined && e.line >= 2 && e.line <= 4), JSON.stringify(errs));
+  assert.ok(
+    errs.some((e) => e.line !== undefined && e.line >= 2 && e.line <= 4),
+    JSON.stringify(errs),
+  );
 });
 
 test('bad YAML keeps name and officers readable when the rest of the map is fine', () => {
@@ -49,7 +52,9 @@ test('bad YAML keeps name and officers readable when the rest of the map is fine
 });
 
 test('end before start: a warning on the end_datetime line; shown, never running, delete_after held back', () => {
-  const yaml = GOOD_ELECTION.replace('end_datetime: 2024-01-10 00:00:00', 'end_datetime: 2023-12-31 00:00:00').replace('delete_after: False', 'delete_after: True').replace('exception_due: 2024-01-05 00:00:00\n', '');
+  const yaml = GOOD_ELECTION.replace('end_datetime: 2024-01-10 00:00:00', 'end_datetime: 2023-12-31 00:00:00')
+    .replace('delete_after: False', 'delete_after: True')
+    .replace('exception_due: 2024-01-05 00:00:00\n', '');
   const entry = parseElectionFolder(folder({ 'election.yaml': yaml }));
   const w = onlyWarning(entry);
   assert.equal(w.file, 'elections/test/election.yaml');
@@ -68,7 +73,10 @@ test('end before start: a warning on the end_datetime line; shown, never running
 });
 
 test('end equal to start is the same warning (an election needs a window)', () => {
-  const yaml = GOOD_ELECTION.replace('end_datetime: 2024-01-10 00:00:00', 'end_datetime: 2024-01-01 00:00:00').replace('exception_due: 2024-01-05 00:00:00\n', '');
+  const yaml = GOOD_ELECTION.replace('end_datetime: 2024-01-10 00:00:00', 'end_datetime: 2024-01-01 00:00:00').replace(
+    'exception_due: 2024-01-05 00:00:00\n',
+    '',
+  );
   assert.match(onlyWarning(parseElectionFolder(folder({ 'election.yaml': yaml }))).message, /is not after start_datetime/);
 });
 
@@ -92,7 +100,10 @@ test('exception_due after end is a warning (the election stays available)', () =
   const yaml = GOOD_ELECTION.replace('exception_due: 2024-01-05 00:00:00', 'exception_due: 2024-02-01 00:00:00');
   const entry = parseElectionFolder(folder({ 'election.yaml': yaml }));
   assert.equal(entry.ok, true);
-  assert.deepEqual(entry.problems.map((p) => [p.severity, p.line]), [['warning', 14]]);
+  assert.deepEqual(
+    entry.problems.map((p) => [p.severity, p.line]),
+    [['warning', 14]],
+  );
 });
 
 test('no_winners: not a whole number or below 1 is an error; above the candidate count a warning', () => {
@@ -103,16 +114,23 @@ test('no_winners: not a whole number or below 1 is an error; above the candidate
   assert.match(onlyError(zero).message, /at least 1/);
   const many = parseElectionFolder(folder({ 'election.yaml': GOOD_ELECTION.replace('no_winners: 1', 'no_winners: 3') }));
   assert.equal(many.ok, true);
-  assert.deepEqual(many.problems.map((p) => [p.severity, p.line, p.message]), [['warning', 5, 'no_winners is 3 but there are only 2 candidates']]);
+  assert.deepEqual(
+    many.problems.map((p) => [p.severity, p.line, p.message]),
+    [['warning', 5, 'no_winners is 3 but there are only 2 candidates']],
+  );
 });
 
 test('allow_no_opinion must be a boolean', () => {
-  const entry = parseElectionFolder(folder({ 'election.yaml': GOOD_ELECTION.replace('allow_no_opinion: True', 'allow_no_opinion: maybe') }));
+  const entry = parseElectionFolder(
+    folder({ 'election.yaml': GOOD_ELECTION.replace('allow_no_opinion: True', 'allow_no_opinion: maybe') }),
+  );
   assert.equal(onlyError(entry).line, 6);
 });
 
 test('officers as one login, or entries that are not logins: warnings on their lines; the rest are officers', () => {
-  const notList = parseElectionFolder(folder({ 'election.yaml': GOOD_ELECTION.replace('election_officers:\n  - olivia', 'election_officers: olivia') }));
+  const notList = parseElectionFolder(
+    folder({ 'election.yaml': GOOD_ELECTION.replace('election_officers:\n  - olivia', 'election_officers: olivia') }),
+  );
   assert.match(onlyWarning(notList).message, /election_officers should be a list/);
   assert.equal(onlyWarning(notList).line, 10);
   assert.ok(notList.ok && notList.election.officerSet.has('olivia'));
@@ -122,7 +140,9 @@ test('officers as one login, or entries that are not logins: warnings on their l
   assert.match(onlyWarning(badLogin).message, /"not a login" is not a GitHub login/);
   assert.ok(badLogin.ok);
   assert.deepEqual(badLogin.election.officers, ['olivia']);
-  const map = parseElectionFolder(folder({ 'election.yaml': GOOD_ELECTION.replace('election_officers:\n  - olivia', 'election_officers: {olivia: yes}') }));
+  const map = parseElectionFolder(
+    folder({ 'election.yaml': GOOD_ELECTION.replace('election_officers:\n  - olivia', 'election_officers: {olivia: yes}') }),
+  );
   assert.match(onlyError(map).message, /election_officers must be a list of GitHub logins/);
 });
 
@@ -157,7 +177,10 @@ test('voters.yaml without eligible_voters, or with it empty: a warning; nobody m
     assert.ok(entry.ok && entry.election.voters.length === 0, text);
   }
   const typo = parseElectionFolder(folder({ 'voters.yaml': 'eligble_voters:\n  - alice\n' }));
-  assert.ok(typo.problems.some((p) => p.code === 'misspelt-key' && /did you mean "eligible_voters"/.test(p.message)), JSON.stringify(typo.problems));
+  assert.ok(
+    typo.problems.some((p) => p.code === 'misspelt-key' && /did you mean "eligible_voters"/.test(p.message)),
+    JSON.stringify(typo.problems),
+  );
 });
 
 test('a voter entry that is not a login: a warning on its own line; it is left out, the others vote', () => {
@@ -185,7 +208,10 @@ test('candidate without ID: a warning naming the file and the header line; the f
   assert.equal(w.code, 'candidate-id-missing');
   assert.match(w.message, /no ID; "ann" from the file name is used.*"ID: ann"/);
   assert.ok(entry.ok);
-  assert.deepEqual(entry.election.candidates.map((c) => c.id), ['ann', 'ben']);
+  assert.deepEqual(
+    entry.election.candidates.map((c) => c.id),
+    ['ann', 'ben'],
+  );
 });
 
 test('candidate without ID and a file name without one (candidate-.md): an error, never a silent drop', () => {
@@ -219,7 +245,7 @@ test('candidate ID differs from the file name: a warning on the ID line; the hea
   assert.equal(findCandidate(entry.election.candidates, 'nobody'), undefined);
 });
 
-test('a file-name ID that is another candidate\'s header ID: the profile URL finds the header ID first', () => {
+test("a file-name ID that is another candidate's header ID: the profile URL finds the header ID first", () => {
   const entry = parseElectionFolder(folder({ 'candidate-ann.md': candidateFile('ben'), 'candidate-ben.md': candidateFile('cat') }));
   assert.ok(entry.ok, JSON.stringify(entry.problems));
   assert.equal(findCandidate(entry.election.candidates, 'ben')?.file, 'elections/test/candidate-ann.md');
@@ -230,7 +256,10 @@ test('candidate ID differing only in case: a warning, the header ID is used', ()
   const entry = parseElectionFolder(folder({ 'candidate-ann.md': candidateFile('Ann') }));
   assert.equal(entry.ok, true);
   assert.ok(entry.ok);
-  assert.deepEqual(entry.election.candidates.map((c) => c.id), ['Ann', 'ben']);
+  assert.deepEqual(
+    entry.election.candidates.map((c) => c.id),
+    ['Ann', 'ben'],
+  );
   assert.equal(entry.problems[0]?.severity, 'warning');
 });
 
@@ -269,18 +298,31 @@ test('files starting with "candidate" that Scrutin did not read before never mak
     const backup = parseElectionFolder(folder({ [name]: candidateFile('ann') }));
     assert.ok(backup.ok, `${name}: ${JSON.stringify(backup.problems)}`);
     assert.equal(backup.election.candidates.find((c) => c.id === 'ann')?.file, 'elections/test/candidate-ann.md', name);
-    assert.deepEqual(backup.problems.map((p) => [p.file, p.code]), [[`elections/test/${name}`, 'candidate-file-ignored']], name);
+    assert.deepEqual(
+      backup.problems.map((p) => [p.file, p.code]),
+      [[`elections/test/${name}`, 'candidate-file-ignored']],
+      name,
+    );
     assert.match(backup.problems[0]?.message ?? '', /candidate ID "ann" is already elections\/test\/candidate-ann\.md's/);
   }
   // A header without an ID, in a file not named candidate-<ID>.md.
   const noId = parseElectionFolder(folder({ 'candidate_notes.md': '---\nname: Notes\n---\n' }));
   assert.ok(noId.ok, JSON.stringify(noId.problems));
-  assert.deepEqual(noId.problems.map((p) => p.code), ['candidate-file-ignored']);
+  assert.deepEqual(
+    noId.problems.map((p) => p.code),
+    ['candidate-file-ignored'],
+  );
   // A header whose YAML does not parse, in a file not named candidate-<ID>.md.
   const broken = parseElectionFolder(folder({ 'candidates.md': '---\nname: [oops\n---\n' }));
   assert.ok(broken.ok, JSON.stringify(broken.problems));
-  assert.deepEqual(broken.problems.map((p) => [p.severity, p.code]), [['warning', 'candidate-file-ignored']]);
-  assert.match(broken.problems[0]?.message ?? '', /candidates\.md is not named candidate-<ID>\.md and its header cannot be read \(invalid YAML/);
+  assert.deepEqual(
+    broken.problems.map((p) => [p.severity, p.code]),
+    [['warning', 'candidate-file-ignored']],
+  );
+  assert.match(
+    broken.problems[0]?.message ?? '',
+    /candidates\.md is not named candidate-<ID>\.md and its header cannot be read \(invalid YAML/,
+  );
 });
 
 test('header that is never closed: a warning at the opening line; the candidate is listed by its file name', () => {
@@ -296,7 +338,10 @@ test('bad YAML in a candidate header: line counted from the top of the file', ()
   const errs = errors(parseElectionFolder(folder({ 'candidate-ann.md': text })));
   assert.ok(errs.length >= 1);
   assert.ok(errs.every((p) => p.file === 'elections/test/candidate-ann.md'));
-  assert.ok(errs.some((p) => p.line === 4 || p.line === 5), JSON.stringify(errs));
+  assert.ok(
+    errs.some((p) => p.line === 4 || p.line === 5),
+    JSON.stringify(errs),
+  );
 });
 
 test('a Python tag (!!python/object) is an error at its line, never an object', () => {
@@ -329,25 +374,60 @@ test('election.yaml that is a list, not a map', () => {
 });
 
 test('one broken candidate makes the election unavailable, but every problem is listed together', () => {
-  const entry = parseElectionFolder(folder({
-    'candidate-ann.md': '---\nname: [Ann\nID: ann\n---\n',
-    'voters.yaml': 'eligible_voters: {nobody: 1}\n',
-    'election.yaml': GOOD_ELECTION.replace('no_winners: 1', 'no_winners: -1'),
-  }));
+  const entry = parseElectionFolder(
+    folder({
+      'candidate-ann.md': '---\nname: [Ann\nID: ann\n---\n',
+      'voters.yaml': 'eligible_voters: {nobody: 1}\n',
+      'election.yaml': GOOD_ELECTION.replace('no_winners: 1', 'no_winners: -1'),
+    }),
+  );
   assert.equal(entry.ok, false);
-  assert.deepEqual(errors(entry).map((p) => p.file.split('/').pop()), ['candidate-ann.md', 'election.yaml', 'voters.yaml']);
+  assert.deepEqual(
+    errors(entry).map((p) => p.file.split('/').pop()),
+    ['candidate-ann.md', 'election.yaml', 'voters.yaml'],
+  );
 });
 
 test('garbage in any file never throws: random bytes and mangled YAML give problems, not exceptions', () => {
   // A fixed pseudo-random sequence, so a failure can be reproduced.
   let seed = 12345;
   const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const pieces = ['---', '-', ':', '- ', '  ', '\n', '"', "'", '[', ']', '{', '}', '!!', '&a', '*a', '#', '|', '>', '%YAML', 'name', 'ID', 'info', '\t', '\u0000', 'é', '2024-02-30'];
+  const pieces = [
+    '---',
+    '-',
+    ':',
+    '- ',
+    '  ',
+    '\n',
+    '"',
+    "'",
+    '[',
+    ']',
+    '{',
+    '}',
+    '!!',
+    '&a',
+    '*a',
+    '#',
+    '|',
+    '>',
+    '%YAML',
+    'name',
+    'ID',
+    'info',
+    '\t',
+    '\u0000',
+    'é',
+    '2024-02-30',
+  ];
   for (let i = 0; i < 300; i++) {
     const text = Array.from({ length: 1 + Math.floor(next() * 40) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
     const target = ['election.yaml', 'voters.yaml', 'candidate-ann.md', 'election_desc.md'][i % 4]!;
     const entry = parseElectionFolder(folder({ [target]: text }));
     // The safety net in parseElectionFolder must not be what caught it.
-    assert.ok(entry.problems.every((p) => !p.message.includes('Scrutin bug')), `${JSON.stringify(text)}: ${JSON.stringify(entry.problems)}`);
+    assert.ok(
+      entry.problems.every((p) => !p.message.includes('Scrutin bug')),
+      `${JSON.stringify(text)}: ${JSON.stringify(entry.problems)}`,
+    );
   }
 });

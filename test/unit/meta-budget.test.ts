@@ -15,16 +15,24 @@ function aliasVoters(n: number): string {
 }
 
 test('ordinary anchors and aliases keep working: officers reused as voters, an info value reused', () => {
-  const yaml = GOOD_ELECTION.replace('election_officers:\n  - olivia', 'election_officers:\n  - &chair olivia\n  - &second oscar\nextra_officers:\n  - *chair');
-  const entry = parseElectionFolder(folder({
-    'election.yaml': yaml,
-    'voters.yaml': 'eligible_voters:\n  - &me alice\n  - bob\n  - *me\n',
-    'candidate-ann.md': '---\nname: &n Ann\nID: ann\ninfo:\n  - employer: &e Acme\n  - sponsor: *e\n---\n',
-  }));
+  const yaml = GOOD_ELECTION.replace(
+    'election_officers:\n  - olivia',
+    'election_officers:\n  - &chair olivia\n  - &second oscar\nextra_officers:\n  - *chair',
+  );
+  const entry = parseElectionFolder(
+    folder({
+      'election.yaml': yaml,
+      'voters.yaml': 'eligible_voters:\n  - &me alice\n  - bob\n  - *me\n',
+      'candidate-ann.md': '---\nname: &n Ann\nID: ann\ninfo:\n  - employer: &e Acme\n  - sponsor: *e\n---\n',
+    }),
+  );
   assert.ok(entry.ok, JSON.stringify(entry.problems));
   assert.deepEqual(entry.election.officers, ['olivia', 'oscar']);
   assert.deepEqual(entry.election.voters, ['alice', 'bob']);
-  assert.deepEqual(entry.election.candidates.find((c) => c.id === 'ann')?.info, [{ key: 'employer', value: 'Acme' }, { key: 'sponsor', value: 'Acme' }]);
+  assert.deepEqual(entry.election.candidates.find((c) => c.id === 'ann')?.info, [
+    { key: 'employer', value: 'Acme' },
+    { key: 'sponsor', value: 'Acme' },
+  ]);
 });
 
 test('an alias stands for the last anchor of its name before it; an alias to nothing is nothing', () => {
@@ -36,7 +44,7 @@ test('an alias stands for the last anchor of its name before it; an alias to not
   assert.equal(values[4], null);
 });
 
-test('aliases are never resolved with the yaml package\'s per-alias document walk (quadratic: 12,000 aliases took 20 s)', () => {
+test("aliases are never resolved with the yaml package's per-alias document walk (quadratic: 12,000 aliases took 20 s)", () => {
   const proto = Alias.prototype as { resolve: (...args: unknown[]) => unknown };
   const original = proto.resolve;
   let calls = 0;
@@ -59,7 +67,10 @@ test(`at most ${MAX_ALIASES} aliases per file: one more is a clear error of that
   const entry = parseElectionFolder(folder({ 'voters.yaml': aliasVoters(MAX_ALIASES + 1) }));
   assert.equal(entry.ok, false);
   const errors = entry.problems.filter((p) => p.severity === 'error');
-  assert.deepEqual(errors.map((p) => [p.file, p.line, p.code]), [['elections/test/voters.yaml', 3, 'yaml-too-many-aliases']]);
+  assert.deepEqual(
+    errors.map((p) => [p.file, p.line, p.code]),
+    [['elections/test/voters.yaml', 3, 'yaml-too-many-aliases']],
+  );
   assert.match(errors[0]?.message ?? '', /101 aliases \(\*name\) in one file; at most 100 are read/);
 });
 
@@ -73,14 +84,19 @@ test('the 100 KB alias-heavy voters.yaml of the red-team report is refused as a 
   const candidate = parseElectionFolder(folder({ 'candidate-ann.md': header }));
   assert.equal(candidate.ok, false);
   assert.ok(candidate.problems.some((p) => p.code === 'yaml-too-many-aliases' && p.file === 'elections/test/candidate-ann.md'));
-  const election = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}x: &a [1]\ny: [${Array.from({ length: MAX_ALIASES + 1 }, () => '*a').join(', ')}]\n` }));
+  const election = parseElectionFolder(
+    folder({ 'election.yaml': `${GOOD_ELECTION}x: &a [1]\ny: [${Array.from({ length: MAX_ALIASES + 1 }, () => '*a').join(', ')}]\n` }),
+  );
   assert.equal(election.ok, false);
   assert.ok(election.problems.some((p) => p.code === 'yaml-too-many-aliases'));
 });
 
 test('a billion-laughs document is not expanded: nested aliases are read one level at a time', () => {
   const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-  for (let i = 1; i < 10; i++) laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array.from({ length: 9 }, () => `*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+  for (let i = 1; i < 10; i++)
+    laughs.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array.from({ length: 9 }, () => `*${String.fromCharCode(96 + i)}`).join(', ')}]`,
+    );
   const y = parseYaml(`${laughs.join('\n')}\n`, 'f.yaml');
   // 81 aliases: within the budget, and reading one never builds the 9^9 expansion.
   assert.equal(y.failed, false);
@@ -91,20 +107,34 @@ test('a billion-laughs document is not expanded: nested aliases are read one lev
 });
 
 test('a value starting with @ or ` (reserved in YAML; PyYAML refuses the file) is read as text, with a warning', () => {
-  const entry = parseElectionFolder(folder({
-    'candidate-ann.md': '---\nname: Ann\nID: ann\ninfo:\n  - employer: Acme\n  - twitter: @ann\n  - slack: `ann`\n---\n',
-  }));
+  const entry = parseElectionFolder(
+    folder({
+      'candidate-ann.md': '---\nname: Ann\nID: ann\ninfo:\n  - employer: Acme\n  - twitter: @ann\n  - slack: `ann`\n---\n',
+    }),
+  );
   assert.ok(entry.ok, JSON.stringify(entry.problems));
-  assert.deepEqual(entry.problems.map((p) => [p.line, p.severity, p.code]), [[6, 'warning', 'yaml-reserved-character'], [7, 'warning', 'yaml-reserved-character']]);
+  assert.deepEqual(
+    entry.problems.map((p) => [p.line, p.severity, p.code]),
+    [
+      [6, 'warning', 'yaml-reserved-character'],
+      [7, 'warning', 'yaml-reserved-character'],
+    ],
+  );
   assert.match(entry.problems[0]?.message ?? '', /starting with @ is read as text.*put the value in quotes/);
-  assert.deepEqual(entry.election.candidates.find((c) => c.id === 'ann')?.info.slice(1), [{ key: 'twitter', value: '@ann' }, { key: 'slack', value: '`ann`' }]);
+  assert.deepEqual(entry.election.candidates.find((c) => c.id === 'ann')?.info.slice(1), [
+    { key: 'twitter', value: '@ann' },
+    { key: 'slack', value: '`ann`' },
+  ]);
 });
 
 test('a candidate header wrapped in ``` fences is read, with a warning at the first fence', () => {
   const text = `\n${'-'.repeat(61)}\n\`\`\`yaml\nname: Ann\nID: ann\ninfo:\n  - employer: Acme\n\`\`\`\n${'-'.repeat(61)}\n\nBio.\n`;
   const entry = parseElectionFolder(folder({ 'candidate-ann.md': text }));
   assert.ok(entry.ok, JSON.stringify(entry.problems));
-  assert.deepEqual(entry.problems.map((p) => [p.line, p.code]), [[3, 'candidate-header-fenced']]);
+  assert.deepEqual(
+    entry.problems.map((p) => [p.line, p.code]),
+    [[3, 'candidate-header-fenced']],
+  );
   const ann = entry.election.candidates.find((c) => c.id === 'ann');
   assert.equal(ann?.name, 'Ann');
   assert.equal(ann.bioMarkdown, 'Bio.');

@@ -20,7 +20,10 @@ function candidate(text: string, fileName = 'candidate-ann.md'): Candidate {
 test('info as a list of one-key maps, or as a plain map: same fields in file order', () => {
   const list = candidate(`${DASHES}\nname: Ann Lee\nID: ann\ninfo:\n  - employer: Acme\n  - slack: ann\n${DASHES}\nBio`);
   const map = candidate(`${DASHES}\nname: Ann Lee\nID: ann\ninfo:\n  employer: Acme\n  slack: ann\n${DASHES}\nBio`);
-  assert.deepEqual(list.info, [{ key: 'employer', value: 'Acme' }, { key: 'slack', value: 'ann' }]);
+  assert.deepEqual(list.info, [
+    { key: 'employer', value: 'Acme' },
+    { key: 'slack', value: 'ann' },
+  ]);
   assert.deepEqual(map.info, list.info);
   assert.equal(list.name, 'Ann Lee');
 });
@@ -62,9 +65,14 @@ test('an empty bio is the empty string (the page shows "No profile submitted.")'
 });
 
 test('show_candidate_fields missing from a candidate info: warning on the info line', () => {
-  const entry = parseElectionFolder(folder({ 'candidate-ann.md': `${DASHES}\nname: Ann\nID: ann\ninfo:\n  - slack: ann\n${DASHES}\nBio\n` }));
+  const entry = parseElectionFolder(
+    folder({ 'candidate-ann.md': `${DASHES}\nname: Ann\nID: ann\ninfo:\n  - slack: ann\n${DASHES}\nBio\n` }),
+  );
   assert.ok(entry.ok);
-  assert.deepEqual(entry.problems.map((p) => [p.file, p.line, p.severity]), [['elections/test/candidate-ann.md', 4, 'warning']]);
+  assert.deepEqual(
+    entry.problems.map((p) => [p.file, p.line, p.severity]),
+    [['elections/test/candidate-ann.md', 4, 'warning']],
+  );
   assert.match(entry.problems[0]?.message ?? '', /"employer"/);
 });
 
@@ -117,12 +125,27 @@ test('fast voters scan: agrees with the YAML parser on simple lists, defers on t
     assert.deepEqual(fast, slow.election.voters);
     // Each login's line is its line in the file.
     const lines = scanSimpleVoterLines(text)?.lines ?? [];
-    assert.deepEqual(lines.map((n) => text.split('\n')[n - 1]?.trim().replace(/^- +/, '').replace(/ +#.*$/, '')), fast);
+    const fileLines = text.split('\n');
+    assert.deepEqual(
+      lines.map((n) =>
+        fileLines[n - 1]
+          ?.trim()
+          .replace(/^- +/, '')
+          .replace(/ +#.*$/, ''),
+      ),
+      fast,
+    );
   }
   for (const text of [
-    'eligible_voters: [alice]\n', 'eligible_voters:\n  - alice\n - bob\n', 'eligible_voters:\n  - "alice"\n',
-    'eligible_voters:\n  - null\n', 'eligible_voters:\n\t- alice\n', 'voters:\n  - alice\n', 'eligible_voters:\n  - alice#x\n',
-    'eligible_voters:\n  - alice\nother: 1\n', '---\neligible_voters:\n  - alice\n',
+    'eligible_voters: [alice]\n',
+    'eligible_voters:\n  - alice\n - bob\n',
+    'eligible_voters:\n  - "alice"\n',
+    'eligible_voters:\n  - null\n',
+    'eligible_voters:\n\t- alice\n',
+    'voters:\n  - alice\n',
+    'eligible_voters:\n  - alice#x\n',
+    'eligible_voters:\n  - alice\nother: 1\n',
+    '---\neligible_voters:\n  - alice\n',
   ]) {
     assert.equal(scanSimpleVoters(text), null, text);
   }

@@ -22,8 +22,12 @@ function files(root: string): string[] {
   return out.filter((f) => f !== 'PROVENANCE.md').sort();
 }
 
-test('the in-repository Elekto sample matches the shared original byte for byte', { skip: existsSync(SHARED) ? false : 'the shared original is not on this machine' }, () => {
-  const ours = files(FIXTURE);
-  assert.deepEqual(ours, files(SHARED));
-  for (const f of ours) assert.ok(readFileSync(join(FIXTURE, f)).equals(readFileSync(join(SHARED, f))), f);
-});
+test(
+  'the in-repository Elekto sample matches the shared original byte for byte',
+  { skip: existsSync(SHARED) ? false : 'the shared original is not on this machine' },
+  () => {
+    const ours = files(FIXTURE);
+    assert.deepEqual(ours, files(SHARED));
+    for (const f of ours) assert.ok(readFileSync(join(FIXTURE, f)).equals(readFileSync(join(SHARED, f))), f);
+  },
+);

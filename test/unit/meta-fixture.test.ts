@@ -16,7 +16,10 @@ test('fixture 2021/GB: key, dates as UTC, booleans, officers, voters, candidates
   const entry = parseElectionFolder(fixtureFolder('2021', 'GB'));
   assert.equal(entry.key, '2021---GB');
   assert.equal(entry.dir, 'elections/2021/GB');
-  assert.deepEqual(entry.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    entry.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   const e = ok(entry);
   assert.equal(e.name, 'Select our 2021 General Board Rep');
   assert.equal(e.organization, 'Kubernetes');
@@ -31,7 +34,10 @@ test('fixture 2021/GB: key, dates as UTC, booleans, officers, voters, candidates
   assert.deepEqual(e.officers, ['kalkayan', 'jberkus', 'mrbobbytables']);
   assert.equal(e.voters.length, 8);
   assert.ok(e.voterSet.has('parispittman'));
-  assert.deepEqual(e.candidates.map((c) => c.id), ['aaron', 'dims', 'paris']);
+  assert.deepEqual(
+    e.candidates.map((c) => c.id),
+    ['aaron', 'dims', 'paris'],
+  );
   const paris = e.candidates.find((c) => c.id === 'paris')!;
   assert.equal(paris.name, 'Paris Pittman');
   assert.deepEqual(paris.info, [{ key: 'employer', value: 'Apple' }]);
@@ -49,9 +55,15 @@ test('fixture 2021/TOC: two info fields, no results.md, README and template igno
   assert.equal(e.noWinners, 4);
   assert.equal(e.resultsHtml, null);
   assert.deepEqual(e.showCandidateFields, ['employer', 'slack']);
-  assert.deepEqual(e.candidates.map((c) => c.id), ['jberkus', 'lachie83']);
+  assert.deepEqual(
+    e.candidates.map((c) => c.id),
+    ['jberkus', 'lachie83'],
+  );
   const josh = e.candidates[0]!;
-  assert.deepEqual(josh.info, [{ key: 'employer', value: 'Elekto' }, { key: 'slack', value: 'jberkus' }]);
+  assert.deepEqual(josh.info, [
+    { key: 'employer', value: 'Elekto' },
+    { key: 'slack', value: 'jberkus' },
+  ]);
   // The bio opens with an HTML comment (template instructions): it must neither
   // reach the page as HTML nor be shown as text.
   assert.match(josh.bioMarkdown, /^<!-- Please make a copy/);
@@ -59,7 +71,13 @@ test('fixture 2021/TOC: two info fields, no results.md, README and template igno
   assert.doesNotMatch(josh.bioHtml, /Please make a copy/);
   assert.match(josh.bioHtml, /<h2>SIGS<\/h2>/);
   // Warnings only: more seats than candidates so far, exceptions due after the end.
-  assert.deepEqual(entry.problems.map((p) => [p.severity, p.line]), [['warning', 5], ['warning', 17]]);
+  assert.deepEqual(
+    entry.problems.map((p) => [p.severity, p.line]),
+    [
+      ['warning', 5],
+      ['warning', 17],
+    ],
+  );
   assert.deepEqual(e.warnings, entry.problems);
 });
 
@@ -68,14 +86,20 @@ test('fixture name_the_app: `exceptions_due` ignored as Elekto ignores it, null 
   const e = ok(entry);
   assert.equal(e.key, 'name_the_app');
   // Elekto reads only `exception_due`: exception requests close at the start, and officers are told why.
-  assert.deepEqual(entry.problems.map((p) => [p.severity, p.line, p.code]), [['warning', 15, 'misspelt-key']]);
+  assert.deepEqual(
+    entry.problems.map((p) => [p.severity, p.line, p.code]),
+    [['warning', 15, 'misspelt-key']],
+  );
   assert.match(entry.problems[0]?.message ?? '', /did you mean "exception_due"/);
   assert.equal(e.exceptionDue.toISOString(), '2023-08-02T00:00:00.000Z');
   assert.equal(e.startDatetime.toISOString(), '2023-08-02T00:00:00.000Z');
   assert.deepEqual(e.showCandidateFields, []);
   assert.equal(e.deleteAfter, false);
   assert.deepEqual(e.officers, ['kalkayan', 'jberkus', '007vedant']);
-  assert.deepEqual(e.candidates.map((c) => c.id), ['delectus', 'e6n', 'elekto', 'notcivs', 'ribemont']);
+  assert.deepEqual(
+    e.candidates.map((c) => c.id),
+    ['delectus', 'e6n', 'elekto', 'notcivs', 'ribemont'],
+  );
   assert.equal(e.candidates.find((c) => c.id === 'notcivs')?.name, 'Not CIVS');
   assert.deepEqual(e.candidates.find((c) => c.id === 'elekto')?.info, [{ key: 'Language', value: 'Esperanto' }]);
   // Logins compare case-insensitively; the written spelling is kept for display.

@@ -51,7 +51,9 @@ test('raw HTML is shown escaped, as html: false would, and HTML comments disappe
 });
 
 test('safe links and images are kept: http(s), mailto, relative and anchors', () => {
-  const html = renderMarkdown('[a](https://example.org/x) [b](http://example.org) [c](mailto:a@example.org) [d](/app/elections) [e](#top) [f](../guide.md) ![g](https://example.org/p.png) ![h](img/p.png)');
+  const html = renderMarkdown(
+    '[a](https://example.org/x) [b](http://example.org) [c](mailto:a@example.org) [d](/app/elections) [e](#top) [f](../guide.md) ![g](https://example.org/p.png) ![h](img/p.png)',
+  );
   for (const href of ['https://example.org/x', 'http://example.org', 'mailto:a@example.org', '/app/elections', '#top', '../guide.md']) {
     assert.ok(html.includes(`href="${href}"`), href);
   }
@@ -66,34 +68,56 @@ test('external links get rel=nofollow noopener noreferrer; bare URLs are linked'
 });
 
 test('isAllowedUrl: the scheme decides, the way a browser reads it', () => {
-  for (const ok of ['https://x', 'HTTP://x', 'mailto:a@b', '/a', 'a/b', '#x', '?q=1', '//cdn.example/x']) assert.equal(isAllowedUrl(ok), true, ok);
-  for (const bad of ['javascript:alert(1)', ' javascript:x', '\u0001javascript:x', 'java\nscript:x', 'data:image/png;base64,x', 'vbscript:x', 'file:///etc/passwd', 'ftp://x']) {
+  for (const ok of ['https://x', 'HTTP://x', 'mailto:a@b', '/a', 'a/b', '#x', '?q=1', '//cdn.example/x'])
+    assert.equal(isAllowedUrl(ok), true, ok);
+  for (const bad of [
+    'javascript:alert(1)',
+    ' javascript:x',
+    '\u0001javascript:x',
+    'java\nscript:x',
+    'data:image/png;base64,x',
+    'vbscript:x',
+    'file:///etc/passwd',
+    'ftp://x',
+  ]) {
     assert.equal(isAllowedUrl(bad), false, JSON.stringify(bad));
   }
 });
 
 test('every Markdown field of an election is sanitised: description, results, eligibility, exception text, bios', () => {
   const attack = '<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) ![y](data:image/png;base64,AA==)';
-  const yaml = GOOD_ELECTION
-    .replace('eligibility: Members may vote.', `eligibility: '${attack}'`)
-    .replace('exception_description: Ask.', `exception_description: '${attack}'`);
-  const entry = parseElectionFolder(folder({
-    'election.yaml': yaml,
-    'election_desc.md': attack,
-    'results.md': attack,
-    'candidate-ann.md': `---\nname: Ann\nID: ann\ninfo:\n  - employer: Acme\n---\n${attack}\n`,
-  }));
+  const yaml = GOOD_ELECTION.replace('eligibility: Members may vote.', `eligibility: '${attack}'`).replace(
+    'exception_description: Ask.',
+    `exception_description: '${attack}'`,
+  );
+  const entry = parseElectionFolder(
+    folder({
+      'election.yaml': yaml,
+      'election_desc.md': attack,
+      'results.md': attack,
+      'candidate-ann.md': `---\nname: Ann\nID: ann\ninfo:\n  - employer: Acme\n---\n${attack}\n`,
+    }),
+  );
   assert.ok(entry.ok, JSON.stringify(entry.problems));
   const e = entry.election;
-  for (const html of [e.eligibilityHtml, e.exceptionDescriptionHtml, e.descriptionHtml, e.resultsHtml ?? '', e.candidates[0]?.bioHtml ?? '']) {
+  for (const html of [
+    e.eligibilityHtml,
+    e.exceptionDescriptionHtml,
+    e.descriptionHtml,
+    e.resultsHtml ?? '',
+    e.candidates[0]?.bioHtml ?? '',
+  ]) {
     assertInert(html, html);
     assert.match(html, /&lt;script&gt;/);
   }
 });
 
-test('a numbered list right after a paragraph line is a list, whatever its first number (Elekto\'s cuddled lists)', () => {
+test("a numbered list right after a paragraph line is a list, whatever its first number (Elekto's cuddled lists)", () => {
   const html = renderMarkdown('The rest of the candidates were placed as follows:\n4. [Cici](https://example.org/cici)\n5. Dan\n');
-  assert.equal(html, '<p>The rest of the candidates were placed as follows:</p>\n<ol start="4">\n<li><a href="https://example.org/cici" rel="nofollow noopener noreferrer">Cici</a></li>\n<li>Dan</li>\n</ol>\n');
+  assert.equal(
+    html,
+    '<p>The rest of the candidates were placed as follows:</p>\n<ol start="4">\n<li><a href="https://example.org/cici" rel="nofollow noopener noreferrer">Cici</a></li>\n<li>Dan</li>\n</ol>\n',
+  );
   // As before: 1. after a paragraph, bullets after a paragraph, and a number inside a code block.
   assert.match(renderMarkdown('Text\n1. one\n'), /<p>Text<\/p>\n<ol>\n<li>one<\/li>/);
   assert.match(renderMarkdown('Text\n- one\n'), /<p>Text<\/p>\n<ul>/);
@@ -103,7 +127,10 @@ test('a numbered list right after a paragraph line is a list, whatever its first
 });
 
 test('<sup>, <sub>, <br> and <super> (read as <sup>) render, without attributes; other tags stay text', () => {
-  assert.equal(renderMarkdown('x<sup>2</sup> H<sub>2</sub>O<br>next<br/>10<super>3</super>'), '<p>x<sup>2</sup> H<sub>2</sub>O<br />next<br />10<sup>3</sup></p>\n');
+  assert.equal(
+    renderMarkdown('x<sup>2</sup> H<sub>2</sub>O<br>next<br/>10<super>3</super>'),
+    '<p>x<sup>2</sup> H<sub>2</sub>O<br />next<br />10<sup>3</sup></p>\n',
+  );
   assert.equal(renderMarkdown('<SUP class="big" onclick="alert(1)">1</SUP>'), '<p><sup>1</sup></p>\n');
   assert.equal(renderMarkdown('<b>bold</b> x<sup>2</sup>'), '<p>&lt;b&gt;bold&lt;/b&gt; x<sup>2</sup></p>\n');
   // A <sup> left open is closed where its paragraph ends; a stray closing tag disappears.
@@ -115,7 +142,8 @@ test('<sup>, <sub>, <br> and <super> (read as <sup>) render, without attributes;
 
 test('XSS attempts mixed with the allowed tags render as inert text', () => {
   for (const attack of ATTACKS) {
-    for (const mixed of [`<sup>${attack}</sup>`, `x<sup>1</sup> ${attack}`, `${attack}<br>`, `<sub>${attack}`]) assertInert(renderMarkdown(mixed), mixed);
+    for (const mixed of [`<sup>${attack}</sup>`, `x<sup>1</sup> ${attack}`, `${attack}<br>`, `<sub>${attack}`])
+      assertInert(renderMarkdown(mixed), mixed);
   }
   assertInert(renderMarkdown('<sup><img src=x onerror=alert(1)></sup>'), 'img in sup');
   assertInert(renderMarkdown('<sup/onmouseover=alert(1)>x</sup>'), 'slash attribute');
@@ -123,16 +151,21 @@ test('XSS attempts mixed with the allowed tags render as inert text', () => {
 });
 
 test('raw HTML shown as text is a warning for the officers, one per tag name, at its line', () => {
-  const entry = parseElectionFolder(folder({
-    'election_desc.md': '# Title\n\nx<sup>2</sup> is fine.\n\n<center>Hi</center> and <b>bold</b>\n\n<b>again</b>\n',
-    'candidate-ann.md': `---\nname: Ann\nID: ann\ninfo:\n  - employer: Acme\n---\n\n<details>more</details>\n`,
-  }));
+  const entry = parseElectionFolder(
+    folder({
+      'election_desc.md': '# Title\n\nx<sup>2</sup> is fine.\n\n<center>Hi</center> and <b>bold</b>\n\n<b>again</b>\n',
+      'candidate-ann.md': `---\nname: Ann\nID: ann\ninfo:\n  - employer: Acme\n---\n\n<details>more</details>\n`,
+    }),
+  );
   assert.ok(entry.ok, JSON.stringify(entry.problems));
-  assert.deepEqual(entry.problems.map((p) => [p.file, p.line, p.code]), [
-    ['elections/test/candidate-ann.md', 8, 'markdown-raw-html'],
-    ['elections/test/election_desc.md', 5, 'markdown-raw-html'],
-    ['elections/test/election_desc.md', 5, 'markdown-raw-html'],
-  ]);
+  assert.deepEqual(
+    entry.problems.map((p) => [p.file, p.line, p.code]),
+    [
+      ['elections/test/candidate-ann.md', 8, 'markdown-raw-html'],
+      ['elections/test/election_desc.md', 5, 'markdown-raw-html'],
+      ['elections/test/election_desc.md', 5, 'markdown-raw-html'],
+    ],
+  );
   assert.match(entry.problems[1]?.message ?? '', /raw HTML <center> is shown as text/);
   assert.match(entry.problems[2]?.message ?? '', /raw HTML <b> is shown as text/);
 });

@@ -41,7 +41,17 @@ test('timestamps: every accepted form gives the instant an operator means', () =
 });
 
 test('parseTimestamp rejects what is not a valid instant', () => {
-  for (const bad of ['2024-13-01', '2024-02-30', '2023-02-29', '2024-01-01 24:00:00', '2024-01-01 10:61:00', 'tomorrow', '1727438399', '2024-01-01T10:00:00+15:00', '']) {
+  for (const bad of [
+    '2024-13-01',
+    '2024-02-30',
+    '2023-02-29',
+    '2024-01-01 24:00:00',
+    '2024-01-01 10:61:00',
+    'tomorrow',
+    '1727438399',
+    '2024-01-01T10:00:00+15:00',
+    '',
+  ]) {
     assert.equal(parseTimestamp(bad), null, bad);
   }
   assert.equal(parseTimestamp('2024-02-29')?.toISOString(), '2024-02-29T00:00:00.000Z');
@@ -61,7 +71,15 @@ test('a number where a timestamp belongs is a located error', () => {
 });
 
 test('booleans as PyYAML reads them: True/yes/on are true, False/no/off false', () => {
-  for (const [written, value] of [['True', true], ['yes', true], ['on', true], ['TRUE', true], ['false', false], ['No', false], ['off', false]] as const) {
+  for (const [written, value] of [
+    ['True', true],
+    ['yes', true],
+    ['on', true],
+    ['TRUE', true],
+    ['false', false],
+    ['No', false],
+    ['off', false],
+  ] as const) {
     assert.equal(election(base({ allow_no_opinion: written })).allowNoOpinion, value, written);
   }
   // `y`/`n` are strings for PyYAML, so not booleans here either.
@@ -91,30 +109,51 @@ test('exceptions_due is ignored, as Elekto ignores it: requests close at the sta
   const only = parseElectionFolder(folder({ 'election.yaml': GOOD_ELECTION.replace('exception_due:', 'exceptions_due:') }));
   assert.ok(only.ok);
   assert.equal(only.election.exceptionDue.toISOString(), only.election.startDatetime.toISOString());
-  assert.deepEqual(only.problems.map((p) => [p.severity, p.line, p.code]), [['warning', 14, 'misspelt-key']]);
+  assert.deepEqual(
+    only.problems.map((p) => [p.severity, p.line, p.code]),
+    [['warning', 14, 'misspelt-key']],
+  );
   assert.match(only.problems[0]?.message ?? '', /"exceptions_due" is ignored.*did you mean "exception_due"\?.*close when voting opens/);
   const both = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}exceptions_due: 2024-01-07 00:00:00\n` }));
   assert.ok(both.ok);
   assert.equal(both.election.exceptionDue.toISOString(), '2024-01-05T00:00:00.000Z');
-  assert.deepEqual(both.problems.map((p) => [p.severity, p.code]), [['warning', 'misspelt-key']]);
+  assert.deepEqual(
+    both.problems.map((p) => [p.severity, p.code]),
+    [['warning', 'misspelt-key']],
+  );
 });
 
 test('every extension key of SPEC §10 is known (no warning); a misspelling of one, or of an Elekto key, gets "did you mean"', () => {
-  const extensions = 'ballot_method: schulze\nmax_selections: 2\nmax_per_affiliation: 1/3\naffiliation_field: employer\ncontinuing_members: []\ntie_break: {method: seeded-hash, seed: x}\nballot_receipts: true\n';
+  const extensions =
+    'ballot_method: schulze\nmax_selections: 2\nmax_per_affiliation: 1/3\naffiliation_field: employer\ncontinuing_members: []\ntie_break: {method: seeded-hash, seed: x}\nballot_receipts: true\n';
   const known = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}${extensions}` }));
   assert.ok(known.ok);
   assert.deepEqual(known.problems, []);
   const typos: [string, string][] = [
-    ['ballot_methd: schulze', 'ballot_method'], ['max_selection: 2', 'max_selections'], ['max-per-affiliation: 2', 'max_per_affiliation'],
-    ['afiliation_field: employer', 'affiliation_field'], ['continuing_member: []', 'continuing_members'], ['tiebreak: {}', 'tie_break'],
-    ['ballot_reciepts: true', 'ballot_receipts'], ['Name2: x', 'name'], ['organisation: x', 'organization'], ['no_winner: 2', 'no_winners'],
-    ['delete-after: true', 'delete_after'], ['show_candidate_field: []', 'show_candidate_fields'], ['election_officer: []', 'election_officers'],
-    ['START_DATETIME: 2024-01-01', 'start_datetime'], ['eligibilty: x', 'eligibility'],
+    ['ballot_methd: schulze', 'ballot_method'],
+    ['max_selection: 2', 'max_selections'],
+    ['max-per-affiliation: 2', 'max_per_affiliation'],
+    ['afiliation_field: employer', 'affiliation_field'],
+    ['continuing_member: []', 'continuing_members'],
+    ['tiebreak: {}', 'tie_break'],
+    ['ballot_reciepts: true', 'ballot_receipts'],
+    ['Name2: x', 'name'],
+    ['organisation: x', 'organization'],
+    ['no_winner: 2', 'no_winners'],
+    ['delete-after: true', 'delete_after'],
+    ['show_candidate_field: []', 'show_candidate_fields'],
+    ['election_officer: []', 'election_officers'],
+    ['START_DATETIME: 2024-01-01', 'start_datetime'],
+    ['eligibilty: x', 'eligibility'],
   ];
   for (const [line, meant] of typos) {
     const e = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}${line}\n` }));
     assert.ok(e.ok, line);
-    assert.deepEqual(e.problems.map((p) => [p.line, p.code]), [[15, 'misspelt-key']], line);
+    assert.deepEqual(
+      e.problems.map((p) => [p.line, p.code]),
+      [[15, 'misspelt-key']],
+      line,
+    );
     assert.match(e.problems[0]?.message ?? '', new RegExp(`did you mean "${meant}"`), line);
   }
   // Keys that are merely unknown stay silent (Elekto ignores them, and so do we).
@@ -124,7 +163,13 @@ test('every extension key of SPEC §10 is known (no warning); a misspelling of o
 test('candidate header keys: a case variant is read, a misspelling gets "did you mean"', () => {
   const e = parseElectionFolder(folder({ 'candidate-ann.md': '---\nName: Ann\nID: ann\nInfo:\n  - employer: Acme\nnmae: x\n---\n' }));
   assert.ok(e.ok);
-  assert.deepEqual(e.problems.map((p) => [p.line, p.code]), [[2, 'candidate-key-case'], [6, 'misspelt-key']]);
+  assert.deepEqual(
+    e.problems.map((p) => [p.line, p.code]),
+    [
+      [2, 'candidate-key-case'],
+      [6, 'misspelt-key'],
+    ],
+  );
   const ann = e.election.candidates.find((c) => c.id === 'ann');
   assert.equal(ann?.name, 'Ann');
   assert.deepEqual(ann.info, [{ key: 'employer', value: 'Acme' }]);
@@ -133,7 +178,10 @@ test('candidate header keys: a case variant is read, a misspelling gets "did you
 test('unknown keys are ignored; a near-miss of a known key gets a warning', () => {
   const e = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}custom_note: hello\nexeption_due: 2024-01-02\n` }));
   assert.ok(e.ok);
-  assert.deepEqual(e.problems.map((p) => [p.severity, p.line]), [['warning', 16]]);
+  assert.deepEqual(
+    e.problems.map((p) => [p.severity, p.line]),
+    [['warning', 16]],
+  );
   assert.match(e.problems[0]?.message ?? '', /did you mean "exception_due"/);
 });
 
@@ -157,7 +205,10 @@ test('voters whose names YAML would read as other types keep their written text'
   assert.ok(e.ok);
   assert.deepEqual(e.election.voters, ['007', 'no', 'yes', '1e3']);
   // The `~` (null) entry is skipped with a warning on its line.
-  assert.deepEqual(e.problems.map((p) => [p.severity, p.line]), [['warning', 6]]);
+  assert.deepEqual(
+    e.problems.map((p) => [p.severity, p.line]),
+    [['warning', 6]],
+  );
 });
 
 test('voters.yaml with an empty list or missing: nobody can vote, with a warning, not an error', () => {
@@ -183,13 +234,19 @@ test('aliases resolve; a merge key is reported and ignored', () => {
   const merged = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}defaults: &d {no_winners: 2}\n<<: *d\n` }));
   assert.ok(merged.ok);
   assert.equal(merged.election.noWinners, 1);
-  assert.deepEqual(merged.problems.map((p) => [p.severity, p.line]), [['warning', 16]]);
+  assert.deepEqual(
+    merged.problems.map((p) => [p.severity, p.line]),
+    [['warning', 16]],
+  );
   assert.match(merged.problems[0]?.message ?? '', /merge keys/);
 });
 
 test('a billion-laughs alias bomb does not hang or throw', () => {
   const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-  for (let i = 0; i < 9; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
+  for (let i = 0; i < 9; i++)
+    bomb.push(
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+    );
   const entry = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}${bomb.join('\n')}\n` }));
   assert.equal(entry.ok, true);
 });

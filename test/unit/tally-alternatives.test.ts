@@ -35,16 +35,32 @@ function tennessee(): { ballots: RankedBallots; ranks: Record<string, number>[] 
 test('Tennessee: Schulze and ranked pairs elect Nashville, instant-runoff Knoxville', () => {
   const { ballots, ranks } = tennessee();
   const schulze = tallyBallots(CITIES, ranks, 1);
-  assert.deepEqual(schulze.winners.map((i) => CITIES[i]), ['nashville']);
+  assert.deepEqual(
+    schulze.winners.map((i) => CITIES[i]),
+    ['nashville'],
+  );
   const alt = alternatives(schulze, ballots);
   assert.equal(alt.informational, true);
-  assert.deepEqual(alt.rankedPairs.ranking.map((g) => g.map((i) => CITIES[i])), [['nashville'], ['chattanooga'], ['knoxville'], ['memphis']]);
+  assert.deepEqual(
+    alt.rankedPairs.ranking.map((g) => g.map((i) => CITIES[i])),
+    [['nashville'], ['chattanooga'], ['knoxville'], ['memphis']],
+  );
   assert.ok(alt.rankedPairs.pairs.every((p) => p.locked));
   assert.equal(alt.rankedPairs.tieOrderMattered, false);
   const irv = alt.instantRunoff;
   assert.equal(CITIES[irv.winner ?? -1], 'knoxville');
-  assert.deepEqual(irv.rounds.map((r) => r.votes), [[42, 26, 15, 17], [42, 26, 0, 32], [42, 0, 0, 58]]);
-  assert.deepEqual(irv.rounds.map((r) => r.excluded.map((i) => CITIES[i])), [['chattanooga'], ['nashville'], []]);
+  assert.deepEqual(
+    irv.rounds.map((r) => r.votes),
+    [
+      [42, 26, 15, 17],
+      [42, 26, 0, 32],
+      [42, 0, 0, 58],
+    ],
+  );
+  assert.deepEqual(
+    irv.rounds.map((r) => r.excluded.map((i) => CITIES[i])),
+    [['chattanooga'], ['nashville'], []],
+  );
   const lines = describeAlternatives(alt);
   assert.deepEqual(lines, [
     'Ranked pairs (Tideman): nashville > chattanooga > knoxville > memphis. 6 head-to-head victories taken strongest first; none skipped for closing a cycle.',
@@ -60,7 +76,14 @@ test('ranked pairs skips the weakest victory of a cycle', () => {
   // d: a beats b 8–2, b beats c 7–3, c beats a 6–4: lock a>b, b>c, skip c>a.
   const d = [0, 8, 4, 2, 0, 7, 6, 3, 0];
   const r = rankedPairs(['a', 'b', 'c'], d);
-  assert.deepEqual(r.pairs.map((p) => [p.winner, p.loser, p.locked]), [[0, 1, true], [1, 2, true], [2, 0, false]]);
+  assert.deepEqual(
+    r.pairs.map((p) => [p.winner, p.loser, p.locked]),
+    [
+      [0, 1, true],
+      [1, 2, true],
+      [2, 0, false],
+    ],
+  );
   assert.deepEqual(r.ranking, [[0], [1], [2]]);
   assert.equal(r.tieOrderMattered, false);
 });
@@ -74,22 +97,56 @@ test('ranked pairs: equally strong victories in a cycle are ordered by a stated 
   const drawn = rankedPairs(['a', 'b', 'c'], d, { method: 'seeded-hash', seed: 'x' });
   assert.equal(drawn.tieOrder, 'draw');
   assert.equal(drawn.tieOrderMattered, true);
-  assert.match(describeAlternatives({ informational: true, rankedPairs: byId, instantRunoff: countIrv(ballotsFromOrders(['a', 'b', 'c'], [])) })[0] ?? '', /ordered by candidate ID, and that order mattered/);
+  assert.match(
+    describeAlternatives({ informational: true, rankedPairs: byId, instantRunoff: countIrv(ballotsFromOrders(['a', 'b', 'c'], [])) })[0] ??
+      '',
+    /ordered by candidate ID, and that order mattered/,
+  );
   // No victories at all (every head to head tied): one group.
   assert.deepEqual(rankedPairs(['a', 'b'], [0, 3, 3, 0]).ranking, [[0, 1]]);
 });
 
 test('instant-runoff ties: decided by an earlier round, else every outcome counted, else the draw', () => {
-  const earlier = countIrv(ballotsFromOrders(['a', 'b', 'c', 'd'], [[['a'], 5], [['b'], 3], [['c', 'b'], 2], [['d', 'c'], 1]]));
+  const earlier = countIrv(
+    ballotsFromOrders(
+      ['a', 'b', 'c', 'd'],
+      [
+        [['a'], 5],
+        [['b'], 3],
+        [['c', 'b'], 2],
+        [['d', 'c'], 1],
+      ],
+    ),
+  );
   assert.deepEqual(earlier.rounds[1]?.tie, { candidates: [1, 2], by: 'earlier-round', round: 1 });
   assert.equal(earlier.winner, 0);
-  const open = countIrv(ballotsFromOrders(['a', 'b'], [[['a'], 2], [['b'], 2]]));
+  const open = countIrv(
+    ballotsFromOrders(
+      ['a', 'b'],
+      [
+        [['a'], 2],
+        [['b'], 2],
+      ],
+    ),
+  );
   assert.equal(open.winner, null);
   assert.deepEqual(open.tied, [0, 1]);
-  const drawn = countIrv(ballotsFromOrders(['a', 'b'], [[['a'], 2], [['b'], 2]]), { method: 'seeded-hash', seed: 'x' });
+  const drawn = countIrv(
+    ballotsFromOrders(
+      ['a', 'b'],
+      [
+        [['a'], 2],
+        [['b'], 2],
+      ],
+    ),
+    { method: 'seeded-hash', seed: 'x' },
+  );
   assert.ok(drawn.winner === 0 || drawn.winner === 1);
   assert.deepEqual(countIrv(ballotsFromOrders(['a', 'b'], [])).tied, [0, 1]);
-  assert.match(describeAlternatives({ informational: true, rankedPairs: rankedPairs(['a', 'b'], [0, 2, 2, 0]), instantRunoff: open })[1] ?? '', /no single winner: a and b tie \(it depends on a lot nobody drew\)/);
+  assert.match(
+    describeAlternatives({ informational: true, rankedPairs: rankedPairs(['a', 'b'], [0, 2, 2, 0]), instantRunoff: open })[1] ?? '',
+    /no single winner: a and b tie \(it depends on a lot nobody drew\)/,
+  );
 });
 
 test('the alternatives refuse ballots of other candidates than the count', () => {

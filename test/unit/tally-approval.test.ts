@@ -21,7 +21,12 @@ import {
 // C, K; Knoxville (17) K, C. Nashville is approved by 68, Chattanooga by 58.
 function tennessee(): string {
   const rows = ['memphis,nashville,chattanooga,knoxville'];
-  const groups: [number, string][] = [[42, '1,1,,'], [26, ',1,1,'], [15, ',,1,1'], [17, ',,1,1']];
+  const groups: [number, string][] = [
+    [42, '1,1,,'],
+    [26, ',1,1,'],
+    [15, ',,1,1'],
+    [17, ',,1,1'],
+  ];
   for (const [n, row] of groups) for (let i = 0; i < n; i++) rows.push(row);
   return `${rows.join('\n')}\n`;
 }
@@ -47,7 +52,12 @@ test('cells: 1 approves; blank and 0 do not; spaces and quotes are tolerated; bl
   assert.equal(count.blank, 2);
   assert.deepEqual(count.candidates, ['a', 'b', 'c']);
   // A header naming candidates by name, matched to the election's candidates, like the ranked CSV.
-  const named = countApprovalCsv('Ann Archer,b\n1,\n', { candidates: [{ id: 'ann', name: 'Ann Archer' }, { id: 'b', name: 'Ben' }] });
+  const named = countApprovalCsv('Ann Archer,b\n1,\n', {
+    candidates: [
+      { id: 'ann', name: 'Ann Archer' },
+      { id: 'b', name: 'Ben' },
+    ],
+  });
   assert.deepEqual(named.candidates, ['ann', 'b']);
 });
 
@@ -67,13 +77,16 @@ test('refusals name the row and column', () => {
     ['a,b,c\n1,1,1\n', /row 2 approves 3 candidates but at most 2 may be approved \(max_selections\)/, 2, null],
   ];
   for (const [csv, message, row, column] of cases) {
-    assert.throws(() => countApprovalCsv(csv, { maxSelections: 2 }), (e: unknown) => {
-      assert.ok(e instanceof BallotCsvError, String(e));
-      assert.match(e.message, message);
-      assert.equal(e.row, row, csv);
-      assert.equal(e.column, column, csv);
-      return true;
-    });
+    assert.throws(
+      () => countApprovalCsv(csv, { maxSelections: 2 }),
+      (e: unknown) => {
+        assert.ok(e instanceof BallotCsvError, String(e));
+        assert.match(e.message, message);
+        assert.equal(e.row, row, csv);
+        assert.equal(e.column, column, csv);
+        return true;
+      },
+    );
   }
   assert.throws(() => countApprovalCsv(Uint8Array.from([0x61, 0x0a, 0xff, 0x0a])), /row 2 is not UTF-8 text/);
 });
@@ -100,9 +113,21 @@ test('a tie for the last seat is reported, or broken by the declared draw; caps 
   const drawn = approvalResult(count, 2, { ...noRules(), tieBreak: { method: 'seeded-hash', seed: 'x' } });
   assert.equal(drawn.seating.winners.length, 2);
   assert.equal(drawn.seating.tieBreaks.length, 1);
-  const capped = approvalResult(count, 2, { ...noRules(), cap: { kind: 'count', max: 1 }, affiliations: new Map([['a', 'Acme'], ['b', 'Acme'], ['c', 'Acme'], ['d', 'Hooli']]) });
+  const capped = approvalResult(count, 2, {
+    ...noRules(),
+    cap: { kind: 'count', max: 1 },
+    affiliations: new Map([
+      ['a', 'Acme'],
+      ['b', 'Acme'],
+      ['c', 'Acme'],
+      ['d', 'Hooli'],
+    ]),
+  });
   assert.deepEqual(capped.seating.winners, ['a', 'd']);
-  assert.deepEqual(capped.seating.skipped.map((s) => s.candidate), ['b', 'c']);
+  assert.deepEqual(
+    capped.seating.skipped.map((s) => s.candidate),
+    ['b', 'c'],
+  );
   const json = JSON.parse(formatApprovalJson(capped)) as Record<string, unknown>;
   assert.equal(json.method, 'approval');
   assert.deepEqual(json.winners, ['a', 'd']);
@@ -113,9 +138,9 @@ test('a tie for the last seat is reported, or broken by the declared draw; caps 
   assert.throws(() => countApprovals(['a', 'b'], [['a', 'b']], 1), /at most 1 may be approved/);
 });
 
-test('property: every total is its column\'s sum of 1s, whatever the spelling of the other cells', () => {
+test("property: every total is its column's sum of 1s, whatever the spelling of the other cells", () => {
   let seed = 7;
-  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let round = 0; round < 200; round++) {
     const n = 1 + Math.floor(random() * 6);
     const ids = Array.from({ length: n }, (_, i) => `c${i}`);

@@ -103,7 +103,11 @@ function assertMatchesNaive(candidates: string[], ballots: Ballot[], seats: numb
       assert.equal(result.p[i * n + j], naive.p[x]![y], `${context}: p[${x}][${y}]`);
     });
   });
-  assert.deepEqual(rankingIds(result).map((g) => [...g].sort()), naive.ranking, `${context}: ranking`);
+  assert.deepEqual(
+    rankingIds(result).map((g) => [...g].sort()),
+    naive.ranking,
+    `${context}: ranking`,
+  );
   assert.deepEqual([...ids(result, result.winners)].sort(), [...naive.winners].sort(), `${context}: winners`);
   assert.deepEqual(
     result.ties.map((t) => ({ candidates: ids(result, t.candidates).sort(), firstSeat: t.firstSeat, lastSeat: t.lastSeat })),
@@ -166,7 +170,14 @@ function canonicalJson(result: TallyResult): unknown {
 
 // https://en.wikipedia.org/wiki/Schulze_method — the 45-voter example.
 const wikipedia = ordered([
-  [5, 'ACBED'], [5, 'ADECB'], [8, 'BEDAC'], [3, 'CABED'], [7, 'CAEBD'], [2, 'CBADE'], [7, 'DCEBA'], [8, 'EBADC'],
+  [5, 'ACBED'],
+  [5, 'ADECB'],
+  [8, 'BEDAC'],
+  [3, 'CABED'],
+  [7, 'CAEBD'],
+  [2, 'CBADE'],
+  [7, 'DCEBA'],
+  [8, 'EBADC'],
 ]);
 
 test('the 45-voter Wikipedia example ranks E > A > C > B > D', () => {
@@ -201,17 +212,29 @@ test('the 45-voter example: the pairwise and strongest-path tables published wit
 test('the 45-voter example: each step of the ranking is explained by valid strongest paths', () => {
   const result = tallyBallots(['A', 'B', 'C', 'D', 'E'], wikipedia, 2);
   const json = toTallyJson(result);
-  assert.deepEqual(json.explanation.adjacent.map((c) => [c.a, c.b, c.outcome]), [
-    ['E', 'A', 'beats'], ['A', 'C', 'beats'], ['C', 'B', 'beats'], ['B', 'D', 'beats'],
-  ]);
+  assert.deepEqual(
+    json.explanation.adjacent.map((c) => [c.a, c.b, c.outcome]),
+    [
+      ['E', 'A', 'beats'],
+      ['A', 'C', 'beats'],
+      ['C', 'B', 'beats'],
+      ['B', 'D', 'beats'],
+    ],
+  );
   const first = json.explanation.adjacent[0]!;
   assert.equal(first.pathAToB.strength, 25);
   assert.equal(first.pathBToA.strength, 24);
   assert.deepEqual([first.aOverB, first.bOverA], [23, 22]);
   // Winners E and A, each against C, B and D.
-  assert.deepEqual(json.explanation.winners.map((c) => `${c.a}>${c.b}`), ['E>C', 'E>B', 'E>D', 'A>C', 'A>B', 'A>D']);
+  assert.deepEqual(
+    json.explanation.winners.map((c) => `${c.a}>${c.b}`),
+    ['E>C', 'E>B', 'E>D', 'A>C', 'A>B', 'A>D'],
+  );
   for (const c of [...json.explanation.adjacent, ...json.explanation.winners]) {
-    for (const [path, from, to] of [[c.pathAToB, c.a, c.b], [c.pathBToA, c.b, c.a]] as const) {
+    for (const [path, from, to] of [
+      [c.pathAToB, c.a, c.b],
+      [c.pathBToA, c.b, c.a],
+    ] as const) {
       assert.equal(path.chain[0], from);
       assert.equal(path.chain.at(-1), to);
       assert.equal(new Set(path.chain).size, path.chain.length, 'a chain visits each candidate once');
@@ -251,8 +274,12 @@ test('"No opinion" expresses no preference; counting it as last would elect some
 test('a stored rank of 100000000 (Elekto\'s "No opinion") is no opinion, not a low rank', () => {
   const candidates = ['A', 'B', 'C'];
   const rows = [
-    { voter: 'v1', candidate: 'A', rank: 1 }, { voter: 'v1', candidate: 'B', rank: NO_OPINION_RANK }, { voter: 'v1', candidate: 'C', rank: NO_OPINION_RANK },
-    { voter: 'v2', candidate: 'B', rank: 1 }, { voter: 'v2', candidate: 'A', rank: 2 }, { voter: 'v2', candidate: 'C', rank: NO_OPINION_RANK },
+    { voter: 'v1', candidate: 'A', rank: 1 },
+    { voter: 'v1', candidate: 'B', rank: NO_OPINION_RANK },
+    { voter: 'v1', candidate: 'C', rank: NO_OPINION_RANK },
+    { voter: 'v2', candidate: 'B', rank: 1 },
+    { voter: 'v2', candidate: 'A', rank: 2 },
+    { voter: 'v2', candidate: 'C', rank: NO_OPINION_RANK },
   ];
   const count = new StoredBallotCount(candidates);
   for (const voter of ['v1', 'v2']) count.add(rows.filter((r) => r.voter === voter));
@@ -269,15 +296,34 @@ test('a stored rank of 100000000 (Elekto\'s "No opinion") is no opinion, not a l
 // ---------------------------------------------------------------- ties and edge cases
 
 test('a three-way cycle of equal strength is a tie, not an arbitrary order', () => {
-  const result = assertMatchesNaive(['A', 'B', 'C'], ordered([[1, 'ABC'], [1, 'BCA'], [1, 'CAB']]), 1, 'cycle');
+  const result = assertMatchesNaive(
+    ['A', 'B', 'C'],
+    ordered([
+      [1, 'ABC'],
+      [1, 'BCA'],
+      [1, 'CAB'],
+    ]),
+    1,
+    'cycle',
+  );
   assert.deepEqual(rankingIds(result), [['A', 'B', 'C']]);
   assert.deepEqual(result.winners, []);
-  assert.deepEqual(result.ties.map((t) => [ids(result, t.candidates), t.firstSeat, t.lastSeat]), [[['A', 'B', 'C'], 1, 1]]);
-  assert.deepEqual(toTallyJson(result).explanation.adjacent.map((c) => c.outcome), ['tie', 'tie', 'tie']);
+  assert.deepEqual(
+    result.ties.map((t) => [ids(result, t.candidates), t.firstSeat, t.lastSeat]),
+    [[['A', 'B', 'C'], 1, 1]],
+  );
+  assert.deepEqual(
+    toTallyJson(result).explanation.adjacent.map((c) => c.outcome),
+    ['tie', 'tie', 'tie'],
+  );
 });
 
 test('a cycle with one weak link is resolved by the strongest paths', () => {
-  const ballots = ordered([[5, 'ABC'], [3, 'CAB'], [4, 'BCA']]);
+  const ballots = ordered([
+    [5, 'ABC'],
+    [3, 'CAB'],
+    [4, 'BCA'],
+  ]);
   // By hand: d[A][B] = 5+3 = 8, d[B][C] = 5+4 = 9, d[C][A] = 3+4 = 7. Paths: A→B→C is 8
   // against C→A 7, B→C 9 against C→A→B 7, A→B 8 against B→C→A 7: A > B > C.
   const result = assertMatchesNaive(['A', 'B', 'C'], ballots, 1, 'weak cycle');
@@ -291,7 +337,10 @@ test('ballots ranking everyone equal, and ballots with no opinion at all, count 
     assert.ok(result.d.every((v) => v === 0));
     assert.deepEqual(rankingIds(result), [['A', 'B', 'C']]);
     assert.deepEqual(result.winners, []);
-    assert.deepEqual(result.ties.map((t) => [t.firstSeat, t.lastSeat]), [[1, 2]]);
+    assert.deepEqual(
+      result.ties.map((t) => [t.firstSeat, t.lastSeat]),
+      [[1, 2]],
+    );
   }
 });
 
@@ -314,12 +363,18 @@ test('one candidate wins with any ballots; extra seats stay vacant', () => {
 
 test('no_winners: a tie straddling the last seat is reported and names nobody for that seat', () => {
   // A first, B and C symmetric, D last.
-  const ballots = ordered([[1, 'ABCD'], [1, 'ACBD']]);
+  const ballots = ordered([
+    [1, 'ABCD'],
+    [1, 'ACBD'],
+  ]);
   const one = assertMatchesNaive(['A', 'B', 'C', 'D'], ballots, 1, 'seats=1');
   assert.deepEqual(ids(one, one.winners), ['A']);
   const two = assertMatchesNaive(['A', 'B', 'C', 'D'], ballots, 2, 'seats=2');
   assert.deepEqual(ids(two, two.winners), ['A']);
-  assert.deepEqual(two.ties.map((t) => [ids(two, t.candidates), t.firstSeat, t.lastSeat]), [[['B', 'C'], 2, 2]]);
+  assert.deepEqual(
+    two.ties.map((t) => [ids(two, t.candidates), t.firstSeat, t.lastSeat]),
+    [[['B', 'C'], 2, 2]],
+  );
   const three = assertMatchesNaive(['A', 'B', 'C', 'D'], ballots, 3, 'seats=3');
   assert.deepEqual(ids(three, three.winners), ['A', 'B', 'C']);
   assert.deepEqual(three.ties, []);
@@ -328,12 +383,24 @@ test('no_winners: a tie straddling the last seat is reported and names nobody fo
 test('a tie can span several seats', () => {
   const blank = tallyBallots(['A', 'B', 'C', 'D'], [], 3);
   assert.deepEqual(blank.winners, []);
-  assert.deepEqual(blank.ties.map((t) => [t.candidates.length, t.firstSeat, t.lastSeat]), [[4, 1, 3]]);
+  assert.deepEqual(
+    blank.ties.map((t) => [t.candidates.length, t.firstSeat, t.lastSeat]),
+    [[4, 1, 3]],
+  );
   // A first, then B, C, D in an equal cycle: A elected, the cycle ties for seats 2-3.
-  const ballots = [...ordered([[3, 'ABCD'], [3, 'ACDB'], [3, 'ADBC']])];
+  const ballots = [
+    ...ordered([
+      [3, 'ABCD'],
+      [3, 'ACDB'],
+      [3, 'ADBC'],
+    ]),
+  ];
   const result = assertMatchesNaive(['A', 'B', 'C', 'D'], ballots, 3, 'cycle behind A');
   assert.deepEqual(ids(result, result.winners), ['A']);
-  assert.deepEqual(result.ties.map((t) => [ids(result, t.candidates), t.firstSeat, t.lastSeat]), [[['B', 'C', 'D'], 2, 3]]);
+  assert.deepEqual(
+    result.ties.map((t) => [ids(result, t.candidates), t.firstSeat, t.lastSeat]),
+    [[['B', 'C', 'D'], 2, 3]],
+  );
 });
 
 test('the counter refuses ranks that are not positive integers, and seats below 1', () => {
@@ -428,12 +495,27 @@ test('ranks 127 and 128, and no opinion next to them: exact counts on both paths
   byte.addRanks([127, 1, 0, 127]); // b > a, b > d; a = d
   byte.addRanks([126, 127, NO_OPINION_RANK, 0]); // a > b
   byte.addRanks([0, 0, 127, 0]); // nothing
-  assert.deepEqual([...byte.d], [
-    0, 1, 0, 0, // a over b (2nd ballot)
-    1, 0, 0, 1, // b over a, b over d (1st)
-    0, 0, 0, 0,
-    0, 0, 0, 0,
-  ]);
+  assert.deepEqual(
+    [...byte.d],
+    [
+      0,
+      1,
+      0,
+      0, // a over b (2nd ballot)
+      1,
+      0,
+      0,
+      1, // b over a, b over d (1st)
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+    ],
+  );
   // The same ballots shifted by one rank: 128 takes the other path, with the same counts.
   const wide = new PairwiseCounter(4);
   wide.addRanks([128, 2, 0, 128]);
@@ -493,9 +575,12 @@ test('ballots mixing the paths, across block ends and with a refused ballot in b
   const ballots: Int32Array[] = [];
   for (let k = 0; k < 4500; k++) {
     const kind = k % 5;
-    const r = kind === 1 ? scaledRanks(random, n, (v) => 2 * v + 2) // up to 142: bit sets
-      : kind === 3 ? scaledRanks(random, n, (v) => 1000 * v) // pair by pair
-        : randomRanks(random, n, n); // bytes
+    const r =
+      kind === 1
+        ? scaledRanks(random, n, (v) => 2 * v + 2) // up to 142: bit sets
+        : kind === 3
+          ? scaledRanks(random, n, (v) => 1000 * v) // pair by pair
+          : randomRanks(random, n, n); // bytes
     counter.addRanks(r);
     ballots.push(r);
     if (k === 2100) {
@@ -521,7 +606,12 @@ test('the byte blocks and the bit sets stay exact past 65,535 ballots on one pai
   const bitsBallot = scaledRanks(random, n, (v) => 2 * v + 2);
   const pairBallot = scaledRanks(random, n, (v) => 5000 * v);
   const everyone = Int32Array.from({ length: n }, (_, i) => 1 + (i % 127));
-  const given: [number, Int32Array][] = [[65_535, byteBallot], [40_000, bitsBallot], [3_000, pairBallot], [535, everyone]];
+  const given: [number, Int32Array][] = [
+    [65_535, byteBallot],
+    [40_000, bitsBallot],
+    [3_000, pairBallot],
+    [535, everyone],
+  ];
   for (const [times, r] of given) {
     const alone = new PairwiseCounter(n);
     for (let k = 0; k < times * 2; k++) alone.addRanks(r);
@@ -531,7 +621,15 @@ test('the byte blocks and the bit sets stay exact past 65,535 ballots on one pai
   const order = given.flatMap(([times, r]) => new Array<Int32Array>(times).fill(r));
   for (const r of shuffle(order, random)) mixed.addRanks(r);
   for (const r of order) mixed.addRanks(r);
-  assert.deepEqual([...mixed.d], [...directCountTimes(n, given.map(([times, r]) => [times * 2, r]))]);
+  assert.deepEqual(
+    [...mixed.d],
+    [
+      ...directCountTimes(
+        n,
+        given.map(([times, r]) => [times * 2, r]),
+      ),
+    ],
+  );
   assert.equal(mixed.ballots, 2 * order.length);
 });
 
@@ -625,7 +723,7 @@ function directExplanation(candidates: string[], ballots: Ballot[], seats: numbe
   }
   const link = (i: number, j: number): number => (i !== j && d[i * n + j]! > d[j * n + i]! ? d[i * n + j]! : 0);
   const p = Array.from({ length: n * n }, (_, c) => link(Math.floor(c / n), c % n));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let x = 0; x < n; x++) {
       for (let k = 0; k < n; k++) {
@@ -676,7 +774,9 @@ function naiveRanking(candidates: string[], p: number[], seats: number): { ranki
   const n = candidates.length;
   const beatenBy = (y: number): number => [...candidates.keys()].filter((x) => x !== y && p[x * n + y]! > p[y * n + x]!).length;
   const counts = [...new Set([...candidates.keys()].map(beatenBy))].sort((a, b) => a - b);
-  const ranking = counts.map((c) => [...candidates.keys()].filter((x) => beatenBy(x) === c).sort((i, j) => (candidates[i]! < candidates[j]! ? -1 : 1)));
+  const ranking = counts.map((c) =>
+    [...candidates.keys()].filter((x) => beatenBy(x) === c).sort((i, j) => (candidates[i]! < candidates[j]! ? -1 : 1)),
+  );
   const winners: number[] = [];
   for (const group of ranking) {
     if (winners.length + group.length > seats) break;
@@ -698,7 +798,10 @@ test('property: on fields of up to 60 candidates, strongest paths and every expl
   for (let k = 0; k < 60; k++) {
     const n = 2 + Math.floor(random() * 59);
     // IDs not in column order, so the search order (by ID) differs from the indices.
-    const candidates = shuffle(Array.from({ length: n }, (_, i) => `c${String(i).padStart(2, '0')}`), random);
+    const candidates = shuffle(
+      Array.from({ length: n }, (_, i) => `c${String(i).padStart(2, '0')}`),
+      random,
+    );
     // Few ballots make large tied groups (and many equally strong chains); more make long orders.
     const count = random() < 0.5 ? 1 + Math.floor(random() * 6) : 20 + Math.floor(random() * 60);
     const spread = 1 + Math.floor(random() * n);
@@ -710,7 +813,11 @@ test('property: on fields of up to 60 candidates, strongest paths and every expl
     const seats = 1 + Math.floor(random() * 3);
     const result = tallyBallots(candidates, ballots, seats);
     if (result.ranking.some((g) => g.length >= 10)) largeTies++;
-    assert.deepEqual(describeResult(result), directExplanation(candidates, ballots, seats), `election ${k} (${n} candidates, ${count} ballots)`);
+    assert.deepEqual(
+      describeResult(result),
+      directExplanation(candidates, ballots, seats),
+      `election ${k} (${n} candidates, ${count} ballots)`,
+    );
   }
   assert.ok(largeTies >= 5, `enough elections had a tied group of 10 or more (${largeTies})`);
 });

@@ -9,10 +9,12 @@ function pairs(content: string | Uint8Array): Record<string, number> {
   const { candidates, counter } = countCsv(content);
   const n = candidates.length;
   const out: Record<string, number> = {};
-  candidates.forEach((x, i) => candidates.forEach((y, j) => {
-    const v = counter.d[i * n + j]!;
-    if (v > 0) out[`${x}>${y}`] = v;
-  }));
+  candidates.forEach((x, i) =>
+    candidates.forEach((y, j) => {
+      const v = counter.d[i * n + j]!;
+      if (v > 0) out[`${x}>${y}`] = v;
+    }),
+  );
   return out;
 }
 
@@ -102,7 +104,7 @@ test('a reused read buffer is safe: the unfinished row is copied', () => {
 
 test('random files in random chunks count exactly as the same ballots given directly', () => {
   let seed = 11;
-  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let k = 0; k < 30; k++) {
     const n = 1 + Math.floor(random() * 20);
     const ids = Array.from({ length: n }, (_, i) => `c${i}`);
@@ -124,7 +126,7 @@ test('random files in random chunks count exactly as the same ballots given dire
     const eol = k % 2 === 0 ? '\n' : '\r\n';
     const bytes = new TextEncoder().encode(rows.join(eol) + (k % 3 === 0 ? '' : eol));
     const count = new CsvBallotCount();
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const size = 1 + Math.floor(random() * 40);
       count.push(bytes.subarray(at, at + size));
       at += size;
@@ -151,7 +153,11 @@ test('a bad header is refused: empty cell, ranks instead of IDs, broken quotes, 
   assertError('a,"b\n1,2\n', 1, 2, /quoted header cell is never closed/);
   assertError('a,"b"x,c\n', 1, 2, /after a quoted header cell/);
   assertError('a,b\r1,2\r', 1, null, /CR alone/);
-  assert.throws(() => countCsv(new Uint8Array([0x61, 0x2c, 0xff, 0x0a])), { name: 'BallotCsvError', row: 1, message: /row 1: the header is not UTF-8 text/ });
+  assert.throws(() => countCsv(new Uint8Array([0x61, 0x2c, 0xff, 0x0a])), {
+    name: 'BallotCsvError',
+    row: 1,
+    message: /row 1: the header is not UTF-8 text/,
+  });
 });
 
 test('a duplicate column is refused, naming both columns', () => {
@@ -194,7 +200,12 @@ test('the error is the first problem in file order, and its row counts the heade
 
 // ---------------------------------------------------------------- with the election's candidates
 
-const known = { candidates: [{ id: 'alice', name: 'Alice Liddell' }, { id: 'bob', name: 'Bob Dobbs' }] };
+const known = {
+  candidates: [
+    { id: 'alice', name: 'Alice Liddell' },
+    { id: 'bob', name: 'Bob Dobbs' },
+  ],
+};
 
 test('given the candidates, the header may use IDs or names, in any column order', () => {
   assert.deepEqual(countCsv('Bob Dobbs,ALICE\n1,2\n', known).candidates, ['bob', 'alice']);

@@ -6,14 +6,43 @@ import { formatJson, formatMarkdown, formatText, tallyBallots, tallyCsv, toTally
 
 // A first; B and C tied (one ballot each way); D last.
 //   d: A>B 2, A>C 2, A>D 2, B>C 1, C>B 1, B>D 2, C>D 2
-const boundary = tallyBallots(['D', 'C', 'B', 'A'], [{ A: 1, B: 2, C: 3, D: 4 }, { A: 1, C: 2, B: 3, D: 4 }], 2);
+const boundary = tallyBallots(
+  ['D', 'C', 'B', 'A'],
+  [
+    { A: 1, B: 2, C: 3, D: 4 },
+    { A: 1, C: 2, B: 3, D: 4 },
+  ],
+  2,
+);
 
 test('JSON: the documented keys and values', () => {
-  const json = JSON.parse(formatJson(boundary, new Map([['A', 'Ada'], ['B', 'Bea']]))) as Record<string, unknown>;
+  const json = JSON.parse(
+    formatJson(
+      boundary,
+      new Map([
+        ['A', 'Ada'],
+        ['B', 'Bea'],
+      ]),
+    ),
+  ) as Record<string, unknown>;
   assert.deepEqual(Object.keys(json).sort(), [
-    'ballots', 'candidates', 'explanation', 'pairwise', 'ranking', 'seats', 'strongest', 'ties', 'vacantSeats', 'winners',
+    'ballots',
+    'candidates',
+    'explanation',
+    'pairwise',
+    'ranking',
+    'seats',
+    'strongest',
+    'ties',
+    'vacantSeats',
+    'winners',
   ]);
-  assert.deepEqual(json.candidates, [{ id: 'D', name: 'D' }, { id: 'C', name: 'C' }, { id: 'B', name: 'Bea' }, { id: 'A', name: 'Ada' }]);
+  assert.deepEqual(json.candidates, [
+    { id: 'D', name: 'D' },
+    { id: 'C', name: 'C' },
+    { id: 'B', name: 'Bea' },
+    { id: 'A', name: 'Ada' },
+  ]);
   assert.equal(json.ballots, 2);
   assert.equal(json.seats, 2);
   assert.deepEqual(json.pairwise, {
@@ -37,14 +66,33 @@ test('JSON: the documented keys and values', () => {
 
 test('JSON: the explanation compares neighbours in the ranking and each winner with each loser', () => {
   const { explanation } = toTallyJson(boundary);
-  assert.deepEqual(explanation.adjacent.map((c) => [c.a, c.b, c.outcome]), [
-    ['A', 'B', 'beats'], ['A', 'C', 'beats'], ['B', 'C', 'tie'], ['B', 'D', 'beats'], ['C', 'D', 'beats'],
-  ]);
+  assert.deepEqual(
+    explanation.adjacent.map((c) => [c.a, c.b, c.outcome]),
+    [
+      ['A', 'B', 'beats'],
+      ['A', 'C', 'beats'],
+      ['B', 'C', 'tie'],
+      ['B', 'D', 'beats'],
+      ['C', 'D', 'beats'],
+    ],
+  );
   assert.deepEqual(explanation.adjacent[2], {
-    a: 'B', b: 'C', outcome: 'tie', aOverB: 1, bOverA: 1,
-    pathAToB: { strength: 0, chain: [] }, pathBToA: { strength: 0, chain: [] },
+    a: 'B',
+    b: 'C',
+    outcome: 'tie',
+    aOverB: 1,
+    bOverA: 1,
+    pathAToB: { strength: 0, chain: [] },
+    pathBToA: { strength: 0, chain: [] },
   });
-  assert.deepEqual(explanation.winners.map((c) => [c.a, c.b]), [['A', 'B'], ['A', 'C'], ['A', 'D']]);
+  assert.deepEqual(
+    explanation.winners.map((c) => [c.a, c.b]),
+    [
+      ['A', 'B'],
+      ['A', 'C'],
+      ['A', 'D'],
+    ],
+  );
   assert.deepEqual(explanation.winners[2]!.pathAToB, { strength: 2, chain: ['A', 'D'] });
 });
 

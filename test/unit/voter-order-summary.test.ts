@@ -32,9 +32,31 @@ test('voterOrder puts each candidate first about equally often (no position bias
 });
 
 test('ballotSummary names ranks, ties and the candidates without an opinion', () => {
-  assert.equal(ballotSummary([{ name: 'X', rank: 1 }, { name: 'Y', rank: 2 }, { name: 'Z', rank: 2 }, { name: 'W', rank: null }]), 'Your ballot: 1. X, 2. Y and Z tied, no opinion on W.');
-  assert.equal(ballotSummary([{ name: 'A', rank: null }, { name: 'B', rank: null }]), 'Your ballot: no opinion on any candidate.');
-  assert.equal(ballotSummary([{ name: 'A', rank: 3 }, { name: 'B', rank: 1 }, { name: 'C', rank: 3 }, { name: 'D', rank: 3 }]), 'Your ballot: 1. B, 3. A, C and D tied.');
+  assert.equal(
+    ballotSummary([
+      { name: 'X', rank: 1 },
+      { name: 'Y', rank: 2 },
+      { name: 'Z', rank: 2 },
+      { name: 'W', rank: null },
+    ]),
+    'Your ballot: 1. X, 2. Y and Z tied, no opinion on W.',
+  );
+  assert.equal(
+    ballotSummary([
+      { name: 'A', rank: null },
+      { name: 'B', rank: null },
+    ]),
+    'Your ballot: no opinion on any candidate.',
+  );
+  assert.equal(
+    ballotSummary([
+      { name: 'A', rank: 3 },
+      { name: 'B', rank: 1 },
+      { name: 'C', rank: 3 },
+      { name: 'D', rank: 3 },
+    ]),
+    'Your ballot: 1. B, 3. A, C and D tied.',
+  );
   assert.equal(ballotSummary([]), 'Your ballot: empty.');
 });
 

@@ -34,7 +34,10 @@ export class AttemptLimiter {
   /** Per `${userId}|${key}`: requests admitted whose attempt is not recorded yet. */
   readonly #pending = new Map<string, number>();
 
-  constructor(private readonly store: Store, limit: AttemptLimit = DEFAULT_ATTEMPT_LIMIT) {
+  constructor(
+    private readonly store: Store,
+    limit: AttemptLimit = DEFAULT_ATTEMPT_LIMIT,
+  ) {
     this.limit = { ...limit };
     if (!Number.isInteger(this.limit.max) || this.limit.max < 1 || !(this.limit.windowMinutes > 0)) {
       throw new RangeError('the passphrase attempt limit needs max ≥ 1 and a positive window');

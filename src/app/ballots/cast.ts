@@ -68,7 +68,12 @@ export async function castBallot(ctx: BallotContext, request: CastRequest, elect
     const place = ctx.throttle.take(voterKey(user, election.key), now);
     if (!place.ok) return throttled(place.retryAfterSeconds, ctx.throttle.limit);
     try {
-      link = await sealVoterId({ passphrase: passphrase.passphrase, voterId, params: ctx.newParams, deriveKey: ctx.pool.derivingFor(request.signal) });
+      link = await sealVoterId({
+        passphrase: passphrase.passphrase,
+        voterId,
+        params: ctx.newParams,
+        deriveKey: ctx.pool.derivingFor(request.signal),
+      });
     } catch (error) {
       if (error instanceof KdfBusy) {
         place.ticket.giveBack();
@@ -83,19 +88,22 @@ export async function castBallot(ctx: BallotContext, request: CastRequest, elect
 
   for (let attempt = 1; ; attempt++) {
     try {
-      await store.transaction(async (tx) => {
-        const at = clock();
-        const current = stillOpen(ctx, request, rows, at);
-        await tx.ballots.cast({ userId: user.id, login: user.login, electionId, at, voterId, link, rows });
-        // The writes took time: the end may have passed meanwhile. Then nothing is kept.
-        const after = clock();
-        if (phaseAt(current, after) !== 'running') {
-          const closed = canVote(current, { login: user.login, hasVoted: false }, after);
-          throw new CastRefused(closed.ok ? { ok: false, code: 'voting-closed', closedAt: current.endDatetime } : closed);
-        }
-        // Nobody is waiting for this answer any more: roll back rather than cast unseen.
-        if (clientGone(request)) throw new CastRefused(busy('cast', 60));
-      }, { attempts: WRITE_ATTEMPTS });
+      await store.transaction(
+        async (tx) => {
+          const at = clock();
+          const current = stillOpen(ctx, request, rows, at);
+          await tx.ballots.cast({ userId: user.id, login: user.login, electionId, at, voterId, link, rows });
+          // The writes took time: the end may have passed meanwhile. Then nothing is kept.
+          const after = clock();
+          if (phaseAt(current, after) !== 'running') {
+            const closed = canVote(current, { login: user.login, hasVoted: false }, after);
+            throw new CastRefused(closed.ok ? { ok: false, code: 'voting-closed', closedAt: current.endDatetime } : closed);
+          }
+          // Nobody is waiting for this answer any more: roll back rather than cast unseen.
+          if (clientGone(request)) throw new CastRefused(busy('cast', 60));
+        },
+        { attempts: WRITE_ATTEMPTS },
+      );
       break;
     } catch (error) {
       if (error instanceof CastRefused) return error.outcome;
@@ -113,7 +121,8 @@ export async function castBallot(ctx: BallotContext, request: CastRequest, elect
         const winner = await store.ballots.findVoter(user.id, electionId);
         if (winner !== null) return { ok: false, code: 'already-voted', hasPassphrase: winner.salt !== null };
         // Another account cast under this login meanwhile (the login's previous holder).
-        if ((await store.ballots.findVoterByLogin(electionId, user.login)) !== null) return { ok: false, code: 'login-taken', login: user.login };
+        if ((await store.ballots.findVoterByLogin(electionId, user.login)) !== null)
+          return { ok: false, code: 'login-taken', login: user.login };
         // Neither: a random row id collided. New ids on the next try.
         if (attempt < WRITE_ATTEMPTS) continue;
       }

@@ -62,7 +62,13 @@ export async function openBallot(
   let opened;
   progress.derived = true;
   try {
-    opened = await openVoterId({ passphrase: request.passphrase, salt: voter.salt, sealed: voter.sealed, kdf: voter.kdf, deriveKey: ctx.pool.derivingFor(request.signal) });
+    opened = await openVoterId({
+      passphrase: request.passphrase,
+      salt: voter.salt,
+      sealed: voter.sealed,
+      kdf: voter.kdf,
+      deriveKey: ctx.pool.derivingFor(request.signal),
+    });
   } catch (error) {
     if (!(error instanceof KdfBusy)) throw error;
     // Nothing was tried: the attempt does not count.
@@ -93,19 +99,22 @@ export async function openBallot(
   if (clientGone(request)) return busy('open', 60);
 
   try {
-    await store.transaction(async (tx) => {
-      const current = findElection(ctx.ports.catalogue, election.key);
-      if (!current.ok) throw new OpenRefused(current);
-      const check = (at: Date) => {
-        const d = canRevoke(current.election, who, at);
-        if (!d.ok) throw new OpenRefused(d);
-      };
-      check(clock());
-      const deleted = await tx.ballots.deleteBallot(electionId, opened.voterId, voter.id);
-      if (deleted.voterRows === 0) throw new OpenRefused({ ok: false, code: 'already-revoked' });
-      check(clock());
-      if (clientGone(request)) throw new OpenRefused(busy('open', 60));
-    }, { attempts: WRITE_ATTEMPTS });
+    await store.transaction(
+      async (tx) => {
+        const current = findElection(ctx.ports.catalogue, election.key);
+        if (!current.ok) throw new OpenRefused(current);
+        const check = (at: Date) => {
+          const d = canRevoke(current.election, who, at);
+          if (!d.ok) throw new OpenRefused(d);
+        };
+        check(clock());
+        const deleted = await tx.ballots.deleteBallot(electionId, opened.voterId, voter.id);
+        if (deleted.voterRows === 0) throw new OpenRefused({ ok: false, code: 'already-revoked' });
+        check(clock());
+        if (clientGone(request)) throw new OpenRefused(busy('open', 60));
+      },
+      { attempts: WRITE_ATTEMPTS },
+    );
   } catch (error) {
     if (error instanceof OpenRefused) return error.outcome;
     throw error;

@@ -97,7 +97,12 @@ class Ballots implements BallotService {
     const found = findElection(this.#ctx.ports.catalogue, electionKey);
     if (found.ok) await this.#erasure.beforeUse(found.election);
     const { voter, linksErased, loginTaken } = await voterOf(this.#ctx.ports.store, user, electionKey);
-    return { voted: voter !== null, hasPassphrase: voter !== null && voter.salt !== null && voter.sealed !== null, linksErased, loginTaken };
+    return {
+      voted: voter !== null,
+      hasPassphrase: voter !== null && voter.salt !== null && voter.sealed !== null,
+      linksErased,
+      loginTaken,
+    };
   }
 
   votedKeys(userId: number): Promise<Set<string>> {

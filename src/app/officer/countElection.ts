@@ -27,7 +27,10 @@ export interface ElectionCount {
  * drop preferences, so nothing is counted until the officers decide.
  */
 export class UnknownCandidatesError extends Refused {
-  constructor(readonly ids: string[], action: 'count' | 'export' = 'count') {
+  constructor(
+    readonly ids: string[],
+    action: 'count' | 'export' = 'count',
+  ) {
     super({ ok: false, code: 'unknown-candidates', ids, action });
     this.name = 'UnknownCandidatesError';
   }
@@ -89,18 +92,43 @@ export async function countElection(store: Store, election: Election, seats = el
  * explanation of hundreds of candidates take seconds. At most `explanationLimit`
  * comparisons of each explanation list come back; `omitted` says how many did not.
  */
-export async function countElectionInWorker(store: Store, election: Election, pool: CountPool, explanationLimit: number): Promise<ElectionCount> {
+export async function countElectionInWorker(
+  store: Store,
+  election: Election,
+  pool: CountPool,
+  explanationLimit: number,
+): Promise<ElectionCount> {
   const { ids, counter, abstentions } = await addUpBallots(store, election);
-  const answer = await pool.run({ candidates: ids, d: counter.d, ballots: counter.ballots, seats: election.noWinners, output: 'result', names: [], explanationLimit });
+  const answer = await pool.run({
+    candidates: ids,
+    d: counter.d,
+    ballots: counter.ballots,
+    seats: election.noWinners,
+    output: 'result',
+    names: [],
+    explanationLimit,
+  });
   if (answer.output !== 'result') throw new Error('the count worker answered with the wrong output');
   return { result: answer.result, abstentions, names: namesOf(election), omitted: answer.omitted };
 }
 
 /** The officers' JSON download (formatJson), written in a worker thread, as UTF-8 bytes. */
-export async function electionResultsJson(store: Store, election: Election, pool: CountPool): Promise<{ ballots: number; json: Uint8Array }> {
+export async function electionResultsJson(
+  store: Store,
+  election: Election,
+  pool: CountPool,
+): Promise<{ ballots: number; json: Uint8Array }> {
   const { ids, counter } = await addUpBallots(store, election);
   const ballots = counter.ballots;
-  const answer = await pool.run({ candidates: ids, d: counter.d, ballots, seats: election.noWinners, output: 'json', names: [...namesOf(election)], explanationLimit: null });
+  const answer = await pool.run({
+    candidates: ids,
+    d: counter.d,
+    ballots,
+    seats: election.noWinners,
+    output: 'json',
+    names: [...namesOf(election)],
+    explanationLimit: null,
+  });
   if (answer.output !== 'json') throw new Error('the count worker answered with the wrong output');
   return { ballots, json: answer.json };
 }

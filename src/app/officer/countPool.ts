@@ -103,7 +103,10 @@ export class CountPool {
         reject(new Error('the server is stopping'));
         return;
       }
-      const worker = startModuleWorker(WORKER_MODULE, { workerData: { ...request, kind: COUNT_JOB }, transferList: [request.d.buffer as ArrayBuffer] });
+      const worker = startModuleWorker(WORKER_MODULE, {
+        workerData: { ...request, kind: COUNT_JOB },
+        transferList: [request.d.buffer as ArrayBuffer],
+      });
       this.#workers.add(worker);
       let done = false;
       const finish = (outcome: Error | CountAnswer): void => {
@@ -119,9 +122,15 @@ export class CountPool {
         finish(new CountTimeoutError(Math.round(this.timeLimitMs / 1000)));
         void worker.terminate();
       }, this.timeLimitMs);
-      worker.once('message', (answer: CountAnswer) => { finish(answer); });
-      worker.once('error', (error) => { finish(error); });
-      worker.once('exit', (code) => { finish(new Error(`the count stopped before answering (worker exit code ${code})`)); });
+      worker.once('message', (answer: CountAnswer) => {
+        finish(answer);
+      });
+      worker.once('error', (error) => {
+        finish(error);
+      });
+      worker.once('exit', (code) => {
+        finish(new Error(`the count stopped before answering (worker exit code ${code})`));
+      });
     });
   }
 }

@@ -55,6 +55,9 @@ export async function officerOverview(store: Store, entry: ElectionEntry, now: D
  * never left to start a spreadsheet formula.
  */
 export function votersCsv(turnout: Turnout): string {
-  const lines = ['login,voted', ...[...turnout.lines].sort((a, b) => a.login.localeCompare(b.login)).map((l) => `${csvCell(l.login)},${l.voted ? 'yes' : 'no'}`)];
+  const lines = [
+    'login,voted',
+    ...[...turnout.lines].sort((a, b) => a.login.localeCompare(b.login)).map((l) => `${csvCell(l.login)},${l.voted ? 'yes' : 'no'}`),
+  ];
   return lines.join(CSV_EOL) + CSV_EOL;
 }

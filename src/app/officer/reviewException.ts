@@ -33,7 +33,12 @@ export async function decideException(store: Store, input: ExceptionDecision): P
       now: input.now,
     });
     if (!changed) return false;
-    const was = request.decision !== null && request.decision !== input.decision ? ` (was ${request.decision})` : request.decision !== null ? ' (again)' : '';
+    const was =
+      request.decision !== null && request.decision !== input.decision
+        ? ` (was ${request.decision})`
+        : request.decision !== null
+          ? ' (again)'
+          : '';
     const note = input.note === '' ? 'no note' : `note: ${input.note}`;
     await tx.audit.append({
       at: input.now,

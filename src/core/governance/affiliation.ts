@@ -7,7 +7,20 @@
  * Values that say "no affiliation" rather than name one. Two independent candidates
  * are not colleagues: capping them together would misread the charter.
  */
-const UNAFFILIATED = new Set(['', '-', 'n/a', 'na', 'none', 'no affiliation', 'independent', 'self', 'self-employed', 'self employed', 'unaffiliated', 'unemployed']);
+const UNAFFILIATED = new Set([
+  '',
+  '-',
+  'n/a',
+  'na',
+  'none',
+  'no affiliation',
+  'independent',
+  'self',
+  'self-employed',
+  'self employed',
+  'unaffiliated',
+  'unemployed',
+]);
 
 /** The comparison key of an affiliation, or null when it names none. */
 export function affiliationKey(value: string | null | undefined): string | null {

@@ -16,7 +16,9 @@ export function describeSeating(seating: Seating, label: (id: string) => string)
   const lines: string[] = [];
   const cap = seating.cap;
   if (cap !== null) {
-    lines.push(`Cap: ${capWords(cap.cap)}; the body has ${cap.body} members (${seating.seats} seats + ${cap.body - seating.seats} continuing), so each affiliation may hold ${cap.limit}.`);
+    lines.push(
+      `Cap: ${capWords(cap.cap)}; the body has ${cap.body} members (${seating.seats} seats + ${cap.body - seating.seats} continuing), so each affiliation may hold ${cap.limit}.`,
+    );
   }
   for (const s of seating.skipped) {
     // Holders are continuing members (logins, shown as written) and elected candidates.
@@ -24,24 +26,33 @@ export function describeSeating(seating: Seating, label: (id: string) => string)
     const held = holders.length + s.undecided;
     const who = [...holders, ...(s.undecided > 0 ? [`${s.undecided} seat${s.undecided === 1 ? '' : 's'} still tied`] : [])];
     const why = s.afterDraw ? ' after the draw seated a colleague first' : '';
-    lines.push(`Skipped ${label(s.candidate)} (place ${s.place}, ${s.affiliation}): ${s.affiliation} already holds ${held} of at most ${s.limit} (${listing(who)})${why}.`);
+    lines.push(
+      `Skipped ${label(s.candidate)} (place ${s.place}, ${s.affiliation}): ${s.affiliation} already holds ${held} of at most ${s.limit} (${listing(who)})${why}.`,
+    );
   }
   for (const t of seating.tieBreaks) {
     const lost = t.candidates.filter((c) => !t.elected.includes(c));
     const seats = t.elected.length === 0 ? 'no seat' : seatRange(t.firstSeat, t.lastSeat);
-    lines.push(`Tie broken: ${listing(t.candidates.map(label))} were tied; ${describeDraw(t.use, label)}. Seated: ${t.elected.length === 0 ? 'nobody' : listing(t.elected.map(label))} (${seats})${lost.length > 0 ? `; not seated: ${listing(lost.map(label))}` : ''}.`);
+    lines.push(
+      `Tie broken: ${listing(t.candidates.map(label))} were tied; ${describeDraw(t.use, label)}. Seated: ${t.elected.length === 0 ? 'nobody' : listing(t.elected.map(label))} (${seats})${lost.length > 0 ? `; not seated: ${listing(lost.map(label))}` : ''}.`,
+    );
   }
   for (const t of seating.ties) {
     const them = t.firstSeat === t.lastSeat ? 'it' : 'them';
     if (t.reason === 'cap') {
-      lines.push(`Tie: ${listing(t.candidates.map(label))} (${t.affiliation ?? ''}) are tied for ${seatRange(t.firstSeat, t.lastSeat)}, the most their affiliation may still hold; no winner is named for ${them}.`);
+      lines.push(
+        `Tie: ${listing(t.candidates.map(label))} (${t.affiliation ?? ''}) are tied for ${seatRange(t.firstSeat, t.lastSeat)}, the most their affiliation may still hold; no winner is named for ${them}.`,
+      );
     } else {
-      lines.push(`Tie: ${listing(t.candidates.map(label))} are tied for ${seatRange(t.firstSeat, t.lastSeat)}; no winner is named for ${them}.`);
+      lines.push(
+        `Tie: ${listing(t.candidates.map(label))} are tied for ${seatRange(t.firstSeat, t.lastSeat)}; no winner is named for ${them}.`,
+      );
     }
   }
   if (seating.ties.length > 0) lines.push('No tie-break is declared: the election officers break the tie by their own rules.');
   // Too few candidates is said with the ranking; only what the cap leaves empty is said here.
   const capped = seating.vacantSeats - Math.max(0, seating.seats - seating.candidates);
-  if (capped > 0) lines.push(`${capped} seat${capped === 1 ? '' : 's'} cannot be filled: every candidate left is of an affiliation at its limit.`);
+  if (capped > 0)
+    lines.push(`${capped} seat${capped === 1 ? '' : 's'} cannot be filled: every candidate left is of an affiliation at its limit.`);
   return lines;
 }

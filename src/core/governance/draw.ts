@@ -27,7 +27,9 @@ export function drawDigest(seed: string, candidate: string): string {
 export function drawOrder(rule: TieBreakRule, candidates: readonly string[]): DrawEntry[] {
   return candidates
     .map((candidate) => ({ candidate, digest: drawDigest(rule.seed, candidate) }))
-    .sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : a.candidate < b.candidate ? -1 : a.candidate > b.candidate ? 1 : 0));
+    .sort((a, b) =>
+      a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : a.candidate < b.candidate ? -1 : a.candidate > b.candidate ? 1 : 0,
+    );
 }
 
 /** What a result records when the declared tie-break decided something. */

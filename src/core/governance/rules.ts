@@ -13,8 +13,7 @@ export type BallotMethod = (typeof BALLOT_METHODS)[number];
  * only fewer than share × body.
  */
 export type AffiliationCap =
-  | { kind: 'count'; max: number }
-  | { kind: 'fraction'; numerator: number; denominator: number; bound: 'at-most' | 'less-than' };
+  { kind: 'count'; max: number } | { kind: 'fraction'; numerator: number; denominator: number; bound: 'at-most' | 'less-than' };
 
 /** A member of the body who is not up for election, counted by the cap. */
 export interface ContinuingMember {
@@ -46,7 +45,14 @@ export const DEFAULT_AFFILIATION_FIELD = 'employer';
 
 /** An election without any of the keys: Schulze, and nothing else changes. */
 export function defaultRules(): GovernanceRules {
-  return { method: 'schulze', maxSelections: null, cap: null, affiliationField: DEFAULT_AFFILIATION_FIELD, continuingMembers: [], tieBreak: null };
+  return {
+    method: 'schulze',
+    maxSelections: null,
+    cap: null,
+    affiliationField: DEFAULT_AFFILIATION_FIELD,
+    continuingMembers: [],
+    tieBreak: null,
+  };
 }
 
 /** The cap as election.yaml spells it: `2`, `1/3`, `<1/3`. */

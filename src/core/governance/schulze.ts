@@ -14,7 +14,11 @@ export function governSchulze(result: TallyResult, rules: SeatRules): GovernedSc
   const ids = result.candidates;
   const index = new Map(ids.map((id, i) => [id, i]));
   const at = (id: string): number => index.get(id) ?? 0;
-  const seating = seatCandidates(result.ranking.map((group) => group.map((i) => ids[i] ?? '')), result.seats, rules);
+  const seating = seatCandidates(
+    result.ranking.map((group) => group.map((i) => ids[i] ?? '')),
+    result.seats,
+    rules,
+  );
   if (!hasSeatRules(rules)) return { result, seating };
 
   const winners = seating.winners.map(at);
@@ -26,7 +30,13 @@ export function governSchulze(result: TallyResult, rules: SeatRules): GovernedSc
       ...result,
       winners,
       ties: seating.ties.map((t) => ({ candidates: t.candidates.map(at), firstSeat: t.firstSeat, lastSeat: t.lastSeat })),
-      explanation: { adjacent: result.explanation.adjacent, winners: explainPairs(result, winners.flatMap((w) => others.map((x): [number, number] => [w, x]))) },
+      explanation: {
+        adjacent: result.explanation.adjacent,
+        winners: explainPairs(
+          result,
+          winners.flatMap((w) => others.map((x): [number, number] => [w, x])),
+        ),
+      },
     },
   };
 }

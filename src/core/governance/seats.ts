@@ -127,7 +127,16 @@ export function seatCandidates(ranking: readonly (readonly string[])[], seats: n
     return limit - (h === undefined ? 0 : h.members.length + h.reserved);
   };
 
-  const out: Seating = { seats, candidates: ranking.reduce((sum, g) => sum + g.length, 0), winners: [], ties: [], tieBreaks: [], skipped: [], vacantSeats: 0, cap: null };
+  const out: Seating = {
+    seats,
+    candidates: ranking.reduce((sum, g) => sum + g.length, 0),
+    winners: [],
+    ties: [],
+    tieBreaks: [],
+    skipped: [],
+    vacantSeats: 0,
+    cap: null,
+  };
   let filled = 0;
   let stopped = false;
   let place = 1;
@@ -213,7 +222,13 @@ export function seatCandidates(ranking: readonly (readonly string[])[], seats: n
       if (!limited.some((l) => l.key === key)) elect(id);
     }
     for (const { key, ids, seats: r } of limited) {
-      out.ties.push({ candidates: ids, firstSeat: filled + 1, lastSeat: filled + r, reason: 'cap', affiliation: rules.affiliations.get(ids[0] ?? '') ?? key });
+      out.ties.push({
+        candidates: ids,
+        firstSeat: filled + 1,
+        lastSeat: filled + r,
+        reason: 'cap',
+        affiliation: rules.affiliations.get(ids[0] ?? '') ?? key,
+      });
       hold(key, rules.affiliations.get(ids[0] ?? '') ?? key).reserved += r;
       filled += r;
     }

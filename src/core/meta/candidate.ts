@@ -91,12 +91,22 @@ function readInfo(y: YamlFile, node: Node | null, problems: Problem[]): Candidat
           fields.push({ key: entry.key, value: fieldValue(y, entry.key, entry.value, problems) });
         }
       } else if (!isNullNode(item)) {
-        problems.push({ file: y.file, line: y.lineOf(item), message: 'each info entry should be "key: value"; this one was ignored', severity: 'warning' });
+        problems.push({
+          file: y.file,
+          line: y.lineOf(item),
+          message: 'each info entry should be "key: value"; this one was ignored',
+          severity: 'warning',
+        });
       }
     }
     return fields;
   }
-  problems.push({ file: y.file, line: y.lineOf(node), message: 'info should be a list of "- key: value" entries or a map; it was ignored', severity: 'warning' });
+  problems.push({
+    file: y.file,
+    line: y.lineOf(node),
+    message: 'info should be a list of "- key: value" entries or a map; it was ignored',
+    severity: 'warning',
+  });
   return [];
 }
 
@@ -133,7 +143,12 @@ function readHeaderYaml(file: string, text: string, lineOffset: number, problems
   if (y.failed) return null;
   const root = y.root;
   if (!isNullNode(root) && (root === null || !isMap(root))) {
-    problems.push({ file, line: y.lineOf(root) ?? lineOffset + 1, message: 'the candidate header must hold "name:", "ID:" and "info:" entries', severity: 'error' });
+    problems.push({
+      file,
+      line: y.lineOf(root) ?? lineOffset + 1,
+      message: 'the candidate header must hold "name:", "ID:" and "info:" entries',
+      severity: 'error',
+    });
     return null;
   }
   const entries = root !== null && isMap(root) ? mapEntries(y, root, problems) : new Map<string, MapEntry>();
@@ -146,7 +161,13 @@ function readHeaderYaml(file: string, text: string, lineOffset: number, problems
     if (near !== null && near.toLowerCase() === entry.key.toLowerCase() && !entries.has(near)) {
       spelled.set(near, entry);
     } else if (near !== null) {
-      problems.push({ file, line: y.lineOf(entry.keyNode), message: `unknown key "${entry.key}" is ignored; did you mean "${near}"?`, severity: 'warning', code: 'misspelt-key' });
+      problems.push({
+        file,
+        line: y.lineOf(entry.keyNode),
+        message: `unknown key "${entry.key}" is ignored; did you mean "${near}"?`,
+        severity: 'warning',
+        code: 'misspelt-key',
+      });
     }
   }
   const text1 = (key: string): HeaderValue => {
@@ -156,7 +177,13 @@ function readHeaderYaml(file: string, text: string, lineOffset: number, problems
     const line = y.lineOf(entry.keyNode);
     if (isNullNode(entry.value)) return { value: null, line, spelledAs };
     if (entry.value !== null && isScalar(entry.value)) return { value: scalarText(entry.value).trim(), line, spelledAs };
-    problems.push({ file, line: y.lineOf(entry.value), message: `${entry.key} should be text; it was ignored`, severity: 'warning', code: 'candidate-header-value' });
+    problems.push({
+      file,
+      line: y.lineOf(entry.value),
+      message: `${entry.key} should be text; it was ignored`,
+      severity: 'warning',
+      code: 'candidate-header-value',
+    });
     return { value: null, line, spelledAs };
   };
   const infoEntry = entries.get('info') ?? spelled.get('info');
@@ -192,7 +219,16 @@ function readBio(lines: string[], firstLine: number, file: string, problems: Pro
 }
 
 /** The candidate a file without a readable header stands for: its file name's ID, and the text as the bio. */
-function withoutHeader(file: string, fileName: string, fileId: string | null, bioLines: string[], bioFirstLine: number, why: string, line: number, problems: Problem[]): ParsedCandidate {
+function withoutHeader(
+  file: string,
+  fileName: string,
+  fileId: string | null,
+  bioLines: string[],
+  bioFirstLine: number,
+  why: string,
+  line: number,
+  problems: Problem[],
+): ParsedCandidate {
   if (fileId === null || fileId === '') {
     const named = fileId === '';
     problems.push({
@@ -225,7 +261,12 @@ export function parseCandidate(file: string, fileName: string, rawText: string):
   const problems: Problem[] = [];
   const fileId = candidateIdFromFileName(fileName);
   if (fileId !== null && fileName !== `candidate-${fileId}.md`) {
-    problems.push({ file, message: `the file name ends with invisible characters after ".md"; it is read as candidate-${fileId}.md (rename it)`, severity: 'warning', code: 'candidate-file-name' });
+    problems.push({
+      file,
+      message: `the file name ends with invisible characters after ".md"; it is read as candidate-${fileId}.md (rename it)`,
+      severity: 'warning',
+      code: 'candidate-file-name',
+    });
   }
   const lines = normalizeText(rawText).split('\n');
   let open = 0;
@@ -237,7 +278,16 @@ export function parseCandidate(file: string, fileName: string, rawText: string):
   let close = open + 1;
   while (close < lines.length && !DASH_LINE.test(lines[close] ?? '')) close++;
   if (close >= lines.length) {
-    return withoutHeader(file, fileName, fileId, lines.slice(open + 1), open + 2, 'the header is never closed by a second line of dashes', open + 1, problems);
+    return withoutHeader(
+      file,
+      fileName,
+      fileId,
+      lines.slice(open + 1),
+      open + 2,
+      'the header is never closed by a second line of dashes',
+      open + 1,
+      problems,
+    );
   }
 
   // Header line k (0-based within the header) is file line open + 2 + k.
@@ -249,7 +299,13 @@ export function parseCandidate(file: string, fileName: string, rawText: string):
     // Not named candidate-<ID>.md and unreadable: Scrutin never read such files before
     // (`candidates.md`, a backup), so it must not make the election unavailable now.
     const why = headerProblems.find((p) => p.severity === 'error')?.message ?? 'its header cannot be read';
-    problems.push({ file, line: open + 1, message: `${shownName} is not named candidate-<ID>.md and its header cannot be read (${why}), so it is not read as a candidate`, severity: 'warning', code: 'candidate-file-ignored' });
+    problems.push({
+      file,
+      line: open + 1,
+      message: `${shownName} is not named candidate-<ID>.md and its header cannot be read (${why}), so it is not read as a candidate`,
+      severity: 'warning',
+      code: 'candidate-file-ignored',
+    });
     return { candidate: null, problems, infoLine: open + 1 };
   }
   problems.push(...headerProblems);
@@ -259,23 +315,57 @@ export function parseCandidate(file: string, fileName: string, rawText: string):
   // The ID: the header's, as Elekto puts it on the ballot; else the file name's.
   let id = header.id.value;
   if (id !== null && id !== '' && header.id.spelledAs !== undefined) {
-    problems.push({ file, line: header.id.line, message: `"${header.id.spelledAs}:" is read as "ID:" (Elekto reads only "ID:" and cannot show this election): write "ID:"`, severity: 'warning', code: 'candidate-key-case' });
+    problems.push({
+      file,
+      line: header.id.line,
+      message: `"${header.id.spelledAs}:" is read as "ID:" (Elekto reads only "ID:" and cannot show this election): write "ID:"`,
+      severity: 'warning',
+      code: 'candidate-key-case',
+    });
   }
   if (id === null || id === '') {
     if (fileId === null) {
-      problems.push({ file, line: header.id.line ?? open + 1, message: `${shownName} is not named candidate-<ID>.md and its header has no ID, so it is not read as a candidate`, severity: 'warning', code: 'candidate-file-ignored' });
+      problems.push({
+        file,
+        line: header.id.line ?? open + 1,
+        message: `${shownName} is not named candidate-<ID>.md and its header has no ID, so it is not read as a candidate`,
+        severity: 'warning',
+        code: 'candidate-file-ignored',
+      });
       return { candidate: null, problems, infoLine };
     }
     if (fileId === '') {
-      problems.push({ file, line: header.id.line ?? open + 1, message: `the candidate header has no ID, and the file name (${shownName}) gives none: add "ID: <GitHub login>"`, severity: 'error', code: 'candidate-no-id' });
+      problems.push({
+        file,
+        line: header.id.line ?? open + 1,
+        message: `the candidate header has no ID, and the file name (${shownName}) gives none: add "ID: <GitHub login>"`,
+        severity: 'error',
+        code: 'candidate-no-id',
+      });
       return { candidate: null, problems, infoLine };
     }
-    problems.push({ file, line: header.id.line ?? open + 1, message: `the candidate header has no ID; "${fileId}" from the file name is used (Elekto cannot show this election): add "ID: ${fileId}"`, severity: 'warning', code: 'candidate-id-missing' });
+    problems.push({
+      file,
+      line: header.id.line ?? open + 1,
+      message: `the candidate header has no ID; "${fileId}" from the file name is used (Elekto cannot show this election): add "ID: ${fileId}"`,
+      severity: 'warning',
+      code: 'candidate-id-missing',
+    });
     id = fileId;
   } else if (fileId === '') {
-    problems.push({ file, message: `the file name (candidate-.md) has no ID; the header's ID "${id}" is used, as Elekto does: rename it candidate-${id}.md`, severity: 'warning', code: 'candidate-file-name' });
+    problems.push({
+      file,
+      message: `the file name (candidate-.md) has no ID; the header's ID "${id}" is used, as Elekto does: rename it candidate-${id}.md`,
+      severity: 'warning',
+      code: 'candidate-file-name',
+    });
   } else if (fileId === null) {
-    problems.push({ file, message: `${shownName} is not named candidate-<ID>.md, but Elekto reads every file starting with "candidate": "${id}" from its header is on the ballot (rename it candidate-${id}.md)`, severity: 'warning', code: 'candidate-file-name' });
+    problems.push({
+      file,
+      message: `${shownName} is not named candidate-<ID>.md, but Elekto reads every file starting with "candidate": "${id}" from its header is on the ballot (rename it candidate-${id}.md)`,
+      severity: 'warning',
+      code: 'candidate-file-name',
+    });
   } else if (id !== fileId) {
     const caseOnly = id.toLowerCase() === fileId.toLowerCase();
     problems.push({
@@ -292,10 +382,22 @@ export function parseCandidate(file: string, fileName: string, rawText: string):
   // The name: Elekto shows "None" for an empty one; the ID is more use to a voter.
   let name = header.name.value;
   if (name !== null && name !== '' && header.name.spelledAs !== undefined) {
-    problems.push({ file, line: header.name.line, message: `"${header.name.spelledAs}:" is read as "name:" (Elekto shows no name): write "name:"`, severity: 'warning', code: 'candidate-key-case' });
+    problems.push({
+      file,
+      line: header.name.line,
+      message: `"${header.name.spelledAs}:" is read as "name:" (Elekto shows no name): write "name:"`,
+      severity: 'warning',
+      code: 'candidate-key-case',
+    });
   }
   if (name === null || name === '') {
-    problems.push({ file, line: header.name.line ?? open + 1, message: `the candidate header has no name; the ID "${id}" is shown instead (Elekto shows "None")`, severity: 'warning', code: 'candidate-name-missing' });
+    problems.push({
+      file,
+      line: header.name.line ?? open + 1,
+      message: `the candidate header has no name; the ID "${id}" is shown instead (Elekto shows "None")`,
+      severity: 'warning',
+      code: 'candidate-name-missing',
+    });
     name = id;
   }
 

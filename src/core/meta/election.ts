@@ -31,7 +31,9 @@ export interface ElectionFolder {
 
 /** Whether the parser uses a file of this name; the loader reads only these. */
 export function isElectionFile(name: string): boolean {
-  return name === 'election.yaml' || name === 'voters.yaml' || name === 'election_desc.md' || name === 'results.md' || isCandidateFileName(name);
+  return (
+    name === 'election.yaml' || name === 'voters.yaml' || name === 'election_desc.md' || name === 'results.md' || isCandidateFileName(name)
+  );
 }
 
 /** The key of a folder given its path segments below ELECTION_DIR (`['2021','GB']` → `2021---GB`). */
@@ -77,7 +79,13 @@ function readElectionYaml(file: string, text: string | undefined, out: Problem[]
   let entries = new Map<string, MapEntry>();
   const isMapRoot = root !== null && isMap(root);
   if (isNullNode(root)) {
-    if (!missing && !y.failed) out.push({ file, line: 1, message: 'election.yaml is empty: it needs at least name, start_datetime and end_datetime', severity: 'error' });
+    if (!missing && !y.failed)
+      out.push({
+        file,
+        line: 1,
+        message: 'election.yaml is empty: it needs at least name, start_datetime and end_datetime',
+        severity: 'error',
+      });
   } else if (root !== null && isMap(root)) {
     entries = mapEntries(y, root, problems);
   } else {
@@ -94,7 +102,11 @@ function readElectionYaml(file: string, text: string | undefined, out: Problem[]
     // Unknown keys are allowed (Elekto ignores them); a near-miss is probably a typo.
     const near = nearestKey(entry.key, ELECTION_KEYS);
     if (near === 'exception_due') {
-      r.warn(entry.keyNode, `unknown key "${entry.key}" is ignored, as Elekto ignores it; did you mean "exception_due"? Until then exception requests close when voting opens (start_datetime)`, 'misspelt-key');
+      r.warn(
+        entry.keyNode,
+        `unknown key "${entry.key}" is ignored, as Elekto ignores it; did you mean "exception_due"? Until then exception requests close when voting opens (start_datetime)`,
+        'misspelt-key',
+      );
     } else if (near !== null) {
       r.warn(entry.keyNode, `unknown key "${entry.key}" is ignored; did you mean "${near}"?`, 'misspelt-key');
     }
@@ -116,13 +128,21 @@ function readElectionYaml(file: string, text: string | undefined, out: Problem[]
   if (noWindow) {
     // Elekto shows such an election (upcoming, then completed at the start) but never
     // offers a ballot. So does Scrutin; delete_after waits for real dates.
-    r.warn(get('end_datetime'), `end_datetime (${end.toISOString()}) is not after start_datetime (${start.toISOString()}): the election is shown but nobody can vote, and delete_after is not applied, until the dates are fixed`, 'no-voting-window');
+    r.warn(
+      get('end_datetime'),
+      `end_datetime (${end.toISOString()}) is not after start_datetime (${start.toISOString()}): the election is shown but nobody can vote, and delete_after is not applied, until the dates are fixed`,
+      'no-voting-window',
+    );
   }
 
   const exceptionDue = r.timestamp('exception_due', get('exception_due'));
   if (exceptionDue !== null && end !== null && exceptionDue.getTime() > end.getTime()) {
     // A warning: the fixture has one, and it only means exceptions stay open as long as voting.
-    r.warn(get('exception_due'), `exception_due (${exceptionDue.toISOString()}) is after end_datetime (${end.toISOString()}); exception requests stay open after voting has closed`, 'exception-due-after-end');
+    r.warn(
+      get('exception_due'),
+      `exception_due (${exceptionDue.toISOString()}) is after end_datetime (${end.toISOString()}); exception requests stay open after voting has closed`,
+      'exception-due-after-end',
+    );
   }
 
   const noWinnersNode = get('no_winners');
@@ -152,7 +172,12 @@ const NOBODY = 'nobody can vote until it lists logins under "eligible_voters:"';
 
 function readVoters(file: string, text: string | undefined, problems: Problem[]): LocatedLogin[] {
   if (text === undefined) {
-    problems.push({ file, message: 'voters.yaml is missing: nobody can vote until it lists eligible_voters', severity: 'warning', code: 'voters-missing' });
+    problems.push({
+      file,
+      message: 'voters.yaml is missing: nobody can vote until it lists eligible_voters',
+      severity: 'warning',
+      code: 'voters-missing',
+    });
     return [];
   }
   const normalized = normalizeText(text);
@@ -170,7 +195,11 @@ function readVoters(file: string, text: string | undefined, problems: Problem[])
   if (root !== null && isSeq(root)) {
     // Elekto looks up voters['eligible_voters'] and fails on a bare list: nobody
     // could vote. Scrutin shows the election and lets nobody vote either.
-    r.warn(root, `voters.yaml is a bare list without "eligible_voters:", which Elekto cannot read: ${NOBODY} (put "eligible_voters:" above the list)`, 'voters-not-a-map');
+    r.warn(
+      root,
+      `voters.yaml is a bare list without "eligible_voters:", which Elekto cannot read: ${NOBODY} (put "eligible_voters:" above the list)`,
+      'voters-not-a-map',
+    );
     return [];
   }
   if (root === null || !isMap(root)) {
@@ -210,7 +239,13 @@ function uniqueLogins(logins: readonly LocatedLogin[], file: string, problems: P
       list.push(entry.login);
     } else if (earlier.login !== entry.login && problems !== null) {
       const where = earlier.line === undefined ? '' : ` on line ${earlier.line}`;
-      problems.push({ file, line: entry.line, message: `"${entry.login}" is "${earlier.login}"${where} in another case; logins compare without case, so it is listed once`, severity: 'warning', code: 'duplicate-login' });
+      problems.push({
+        file,
+        line: entry.line,
+        message: `"${entry.login}" is "${earlier.login}"${where} in another case; logins compare without case, so it is listed once`,
+        severity: 'warning',
+        code: 'duplicate-login',
+      });
     }
   }
   return { list, set: new Set(first.keys()) };
@@ -229,7 +264,13 @@ export function parseElectionFolder(folder: ElectionFolder): ElectionEntry {
     return parseFolder(folder);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const problems: Problem[] = [{ file: folder.dir === '' ? 'election.yaml' : `${folder.dir}/election.yaml`, message: `this election could not be read (${message}); please report this as a Scrutin bug`, severity: 'error' }];
+    const problems: Problem[] = [
+      {
+        file: folder.dir === '' ? 'election.yaml' : `${folder.dir}/election.yaml`,
+        message: `this election could not be read (${message}); please report this as a Scrutin bug`,
+        severity: 'error',
+      },
+    ];
     return { key: folder.key, dir: folder.dir, ok: false, name: null, officerSet: new Set(), problems };
   }
 }
@@ -247,27 +288,45 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
   // Files named candidate-<ID>.md first: another file starting with "candidate" (a
   // backup, `candidates.md`) never takes an ID from one of them.
   const standard = (name: string): number => (candidateIdFromFileName(name) === null ? 1 : 0);
-  const candidateNames = [...files.keys()].filter(isCandidateFileName).sort((a, b) => standard(a) - standard(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const candidateNames = [...files.keys()]
+    .filter(isCandidateFileName)
+    .sort((a, b) => standard(a) - standard(b) || (a < b ? -1 : a > b ? 1 : 0));
   for (const fileName of candidateNames) {
     const parsed = parseCandidate(path(fileName), fileName, files.get(fileName) ?? '');
     const c = parsed.candidate;
     const earlier = c === null ? undefined : seen.get(c.id.toLowerCase());
     if (c !== null && earlier !== undefined && standard(fileName) === 1) {
       // Such files were not read before: a copy of a candidate must not break the election.
-      problems.push({ file: c.file, message: `candidate ID "${c.id}" is already ${earlier.file}'s; this file is not named candidate-<ID>.md, so it is not read as a candidate`, severity: 'warning', code: 'candidate-file-ignored' });
+      problems.push({
+        file: c.file,
+        message: `candidate ID "${c.id}" is already ${earlier.file}'s; this file is not named candidate-<ID>.md, so it is not read as a candidate`,
+        severity: 'warning',
+        code: 'candidate-file-ignored',
+      });
       continue;
     }
     problems.push(...parsed.problems);
     if (c === null) continue;
     if (earlier !== undefined) {
-      problems.push({ file: c.file, message: `candidate ID "${c.id}" is also used by ${earlier.file}; IDs must be unique (case-insensitively)`, severity: 'error', code: 'duplicate-candidate-id' });
+      problems.push({
+        file: c.file,
+        message: `candidate ID "${c.id}" is also used by ${earlier.file}; IDs must be unique (case-insensitively)`,
+        severity: 'error',
+        code: 'duplicate-candidate-id',
+      });
       continue;
     }
     seen.set(c.id.toLowerCase(), c);
     candidates.push(c);
     for (const field of meta.showCandidateFields) {
       if (!c.info.some((f) => f.key === field)) {
-        problems.push({ file: c.file, line: parsed.infoLine, message: `info has no "${field}", which election.yaml lists in show_candidate_fields`, severity: 'warning', code: 'show-field-missing' });
+        problems.push({
+          file: c.file,
+          line: parsed.infoLine,
+          message: `info has no "${field}", which election.yaml lists in show_candidate_fields`,
+          severity: 'warning',
+          code: 'show-field-missing',
+        });
       }
     }
   }

@@ -18,7 +18,13 @@ export class FieldReader {
   }
 
   warn(node: unknown, message: string, code?: string): void {
-    this.problems.push({ file: this.y.file, line: this.y.lineOf(node), message, severity: 'warning', ...(code === undefined ? {} : { code }) });
+    this.problems.push({
+      file: this.y.file,
+      line: this.y.lineOf(node),
+      message,
+      severity: 'warning',
+      ...(code === undefined ? {} : { code }),
+    });
   }
 
   /** Text, or null when absent/null. Collections are an error. */
@@ -52,7 +58,10 @@ export class FieldReader {
       const date = parseTimestamp(scalarText(node));
       if (date !== null) return date;
     }
-    this.error(node, `${key} must be a date and time such as 2024-09-27 11:59:59 (UTC) or 2024-09-27T11:59:59+02:00 (got ${describe(node)})`);
+    this.error(
+      node,
+      `${key} must be a date and time such as 2024-09-27 11:59:59 (UTC) or 2024-09-27T11:59:59+02:00 (got ${describe(node)})`,
+    );
     return null;
   }
 

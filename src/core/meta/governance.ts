@@ -4,7 +4,17 @@
 // Without the keys the rules are Schulze and nothing else, so an Elekto repository
 // reads exactly as before. Errors are for values that would make the count wrong (an
 // unknown method, a cap above the whole body); doubtful but usable values warn.
-import { BALLOT_METHODS, TIE_BREAK_METHODS, capLimit, defaultRules, parseCap, type BallotMethod, type ContinuingMember, type GovernanceRules, type TieBreakRule } from '../governance/rules.js';
+import {
+  BALLOT_METHODS,
+  TIE_BREAK_METHODS,
+  capLimit,
+  defaultRules,
+  parseCap,
+  type BallotMethod,
+  type ContinuingMember,
+  type GovernanceRules,
+  type TieBreakRule,
+} from '../governance/rules.js';
 import { affiliationKey, infoValue } from '../governance/affiliation.js';
 import { normalizeText } from './candidate.js';
 import { FieldReader } from './fields.js';
@@ -14,7 +24,14 @@ import { deref, isMap, isNullNode, isScalar, isSeq, mapEntries, parseYaml, scala
 import type { MapEntry, Node, YamlFile } from './yaml.js';
 
 /** The extension keys this module reads, as SPEC §10 spells them. */
-export const GOVERNANCE_KEYS = ['ballot_method', 'max_selections', 'max_per_affiliation', 'affiliation_field', 'continuing_members', 'tie_break'] as const;
+export const GOVERNANCE_KEYS = [
+  'ballot_method',
+  'max_selections',
+  'max_per_affiliation',
+  'affiliation_field',
+  'continuing_members',
+  'tie_break',
+] as const;
 
 function quoted(text: string): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
@@ -75,11 +92,15 @@ function readContinuing(r: FieldReader, node: Node | null): ContinuingMember[] {
     let where: unknown = item;
     if (item !== null && isScalar(item)) {
       login = scalarText(item).trim();
-      r.warn(item, `continuing member ${quoted(login)} has no affiliation, so the cap does not count them; write "- login: ${login}" and "affiliation: …"`);
+      r.warn(
+        item,
+        `continuing member ${quoted(login)} has no affiliation, so the cap does not count them; write "- login: ${login}" and "affiliation: …"`,
+      );
     } else if (item !== null && isMap(item)) {
       const entries = mapEntries(r.y, item, r.problems);
       for (const entry of entries.values()) {
-        if (entry.key !== 'login' && entry.key !== 'affiliation') r.warn(entry.keyNode, `unknown key ${quoted(entry.key)} in a continuing member is ignored (expected login and affiliation)`);
+        if (entry.key !== 'login' && entry.key !== 'affiliation')
+          r.warn(entry.keyNode, `unknown key ${quoted(entry.key)} in a continuing member is ignored (expected login and affiliation)`);
       }
       const loginNode = entries.get('login')?.value ?? null;
       where = loginNode ?? item;
@@ -90,7 +111,8 @@ function readContinuing(r: FieldReader, node: Node | null): ContinuingMember[] {
       }
       const affNode = entries.get('affiliation')?.value ?? null;
       affiliation = scalar(affNode);
-      if (affNode !== null && !isNullNode(affNode) && affiliation === null) r.error(affNode, 'a continuing member\'s affiliation must be text');
+      if (affNode !== null && !isNullNode(affNode) && affiliation === null)
+        r.error(affNode, "a continuing member's affiliation must be text");
       if (affiliationKey(affiliation) === null) {
         r.warn(item, `continuing member ${quoted(login)} has no affiliation, so the cap does not count them`);
         affiliation = affiliation === '' ? null : affiliation;
@@ -122,7 +144,8 @@ function readTieBreak(r: FieldReader, node: Node | null): TieBreakRule | null {
   }
   const entries = mapEntries(r.y, node, r.problems);
   for (const entry of entries.values()) {
-    if (entry.key !== 'method' && entry.key !== 'seed') r.warn(entry.keyNode, `unknown key ${quoted(entry.key)} in tie_break is ignored (expected method and seed)`);
+    if (entry.key !== 'method' && entry.key !== 'seed')
+      r.warn(entry.keyNode, `unknown key ${quoted(entry.key)} in tie_break is ignored (expected method and seed)`);
   }
   const methodNode = entries.get('method')?.value ?? null;
   const method = scalar(methodNode);
@@ -141,7 +164,8 @@ function readTieBreak(r: FieldReader, node: Node | null): TieBreakRule | null {
     r.error(seedNode ?? node, 'tie_break needs a seed: text the officers publish before voting opens');
     return null;
   }
-  if (seed !== seed.trim()) r.warn(seedNode, 'the tie_break seed starts or ends with spaces, which are part of the seed; quote it to make that visible');
+  if (seed !== seed.trim())
+    r.warn(seedNode, 'the tie_break seed starts or ends with spaces, which are part of the seed; quote it to make that visible');
   return { method: 'seeded-hash', seed };
 }
 
@@ -180,7 +204,10 @@ export function readGovernance(y: YamlFile, entries: ReadonlyMap<string, MapEntr
       const seats = new FieldReader(y, []).int('no_winners', get('no_winners'), 1);
       const body = Math.max(seats, 1) + rules.continuingMembers.length;
       if (capLimit(parsed.cap, body) < 1) {
-        r.warn(capNode, `max_per_affiliation ${text ?? ''} of a body of ${body} (no_winners + continuing members) allows no one from any affiliation; only candidates without one can be seated`);
+        r.warn(
+          capNode,
+          `max_per_affiliation ${text ?? ''} of a body of ${body} (no_winners + continuing members) allows no one from any affiliation; only candidates without one can be seated`,
+        );
       }
     }
   } else if (rules.continuingMembers.length > 0) {
@@ -203,7 +230,10 @@ export function parseGovernance(text: string, file: string): { rules: Governance
  * has no `affiliation_field` entry (they are never capped). For `scrutin validate`
  * and the officer pages once the election's candidates are known.
  */
-export function candidateAffiliationProblems(rules: GovernanceRules, candidates: readonly { id: string; info: readonly CandidateField[]; file: string }[]): Problem[] {
+export function candidateAffiliationProblems(
+  rules: GovernanceRules,
+  candidates: readonly { id: string; info: readonly CandidateField[]; file: string }[],
+): Problem[] {
   if (rules.cap === null) return [];
   return candidates
     .filter((c) => affiliationKey(infoValue(c.info, rules.affiliationField)) === null)
@@ -215,7 +245,10 @@ export function candidateAffiliationProblems(rules: GovernanceRules, candidates:
 }
 
 /** Candidate ID → affiliation (the `affiliation_field` entry), for seating. */
-export function candidateAffiliations(rules: GovernanceRules, candidates: readonly { id: string; info: readonly CandidateField[] }[]): Map<string, string | null> {
+export function candidateAffiliations(
+  rules: GovernanceRules,
+  candidates: readonly { id: string; info: readonly CandidateField[] }[],
+): Map<string, string | null> {
   return new Map(candidates.map((c) => [c.id, infoValue(c.info, rules.affiliationField)]));
 }
 
@@ -241,7 +274,8 @@ export function parseAffiliationsFile(text: string, file: string): AffiliationsF
   }
   const entries = mapEntries(y, y.root, problems);
   for (const entry of entries.values()) {
-    if (entry.key !== 'candidates' && entry.key !== 'continuing_members') r.warn(entry.keyNode, `unknown key ${quoted(entry.key)} is ignored (expected candidates and continuing_members)`);
+    if (entry.key !== 'candidates' && entry.key !== 'continuing_members')
+      r.warn(entry.keyNode, `unknown key ${quoted(entry.key)} is ignored (expected candidates and continuing_members)`);
   }
   const candidates = entries.get('candidates')?.value ?? null;
   if (candidates !== null && !isNullNode(candidates)) {
@@ -249,7 +283,8 @@ export function parseAffiliationsFile(text: string, file: string): AffiliationsF
     else {
       for (const entry of mapEntries(y, candidates, problems).values()) {
         const value = entry.value === null || isNullNode(entry.value) ? null : scalar(entry.value);
-        if (entry.value !== null && !isNullNode(entry.value) && value === null) r.error(entry.value, `the affiliation of ${quoted(entry.key)} must be text`);
+        if (entry.value !== null && !isNullNode(entry.value) && value === null)
+          r.error(entry.value, `the affiliation of ${quoted(entry.key)} must be text`);
         out.affiliations.set(entry.key, value);
       }
     }

@@ -5,13 +5,29 @@
 
 /** election.yaml keys Elekto reads. */
 export const ELEKTO_ELECTION_KEYS = [
-  'name', 'organization', 'start_datetime', 'end_datetime', 'no_winners', 'allow_no_opinion', 'delete_after',
-  'show_candidate_fields', 'election_officers', 'eligibility', 'exception_description', 'exception_due',
+  'name',
+  'organization',
+  'start_datetime',
+  'end_datetime',
+  'no_winners',
+  'allow_no_opinion',
+  'delete_after',
+  'show_candidate_fields',
+  'election_officers',
+  'eligibility',
+  'exception_description',
+  'exception_due',
 ] as const;
 
 /** election.yaml keys Scrutin adds (SPEC §10); Elekto ignores them. */
 export const EXTENSION_ELECTION_KEYS = [
-  'ballot_method', 'max_selections', 'max_per_affiliation', 'affiliation_field', 'continuing_members', 'tie_break', 'ballot_receipts',
+  'ballot_method',
+  'max_selections',
+  'max_per_affiliation',
+  'affiliation_field',
+  'continuing_members',
+  'tie_break',
+  'ballot_receipts',
 ] as const;
 
 export const ELECTION_KEYS: readonly string[] = [...ELEKTO_ELECTION_KEYS, ...EXTENSION_ELECTION_KEYS];
@@ -34,7 +50,11 @@ export function editDistance(a: string, b: string): number {
   return rows[a.length]?.[b.length] ?? 0;
 }
 
-const fold = (key: string): string => key.trim().toLowerCase().replace(/[-\s]+/g, '_');
+const fold = (key: string): string =>
+  key
+    .trim()
+    .toLowerCase()
+    .replace(/[-\s]+/g, '_');
 
 /**
  * The known key `key` is probably a misspelling of, or null. Case, hyphens and spaces

@@ -49,17 +49,21 @@ interface RenderEnv extends Env {
 
 /** Raw HTML from the source: allowed tags kept (bare), everything else escaped as text. */
 function rawHtml(content: string, env: RenderEnv): string {
-  return content.replace(COMMENT, '').split(TAG).map((piece) => {
-    const m = ALLOWED_TAG.exec(piece);
-    if (m === null) {
-      if (TAG.test(piece)) env.shownAsText?.push(piece);
-      return md.utils.escapeHtml(piece);
-    }
-    env.keptTags = true;
-    const name = (m[2] ?? '').toLowerCase();
-    if (name === 'br') return '<br>';
-    return `<${m[1] ?? ''}${name === 'super' ? 'sup' : name}>`;
-  }).join('');
+  return content
+    .replace(COMMENT, '')
+    .split(TAG)
+    .map((piece) => {
+      const m = ALLOWED_TAG.exec(piece);
+      if (m === null) {
+        if (TAG.test(piece)) env.shownAsText?.push(piece);
+        return md.utils.escapeHtml(piece);
+      }
+      env.keptTags = true;
+      const name = (m[2] ?? '').toLowerCase();
+      if (name === 'br') return '<br>';
+      return `<${m[1] ?? ''}${name === 'super' ? 'sup' : name}>`;
+    })
+    .join('');
 }
 
 md.renderer.rules.html_block = (tokens, idx, _options, env) => {
@@ -72,19 +76,57 @@ const ORDERED_ITEM = /^\d{1,9}[.)][ \t]+\S/;
 
 // Only ever asked "does this line end the paragraph above?" (silent mode): the list
 // rule then reads the list as usual, from its first number.
-md.block.ruler.before('paragraph', 'cuddled_ordered_list', (state, startLine, _endLine, silent) => {
-  if (!silent || (state.sCount[startLine] ?? 0) - state.blkIndent >= 4) return false;
-  const from = (state.bMarks[startLine] ?? 0) + (state.tShift[startLine] ?? 0);
-  return ORDERED_ITEM.test(state.src.slice(from, state.eMarks[startLine]));
-}, { alt: ['paragraph'] });
+md.block.ruler.before(
+  'paragraph',
+  'cuddled_ordered_list',
+  (state, startLine, _endLine, silent) => {
+    if (!silent || (state.sCount[startLine] ?? 0) - state.blkIndent >= 4) return false;
+    const from = (state.bMarks[startLine] ?? 0) + (state.tShift[startLine] ?? 0);
+    return ORDERED_ITEM.test(state.src.slice(from, state.eMarks[startLine]));
+  },
+  { alt: ['paragraph'] },
+);
 
 // What markdown-it itself writes (with the options above), plus the kept raw tags.
 const BALANCE: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'em', 'strong', 's', 'a', 'img',
-    'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub',
+    'p',
+    'br',
+    'hr',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'blockquote',
+    'pre',
+    'code',
+    'em',
+    'strong',
+    's',
+    'a',
+    'img',
+    'ul',
+    'ol',
+    'li',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'sup',
+    'sub',
   ],
-  allowedAttributes: { a: ['href', 'title', 'rel'], img: ['src', 'alt', 'title'], ol: ['start'], code: ['class'], th: ['style'], td: ['style'] },
+  allowedAttributes: {
+    a: ['href', 'title', 'rel'],
+    img: ['src', 'alt', 'title'],
+    ol: ['start'],
+    code: ['class'],
+    th: ['style'],
+    td: ['style'],
+  },
   allowedStyles: { th: { 'text-align': [/^(left|right|center)$/] }, td: { 'text-align': [/^(left|right|center)$/] } },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowProtocolRelative: true,
@@ -115,7 +157,11 @@ export function renderMarkdown(source: string, shownAsText?: string[]): string {
  * may look different here. `firstLine` is the file line of the text's first line;
  * `exactLines` false (text inside a YAML value) reports every tag at `firstLine`.
  */
-export function renderMarkdownFile(source: string, where: { file: string; firstLine: number; exactLines: boolean }, problems: Problem[]): string {
+export function renderMarkdownFile(
+  source: string,
+  where: { file: string; firstLine: number; exactLines: boolean },
+  problems: Problem[],
+): string {
   const tags: string[] = [];
   const html = renderMarkdown(source, tags);
   const seen = new Set<string>();

@@ -94,7 +94,12 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlFile 
   for (const warning of doc.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED') {
       const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1]?.replace(/^tag:yaml\.org,2002:/, '!!') ?? 'a custom tag';
-      problems.push({ file, line: lineAt(warning.pos[0]), message: `unsupported YAML tag ${tag}: only plain YAML values are accepted`, severity: 'error' });
+      problems.push({
+        file,
+        line: lineAt(warning.pos[0]),
+        message: `unsupported YAML tag ${tag}: only plain YAML values are accepted`,
+        severity: 'error',
+      });
     } else {
       problems.push({ file, line: lineAt(warning.pos[0]), message: `YAML: ${firstLine(warning.message)}`, severity: 'warning' });
     }
@@ -170,16 +175,31 @@ export function mapEntries(file: YamlFile, map: YAMLMap, problems: Problem[]): M
   for (const pair of map.items) {
     const keyNode = deref(file, pair.key);
     if (keyNode === null || !isScalar(keyNode)) {
-      problems.push({ file: file.file, line: file.lineOf(pair.key) ?? file.lineOf(map), message: 'a key must be plain text', severity: 'error' });
+      problems.push({
+        file: file.file,
+        line: file.lineOf(pair.key) ?? file.lineOf(map),
+        message: 'a key must be plain text',
+        severity: 'error',
+      });
       continue;
     }
     const key = scalarText(keyNode);
     if (key === '<<') {
-      problems.push({ file: file.file, line: file.lineOf(keyNode), message: 'merge keys (<<) are not supported; the entry was ignored', severity: 'warning' });
+      problems.push({
+        file: file.file,
+        line: file.lineOf(keyNode),
+        message: 'merge keys (<<) are not supported; the entry was ignored',
+        severity: 'warning',
+      });
       continue;
     }
     if (out.has(key)) {
-      problems.push({ file: file.file, line: file.lineOf(keyNode), message: `"${key}" appears twice; the last one is used`, severity: 'warning' });
+      problems.push({
+        file: file.file,
+        line: file.lineOf(keyNode),
+        message: `"${key}" appears twice; the last one is used`,
+        severity: 'warning',
+      });
       out.delete(key);
     }
     out.set(key, { key, keyNode, value: deref(file, pair.value), pair });

@@ -54,13 +54,17 @@ export function resultsDraft(input: ResultsDraftInput): string {
     return escapeMarkdown(input.names.get(id) ?? id);
   };
   const out: string[] = [];
-  out.push('<!-- Draft from Scrutin\'s officer page: review it, then commit it as results.md in the election\'s folder. -->', '');
+  out.push("<!-- Draft from Scrutin's officer page: review it, then commit it as results.md in the election's folder. -->", '');
   out.push(`## ${escapeMarkdown(input.name)}`, '');
-  const to = longDate(input.start) === longDate(input.end) ? `on ${longDate(input.end)}` : `from ${longDate(input.start)} to ${longDate(input.end)}`;
+  const to =
+    longDate(input.start) === longDate(input.end) ? `on ${longDate(input.end)}` : `from ${longDate(input.start)} to ${longDate(input.end)}`;
   out.push(`This election ran ${to}, for ${count(result.seats, 'seat', 'seats')}.`, '');
   const share = percent(result.ballots, input.eligible);
   const cast = `${count(result.ballots, 'ballot was', 'ballots were')} cast`;
-  out.push(`There ${input.eligible === 1 ? 'was 1 eligible voter' : `were ${input.eligible} eligible voters`}. ${share === null ? `${cast}.` : `${cast}, which is ${share} participation.`}`, '');
+  out.push(
+    `There ${input.eligible === 1 ? 'was 1 eligible voter' : `were ${input.eligible} eligible voters`}. ${share === null ? `${cast}.` : `${cast}, which is ${share} participation.`}`,
+    '',
+  );
 
   const winners = result.winners.map(label);
   if (result.seats === 1 && winners.length === 1) {
@@ -72,7 +76,10 @@ export function resultsDraft(input: ResultsDraftInput): string {
   }
   for (const tie of result.ties) {
     const seats = tie.firstSeat === tie.lastSeat ? `seat ${tie.firstSeat}` : `seats ${tie.firstSeat} to ${tie.lastSeat}`;
-    out.push(`**Tie for ${seats}:** ${listing(tie.candidates.map(label))} are tied. The election officers break the tie by their own rules: <!-- say how, and who won -->`, '');
+    out.push(
+      `**Tie for ${seats}:** ${listing(tie.candidates.map(label))} are tied. The election officers break the tie by their own rules: <!-- say how, and who won -->`,
+      '',
+    );
   }
   if (result.vacantSeats > 0) {
     out.push(`${count(result.vacantSeats, 'seat stays', 'seats stay')} empty: there were fewer candidates than seats.`, '');

@@ -29,7 +29,10 @@ export function turnoutOf(eligible: readonly string[], votedLogins: readonly str
     listed.add(key);
     lines.push({ login, voted: voted.has(key) });
   }
-  lines.sort((a, b) => Number(a.voted) - Number(b.voted) || normalizeLogin(a.login).localeCompare(normalizeLogin(b.login)) || a.login.localeCompare(b.login));
+  lines.sort(
+    (a, b) =>
+      Number(a.voted) - Number(b.voted) || normalizeLogin(a.login).localeCompare(normalizeLogin(b.login)) || a.login.localeCompare(b.login),
+  );
   const votedListed = lines.filter((l) => l.voted).length;
   let offList = withoutLogin;
   for (const key of voted) if (!listed.has(key)) offList++;

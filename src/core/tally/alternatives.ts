@@ -19,7 +19,11 @@ export function alternatives(result: TallyResult, ballots: RankedBallots, tieBre
   if (result.candidates.length !== ballots.candidates.length || result.candidates.some((id, i) => ballots.candidates[i] !== id)) {
     throw new RangeError('the count and the ballots list different candidates');
   }
-  return { informational: true, rankedPairs: rankedPairs(result.candidates, result.d, tieBreak), instantRunoff: countIrv(ballots, tieBreak) };
+  return {
+    informational: true,
+    rankedPairs: rankedPairs(result.candidates, result.d, tieBreak),
+    instantRunoff: countIrv(ballots, tieBreak),
+  };
 }
 
 /** The alternatives in sentences (not escaped: callers escape for their medium). */
@@ -29,17 +33,27 @@ export function describeAlternatives(alt: Alternatives, names?: CandidateNames):
   const lines: string[] = [];
   const order = rp.ranking.map((g) => (g.length > 1 ? `(${g.map(label).join(' = ')})` : label(g[0] ?? 0))).join(' > ');
   const skipped = rp.pairs.filter((p) => !p.locked).length;
-  lines.push(`Ranked pairs (Tideman): ${order}. ${plural(rp.pairs.length, 'head-to-head victory', 'head-to-head victories')} taken strongest first; ${skipped === 0 ? 'none' : plural(skipped, 'victory', 'victories')} skipped for closing a cycle${rp.tieOrderMattered ? `; equally strong victories were ordered by ${rp.tieOrder === 'draw' ? 'the declared draw' : 'candidate ID'}, and that order mattered` : ''}.`);
+  lines.push(
+    `Ranked pairs (Tideman): ${order}. ${plural(rp.pairs.length, 'head-to-head victory', 'head-to-head victories')} taken strongest first; ${skipped === 0 ? 'none' : plural(skipped, 'victory', 'victories')} skipped for closing a cycle${rp.tieOrderMattered ? `; equally strong victories were ordered by ${rp.tieOrder === 'draw' ? 'the declared draw' : 'candidate ID'}, and that order mattered` : ''}.`,
+  );
   const irv = alt.instantRunoff;
   const ilabel = nameLookup(irv, names);
   const last = irv.rounds[irv.rounds.length - 1];
-  const winner = irv.winner === null
-    ? irv.tied.length > 0 ? `no single winner: ${listing(irv.tied.map(ilabel))} tie (it depends on a lot nobody drew)` : 'no winner (no usable ballot)'
-    : `${ilabel(irv.winner)} wins in round ${irv.rounds.length} with ${last?.votes[irv.winner] ?? 0} of ${(last?.votes.reduce((a, b) => a + b, 0) ?? 0)} ballots still counting`;
+  const winner =
+    irv.winner === null
+      ? irv.tied.length > 0
+        ? `no single winner: ${listing(irv.tied.map(ilabel))} tie (it depends on a lot nobody drew)`
+        : 'no winner (no usable ballot)'
+      : `${ilabel(irv.winner)} wins in round ${irv.rounds.length} with ${last?.votes[irv.winner] ?? 0} of ${last?.votes.reduce((a, b) => a + b, 0) ?? 0} ballots still counting`;
   // With an undrawn lot the rounds after it show one way it could fall; list only what is certain.
   const firstLot = irv.winner === null && irv.lots.length > 0 ? (irv.lots[0]?.round ?? 0) : Number.POSITIVE_INFINITY;
-  const excluded = irv.rounds.filter((r) => r.round < firstLot).flatMap((r) => r.excluded).map(ilabel);
-  lines.push(`Instant-runoff: ${winner}${excluded.length > 0 ? ` (excluded in turn: ${excluded.join(', ')})` : ''}; ${irv.valid} of ${plural(irv.ballots, 'ballot')} usable.`);
+  const excluded = irv.rounds
+    .filter((r) => r.round < firstLot)
+    .flatMap((r) => r.excluded)
+    .map(ilabel);
+  lines.push(
+    `Instant-runoff: ${winner}${excluded.length > 0 ? ` (excluded in turn: ${excluded.join(', ')})` : ''}; ${irv.valid} of ${plural(irv.ballots, 'ballot')} usable.`,
+  );
   lines.push('These are for information only: the election is decided by its own method.');
   return lines;
 }
@@ -65,7 +79,12 @@ export function alternativesJson(alt: Alternatives) {
         votes: Object.fromEntries(rp.candidates.map((cid, c) => [cid, r.votes[c] ?? 0])),
         exhausted: r.exhausted,
         excluded: r.excluded.map(id),
-        tie: r.tie === null ? null : r.tie.by === 'lot' ? { candidates: r.tie.candidates.map(id), by: r.tie.by } : { candidates: r.tie.candidates.map(id), by: r.tie.by, round: r.tie.round },
+        tie:
+          r.tie === null
+            ? null
+            : r.tie.by === 'lot'
+              ? { candidates: r.tie.candidates.map(id), by: r.tie.by }
+              : { candidates: r.tie.candidates.map(id), by: r.tie.by, round: r.tie.round },
       })),
     },
   };

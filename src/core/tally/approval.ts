@@ -28,7 +28,7 @@ export interface ApprovalCsvOptions {
 
 /** Where the first byte that cannot be UTF-8 is (a sequence cut by the chunk's end is not one). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i] ?? 0;
     const extra = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
     if (extra < 0) return i;
@@ -81,7 +81,11 @@ export class ApprovalCsvParser {
     }
     this.#carry = all.slice(start);
     if (this.#carry.length > MAX_ROW_CHARS) {
-      throw new BallotCsvError(`row ${this.#row + 1} is longer than 1 MiB; rows must end with a line break (LF or CRLF)`, this.#row + 1, null);
+      throw new BallotCsvError(
+        `row ${this.#row + 1} is longer than 1 MiB; rows must end with a line break (LF or CRLF)`,
+        this.#row + 1,
+        null,
+      );
     }
   }
 
@@ -95,7 +99,8 @@ export class ApprovalCsvParser {
     if (this.#carry !== '') this.#line(this.#carry);
     this.#carry = '';
     this.#ended = true;
-    if (this.#count === null) throw new BallotCsvError('the file is empty; expected a header row of candidate IDs, then one row per ballot', 1, null);
+    if (this.#count === null)
+      throw new BallotCsvError('the file is empty; expected a header row of candidate IDs, then one row per ballot', 1, null);
     return this.#count;
   }
 
@@ -105,7 +110,8 @@ export class ApprovalCsvParser {
     if (line.includes('\r')) throw new BallotCsvError(`row ${this.#row}: lines must end with LF or CRLF, not CR alone`, this.#row, null);
     if (this.#columns === null) {
       const header = this.#row === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-      if (header.trim() === '') throw new BallotCsvError(`row ${this.#row} is empty; the first row must be a header of candidate IDs`, this.#row, null);
+      if (header.trim() === '')
+        throw new BallotCsvError(`row ${this.#row} is empty; the first row must be a header of candidate IDs`, this.#row, null);
       this.#columns = resolveHeader(splitHeader(header), this.#options.candidates);
       this.#count = { candidates: this.#columns, ballots: 0, blank: 0, approvals: new Array<number>(this.#columns.length).fill(0) };
       return;
@@ -114,7 +120,8 @@ export class ApprovalCsvParser {
       if (this.#blankFrom === 0) this.#blankFrom = this.#row;
       return;
     }
-    if (this.#blankFrom !== 0) throw new BallotCsvError(`row ${this.#blankFrom} is empty; every row after the header must be a ballot`, this.#blankFrom, null);
+    if (this.#blankFrom !== 0)
+      throw new BallotCsvError(`row ${this.#blankFrom} is empty; every row after the header must be a ballot`, this.#blankFrom, null);
     this.#ballot(line);
   }
 
@@ -127,9 +134,17 @@ export class ApprovalCsvParser {
     if (cells.length !== n) {
       const expected = `the header has ${n} column${n === 1 ? '' : 's'}`;
       if (cells.length < n) {
-        throw new BallotCsvError(`row ${this.#row} has ${cells.length} cell${cells.length === 1 ? '' : 's'} but ${expected}; column ${cells.length + 1} (${JSON.stringify(columns[cells.length] ?? '')}) is missing`, this.#row, cells.length + 1);
+        throw new BallotCsvError(
+          `row ${this.#row} has ${cells.length} cell${cells.length === 1 ? '' : 's'} but ${expected}; column ${cells.length + 1} (${JSON.stringify(columns[cells.length] ?? '')}) is missing`,
+          this.#row,
+          cells.length + 1,
+        );
       }
-      throw new BallotCsvError(`row ${this.#row} has ${cells.length} cells but ${expected}; column ${n + 1} has no candidate`, this.#row, n + 1);
+      throw new BallotCsvError(
+        `row ${this.#row} has ${cells.length} cells but ${expected}; column ${n + 1} has no candidate`,
+        this.#row,
+        n + 1,
+      );
     }
     const approved: number[] = [];
     cells.forEach((raw, i) => {
@@ -146,7 +161,11 @@ export class ApprovalCsvParser {
     });
     const max = this.#options.maxSelections;
     if (max !== null && max !== undefined && approved.length > max) {
-      throw new BallotCsvError(`row ${this.#row} approves ${approved.length} candidates but at most ${max} may be approved (max_selections)`, this.#row, null);
+      throw new BallotCsvError(
+        `row ${this.#row} approves ${approved.length} candidates but at most ${max} may be approved (max_selections)`,
+        this.#row,
+        null,
+      );
     }
     count.ballots++;
     if (approved.length === 0) count.blank++;
@@ -162,9 +181,18 @@ export function countApprovalCsv(content: string | Uint8Array, options: Approval
 }
 
 /** Counts approval ballots given as the sets of candidate IDs each approves. */
-export function countApprovals(candidates: readonly string[], ballots: Iterable<Iterable<string>>, maxSelections: number | null = null): ApprovalCount {
+export function countApprovals(
+  candidates: readonly string[],
+  ballots: Iterable<Iterable<string>>,
+  maxSelections: number | null = null,
+): ApprovalCount {
   const index = new Map(candidates.map((id, i) => [id, i]));
-  const count: ApprovalCount = { candidates: [...candidates], ballots: 0, blank: 0, approvals: new Array<number>(candidates.length).fill(0) };
+  const count: ApprovalCount = {
+    candidates: [...candidates],
+    ballots: 0,
+    blank: 0,
+    approvals: new Array<number>(candidates.length).fill(0),
+  };
   for (const ballot of ballots) {
     const approved = new Set<number>();
     for (const id of ballot) {
@@ -172,7 +200,8 @@ export function countApprovals(candidates: readonly string[], ballots: Iterable<
       if (i === undefined) throw new RangeError(`a ballot approves "${id}", who is not a candidate`);
       approved.add(i);
     }
-    if (maxSelections !== null && approved.size > maxSelections) throw new RangeError(`a ballot approves ${approved.size} candidates but at most ${maxSelections} may be approved`);
+    if (maxSelections !== null && approved.size > maxSelections)
+      throw new RangeError(`a ballot approves ${approved.size} candidates but at most ${maxSelections} may be approved`);
     count.ballots++;
     if (approved.size === 0) count.blank++;
     for (const i of approved) count.approvals[i] = (count.approvals[i] ?? 0) + 1;
@@ -194,7 +223,12 @@ export interface ApprovalResult {
 }
 
 /** The ranking by approvals (ties grouped), and the seats filled from it under `rules`. */
-export function approvalResult(count: ApprovalCount, seats: number, rules: SeatRules = noRules(), maxSelections: number | null = null): ApprovalResult {
+export function approvalResult(
+  count: ApprovalCount,
+  seats: number,
+  rules: SeatRules = noRules(),
+  maxSelections: number | null = null,
+): ApprovalResult {
   const byScore = new Map<number, string[]>();
   count.candidates.forEach((id, i) => {
     const score = count.approvals[i] ?? 0;

@@ -9,7 +9,6 @@ export type RankValue = number | null | undefined | 'No opinion';
 /** One ballot: candidate ID → rank. A candidate that is absent has no opinion. */
 export type BallotInput = ReadonlyMap<string, RankValue> | Readonly<Record<string, RankValue>>;
 
-
 export class BallotError extends Error {
   constructor(message: string) {
     super(message);

@@ -123,7 +123,12 @@ export function resolveHeader(cells: readonly string[], known: readonly CsvCandi
   // Scrutin writes a candidate ID that looks like a formula with an apostrophe first.
   const trimmed = cells.map((c) => restoreFormula(c.trim()));
   trimmed.forEach((cell, k) => {
-    if (cell === '') throw new BallotCsvError(`row 1, column ${k + 1}: the header cell is empty; the first row must name a candidate in every column`, 1, k + 1);
+    if (cell === '')
+      throw new BallotCsvError(
+        `row 1, column ${k + 1}: the header cell is empty; the first row must name a candidate in every column`,
+        1,
+        k + 1,
+      );
   });
   if (trimmed.every(looksLikeRank)) {
     throw new BallotCsvError(
@@ -136,12 +141,17 @@ export function resolveHeader(cells: readonly string[], known: readonly CsvCandi
   if (known !== undefined) {
     ids = trimmed.map((cell, k) => {
       const wanted = normalise(cell);
-      const match = known.find((c) => c.id === cell)
-        ?? known.find((c) => c.id.toLowerCase() === cell.toLowerCase())
-        ?? known.find((c) => normalise(c.name) === wanted);
+      const match =
+        known.find((c) => c.id === cell) ??
+        known.find((c) => c.id.toLowerCase() === cell.toLowerCase()) ??
+        known.find((c) => normalise(c.name) === wanted);
       if (match === undefined) {
         const list = known.map((c) => c.id).join(', ');
-        throw new BallotCsvError(`row 1, column ${k + 1} (${quote(cell)}): not a candidate of this election (candidates: ${list})`, 1, k + 1);
+        throw new BallotCsvError(
+          `row 1, column ${k + 1} (${quote(cell)}): not a candidate of this election (candidates: ${list})`,
+          1,
+          k + 1,
+        );
       }
       return match.id;
     });
@@ -150,7 +160,11 @@ export function resolveHeader(cells: readonly string[], known: readonly CsvCandi
   ids.forEach((id, k) => {
     const earlier = seen.get(id);
     if (earlier !== undefined) {
-      throw new BallotCsvError(`row 1, columns ${earlier + 1} and ${k + 1}: both are candidate ${quote(id)}; each candidate needs exactly one column`, 1, k + 1);
+      throw new BallotCsvError(
+        `row 1, columns ${earlier + 1} and ${k + 1}: both are candidate ${quote(id)}; each candidate needs exactly one column`,
+        1,
+        k + 1,
+      );
     }
     seen.set(id, k);
   });
@@ -220,7 +234,11 @@ export class BallotCsvParser {
   #joinCarry(more: Uint8Array): Uint8Array {
     const before = this.#carry?.length ?? 0;
     if (before + more.length > MAX_ROW_BYTES) {
-      throw new BallotCsvError(`row ${this.#row + 1} is longer than 1 MiB; rows must end with a line break (LF or CRLF)`, this.#row + 1, null);
+      throw new BallotCsvError(
+        `row ${this.#row + 1} is longer than 1 MiB; rows must end with a line break (LF or CRLF)`,
+        this.#row + 1,
+        null,
+      );
     }
     const joined = new Uint8Array(before + more.length);
     if (this.#carry !== null) joined.set(this.#carry);
@@ -406,7 +424,11 @@ export class BallotCsvParser {
     const n = this.#ranks.length;
     const expected = `the header has ${n} column${n === 1 ? '' : 's'}`;
     if (cells < n) {
-      throw new BallotCsvError(`row ${this.#row} has ${cells} cell${cells === 1 ? '' : 's'} but ${expected}; column ${cells + 1} (${quote(this.#columns[cells] ?? '')}) is missing`, this.#row, cells + 1);
+      throw new BallotCsvError(
+        `row ${this.#row} has ${cells} cell${cells === 1 ? '' : 's'} but ${expected}; column ${cells + 1} (${quote(this.#columns[cells] ?? '')}) is missing`,
+        this.#row,
+        cells + 1,
+      );
     }
     throw new BallotCsvError(`row ${this.#row} has ${cells} cells but ${expected}; column ${n + 1} has no candidate`, this.#row, n + 1);
   }

@@ -146,7 +146,7 @@ export function strongestChains(links: Uint32Array, n: number, order: Int32Array
         throw new Error(`no path of strength ${strength} from ${from} to ${to}: the strongest paths are inconsistent`);
       }
       const chain = [to];
-      for (let v = to; v !== from; ) {
+      for (let v = to; v !== from;) {
         v = previous[v] ?? from;
         chain.push(v);
       }

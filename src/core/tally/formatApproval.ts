@@ -13,7 +13,10 @@ function byId(result: ApprovalResult): (id: string) => number {
 }
 
 function summary(result: ApprovalResult): string {
-  const limit = result.maxSelections === null ? 'any number of approvals per ballot' : `at most ${result.maxSelections} approval${result.maxSelections === 1 ? '' : 's'} per ballot`;
+  const limit =
+    result.maxSelections === null
+      ? 'any number of approvals per ballot'
+      : `at most ${result.maxSelections} approval${result.maxSelections === 1 ? '' : 's'} per ballot`;
   return `${plural(result.ballots, 'ballot')}${result.blank > 0 ? ` (${result.blank} approving nobody)` : ''}, ${plural(result.candidates.length, 'candidate')}, ${plural(result.seats, 'seat')}; ${limit}`;
 }
 
@@ -31,7 +34,9 @@ export function formatApprovalText(result: ApprovalResult, names?: CandidateName
   let place = 1;
   for (const group of result.ranking) {
     for (const id of group) {
-      lines.push(`  ${String(place).padStart(String(result.candidates.length).length)}. ${label(id).padEnd(width)}  ${result.approvals[at(id)] ?? 0}${group.length > 1 ? '  (tied)' : ''}`);
+      lines.push(
+        `  ${String(place).padStart(String(result.candidates.length).length)}. ${label(id).padEnd(width)}  ${result.approvals[at(id)] ?? 0}${group.length > 1 ? '  (tied)' : ''}`,
+      );
     }
     place += group.length;
   }

@@ -9,7 +9,10 @@ function isMap(names: CandidateNames): names is ReadonlyMap<string, string> {
   return names instanceof Map;
 }
 
-export function nameLookup(result: { readonly candidates: readonly string[] }, names: CandidateNames | undefined): (index: number) => string {
+export function nameLookup(
+  result: { readonly candidates: readonly string[] },
+  names: CandidateNames | undefined,
+): (index: number) => string {
   const get = (id: string): string | undefined => {
     if (names === undefined) return undefined;
     if (isMap(names)) return names.get(id);

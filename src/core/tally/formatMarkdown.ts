@@ -36,14 +36,20 @@ export function formatMarkdown(result: TallyResult, options: MarkdownOptions = {
   out.push('');
   for (const tie of result.ties) {
     const them = tie.firstSeat === tie.lastSeat ? 'this seat' : 'these seats';
-    out.push(`**Tie for ${seatRange(tie.firstSeat, tie.lastSeat)}:** ${listing(tie.candidates.map(label))} are tied. No winner is named for ${them}; the election officers break the tie by their own rules.`, '');
+    out.push(
+      `**Tie for ${seatRange(tie.firstSeat, tie.lastSeat)}:** ${listing(tie.candidates.map(label))} are tied. No winner is named for ${them}; the election officers break the tie by their own rules.`,
+      '',
+    );
   }
   if (result.vacantSeats > 0) {
-    out.push(`Only ${plural(n, 'candidate')} stood for ${plural(result.seats, 'seat')}; ${plural(result.vacantSeats, 'seat')} cannot be filled.`, '');
+    out.push(
+      `Only ${plural(n, 'candidate')} stood for ${plural(result.seats, 'seat')}; ${plural(result.vacantSeats, 'seat')} cannot be filled.`,
+      '',
+    );
   }
 
   if (options.notes !== undefined && options.notes.length > 0) {
-    out.push('## Seats under the election\'s rules', '', ...options.notes.map((note) => `- ${escapeMarkdown(note)}`), '');
+    out.push("## Seats under the election's rules", '', ...options.notes.map((note) => `- ${escapeMarkdown(note)}`), '');
   }
 
   out.push('## Ranking', '', '| Place | Candidate | Beaten by |', '|---:|---|---:|');
@@ -60,9 +66,19 @@ export function formatMarkdown(result: TallyResult, options: MarkdownOptions = {
     out.push('');
   }
 
-  out.push('## Pairwise preferences', '', 'Each cell counts the ballots ranking the row\'s candidate above the column\'s; candidates in ranking order.', '');
+  out.push(
+    '## Pairwise preferences',
+    '',
+    "Each cell counts the ballots ranking the row's candidate above the column's; candidates in ranking order.",
+    '',
+  );
   out.push(...table(result, result.d, label), '');
-  out.push('## Strongest paths', '', 'Each cell is the strength of the strongest path from the row\'s candidate to the column\'s (0: no path).', '');
+  out.push(
+    '## Strongest paths',
+    '',
+    "Each cell is the strength of the strongest path from the row's candidate to the column's (0: no path).",
+    '',
+  );
   out.push(...table(result, result.p, label));
   return `${out.join('\n')}\n`;
 }
@@ -80,7 +96,10 @@ function explain(c: Comparison, label: (i: number) => string): string {
   const b = label(c.b);
   const headToHead = `Head to head, ${ranks(c.aOverB)} ${a} higher and ${ranks(c.bOverA)} ${b} higher.`;
   if (c.outcome === 'tie') {
-    const paths = c.pathAToB.strength === 0 ? 'there is no path either way' : `${chain(c.pathAToB, label)} and ${chain(c.pathBToA, label)} are equally strong`;
+    const paths =
+      c.pathAToB.strength === 0
+        ? 'there is no path either way'
+        : `${chain(c.pathAToB, label)} and ${chain(c.pathBToA, label)} are equally strong`;
     return `**${a}** and **${b}** are tied: ${paths}. ${headToHead}`;
   }
   const back = c.pathBToA.strength === 0 ? 'and there is no path back' : `is stronger than ${chain(c.pathBToA, label)}`;

@@ -7,7 +7,6 @@ import type { TallyResult } from './tally.js';
 /** Wider than this, the pairwise table no longer fits a terminal; JSON and Markdown still hold it. */
 const MAX_TABLE_CANDIDATES = 12;
 
-
 export interface TextOptions {
   /** Lines shown under the winners, such as how the election's seat rules applied. */
   notes?: readonly string[];
@@ -23,7 +22,9 @@ export function formatText(result: TallyResult, names?: CandidateNames, options:
   };
   const lines: string[] = [];
   const n = result.candidates.length;
-  lines.push(`Schulze count (winning votes): ${plural(result.ballots, 'ballot')}, ${plural(n, 'candidate')}, ${plural(result.seats, 'seat')}.`);
+  lines.push(
+    `Schulze count (winning votes): ${plural(result.ballots, 'ballot')}, ${plural(n, 'candidate')}, ${plural(result.seats, 'seat')}.`,
+  );
   if (result.ballots === 0) lines.push('No ballots were counted, so every candidate is tied.');
   lines.push('', 'Ranking (best first):');
   const placeOf = places(result);
@@ -41,15 +42,19 @@ export function formatText(result: TallyResult, names?: CandidateNames, options:
   }
   for (const tie of result.ties) {
     const seats = seatRange(tie.firstSeat, tie.lastSeat);
-    lines.push(`Tie: ${listing(tie.candidates.map(label))} are tied for ${seats}; no winner is named for ${tie.firstSeat === tie.lastSeat ? 'it' : 'them'}.`);
+    lines.push(
+      `Tie: ${listing(tie.candidates.map(label))} are tied for ${seats}; no winner is named for ${tie.firstSeat === tie.lastSeat ? 'it' : 'them'}.`,
+    );
     lines.push('     The election officers break the tie by their own rules.');
   }
   if (result.vacantSeats > 0) {
-    lines.push(`Only ${plural(n, 'candidate')} for ${plural(result.seats, 'seat')}: ${plural(result.vacantSeats, 'seat')} cannot be filled.`);
+    lines.push(
+      `Only ${plural(n, 'candidate')} for ${plural(result.seats, 'seat')}: ${plural(result.vacantSeats, 'seat')} cannot be filled.`,
+    );
   }
 
   if (options.notes !== undefined && options.notes.length > 0) {
-    lines.push('', 'Seats under the election\'s rules:', ...options.notes.map((note) => `  ${printable(note)}`));
+    lines.push('', "Seats under the election's rules:", ...options.notes.map((note) => `  ${printable(note)}`));
   }
 
   if (result.explanation.adjacent.length > 0) {
@@ -76,7 +81,8 @@ function explain(c: Comparison, label: (i: number) => string): string {
   const b = label(c.b);
   const headToHead = `head to head ${c.aOverB} to ${c.bOverA}.`;
   if (c.outcome === 'tie') {
-    const paths = c.pathAToB.strength === 0 ? 'no path either way' : `${chain(c.pathAToB, label)} and ${chain(c.pathBToA, label)} are equally strong`;
+    const paths =
+      c.pathAToB.strength === 0 ? 'no path either way' : `${chain(c.pathAToB, label)} and ${chain(c.pathBToA, label)} are equally strong`;
     return `${a} and ${b} are tied: ${paths}; ${headToHead}`;
   }
   const back = c.pathBToA.strength === 0 ? 'no path back' : `stronger than ${chain(c.pathBToA, label)}`;
@@ -91,6 +97,8 @@ function table(result: TallyResult, label: (i: number) => string): string[] {
   const cells = order.map((i) => order.map((j) => (i === j ? '-' : String(result.d[i * n + j] ?? 0))));
   const colWidth = names.map((s, j) => Math.max(s.length, ...cells.map((row) => (row[j] ?? '').length)));
   const header = `  ${''.padEnd(nameWidth)}  ${names.map((s, j) => s.padStart(colWidth[j] ?? 0)).join('  ')}`;
-  const rows = cells.map((row, i) => `  ${(names[i] ?? '').padEnd(nameWidth)}  ${row.map((cell, j) => cell.padStart(colWidth[j] ?? 0)).join('  ')}`);
+  const rows = cells.map(
+    (row, i) => `  ${(names[i] ?? '').padEnd(nameWidth)}  ${row.map((cell, j) => cell.padStart(colWidth[j] ?? 0)).join('  ')}`,
+  );
   return [header.trimEnd(), ...rows];
 }

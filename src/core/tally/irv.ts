@@ -121,5 +121,11 @@ export function countIrv(ballots: RankedBallots, tieBreak: TieBreakRule | null =
   const principal = runs[0] ?? { winner: null, rounds: [], lots: [] };
   const winners = [...new Set(runs.map((r) => r.winner).filter((w): w is number => w !== null))].sort((a, b) => a - b);
   const agreed = winners.length === 1 && runs.every((r) => r.winner === winners[0]);
-  return { ...base, winner: agreed ? (winners[0] ?? null) : null, tied: agreed ? [] : winners, rounds: principal.rounds, lots: principal.lots };
+  return {
+    ...base,
+    winner: agreed ? (winners[0] ?? null) : null,
+    tied: agreed ? [] : winners,
+    rounds: principal.rounds,
+    lots: principal.lots,
+  };
 }

@@ -25,7 +25,9 @@ export function drawChooser(rule: TieBreakRule, candidates: readonly string[]): 
 
 export class TooManyLotsError extends Error {
   constructor(readonly runs: number) {
-    super(`the result depends on more than ${runs} ways the ties could be settled by lot; declare a tie-break (tie_break: {method: seeded-hash, seed: "…"}, or --tie-break-seed) to count it`);
+    super(
+      `the result depends on more than ${runs} ways the ties could be settled by lot; declare a tie-break (tie_break: {method: seeded-hash, seed: "…"}, or --tie-break-seed) to count it`,
+    );
     this.name = 'TooManyLotsError';
   }
 }

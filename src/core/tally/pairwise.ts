@@ -82,7 +82,14 @@ function countFour(biased: Int32Array, plusOne: Int32Array, bx: number, by: numb
   const b1 = b0 + BLOCK_WORDS;
   const b2 = b1 + BLOCK_WORDS;
   const b3 = b2 + BLOCK_WORDS;
-  let a0 = 0, c0 = 0, a1 = 0, c1 = 0, a2 = 0, c2 = 0, a3 = 0, c3 = 0;
+  let a0 = 0,
+    c0 = 0,
+    a1 = 0,
+    c1 = 0,
+    a2 = 0,
+    c2 = 0,
+    a3 = 0,
+    c3 = 0;
   for (let w = from; w < to; w++) {
     const bxw = biased[bx + w] ?? 0;
     const pxw = plusOne[bx + w] ?? 0;
@@ -259,12 +266,14 @@ export class PairwiseCounter {
       let y = x + 1;
       for (; y + 4 <= n; y += 4) {
         sums.fill(0);
-        for (let from = 0; from < words; from += STRETCH) countFour(biased, plusOne, bx, y * BLOCK_WORDS, from, Math.min(words, from + STRETCH), sums);
+        for (let from = 0; from < words; from += STRETCH)
+          countFour(biased, plusOne, bx, y * BLOCK_WORDS, from, Math.min(words, from + STRETCH), sums);
         for (let k = 0; k < 4; k++) this.#addPair(x, y + k, sums[2 * k] ?? 0, sums[2 * k + 1] ?? 0);
       }
       for (; y < n; y++) {
         sums.fill(0);
-        for (let from = 0; from < words; from += STRETCH) countOne(biased, plusOne, bx, y * BLOCK_WORDS, from, Math.min(words, from + STRETCH), sums);
+        for (let from = 0; from < words; from += STRETCH)
+          countOne(biased, plusOne, bx, y * BLOCK_WORDS, from, Math.min(words, from + STRETCH), sums);
         this.#addPair(x, y, sums[0] ?? 0, sums[1] ?? 0);
       }
     }

@@ -57,9 +57,12 @@ function lockAll(n: number, pairs: readonly RankedPair[]): boolean[] {
 /** Ranked pairs over a pairwise matrix `d` (n×n flat, `d[x*n+y]` = ballots ranking x above y). */
 export function rankedPairs(candidates: readonly string[], d: ArrayLike<number>, tieBreak: TieBreakRule | null = null): RankedPairsResult {
   const n = candidates.length;
-  const order = tieBreak === null
-    ? [...candidates.keys()].sort((a, b) => ((candidates[a] ?? '') < (candidates[b] ?? '') ? -1 : (candidates[a] ?? '') > (candidates[b] ?? '') ? 1 : 0))
-    : drawOrder(tieBreak, candidates).map((e) => candidates.indexOf(e.candidate));
+  const order =
+    tieBreak === null
+      ? [...candidates.keys()].sort((a, b) =>
+          (candidates[a] ?? '') < (candidates[b] ?? '') ? -1 : (candidates[a] ?? '') > (candidates[b] ?? '') ? 1 : 0,
+        )
+      : drawOrder(tieBreak, candidates).map((e) => candidates.indexOf(e.candidate));
   const position = new Array<number>(n).fill(0);
   order.forEach((c, i) => (position[c] = i));
 
@@ -73,13 +76,16 @@ export function rankedPairs(candidates: readonly string[], d: ArrayLike<number>,
     }
   }
   const strength = (a: RankedPair, b: RankedPair): number => b.for - a.for || a.against - b.against;
-  pairs.sort((a, b) => strength(a, b) || (position[a.winner] ?? 0) - (position[b.winner] ?? 0) || (position[b.loser] ?? 0) - (position[a.loser] ?? 0));
+  pairs.sort(
+    (a, b) =>
+      strength(a, b) || (position[a.winner] ?? 0) - (position[b.winner] ?? 0) || (position[b.loser] ?? 0) - (position[a.loser] ?? 0),
+  );
   const locks = lockAll(n, pairs);
   pairs.forEach((p, i) => (p.locked = locks[i] ?? false));
 
   // Did the tie order matter? Lock again with every block of equal strength reversed.
   const reversed: RankedPair[] = [];
-  for (let i = 0; i < pairs.length; ) {
+  for (let i = 0; i < pairs.length;) {
     let j = i;
     while (j < pairs.length && strength(pairs[i] as RankedPair, pairs[j] as RankedPair) === 0) j++;
     reversed.push(...pairs.slice(i, j).reverse());

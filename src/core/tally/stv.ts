@@ -153,7 +153,17 @@ export function runStv(ballots: RankedBallots, seats: number, rules: SeatRules, 
   };
 
   const newStage = (kind: StvStage['kind'], from: number[]): StvStage => ({
-    stage: stages.length + 1, kind, from, surplus: null, transfers: [], exhausted: { papers: 0, votes: 0 }, lostToRounding: 0, votes: [], elected: [], withdrawn: [], ties: [],
+    stage: stages.length + 1,
+    kind,
+    from,
+    surplus: null,
+    transfers: [],
+    exhausted: { papers: 0, votes: 0 },
+    lostToRounding: 0,
+    votes: [],
+    elected: [],
+    withdrawn: [],
+    ties: [],
   });
 
   /** Moves a paper to its next continuing preference; false when it has none. */
@@ -248,7 +258,7 @@ export function runStv(ballots: RankedBallots, seats: number, rules: SeatRules, 
     if (cap !== null) {
       const sorted: number[] = [];
       const taken = new Map<string, number>();
-      for (let i = 0; i < order.length; ) {
+      for (let i = 0; i < order.length;) {
         const top = votes[order[i] ?? 0] ?? 0;
         let j = i;
         while (j < order.length && votes[order[j] ?? 0] === top) j++;
@@ -326,7 +336,11 @@ export function runStv(ballots: RankedBallots, seats: number, rules: SeatRules, 
       const surpluses = [...pendingSurplus];
       const largest = Math.max(...surpluses.map((c) => votes[c] ?? 0));
       const stageNo = stages.length + 1;
-      const { chosen, tie } = settle(surpluses.filter((c) => votes[c] === largest), 'first', stageNo);
+      const { chosen, tie } = settle(
+        surpluses.filter((c) => votes[c] === largest),
+        'first',
+        stageNo,
+      );
       pendingSurplus.delete(chosen);
       const stage = newStage('surplus', [chosen]);
       if (tie !== null) stage.ties.push(tie);
@@ -433,7 +447,15 @@ export function countStv(ballots: RankedBallots, options: StvOptions): StvResult
     // No usable ballot: every candidate is equally (un)supported; nothing to explore.
     const all = [...ballots.candidates.keys()];
     const contested = Math.min(seats, all.length);
-    return { ...base, winners: [], ties: contested > 0 ? [{ candidates: all, seats: contested }] : [], vacantSeats: seats - contested, stages: [], lots: [], tieBreak: null };
+    return {
+      ...base,
+      winners: [],
+      ties: contested > 0 ? [{ candidates: all, seats: contested }] : [],
+      vacantSeats: seats - contested,
+      stages: [],
+      lots: [],
+      tieBreak: null,
+    };
   }
   const runs = everyLot((choose) => runStv(ballots, seats, rules, choose), options.maxRuns);
   const principal = runs[0] ?? { elected: [], stages: [], lots: [] };

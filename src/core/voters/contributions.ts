@@ -28,11 +28,27 @@ export interface ColumnOptions {
   countColumn?: string;
 }
 
-const LOGIN_NAMES = ['login', 'githublogin', 'github', 'githubid', 'githubhandle', 'githubusername', 'username', 'user', 'author', 'actor', 'developer', 'name'];
+const LOGIN_NAMES = [
+  'login',
+  'githublogin',
+  'github',
+  'githubid',
+  'githubhandle',
+  'githubusername',
+  'username',
+  'user',
+  'author',
+  'actor',
+  'developer',
+  'name',
+];
 const COUNT_NAMES = ['contributions', 'contributioncount', 'count', 'value', 'total', 'events', 'activity'];
 
 function simplify(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9]/g, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 /** The column for `wanted` (given by the caller, or the first of `usual` present). */
@@ -98,7 +114,11 @@ class Collector {
     }
     const count = typeof rawCount === 'number' ? rawCount : readCount(rawCount);
     if (!Number.isFinite(count) || count < 0) {
-      this.problems.push({ line, message: `the count of ${login} (${JSON.stringify(String(rawCount))}) is not a number; row skipped`, severity: 'warning' });
+      this.problems.push({
+        line,
+        message: `the count of ${login} (${JSON.stringify(String(rawCount))}) is not a number; row skipped`,
+        severity: 'warning',
+      });
       return;
     }
     const key = login.toLowerCase();
@@ -118,7 +138,11 @@ export function parseContributionsCsv(text: string, options: ColumnOptions = {})
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const out = new Collector();
   const headerAt = lines.findIndex((l) => l.trim() !== '');
-  if (headerAt < 0) return { rows: [], problems: [{ message: 'the file is empty; expected a header row naming the login and count columns', severity: 'error' }] };
+  if (headerAt < 0)
+    return {
+      rows: [],
+      problems: [{ message: 'the file is empty; expected a header row naming the login and count columns', severity: 'error' }],
+    };
   const header = lines[headerAt] ?? '';
   // The delimiter the header uses most: devstats and spreadsheets write ',', ';' or tabs.
   const delimiter = [',', ';', '\t'].map((d) => [d, header.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]?.[0] ?? ',';
@@ -126,7 +150,10 @@ export function parseContributionsCsv(text: string, options: ColumnOptions = {})
   const loginCol = findColumn(names, options.loginColumn, LOGIN_NAMES, 'login');
   const countCol = findColumn(names, options.countColumn, COUNT_NAMES, 'count');
   if (typeof loginCol === 'string' || typeof countCol === 'string') {
-    return { rows: [], problems: [{ line: headerAt + 1, message: typeof loginCol === 'string' ? loginCol : String(countCol), severity: 'error' }] };
+    return {
+      rows: [],
+      problems: [{ line: headerAt + 1, message: typeof loginCol === 'string' ? loginCol : String(countCol), severity: 'error' }],
+    };
   }
   for (let i = headerAt + 1; i < lines.length; i++) {
     const line = lines[i] ?? '';
@@ -142,13 +169,20 @@ export function parseContributionsJson(text: string, options: ColumnOptions = {}
   try {
     data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    return { rows: [], problems: [{ message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`, severity: 'error' }] };
+    return {
+      rows: [],
+      problems: [{ message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`, severity: 'error' }],
+    };
   }
   const out = new Collector();
   if (Array.isArray(data)) {
     data.forEach((entry: unknown, i) => {
       if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-        out.problems.push({ line: i + 1, message: 'each entry must be an object with a login and a count; entry skipped', severity: 'warning' });
+        out.problems.push({
+          line: i + 1,
+          message: 'each entry must be an object with a login and a count; entry skipped',
+          severity: 'warning',
+        });
         return;
       }
       const record = entry as Record<string, unknown>;
@@ -156,12 +190,20 @@ export function parseContributionsJson(text: string, options: ColumnOptions = {}
       const loginKey = findColumn(keys, options.loginColumn, LOGIN_NAMES, 'login');
       const countKey = findColumn(keys, options.countColumn, COUNT_NAMES, 'count');
       if (typeof loginKey === 'string' || typeof countKey === 'string') {
-        out.problems.push({ line: i + 1, message: `${typeof loginKey === 'string' ? loginKey : String(countKey)}; entry skipped`, severity: 'warning' });
+        out.problems.push({
+          line: i + 1,
+          message: `${typeof loginKey === 'string' ? loginKey : String(countKey)}; entry skipped`,
+          severity: 'warning',
+        });
         return;
       }
       const login = record[keys[loginKey] ?? ''];
       const count = record[keys[countKey] ?? ''];
-      out.add(typeof login === 'string' ? login : '', typeof count === 'number' ? count : typeof count === 'string' ? count : Number.NaN, i + 1);
+      out.add(
+        typeof login === 'string' ? login : '',
+        typeof count === 'number' ? count : typeof count === 'string' ? count : Number.NaN,
+        i + 1,
+      );
     });
     return { rows: out.rows, problems: out.problems };
   }
@@ -171,7 +213,10 @@ export function parseContributionsJson(text: string, options: ColumnOptions = {}
     });
     return { rows: out.rows, problems: out.problems };
   }
-  return { rows: [], problems: [{ message: 'expected an array of {login, count} objects or an object of login: count', severity: 'error' }] };
+  return {
+    rows: [],
+    problems: [{ message: 'expected an array of {login, count} objects or an object of login: count', severity: 'error' }],
+  };
 }
 
 /** Reads an export by its file name: `.json` as JSON, anything else as CSV. */
@@ -187,12 +232,15 @@ export function parseContributions(text: string, fileName: string, options: Colu
 export function parseLoginList(text: string): { logins: string[]; problems: ExportProblem[] } {
   const logins: string[] = [];
   const problems: ExportProblem[] = [];
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/#.*$/, '').trim().replace(/^-\s+/, '').replace(/^@/, '').trim();
-    if (line === '') return;
-    const why = loginProblem(line);
-    if (why === null) logins.push(line);
-    else problems.push({ line: i + 1, message: why, severity: 'error' });
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const line = raw.replace(/#.*$/, '').trim().replace(/^-\s+/, '').replace(/^@/, '').trim();
+      if (line === '') return;
+      const why = loginProblem(line);
+      if (why === null) logins.push(line);
+      else problems.push({ line: i + 1, message: why, severity: 'error' });
+    });
   return { logins, problems };
 }

@@ -127,8 +127,14 @@ export interface RollDiff {
 export function diffRolls(committed: readonly string[], next: readonly string[]): RollDiff {
   const before = new Map(committed.map((l) => [normalizeLogin(l), l]));
   const after = new Map(next.map((l) => [normalizeLogin(l), l]));
-  const added = [...after].filter(([k]) => !before.has(k)).map(([, l]) => l).sort(compareLogins);
-  const removed = [...before].filter(([k]) => !after.has(k)).map(([, l]) => l).sort(compareLogins);
+  const added = [...after]
+    .filter(([k]) => !before.has(k))
+    .map(([, l]) => l)
+    .sort(compareLogins);
+  const removed = [...before]
+    .filter(([k]) => !after.has(k))
+    .map(([, l]) => l)
+    .sort(compareLogins);
   const respelled = [...after]
     .filter(([k, l]) => before.has(k) && before.get(k) !== l)
     .map(([k, l]) => ({ from: before.get(k) ?? '', to: l }))
@@ -144,7 +150,10 @@ export function rollChanged(diff: RollDiff): boolean {
 export function formatRollDiff(diff: RollDiff, file: string, total: number): string {
   const lines: string[] = [];
   if (!rollChanged(diff)) lines.push(`${file} is up to date: ${total} voter${total === 1 ? '' : 's'}.`);
-  else lines.push(`${file}: ${diff.added.length} to add, ${diff.removed.length} to remove (${total} voter${total === 1 ? '' : 's'} in the new roll).`);
+  else
+    lines.push(
+      `${file}: ${diff.added.length} to add, ${diff.removed.length} to remove (${total} voter${total === 1 ? '' : 's'} in the new roll).`,
+    );
   lines.push(...diff.added.map((l) => `+ ${l}`), ...diff.removed.map((l) => `- ${l}`));
   for (const r of diff.respelled) lines.push(`  ${r.from} is spelt ${r.to} in the new roll (the same login)`);
   return `${lines.join('\n')}\n`;

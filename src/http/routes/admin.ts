@@ -41,7 +41,10 @@ const decisionForm = z.object({
 
 /** officer.css with a content hash, so browsers may cache it as long as app.css. */
 function officerStylesheet(): string {
-  const digest = createHash('sha256').update(readFileSync(`${publicDir}officer.css`)).digest('hex').slice(0, 12);
+  const digest = createHash('sha256')
+    .update(readFileSync(`${publicDir}officer.css`))
+    .digest('hex')
+    .slice(0, 12);
   return `/assets/officer.css?v=${digest}`;
 }
 
@@ -124,7 +127,8 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
     try {
       return await count();
     } catch (error) {
-      if (error instanceof Refused) throw refusalError(error.refusal, { next: ['Back to the officer area', `${adminBase(election.key)}/`] });
+      if (error instanceof Refused)
+        throw refusalError(error.refusal, { next: ['Back to the officer area', `${adminBase(election.key)}/`] });
       throw error;
     }
   }
@@ -140,7 +144,13 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { request, electionId: row.id };
   }
 
-  function reviewPage(req: FastifyRequest, reply: FastifyReply, officer: Officer, request: ExceptionRequest, extra: { values?: { decision?: string; note?: string }; errors?: Partial<Record<ReviewField, string>> } = {}) {
+  function reviewPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    officer: Officer,
+    request: ExceptionRequest,
+    extra: { values?: { decision?: string; note?: string }; errors?: Partial<Record<ReviewField, string>> } = {},
+  ) {
     const election = officer.entry.ok ? officer.entry.election : null;
     return ExceptionReviewPage({
       frame: frameFor(req, reply, officer),
@@ -160,20 +170,29 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const { entry, now } = officer;
       const overview = await officerOverview(ctx.store, entry, now);
       const problems = uniqueProblems(entry.ok ? [...entry.problems, ...entry.election.warnings] : entry.problems);
-      return sendPage(reply, OfficerPage({
-        frame: frameFor(req, reply, officer),
-        election: entry.ok ? entry.election : null,
-        phase: entry.ok ? phaseAt(entry.election, now) : 'unavailable',
-        now,
-        problems,
-        overview,
-      }));
+      return sendPage(
+        reply,
+        OfficerPage({
+          frame: frameFor(req, reply, officer),
+          election: entry.ok ? entry.election : null,
+          phase: entry.ok ? phaseAt(entry.election, now) : 'unavailable',
+          now,
+          problems,
+          overview,
+        }),
+      );
     });
 
     scoped.get('/app/elections/:key/admin/voters.csv', async (req, reply) => {
       const officer = officerOf(req);
       const { entry } = officer;
-      if (!entry.ok) throw new HttpError(409, 'No voter list to download', 'This election\'s files have errors, so its voter list cannot be read. Fix them first.', ['Back to the officer area', `${adminBase(entry.key)}/`]);
+      if (!entry.ok)
+        throw new HttpError(
+          409,
+          'No voter list to download',
+          "This election's files have errors, so its voter list cannot be read. Fix them first.",
+          ['Back to the officer area', `${adminBase(entry.key)}/`],
+        );
       const row = await ctx.store.elections.findByKey(entry.key);
       const voted = row === null ? { logins: [], withoutLogin: 0 } : await ctx.store.officer.votedLogins(row.id);
       const turnout = turnoutOf(entry.election.voters, voted.logins, voted.withoutLogin);
@@ -191,7 +210,10 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const officer = officerOf(req);
       const { request, electionId } = await requestOf(req, officer);
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const values = { decision: typeof body.decision === 'string' ? body.decision : '', note: typeof body.note === 'string' ? body.note : '' };
+      const values = {
+        decision: typeof body.decision === 'string' ? body.decision : '',
+        note: typeof body.note === 'string' ? body.note : '',
+      };
       const parsed = decisionForm.safeParse(values);
       if (!parsed.success) {
         const errors: Partial<Record<ReviewField, string>> = {};
@@ -202,12 +224,24 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
         return sendPage(reply, reviewPage(req, reply, officer, request, { values, errors }), 400);
       }
       const decision = parsed.data.decision === 'approve' ? 'approved' : 'denied';
-      const recorded = await decideException(ctx.store, { electionKey: officer.entry.key, electionId, request, decision, note: parsed.data.note, officer: officer.user.login, now: ctx.clock() });
+      const recorded = await decideException(ctx.store, {
+        electionKey: officer.entry.key,
+        electionId,
+        request,
+        decision,
+        note: parsed.data.note,
+        officer: officer.user.login,
+        now: ctx.clock(),
+      });
       if (!recorded) throw notFound('exception request', ['Back to the officer area', `${adminBase(officer.entry.key)}/`]);
       req.log.info({ election: officer.entry.key, requestId: request.id, decision }, 'exception request decided');
-      flash(req, 'success', decision === 'approved'
-        ? `Approved. Add ${request.login || 'the requester'} to voters.yaml by pull request: the line is below.`
-        : 'Denied. The requester sees the decision and your note on their request page.');
+      flash(
+        req,
+        'success',
+        decision === 'approved'
+          ? `Approved. Add ${request.login || 'the requester'} to voters.yaml by pull request: the line is below.`
+          : 'Denied. The requester sees the decision and your note on their request page.',
+      );
       return reply.redirect(`${adminBase(officer.entry.key)}/exception/${request.id}`, 303);
     });
 
@@ -215,16 +249,32 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const officer = countable(req);
       const { election } = officer;
       const count = await counting(election, () => countElectionInWorker(ctx.store, election, ctx.countPool, PAGE_EXPLANATION_LIMIT));
-      const draft = resultsDraft({ name: election.name, start: election.startDatetime, end: election.endDatetime, eligible: election.voters.length, result: count.result, abstentions: count.abstentions, names: count.names });
+      const draft = resultsDraft({
+        name: election.name,
+        start: election.startDatetime,
+        end: election.endDatetime,
+        eligible: election.voters.length,
+        result: count.result,
+        abstentions: count.abstentions,
+        names: count.names,
+      });
       await audit(req, officer, 'results.viewed', `${count.result.ballots} ballots counted`);
-      return sendPage(reply, OfficerResultsPage({ frame: frameFor(req, reply, officer), election, count, eligible: election.voters.length, draft }));
+      return sendPage(
+        reply,
+        OfficerResultsPage({ frame: frameFor(req, reply, officer), election, count, eligible: election.voters.length, draft }),
+      );
     });
 
     scoped.get('/app/elections/:key/admin/results.json', async (req, reply) => {
       const officer = countable(req);
       const { ballots, json } = await counting(officer.election, () => electionResultsJson(ctx.store, officer.election, ctx.countPool));
       await audit(req, officer, 'results.downloaded', `${ballots} ballots counted`);
-      return download(reply, 'application/json; charset=utf-8', `${officer.election.key}-results.json`, Buffer.from(json.buffer, json.byteOffset, json.byteLength));
+      return download(
+        reply,
+        'application/json; charset=utf-8',
+        `${officer.election.key}-results.json`,
+        Buffer.from(json.buffer, json.byteOffset, json.byteLength),
+      );
     });
 
     scoped.get('/app/elections/:key/admin/download', async (req, reply) => {

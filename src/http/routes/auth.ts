@@ -73,13 +73,20 @@ function sameState(a: string, b: string): boolean {
 /** What GitHub's `error` parameter means for the person signing in. */
 function describeGitHubError(code: string): string {
   if (code === 'access_denied') return 'You cancelled signing in at GitHub, so you are not signed in.';
-  if (code === 'redirect_uri_mismatch') return 'GitHub refused the sign-in because this server\'s callback address does not match its OAuth app. Tell the administrator.';
-  if (code === 'application_suspended') return 'GitHub has suspended this server\'s OAuth app. Tell the administrator.';
+  if (code === 'redirect_uri_mismatch')
+    return "GitHub refused the sign-in because this server's callback address does not match its OAuth app. Tell the administrator.";
+  if (code === 'application_suspended') return "GitHub has suspended this server's OAuth app. Tell the administrator.";
   return 'GitHub could not complete the sign-in. Please try again.';
 }
 
 /** GitHub's login syntax: 1–39 alphanumerics or single hyphens, not at either end. */
-export const githubLogin = z.string().trim().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'A GitHub login has 1 to 39 letters, digits or single hyphens, and does not start or end with a hyphen.');
+export const githubLogin = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/,
+    'A GitHub login has 1 to 39 letters, digits or single hyphens, and does not start or end with a hyphen.',
+  );
 
 const devForm = z.object({ username: githubLogin, next: z.string().optional() });
 
@@ -117,7 +124,10 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const next = safeNext((req.body as Record<string, unknown> | undefined)?.next);
     const state = github.newState();
     const exp = ctx.clock().getTime() + OAUTH_COOKIE_SECONDS * 1000;
-    void reply.setCookie(pendingName, pendingCookie.encode({ state, next, exp }, binding(req)), { ...cookieOptions, maxAge: OAUTH_COOKIE_SECONDS });
+    void reply.setCookie(pendingName, pendingCookie.encode({ state, next, exp }, binding(req)), {
+      ...cookieOptions,
+      maxAge: OAUTH_COOKIE_SECONDS,
+    });
     return reply.redirect(github.authorizationUrl(state).href, 303);
   });
 
@@ -131,11 +141,12 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const pending = pendingCookie.decode(raw, binding(req), ctx.clock());
     void reply.clearCookie(pendingName, cookieOptions);
     if (pending === null) {
-      if (raw !== undefined && raw !== '') req.log.warn('GitHub callback with a sign-in cookie that is forged, expired or from another browser session');
+      if (raw !== undefined && raw !== '')
+        req.log.warn('GitHub callback with a sign-in cookie that is forged, expired or from another browser session');
       return backToLogin(req, reply, 'Your sign-in took too long or was started in another window. Please sign in again.', null);
     }
     if (typeof query.state !== 'string' || !sameState(query.state, pending.state)) {
-      req.log.warn('GitHub callback with a state that does not match this browser\'s sign-in');
+      req.log.warn("GitHub callback with a state that does not match this browser's sign-in");
       return backToLogin(req, reply, 'This sign-in could not be verified as yours. Please sign in again.', pending.next);
     }
     if (typeof query.error === 'string') {
@@ -162,7 +173,15 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/login', (req, reply) => {
     const next = safeNext((req.query as Record<string, unknown>).next ?? (req.query as Record<string, unknown>).r);
     if (currentUser(req) !== null) return reply.redirect(next ?? '/app', 303);
-    return sendPage(reply, LoginPage({ ctx: deps.page(req, reply), next, github: ctx.config.github.clientId !== null, suggestions: ctx.config.devLogin ? demoLogins(deps) : [] }));
+    return sendPage(
+      reply,
+      LoginPage({
+        ctx: deps.page(req, reply),
+        next,
+        github: ctx.config.github.clientId !== null,
+        suggestions: ctx.config.devLogin ? demoLogins(deps) : [],
+      }),
+    );
   });
 
   app.post('/login/dev', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {

@@ -18,9 +18,18 @@ const tooLong = (what: string, max: number) => `${what} can be at most ${max} ch
 
 const requestForm = z.object({
   name: z.string().trim().min(1, 'Enter your name.').max(EXCEPTION_LIMITS.name, tooLong('Your name', EXCEPTION_LIMITS.name)),
-  email: z.string().trim().min(1, 'Enter your email address, so the officers can reach you.').max(EXCEPTION_LIMITS.email, tooLong('The email address', EXCEPTION_LIMITS.email)).pipe(z.email('Enter an email address like name@example.org.')),
+  email: z
+    .string()
+    .trim()
+    .min(1, 'Enter your email address, so the officers can reach you.')
+    .max(EXCEPTION_LIMITS.email, tooLong('The email address', EXCEPTION_LIMITS.email))
+    .pipe(z.email('Enter an email address like name@example.org.')),
   chat: z.string().trim().max(EXCEPTION_LIMITS.chat, tooLong('The chat handle', EXCEPTION_LIMITS.chat)),
-  description: z.string().trim().min(1, 'Describe your contributions: this is what the officers decide on.').max(EXCEPTION_LIMITS.description, tooLong('The description', EXCEPTION_LIMITS.description)),
+  description: z
+    .string()
+    .trim()
+    .min(1, 'Describe your contributions: this is what the officers decide on.')
+    .max(EXCEPTION_LIMITS.description, tooLong('The description', EXCEPTION_LIMITS.description)),
   comments: z.string().trim().max(EXCEPTION_LIMITS.comments, tooLong('Comments', EXCEPTION_LIMITS.comments)),
 });
 
@@ -48,9 +57,13 @@ export function exceptionRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const { key } = keyParams.parse(req.params);
       const entry = usableEntry(findEntry(ctx, key));
       const facts = await electionFacts(ctx, user, entry);
-      if (facts.request !== null) return sendPage(reply, ExceptionStatusPage({ ctx: deps.page(req, reply), election: entry.election, request: facts.request }));
+      if (facts.request !== null)
+        return sendPage(reply, ExceptionStatusPage({ ctx: deps.page(req, reply), election: entry.election, request: facts.request }));
       refuse(facts.exception, ['Back to the election', `/app/elections/${key}`]);
-      return sendPage(reply, ExceptionFormPage({ ctx: deps.page(req, reply), election: entry.election, now: facts.now, values: { name: user.name ?? '' } }));
+      return sendPage(
+        reply,
+        ExceptionFormPage({ ctx: deps.page(req, reply), election: entry.election, now: facts.now, values: { name: user.name ?? '' } }),
+      );
     });
 
     scoped.post('/app/elections/:key/exception', { config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (req, reply) => {
@@ -73,7 +86,10 @@ export function exceptionRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const electionId = await ctx.store.elections.ensure(key, election.name, facts.now);
       const result = await ctx.store.requests.create({ userId: user.id, electionId, ...parsed.data, now: facts.now });
       if (!result.ok) {
-        throw refusalError({ ok: false, code: 'already-requested' }, { title: 'Request already sent', next: ['See your request', `/app/elections/${key}/exception`] });
+        throw refusalError(
+          { ok: false, code: 'already-requested' },
+          { title: 'Request already sent', next: ['See your request', `/app/elections/${key}/exception`] },
+        );
       }
       req.log.info({ election: key, userId: user.id, requestId: result.request.id }, 'exception requested');
       flash(req, 'success', 'Your request has been sent to the election officers.');

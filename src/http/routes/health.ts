@@ -20,7 +20,9 @@ export function healthRoutes(app: FastifyInstance, { ctx }: RouteDeps): void {
 
   app.get('/health/ready', open, async (_req, reply) => {
     const report = await readiness.check();
-    return noStore(reply).code(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'not ready' });
+    return noStore(reply)
+      .code(report.ready ? 200 : 503)
+      .send({ status: report.ready ? 'ready' : 'not ready' });
   });
 
   app.get('/health', open, async (_req, reply) => {

@@ -23,7 +23,10 @@ export function metricsRoutes(app: FastifyInstance, { ctx }: RouteDeps): void {
 
   app.get('/metrics', async (req, reply) => {
     if (!scrapeAllowed(req.headers.authorization, token)) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({ error: 'Unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>.' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="metrics"')
+        .send({ error: 'Unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>.' });
     }
     const text = await metrics.render();
     return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(text);

@@ -22,14 +22,26 @@ export function publicRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const now = ctx.clock();
     const { entries, pagination } = listPage(ctx.catalogue.current().entries.values(), request, now, '/elections');
     const items = entries.map((e) => listItem(e, now));
-    return sendPage(reply, ElectionsPage({ ctx: deps.page(req, reply), now, items, filter: request.filter, pagination, base: '/elections' }));
+    return sendPage(
+      reply,
+      ElectionsPage({ ctx: deps.page(req, reply), now, items, filter: request.filter, pagination, base: '/elections' }),
+    );
   });
 
   app.get('/elections/:key', (req, reply) => {
     const { key } = keyParams.parse(req.params);
     const entry = findEntry(ctx, key, '/elections');
-    if (!entry.ok) throw new HttpError(503, 'This election is unavailable', 'Its files have errors, so it cannot be shown right now. Please try again later.', ['See all elections', '/elections']);
+    if (!entry.ok)
+      throw new HttpError(
+        503,
+        'This election is unavailable',
+        'Its files have errors, so it cannot be shown right now. Please try again later.',
+        ['See all elections', '/elections'],
+      );
     const now = ctx.clock();
-    return sendPage(reply, PublicElectionPage({ ctx: deps.page(req, reply), election: entry.election, phase: phaseAt(entry.election, now), now }));
+    return sendPage(
+      reply,
+      PublicElectionPage({ ctx: deps.page(req, reply), election: entry.election, phase: phaseAt(entry.election, now), now }),
+    );
   });
 }

@@ -51,17 +51,40 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const backTo = (key: string): [string, string] => ['Back to the election', `/app/elections/${key}`];
 
   /** Re-shows the election page with a problem on the passphrase form. */
-  const passphraseProblem = async (req: FastifyRequest, reply: FastifyReply, user: SessionUser, entry: UsableEntry, message: string, status: number) => {
+  const passphraseProblem = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    user: SessionUser,
+    entry: UsableEntry,
+    message: string,
+    status: number,
+  ) => {
     const facts = await electionFacts(ctx, user, entry);
     const candidates = voterOrder(entry.election.candidates, ctx.sessionKey, user.id, entry.key);
-    return sendPage(reply, ElectionPage({ ctx: deps.page(req, reply), election: entry.election, facts, candidates, attemptLimit: ctx.ballots.attemptLimit, passphraseProblem: { message } }), status);
+    return sendPage(
+      reply,
+      ElectionPage({
+        ctx: deps.page(req, reply),
+        election: entry.election,
+        facts,
+        candidates,
+        attemptLimit: ctx.ballots.attemptLimit,
+        passphraseProblem: { message },
+      }),
+      status,
+    );
   };
 
   /** The common answer to a view or revoke that did not open the ballot. */
   const notOpened = async (req: FastifyRequest, reply: FastifyReply, user: SessionUser, entry: UsableEntry, outcome: OpenRefusal) => {
     // The words already say how many attempts are left, or how long to wait.
     const answer = answerTo(outcome);
-    if (outcome.code === 'wrong-passphrase' || outcome.code === 'too-many-attempts' || outcome.code === 'too-many-derivations' || outcome.code === 'busy') {
+    if (
+      outcome.code === 'wrong-passphrase' ||
+      outcome.code === 'too-many-attempts' ||
+      outcome.code === 'too-many-derivations' ||
+      outcome.code === 'busy'
+    ) {
       if (answer.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
       return passphraseProblem(req, reply, user, entry, answer.message, answer.status);
     }
@@ -88,7 +111,17 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       }
       refuse(facts.vote, backTo(key));
       const candidates = voterOrder(election.candidates, ctx.sessionKey, user.id, key);
-      return sendPage(reply, BallotPage({ ctx: deps.page(req, reply), election, candidates, now: facts.now, values: {}, minPasscodeLength: ctx.config.minPasscodeLength }));
+      return sendPage(
+        reply,
+        BallotPage({
+          ctx: deps.page(req, reply),
+          election,
+          candidates,
+          now: facts.now,
+          values: {},
+          minPasscodeLength: ctx.config.minPasscodeLength,
+        }),
+      );
     });
 
     scoped.post('/app/elections/:key/vote', async (req, reply) => {
@@ -111,8 +144,13 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
         return reply.redirect(`/app/elections/${key}/confirmation`, 303);
       }
       const answer = answerTo(outcome);
-      const comesBack = outcome.code === 'invalid-ballot' || outcome.code === 'abstention-unconfirmed' || outcome.code === 'busy' || outcome.code === 'too-many-derivations';
-      if (!comesBack) throw refusalError(outcome, { ...(answer.status === 404 ? {} : { title: 'Your ballot was not cast' }), next: backTo(key) });
+      const comesBack =
+        outcome.code === 'invalid-ballot' ||
+        outcome.code === 'abstention-unconfirmed' ||
+        outcome.code === 'busy' ||
+        outcome.code === 'too-many-derivations';
+      if (!comesBack)
+        throw refusalError(outcome, { ...(answer.status === 404 ? {} : { title: 'Your ballot was not cast' }), next: backTo(key) });
       // Too busy or too many derivations: the ballot comes back as filled in, to send again later.
       if (answer.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
       const values: Record<string, string> = {};

@@ -43,7 +43,8 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const others: ElectionListItem[] = [];
       const officer: Array<{ key: string; name: string }> = [];
       for (const entry of sortEntries(ctx.catalogue.current().entries.values(), now)) {
-        if (isOfficer(entry, user.login)) officer.push({ key: entry.key, name: entry.ok ? entry.election.name : (entry.name ?? entry.key) });
+        if (isOfficer(entry, user.login))
+          officer.push({ key: entry.key, name: entry.ok ? entry.election.name : (entry.name ?? entry.key) });
         if (!entry.ok) continue;
         const e = entry.election;
         const phase = phaseAt(e, now);
@@ -54,12 +55,17 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
         } else if (phase === 'running') {
           others.push(listItem(entry, now, { text: 'Not on the voter list', tone: 'info' }));
         } else if (phase === 'upcoming') {
-          upcoming.push(listItem(entry, now, eligible ? { text: 'You can vote', tone: 'info' } : { text: 'Not on the voter list', tone: 'info' }));
+          upcoming.push(
+            listItem(entry, now, eligible ? { text: 'You can vote', tone: 'info' } : { text: 'Not on the voter list', tone: 'info' }),
+          );
         } else if (hasVoted) {
           past.push(listItem(entry, now, { text: 'You voted', tone: 'ok' }));
         }
       }
-      return sendPage(reply, DashboardPage({ ctx: deps.page(req, reply), now, open, upcoming, past, others, officer, sessionHours: SESSION_SECONDS / 3600 }));
+      return sendPage(
+        reply,
+        DashboardPage({ ctx: deps.page(req, reply), now, open, upcoming, past, others, officer, sessionHours: SESSION_SECONDS / 3600 }),
+      );
     });
 
     scoped.get('/app/elections', async (req, reply) => {
@@ -69,13 +75,16 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const voted = await ctx.ballots.votedKeys(user.id);
       const { entries, pagination } = listPage(ctx.catalogue.current().entries.values(), request, now, '/app/elections');
       const items = entries.map((e) => {
-          if (!e.ok) return listItem(e, now);
-          if (voted.has(e.key)) return listItem(e, now, { text: 'You voted', tone: 'ok' });
-          const phase = phaseAt(e.election, now);
-          if (phase === 'running' && isEligible(e.election, user.login)) return listItem(e, now, { text: 'Not voted yet', tone: 'todo' });
-          return listItem(e, now);
-        });
-      return sendPage(reply, ElectionsPage({ ctx: deps.page(req, reply), now, items, filter: request.filter, pagination, base: '/app/elections' }));
+        if (!e.ok) return listItem(e, now);
+        if (voted.has(e.key)) return listItem(e, now, { text: 'You voted', tone: 'ok' });
+        const phase = phaseAt(e.election, now);
+        if (phase === 'running' && isEligible(e.election, user.login)) return listItem(e, now, { text: 'Not voted yet', tone: 'todo' });
+        return listItem(e, now);
+      });
+      return sendPage(
+        reply,
+        ElectionsPage({ ctx: deps.page(req, reply), now, items, filter: request.filter, pagination, base: '/app/elections' }),
+      );
     });
 
     scoped.get('/app/elections/:key', async (req, reply) => {
@@ -83,11 +92,24 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const { key } = keyParams.parse(req.params);
       const entry = findEntry(ctx, key);
       if (!entry.ok) {
-        return sendPage(reply, UnavailablePage({ ctx: deps.page(req, reply), name: entry.name ?? entry.key, electionKey: entry.key, problems: entry.problems, officer: isOfficer(entry, user.login) }), 503);
+        return sendPage(
+          reply,
+          UnavailablePage({
+            ctx: deps.page(req, reply),
+            name: entry.name ?? entry.key,
+            electionKey: entry.key,
+            problems: entry.problems,
+            officer: isOfficer(entry, user.login),
+          }),
+          503,
+        );
       }
       const facts = await electionFacts(ctx, user, entry);
       const candidates = voterOrder(entry.election.candidates, ctx.sessionKey, user.id, key);
-      return sendPage(reply, ElectionPage({ ctx: deps.page(req, reply), election: entry.election, facts, candidates, attemptLimit: ctx.ballots.attemptLimit }));
+      return sendPage(
+        reply,
+        ElectionPage({ ctx: deps.page(req, reply), election: entry.election, facts, candidates, attemptLimit: ctx.ballots.attemptLimit }),
+      );
     });
 
     scoped.get('/app/elections/:key/candidates/:id', async (req, reply) => {

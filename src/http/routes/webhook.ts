@@ -72,53 +72,77 @@ export function webhookRoutes(app: FastifyInstance, { ctx }: RouteDeps): void {
   // signature is over the exact bytes) and the rest of the application is unaffected.
   app.register((scope, _opts, done) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => {
-      done(null, body);
-    });
+    scope.addContentTypeParser(
+      ['application/json', 'application/x-www-form-urlencoded'],
+      { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
+      (_req, body, done) => {
+        done(null, body);
+      },
+    );
 
-    scope.post(WEBHOOK_PATH, {
-      bodyLimit: WEBHOOK_BODY_LIMIT,
-      config: { csrf: false, rateLimit: { max: WEBHOOK_RATE_PER_MINUTE, timeWindow: '1 minute' } },
-    }, async (req: FastifyRequest, reply: FastifyReply) => {
-      const secret = ctx.config.meta.secret;
-      if (secret === null) {
-        return reply.code(503).send({ error: 'Webhook not configured', message: 'META_SECRET is not set on this server, so no webhook can be verified. Set META_SECRET to the secret configured in the GitHub webhook and restart.' });
-      }
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const event = header(req, 'x-github-event');
-      const delivery = header(req, 'x-github-delivery');
-      if (!validSignature(secret, body, req.headers['x-hub-signature-256'])) {
-        req.log.warn({ event, delivery, signature: req.headers['x-hub-signature-256'] === undefined ? 'missing' : 'wrong' }, 'webhook: rejected a delivery without a valid signature');
-        return reply.code(401).send({ error: 'Invalid signature', message: 'X-Hub-Signature-256 is missing or does not match META_SECRET.' });
-      }
-      if (event === 'ping') return reply.code(200).send({ status: 'pong' });
-      if (event !== null && event !== 'push') {
-        return reply.code(202).send({ ignored: `event "${event}": only push events start a sync` });
-      }
-      let payload: unknown;
-      try {
-        payload = parsePayload(req.headers['content-type'], body);
-      } catch {
-        return reply.code(400).send({ error: 'Unreadable payload', message: 'The body is not the JSON payload of a GitHub webhook.' });
-      }
-      const wanted = `refs/heads/${ctx.config.meta.branch}`;
-      const ref = refOf(payload);
-      if (ref !== null && ref !== wanted) {
-        req.log.info({ event, delivery, ref }, 'webhook: push to another branch ignored');
-        return reply.code(202).send({ ignored: `push to ${ref}; this server follows ${wanted}` });
-      }
-      if (ctx.requestSync === undefined) {
-        return reply.code(503).send({ error: 'No meta repository', message: 'This server has no meta repository configured (META_REPO), so there is nothing to sync.' });
-      }
-      if (delivery !== null && !(await firstDelivery(req, delivery))) {
-        req.log.info({ event, delivery }, 'webhook: delivery already received; not synced again');
-        return reply.code(200).send({ status: 'duplicate', message: 'This delivery was already received, so the meta repository is not synced again. Push, or run `scrutin sync`, to sync now.' });
-      }
-      // A signed request without an event header (curl by an operator) syncs too.
-      ctx.requestSync(`webhook${delivery === null ? '' : ` ${delivery}`}`);
-      req.log.info({ event, delivery, ref }, 'webhook: sync requested');
-      return reply.code(202).send({ status: 'accepted', message: 'The meta repository will be synced in the background.' });
-    });
+    scope.post(
+      WEBHOOK_PATH,
+      {
+        bodyLimit: WEBHOOK_BODY_LIMIT,
+        config: { csrf: false, rateLimit: { max: WEBHOOK_RATE_PER_MINUTE, timeWindow: '1 minute' } },
+      },
+      async (req: FastifyRequest, reply: FastifyReply) => {
+        const secret = ctx.config.meta.secret;
+        if (secret === null) {
+          return reply.code(503).send({
+            error: 'Webhook not configured',
+            message:
+              'META_SECRET is not set on this server, so no webhook can be verified. Set META_SECRET to the secret configured in the GitHub webhook and restart.',
+          });
+        }
+        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const event = header(req, 'x-github-event');
+        const delivery = header(req, 'x-github-delivery');
+        if (!validSignature(secret, body, req.headers['x-hub-signature-256'])) {
+          req.log.warn(
+            { event, delivery, signature: req.headers['x-hub-signature-256'] === undefined ? 'missing' : 'wrong' },
+            'webhook: rejected a delivery without a valid signature',
+          );
+          return reply
+            .code(401)
+            .send({ error: 'Invalid signature', message: 'X-Hub-Signature-256 is missing or does not match META_SECRET.' });
+        }
+        if (event === 'ping') return reply.code(200).send({ status: 'pong' });
+        if (event !== null && event !== 'push') {
+          return reply.code(202).send({ ignored: `event "${event}": only push events start a sync` });
+        }
+        let payload: unknown;
+        try {
+          payload = parsePayload(req.headers['content-type'], body);
+        } catch {
+          return reply.code(400).send({ error: 'Unreadable payload', message: 'The body is not the JSON payload of a GitHub webhook.' });
+        }
+        const wanted = `refs/heads/${ctx.config.meta.branch}`;
+        const ref = refOf(payload);
+        if (ref !== null && ref !== wanted) {
+          req.log.info({ event, delivery, ref }, 'webhook: push to another branch ignored');
+          return reply.code(202).send({ ignored: `push to ${ref}; this server follows ${wanted}` });
+        }
+        if (ctx.requestSync === undefined) {
+          return reply.code(503).send({
+            error: 'No meta repository',
+            message: 'This server has no meta repository configured (META_REPO), so there is nothing to sync.',
+          });
+        }
+        if (delivery !== null && !(await firstDelivery(req, delivery))) {
+          req.log.info({ event, delivery }, 'webhook: delivery already received; not synced again');
+          return reply.code(200).send({
+            status: 'duplicate',
+            message:
+              'This delivery was already received, so the meta repository is not synced again. Push, or run `scrutin sync`, to sync now.',
+          });
+        }
+        // A signed request without an event header (curl by an operator) syncs too.
+        ctx.requestSync(`webhook${delivery === null ? '' : ` ${delivery}`}`);
+        req.log.info({ event, delivery, ref }, 'webhook: sync requested');
+        return reply.code(202).send({ status: 'accepted', message: 'The meta repository will be synced in the background.' });
+      },
+    );
     done();
   });
 }

@@ -22,7 +22,11 @@ export interface ListRequest {
 
 export function parseListQuery(query: unknown, base: string): ListRequest {
   const parsed = listQuery.safeParse(query);
-  if (!parsed.success) throw badRequest('The status filter must be running, upcoming or completed, and the page a positive number.', ['See all elections', base]);
+  if (!parsed.success)
+    throw badRequest('The status filter must be running, upcoming or completed, and the page a positive number.', [
+      'See all elections',
+      base,
+    ]);
   return { filter: parsed.data.status ?? null, page: parsed.data.page ?? 1 };
 }
 
@@ -40,7 +44,12 @@ export function sortEntries(entries: Iterable<ElectionEntry>, now: Date): Electi
 }
 
 /** The requested page of the filtered, sorted entries; a page past the end is a 404. */
-export function listPage(entries: Iterable<ElectionEntry>, request: ListRequest, now: Date, base: string): { entries: ElectionEntry[]; pagination: Pagination } {
+export function listPage(
+  entries: Iterable<ElectionEntry>,
+  request: ListRequest,
+  now: Date,
+  base: string,
+): { entries: ElectionEntry[]; pagination: Pagination } {
   const all = sortEntries(entries, now).filter((e) => request.filter === null || (e.ok && phaseAt(e.election, now) === request.filter));
   const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
   if (request.page > pages) throw notFound('page of elections', ['See the first page', base]);
@@ -52,5 +61,13 @@ export function listPage(entries: Iterable<ElectionEntry>, request: ListRequest,
 export function listItem(entry: ElectionEntry, now: Date, note?: ElectionListItem['note']): ElectionListItem {
   if (!entry.ok) return { key: entry.key, name: entry.name ?? entry.key, organization: null, phase: 'unavailable', start: null, end: null };
   const e = entry.election;
-  return { key: e.key, name: e.name, organization: e.organization, phase: phaseAt(e, now), start: e.startDatetime, end: e.endDatetime, ...(note !== undefined ? { note } : {}) };
+  return {
+    key: e.key,
+    name: e.name,
+    organization: e.organization,
+    phase: phaseAt(e, now),
+    start: e.startDatetime,
+    end: e.endDatetime,
+    ...(note !== undefined ? { note } : {}),
+  };
 }

@@ -19,7 +19,12 @@ export type UsableEntry = ElectionEntry & { ok: true };
 /** An election whose files do not parse is unavailable to voters (SPEC §1). */
 export function usableEntry(entry: ElectionEntry): UsableEntry {
   if (entry.ok) return entry;
-  throw new HttpError(503, 'This election is unavailable', 'Its files in the meta repository have errors, so it cannot be shown or voted in right now. The election officers have been shown what to fix; please try again later.', ['See all elections', '/app/elections']);
+  throw new HttpError(
+    503,
+    'This election is unavailable',
+    'Its files in the meta repository have errors, so it cannot be shown or voted in right now. The election officers have been shown what to fix; please try again later.',
+    ['See all elections', '/app/elections'],
+  );
 }
 
 export function usable(entry: ElectionEntry): Election {

@@ -22,11 +22,26 @@ async function createElektoTables(db: AnyDb, kind: DbKind, existing: Set<string>
   const create = async (name: string, body: string) => {
     if (!existing.has(name)) await exec(db, `CREATE TABLE ${q(name)} (${body})${t.tableSuffix}`);
   };
-  await create('user', `id ${t.serialPk}, username VARCHAR(255), name VARCHAR(255), token VARCHAR(255), token_expires_at ${t.timestamp}, created_at ${t.timestamp}, updated_at ${t.timestamp}, PRIMARY KEY (id), UNIQUE (username)`);
-  await create('election', `id ${t.serialPk}, ${q('key')} VARCHAR(255) NOT NULL, name VARCHAR(255), created_at ${t.timestamp}, updated_at ${t.timestamp}, PRIMARY KEY (id), UNIQUE (${q('key')})`);
-  await create('voter', `id ${t.serialPk}, user_id INTEGER, election_id INTEGER, created_at ${t.timestamp}, updated_at ${t.timestamp}, salt ${t.binary}, ballot_id ${t.binary}, PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES ${q('user')} (id) ON DELETE CASCADE, FOREIGN KEY(election_id) REFERENCES election (id) ON DELETE CASCADE`);
-  await create('ballot', `id CHAR(32) NOT NULL, election_id INTEGER, ${q('rank')} INTEGER, candidate VARCHAR(255) NOT NULL, voter VARCHAR(255) NOT NULL, PRIMARY KEY (id), FOREIGN KEY(election_id) REFERENCES election (id) ON DELETE CASCADE`);
-  await create('request', `id ${t.serialPk}, user_id INTEGER, election_id INTEGER, name VARCHAR(255), email VARCHAR(255), chat VARCHAR(255), description TEXT, comments TEXT, reviewed ${t.bool}, created_at ${t.timestamp}, updated_at ${t.timestamp}, PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES ${q('user')} (id) ON DELETE CASCADE, FOREIGN KEY(election_id) REFERENCES election (id) ON DELETE CASCADE`);
+  await create(
+    'user',
+    `id ${t.serialPk}, username VARCHAR(255), name VARCHAR(255), token VARCHAR(255), token_expires_at ${t.timestamp}, created_at ${t.timestamp}, updated_at ${t.timestamp}, PRIMARY KEY (id), UNIQUE (username)`,
+  );
+  await create(
+    'election',
+    `id ${t.serialPk}, ${q('key')} VARCHAR(255) NOT NULL, name VARCHAR(255), created_at ${t.timestamp}, updated_at ${t.timestamp}, PRIMARY KEY (id), UNIQUE (${q('key')})`,
+  );
+  await create(
+    'voter',
+    `id ${t.serialPk}, user_id INTEGER, election_id INTEGER, created_at ${t.timestamp}, updated_at ${t.timestamp}, salt ${t.binary}, ballot_id ${t.binary}, PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES ${q('user')} (id) ON DELETE CASCADE, FOREIGN KEY(election_id) REFERENCES election (id) ON DELETE CASCADE`,
+  );
+  await create(
+    'ballot',
+    `id CHAR(32) NOT NULL, election_id INTEGER, ${q('rank')} INTEGER, candidate VARCHAR(255) NOT NULL, voter VARCHAR(255) NOT NULL, PRIMARY KEY (id), FOREIGN KEY(election_id) REFERENCES election (id) ON DELETE CASCADE`,
+  );
+  await create(
+    'request',
+    `id ${t.serialPk}, user_id INTEGER, election_id INTEGER, name VARCHAR(255), email VARCHAR(255), chat VARCHAR(255), description TEXT, comments TEXT, reviewed ${t.bool}, created_at ${t.timestamp}, updated_at ${t.timestamp}, PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES ${q('user')} (id) ON DELETE CASCADE, FOREIGN KEY(election_id) REFERENCES election (id) ON DELETE CASCADE`,
+  );
   // SQLAlchemy's names for `index=True`; only on tables created here, so an adopted
   // database that already has its own index under another name does not get a twin.
   if (!existing.has('voter')) await createIndex(db, kind, 'ix_voter_election_id', 'voter', ['election_id']);
@@ -52,7 +67,11 @@ async function upgradeFromSchema1(db: AnyDb, kind: DbKind, columns: Map<string, 
     for (const col of ['created_at', 'updated_at']) {
       if (ballot.has(col)) await exec(db, `ALTER TABLE ballot DROP COLUMN ${col}`);
     }
-    const idType = await sql<{ data_type: string }>`select data_type from information_schema.columns where table_schema = current_schema() and table_name = 'ballot' and column_name = 'id'`.execute(db);
+    const idType = await sql<{
+      data_type: string;
+    }>`select data_type from information_schema.columns where table_schema = current_schema() and table_name = 'ballot' and column_name = 'id'`.execute(
+      db,
+    );
     if (idType.rows[0]?.data_type !== 'character') {
       // Drop the serial default before the type change: a nextval() default cannot become CHAR(32).
       await exec(db, 'ALTER TABLE ballot ALTER COLUMN id DROP DEFAULT');
@@ -64,7 +83,11 @@ async function upgradeFromSchema1(db: AnyDb, kind: DbKind, columns: Map<string, 
     for (const col of ['created_at', 'updated_at']) {
       if (ballot.has(col)) await exec(db, `ALTER TABLE ballot DROP COLUMN ${col}`);
     }
-    const idType = await sql<{ DATA_TYPE: string }>`select DATA_TYPE from information_schema.columns where table_schema = database() and table_name = 'ballot' and column_name = 'id'`.execute(db);
+    const idType = await sql<{
+      DATA_TYPE: string;
+    }>`select DATA_TYPE from information_schema.columns where table_schema = database() and table_name = 'ballot' and column_name = 'id'`.execute(
+      db,
+    );
     if (idType.rows[0]?.DATA_TYPE.toLowerCase() !== 'char') {
       await exec(db, 'ALTER TABLE ballot MODIFY id CHAR(32) NOT NULL');
     }
@@ -75,8 +98,14 @@ async function upgradeFromSchema1(db: AnyDb, kind: DbKind, columns: Map<string, 
     const info = await sql<{ name: string; type: string }>`select name, type from pragma_table_info('ballot')`.execute(db);
     const idCol = info.rows.find((r) => r.name === 'id');
     if (idCol !== undefined && !/char/i.test(idCol.type)) {
-      await exec(db, 'CREATE TABLE ballot_v2 (id CHAR(32) NOT NULL, election_id INTEGER, "rank" INTEGER, candidate VARCHAR(255) NOT NULL, voter VARCHAR(255) NOT NULL, PRIMARY KEY (id), FOREIGN KEY(election_id) REFERENCES election (id) ON DELETE CASCADE)');
-      await exec(db, 'INSERT INTO ballot_v2 (id, election_id, "rank", candidate, voter) SELECT printf(\'%032d\', id), election_id, "rank", candidate, voter FROM ballot');
+      await exec(
+        db,
+        'CREATE TABLE ballot_v2 (id CHAR(32) NOT NULL, election_id INTEGER, "rank" INTEGER, candidate VARCHAR(255) NOT NULL, voter VARCHAR(255) NOT NULL, PRIMARY KEY (id), FOREIGN KEY(election_id) REFERENCES election (id) ON DELETE CASCADE)',
+      );
+      await exec(
+        db,
+        'INSERT INTO ballot_v2 (id, election_id, "rank", candidate, voter) SELECT printf(\'%032d\', id), election_id, "rank", candidate, voter FROM ballot',
+      );
       await exec(db, 'DROP TABLE ballot');
       await exec(db, 'ALTER TABLE ballot_v2 RENAME TO ballot');
     }
@@ -110,7 +139,9 @@ export function elektoSchema(kind: DbKind): Migration {
           // Elekto fills an empty schema_version itself; do the same.
           await exec(db, 'INSERT INTO schema_version (version) VALUES (2)');
         } else if (Number(version) !== 2) {
-          throw new MigrationBlocked(`this database reports Elekto schema version ${version}; Scrutin knows versions 1 and 2 only. Nothing was changed.`);
+          throw new MigrationBlocked(
+            `this database reports Elekto schema version ${version}; Scrutin knows versions 1 and 2 only. Nothing was changed.`,
+          );
         }
         // Tables an older or partial install may lack.
         await createElektoTables(db, kind, names);

@@ -28,8 +28,9 @@ async function findDuplicates(db: AnyDb, table: 'voter' | 'request', kind: DbKin
     left join ${sql.table('user')} u on u.id = t.user_id
     group by t.election_id, t.user_id
     having count(*) > 1`.execute(db);
-  return rows.rows.map((r) =>
-    `${table}: ${Number(r.n)} rows for election ${r.election_key ?? `#${r.election_id}`} and user ${r.username ?? `#${r.user_id}`} (election_id=${r.election_id}, user_id=${r.user_id})`,
+  return rows.rows.map(
+    (r) =>
+      `${table}: ${Number(r.n)} rows for election ${r.election_key ?? `#${r.election_id}`} and user ${r.username ?? `#${r.user_id}`} (election_id=${r.election_id}, user_id=${r.user_id})`,
   );
 }
 
@@ -39,7 +40,7 @@ export function scrutinAdditions(kind: DbKind): Migration {
       const duplicates = [...(await findDuplicates(db, 'voter', kind)), ...(await findDuplicates(db, 'request', kind))];
       if (duplicates.length > 0) {
         throw new MigrationBlocked(
-          'this database holds duplicates that Scrutin\'s one-per-voter constraints forbid. Nothing was changed. ' +
+          "this database holds duplicates that Scrutin's one-per-voter constraints forbid. Nothing was changed. " +
             'Decide with the election officers which row to keep, remove the others by hand, and run `scrutin migrate` again:\n' +
             duplicates.map((d) => `  ${d}`).join('\n'),
         );
@@ -68,11 +69,24 @@ export function scrutinAdditions(kind: DbKind): Migration {
       const create = async (name: string, body: string) => {
         if (!columns.has(name)) await exec(db, `CREATE TABLE ${q(name)} (${body})${t.tableSuffix}`);
       };
-      await create('scrutin_setting', `name VARCHAR(64) NOT NULL, value TEXT NOT NULL, updated_at ${t.timestamp} NOT NULL, PRIMARY KEY (name)`);
-      await create('scrutin_audit', `id ${t.serialPk}, at ${t.timestamp} NOT NULL, election_key VARCHAR(255), actor VARCHAR(255), action VARCHAR(64) NOT NULL, detail TEXT, PRIMARY KEY (id)`);
-      await create('scrutin_passphrase_attempt', `id ${t.serialPk}, user_id INTEGER NOT NULL, election_id INTEGER NOT NULL, attempted_at ${t.timestamp} NOT NULL, PRIMARY KEY (id)`);
+      await create(
+        'scrutin_setting',
+        `name VARCHAR(64) NOT NULL, value TEXT NOT NULL, updated_at ${t.timestamp} NOT NULL, PRIMARY KEY (name)`,
+      );
+      await create(
+        'scrutin_audit',
+        `id ${t.serialPk}, at ${t.timestamp} NOT NULL, election_key VARCHAR(255), actor VARCHAR(255), action VARCHAR(64) NOT NULL, detail TEXT, PRIMARY KEY (id)`,
+      );
+      await create(
+        'scrutin_passphrase_attempt',
+        `id ${t.serialPk}, user_id INTEGER NOT NULL, election_id INTEGER NOT NULL, attempted_at ${t.timestamp} NOT NULL, PRIMARY KEY (id)`,
+      );
       await createIndex(db, kind, 'scrutin_audit_election', 'scrutin_audit', ['election_key', 'id']);
-      await createIndex(db, kind, 'scrutin_attempt_user_election', 'scrutin_passphrase_attempt', ['user_id', 'election_id', 'attempted_at']);
+      await createIndex(db, kind, 'scrutin_attempt_user_election', 'scrutin_passphrase_attempt', [
+        'user_id',
+        'election_id',
+        'attempted_at',
+      ]);
     },
   };
 }

@@ -41,9 +41,14 @@ const BATCH = 200;
 /** Fills voter.login where it is NULL; returns the logins that more than one row would take. */
 async function backfillLogins(db: AnyDb, kind: DbKind): Promise<Duplicate[]> {
   const q = types(kind).quote;
-  const recorded = await sql<{ election_id: number; login: string; id: number }>`select election_id, login, id from voter where login is not null and election_id is not null`.execute(db);
+  const recorded = await sql<{
+    election_id: number;
+    login: string;
+    id: number;
+  }>`select election_id, login, id from voter where login is not null and election_id is not null`.execute(db);
   const holders = new Map<string, Duplicate>();
-  for (const r of recorded.rows) holders.set(`${r.election_id}|${r.login}`, { electionId: r.election_id, login: r.login, keptVoterId: r.id, otherVoterIds: [] });
+  for (const r of recorded.rows)
+    holders.set(`${r.election_id}|${r.login}`, { electionId: r.election_id, login: r.login, keptVoterId: r.id, otherVoterIds: [] });
   const pending = await sql<VoterLoginRow>`
     select v.id, v.election_id, u.username
     from voter v left join ${sql.raw(q('user'))} u on u.id = v.user_id
@@ -65,7 +70,10 @@ async function backfillLogins(db: AnyDb, kind: DbKind): Promise<Duplicate[]> {
   }
   for (let i = 0; i < assign.length; i += BATCH) {
     const chunk = assign.slice(i, i + BATCH);
-    const cases = sql.join(chunk.map((a) => sql`when ${a.id} then ${a.login}`), sql` `);
+    const cases = sql.join(
+      chunk.map((a) => sql`when ${a.id} then ${a.login}`),
+      sql` `,
+    );
     await sql`update voter set login = case id ${cases} end where id in (${sql.join(chunk.map((a) => a.id))})`.execute(db);
   }
   return [...holders.values()].filter((h) => h.otherVoterIds.length > 0);
@@ -83,7 +91,9 @@ async function auditDuplicates(db: AnyDb, kind: DbKind, duplicates: Duplicate[])
       `${n} ballots were cast under the login ${d.login} before Scrutin recorded the login of each ballot ` +
       `(GitHub accounts that held this login in turn). All ${n} are kept and counted; the earliest (voter row #${d.keptVoterId}) holds the login, ` +
       `the others (voter rows #${d.otherVoterIds.join(', #')}) are recorded without one. Nobody can cast another ballot under ${d.login} in this election.`;
-    await sql`insert into scrutin_audit (at, election_key, actor, action, detail) values (${at}, ${keyOf.get(d.electionId) ?? null}, ${null}, ${'ballots.login-shared'}, ${detail})`.execute(db);
+    await sql`insert into scrutin_audit (at, election_key, actor, action, detail) values (${at}, ${keyOf.get(d.electionId) ?? null}, ${null}, ${'ballots.login-shared'}, ${detail})`.execute(
+      db,
+    );
   }
 }
 

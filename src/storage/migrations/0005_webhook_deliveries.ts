@@ -11,7 +11,10 @@ export function webhookDeliveries(kind: DbKind): Migration {
     async up(db: AnyDb) {
       const t = types(kind);
       if (!(await tableColumns(db)).has('scrutin_webhook_delivery')) {
-        await exec(db, `CREATE TABLE ${t.quote('scrutin_webhook_delivery')} (delivery_id VARCHAR(100) NOT NULL, received_at ${t.timestamp} NOT NULL, PRIMARY KEY (delivery_id))${t.tableSuffix}`);
+        await exec(
+          db,
+          `CREATE TABLE ${t.quote('scrutin_webhook_delivery')} (delivery_id VARCHAR(100) NOT NULL, received_at ${t.timestamp} NOT NULL, PRIMARY KEY (delivery_id))${t.tableSuffix}`,
+        );
       }
       await createIndex(db, kind, 'scrutin_webhook_delivery_received', 'scrutin_webhook_delivery', ['received_at']);
     },

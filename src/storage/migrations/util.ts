@@ -19,14 +19,22 @@ export async function exec(db: AnyDb, statement: string): Promise<void> {
 
 export async function hasIndex(db: AnyDb, kind: DbKind, table: string, index: string): Promise<boolean> {
   if (kind === 'sqlite') {
-    const r = await sql<{ n: number | string }>`select count(*) as n from sqlite_master where type = 'index' and name = ${index}`.execute(db);
+    const r = await sql<{ n: number | string }>`select count(*) as n from sqlite_master where type = 'index' and name = ${index}`.execute(
+      db,
+    );
     return Number(r.rows[0]?.n ?? 0) > 0;
   }
   if (kind === 'postgresql') {
-    const r = await sql<{ n: number | string }>`select count(*) as n from pg_indexes where schemaname = current_schema() and indexname = ${index}`.execute(db);
+    const r = await sql<{
+      n: number | string;
+    }>`select count(*) as n from pg_indexes where schemaname = current_schema() and indexname = ${index}`.execute(db);
     return Number(r.rows[0]?.n ?? 0) > 0;
   }
-  const r = await sql<{ n: number | string }>`select count(*) as n from information_schema.statistics where table_schema = database() and table_name = ${table} and index_name = ${index}`.execute(db);
+  const r = await sql<{
+    n: number | string;
+  }>`select count(*) as n from information_schema.statistics where table_schema = database() and table_name = ${table} and index_name = ${index}`.execute(
+    db,
+  );
   return Number(r.rows[0]?.n ?? 0) > 0;
 }
 

@@ -14,14 +14,39 @@ export interface ElectionListItem {
 }
 
 function windowLine(item: ElectionListItem, now: Date) {
-  if (item.start === null || item.end === null) return <span class="muted">Its files have errors; it will be back once the officers fix them.</span>;
-  if (item.phase === 'upcoming') return <>Opens <When date={item.start} now={now} /></>;
-  if (item.phase === 'running') return <>Closes <When date={item.end} now={now} /></>;
-  return <>Closed <When date={item.end} /></>;
+  if (item.start === null || item.end === null)
+    return <span class="muted">Its files have errors; it will be back once the officers fix them.</span>;
+  if (item.phase === 'upcoming')
+    return (
+      <>
+        Opens <When date={item.start} now={now} />
+      </>
+    );
+  if (item.phase === 'running')
+    return (
+      <>
+        Closes <When date={item.end} now={now} />
+      </>
+    );
+  return (
+    <>
+      Closed <When date={item.end} />
+    </>
+  );
 }
 
 /** Elections as a list of cards; `base` is `/app/elections` or the public `/elections`. */
-export function ElectionList({ items, now, base, headingLevel = 3 }: { items: ElectionListItem[]; now: Date; base: string; headingLevel?: 2 | 3 }) {
+export function ElectionList({
+  items,
+  now,
+  base,
+  headingLevel = 3,
+}: {
+  items: ElectionListItem[];
+  now: Date;
+  base: string;
+  headingLevel?: 2 | 3;
+}) {
   return (
     <ul class="election-list">
       {items.map((item) => {

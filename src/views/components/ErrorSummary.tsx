@@ -10,7 +10,9 @@ export function ErrorSummary({ title, message, errors }: { title: string; messag
       {errors.length > 0 ? (
         <ul>
           {errors.map((e) => (
-            <li><a href={`#${e.id}`}>{e.text}</a></li>
+            <li>
+              <a href={`#${e.id}`}>{e.text}</a>
+            </li>
           ))}
         </ul>
       ) : null}
@@ -19,5 +21,9 @@ export function ErrorSummary({ title, message, errors }: { title: string; messag
 }
 
 export function FieldError({ id, text }: { id: string; text: string | undefined }) {
-  return text === undefined ? null : <p class="field-error" id={id}>{text}</p>;
+  return text === undefined ? null : (
+    <p class="field-error" id={id}>
+      {text}
+    </p>
+  );
 }

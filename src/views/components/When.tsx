@@ -7,7 +7,9 @@ import { relativeText, utcText } from '../format.js';
 export function When({ date, now }: { date: Date; now?: Date }) {
   return (
     <>
-      <time datetime={date.toISOString()} data-local="">{utcText(date)}</time>
+      <time datetime={date.toISOString()} data-local="">
+        {utcText(date)}
+      </time>
       {now !== undefined ? <span class="relative"> ({relativeText(date, now)})</span> : null}
     </>
   );

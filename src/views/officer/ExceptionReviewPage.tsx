@@ -27,14 +27,18 @@ function Approved({ yamlLine, eligibleNow, votersFile }: Pick<ExceptionReviewPro
     <section class="card approved-card" aria-labelledby="add-line">
       <h2 id="add-line">Add the voter to voters.yaml</h2>
       {eligibleNow === true ? (
-        <p><strong>Done:</strong> this login is on the voter list Scrutin is serving now, so the requester can vote.</p>
+        <p>
+          <strong>Done:</strong> this login is on the voter list Scrutin is serving now, so the requester can vote.
+        </p>
       ) : (
         <p>
           Eligibility stays in git: open a pull request to the meta repository that adds this line under <code>eligible_voters:</code> in{' '}
           <code>{votersFile ?? 'voters.yaml'}</code>. The requester can vote once it is merged and synced.
         </p>
       )}
-      <pre class="yaml-line" tabindex={0} aria-label="The line to add to voters.yaml"><code>{yamlLine}</code></pre>
+      <pre class="yaml-line" tabindex={0} aria-label="The line to add to voters.yaml">
+        <code>{yamlLine}</code>
+      </pre>
     </section>
   );
 }
@@ -47,34 +51,82 @@ export function ExceptionReviewPage({ frame, request, yamlLine, eligibleNow, vot
   const list = Object.entries(errors ?? {}).map(([id, text]) => ({ id: id === 'decision' ? 'decision-approve' : id, text }));
   const login = request.login || `user ${request.userId}`;
   return (
-    <OfficerLayout frame={frame} title={`Exception request from ${login} · ${frame.electionName}`} section="exception" crumb={[`Request #${request.id}`, action]}>
+    <OfficerLayout
+      frame={frame}
+      title={`Exception request from ${login} · ${frame.electionName}`}
+      section="exception"
+      crumb={[`Request #${request.id}`, action]}
+    >
       <header class="page-head">
         <p class="org">{frame.electionName}</p>
         <h1>Exception request from {login}</h1>
-        <p class="page-head-meta"><RequestStatus request={request} />{request.createdAt !== null ? <> Sent <When date={request.createdAt} />.</> : null}</p>
+        <p class="page-head-meta">
+          <RequestStatus request={request} />
+          {request.createdAt !== null ? (
+            <>
+              {' '}
+              Sent <When date={request.createdAt} />.
+            </>
+          ) : null}
+        </p>
       </header>
       {list.length > 0 ? <ErrorSummary title="The decision was not recorded" errors={list} /> : null}
       {request.decision === 'approved' ? <Approved yamlLine={yamlLine} eligibleNow={eligibleNow} votersFile={votersFile} /> : null}
       <section class="card" aria-labelledby="request">
         <h2 id="request">The request</h2>
         <dl class="facts stacked">
-          <div><dt>GitHub login</dt><dd>{login}</dd></div>
-          <div><dt>Name</dt><dd>{request.name}</dd></div>
-          <div><dt>Email</dt><dd>{request.email !== '' ? <a href={`mailto:${request.email}`}>{request.email}</a> : '—'}</dd></div>
-          <div><dt>Chat handle</dt><dd>{request.chat !== '' ? request.chat : '—'}</dd></div>
-          <div><dt>Contributions</dt><dd class="pre">{request.description}</dd></div>
-          <div><dt>Comments</dt><dd class="pre">{request.comments !== '' ? request.comments : '—'}</dd></div>
-          <div><dt>On the voter list now</dt><dd>{eligibleNow === null ? 'Unknown: the election\'s files have errors' : eligibleNow ? 'Yes' : 'No'}</dd></div>
+          <div>
+            <dt>GitHub login</dt>
+            <dd>{login}</dd>
+          </div>
+          <div>
+            <dt>Name</dt>
+            <dd>{request.name}</dd>
+          </div>
+          <div>
+            <dt>Email</dt>
+            <dd>{request.email !== '' ? <a href={`mailto:${request.email}`}>{request.email}</a> : '—'}</dd>
+          </div>
+          <div>
+            <dt>Chat handle</dt>
+            <dd>{request.chat !== '' ? request.chat : '—'}</dd>
+          </div>
+          <div>
+            <dt>Contributions</dt>
+            <dd class="pre">{request.description}</dd>
+          </div>
+          <div>
+            <dt>Comments</dt>
+            <dd class="pre">{request.comments !== '' ? request.comments : '—'}</dd>
+          </div>
+          <div>
+            <dt>On the voter list now</dt>
+            <dd>{eligibleNow === null ? "Unknown: the election's files have errors" : eligibleNow ? 'Yes' : 'No'}</dd>
+          </div>
         </dl>
       </section>
       {request.decision !== null ? (
         <section class="card" aria-labelledby="decided">
           <h2 id="decided">Decision</h2>
           <dl class="facts stacked">
-            <div><dt>Decision</dt><dd><RequestStatus request={request} /></dd></div>
-            <div><dt>By</dt><dd>{request.decidedBy ?? '—'}</dd></div>
-            <div><dt>When</dt><dd>{request.decidedAt !== null ? utcSeconds(request.decidedAt) : '—'}</dd></div>
-            <div><dt>Note to the requester</dt><dd class="pre">{request.decisionNote !== null && request.decisionNote !== '' ? request.decisionNote : '—'}</dd></div>
+            <div>
+              <dt>Decision</dt>
+              <dd>
+                <RequestStatus request={request} />
+              </dd>
+            </div>
+            <div>
+              <dt>By</dt>
+              <dd>{request.decidedBy ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>When</dt>
+              <dd>{request.decidedAt !== null ? utcSeconds(request.decidedAt) : '—'}</dd>
+            </div>
+            <div>
+              <dt>Note to the requester</dt>
+              <dd class="pre">{request.decisionNote !== null && request.decisionNote !== '' ? request.decisionNote : '—'}</dd>
+            </div>
           </dl>
         </section>
       ) : null}
@@ -100,11 +152,27 @@ export function ExceptionReviewPage({ frame, request, yamlLine, eligibleNow, vot
           </fieldset>
           <div class="field">
             <label for="note">Note to the requester (optional)</label>
-            <p class="hint" id="note-hint">Why, or what happens next. At most {String(NOTE_MAX)} characters.</p>
-            <textarea id="note" name="note" rows={4} maxlength={NOTE_MAX} aria-describedby={errors?.note !== undefined ? 'note-hint note-error' : 'note-hint'} aria-invalid={errors?.note !== undefined ? 'true' : undefined}>{note}</textarea>
+            <p class="hint" id="note-hint">
+              Why, or what happens next. At most {String(NOTE_MAX)} characters.
+            </p>
+            <textarea
+              id="note"
+              name="note"
+              rows={4}
+              maxlength={NOTE_MAX}
+              aria-describedby={errors?.note !== undefined ? 'note-hint note-error' : 'note-hint'}
+              aria-invalid={errors?.note !== undefined ? 'true' : undefined}
+            >
+              {note}
+            </textarea>
             <FieldError id="note-error" text={errors?.note} />
           </div>
-          <p class="submit-row"><button type="submit" class="button primary">Record the decision</button> <a href={`${base}/#requests`}>Back to the requests</a></p>
+          <p class="submit-row">
+            <button type="submit" class="button primary">
+              Record the decision
+            </button>{' '}
+            <a href={`${base}/#requests`}>Back to the requests</a>
+          </p>
         </form>
       </section>
     </OfficerLayout>

@@ -21,19 +21,51 @@ export const adminBase = (key: string): string => `/app/elections/${key}/admin`;
  * The Layout with the officers' stylesheet (a <link> in the body, which HTML allows
  * for stylesheets), breadcrumbs and the officer area's own navigation.
  */
-export function OfficerLayout({ frame, title, section, crumb, children }: { frame: OfficerFrame; title: string; section: OfficerSection; crumb?: [string, string]; children?: Child }) {
+export function OfficerLayout({
+  frame,
+  title,
+  section,
+  crumb,
+  children,
+}: {
+  frame: OfficerFrame;
+  title: string;
+  section: OfficerSection;
+  crumb?: [string, string];
+  children?: Child;
+}) {
   const base = adminBase(frame.electionKey);
-  const crumbs: Array<[string, string]> = [['Elections', '/app/elections'], [frame.electionName, `/app/elections/${frame.electionKey}`], ['Officer area', `${base}/`]];
+  const crumbs: Array<[string, string]> = [
+    ['Elections', '/app/elections'],
+    [frame.electionName, `/app/elections/${frame.electionKey}`],
+    ['Officer area', `${base}/`],
+  ];
   if (crumb !== undefined) crumbs.push(crumb);
   return (
     <Layout ctx={frame.ctx} title={title} crumbs={crumbs} script>
       <link rel="stylesheet" href={frame.stylesheet} />
       <nav class="officer-nav" aria-label="Officer area">
         <ul>
-          <li><a href={`${base}/`} aria-current={section === 'overview' ? 'page' : undefined}>Overview</a></li>
-          {frame.completed ? <li><a href={`${base}/results`} aria-current={section === 'results' ? 'page' : undefined}>Results</a></li> : null}
-          {frame.completed ? <li><a href={`${base}/download`}>Ballots (CSV)</a></li> : null}
-          <li><a href={`/app/elections/${frame.electionKey}`}>Voters' view</a></li>
+          <li>
+            <a href={`${base}/`} aria-current={section === 'overview' ? 'page' : undefined}>
+              Overview
+            </a>
+          </li>
+          {frame.completed ? (
+            <li>
+              <a href={`${base}/results`} aria-current={section === 'results' ? 'page' : undefined}>
+                Results
+              </a>
+            </li>
+          ) : null}
+          {frame.completed ? (
+            <li>
+              <a href={`${base}/download`}>Ballots (CSV)</a>
+            </li>
+          ) : null}
+          <li>
+            <a href={`/app/elections/${frame.electionKey}`}>Voters' view</a>
+          </li>
         </ul>
       </nav>
       {children}
@@ -51,5 +83,9 @@ export function utcSeconds(date: Date): string {
  * so keyboard users can scroll it too.
  */
 export function ScrollTable({ label, children }: { label: string; children?: Child }) {
-  return <div class="table-scroll" tabindex={0} role="region" aria-label={label}>{children}</div>;
+  return (
+    <div class="table-scroll" tabindex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
 }

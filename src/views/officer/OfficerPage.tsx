@@ -47,7 +47,7 @@ function Problems({ problems, broken }: { problems: Problem[]; broken: boolean }
   if (problems.length === 0) return null;
   return (
     <section class={`card ${broken ? 'problem-card' : ''}`} aria-labelledby="problems">
-      <h2 id="problems">{broken ? 'This election\'s files have errors' : 'Warnings in this election\'s files'}</h2>
+      <h2 id="problems">{broken ? "This election's files have errors" : "Warnings in this election's files"}</h2>
       <p>
         {broken
           ? 'Voters see this election as unavailable until these are fixed in the meta repository. Nothing else is affected.'
@@ -55,7 +55,14 @@ function Problems({ problems, broken }: { problems: Problem[]; broken: boolean }
       </p>
       <ul class="problems">
         {problems.map((p) => (
-          <li><code>{p.file}{p.line !== undefined ? `:${p.line}` : ''}</code>: {p.message}{p.severity === 'warning' && broken ? ' (warning)' : ''}</li>
+          <li>
+            <code>
+              {p.file}
+              {p.line !== undefined ? `:${p.line}` : ''}
+            </code>
+            : {p.message}
+            {p.severity === 'warning' && broken ? ' (warning)' : ''}
+          </li>
         ))}
       </ul>
     </section>
@@ -66,14 +73,40 @@ function Window({ election, phase, now }: { election: Election; phase: Phase; no
   return (
     <section class="card" aria-labelledby="window">
       <h2 id="window">Phase and window</h2>
-      <p><PhaseBadge phase={phase} /></p>
+      <p>
+        <PhaseBadge phase={phase} />
+      </p>
       <dl class="facts stacked">
-        <div><dt>Voting opens</dt><dd><When date={election.startDatetime} now={now} /></dd></div>
-        <div><dt>Voting closes</dt><dd><When date={election.endDatetime} now={now} /></dd></div>
-        <div><dt>Exception requests until</dt><dd><When date={election.exceptionDue} now={now} /></dd></div>
-        <div><dt>Seats</dt><dd>{String(election.noWinners)}</dd></div>
-        <div><dt>Candidates</dt><dd>{String(election.candidates.length)}</dd></div>
-        <div><dt>Links erased after the close</dt><dd>{election.deleteAfter ? 'Yes (delete_after)' : 'No'}</dd></div>
+        <div>
+          <dt>Voting opens</dt>
+          <dd>
+            <When date={election.startDatetime} now={now} />
+          </dd>
+        </div>
+        <div>
+          <dt>Voting closes</dt>
+          <dd>
+            <When date={election.endDatetime} now={now} />
+          </dd>
+        </div>
+        <div>
+          <dt>Exception requests until</dt>
+          <dd>
+            <When date={election.exceptionDue} now={now} />
+          </dd>
+        </div>
+        <div>
+          <dt>Seats</dt>
+          <dd>{String(election.noWinners)}</dd>
+        </div>
+        <div>
+          <dt>Candidates</dt>
+          <dd>{String(election.candidates.length)}</dd>
+        </div>
+        <div>
+          <dt>Links erased after the close</dt>
+          <dd>{election.deleteAfter ? 'Yes (delete_after)' : 'No'}</dd>
+        </div>
       </dl>
     </section>
   );
@@ -89,25 +122,60 @@ function TurnoutCard({ frame, overview }: { frame: OfficerFrame; overview: Offic
     <section class="card" aria-labelledby="turnout">
       <h2 id="turnout">Turnout</h2>
       <p class="turnout-figure">
-        <strong>{String(t.voted)}</strong> of {String(t.eligible)} eligible voters have voted{share !== null ? <> (<strong>{share}</strong>)</> : null}.
+        <strong>{String(t.voted)}</strong> of {String(t.eligible)} eligible voters have voted
+        {share !== null ? (
+          <>
+            {' '}
+            (<strong>{share}</strong>)
+          </>
+        ) : null}
+        .
       </p>
       {t.votedOffList > 0 ? (
-        <p class="hint">{t.votedOffList === 1 ? '1 more person' : `${t.votedOffList} more people`} voted who {t.votedOffList === 1 ? 'is' : 'are'} not on the current voter list (removed after voting, or a record without a login). Their ballots count.</p>
+        <p class="hint">
+          {t.votedOffList === 1 ? '1 more person' : `${t.votedOffList} more people`} voted who {t.votedOffList === 1 ? 'is' : 'are'} not on
+          the current voter list (removed after voting, or a record without a login). Their ballots count.
+        </p>
       ) : null}
       <RenamedAccounts renamed={overview.renamed} />
-      {overview.undatedVotes > 0 ? <p class="hint">{overview.undatedVotes === 1 ? '1 vote has' : `${overview.undatedVotes} votes have`} no recorded time (from Elekto) and {overview.undatedVotes === 1 ? 'is' : 'are'} not in the chart.</p> : null}
+      {overview.undatedVotes > 0 ? (
+        <p class="hint">
+          {overview.undatedVotes === 1 ? '1 vote has' : `${overview.undatedVotes} votes have`} no recorded time (from Elekto) and{' '}
+          {overview.undatedVotes === 1 ? 'is' : 'are'} not in the chart.
+        </p>
+      ) : null}
       <h3>Votes per day</h3>
       {overview.days.length > 0 ? <VotesChart days={overview.days} id="votes-per-day" /> : <p class="empty">Voting has not started yet.</p>}
       <h3 id="voters">Who has voted</h3>
       <p class="hint">This shows only whether each eligible voter has voted, never how.</p>
-      <p><a class="button" href={`${adminBase(frame.electionKey)}/voters.csv`} download>Download the list for reminders (CSV)</a></p>
+      <p>
+        <a class="button" href={`${adminBase(frame.electionKey)}/voters.csv`} download>
+          Download the list for reminders (CSV)
+        </a>
+      </p>
       <details class="voter-list" open={waiting.length > 0 && waiting.length <= 200}>
         <summary>Not voted yet ({String(waiting.length)})</summary>
-        {waiting.length === 0 ? <p>Everyone on the voter list has voted.</p> : <ul class="logins">{waiting.map((l) => <li>{l.login}</li>)}</ul>}
+        {waiting.length === 0 ? (
+          <p>Everyone on the voter list has voted.</p>
+        ) : (
+          <ul class="logins">
+            {waiting.map((l) => (
+              <li>{l.login}</li>
+            ))}
+          </ul>
+        )}
       </details>
       <details class="voter-list">
         <summary>Voted ({String(voted.length)})</summary>
-        {voted.length === 0 ? <p>Nobody has voted yet.</p> : <ul class="logins">{voted.map((l) => <li>{l.login}</li>)}</ul>}
+        {voted.length === 0 ? (
+          <p>Nobody has voted yet.</p>
+        ) : (
+          <ul class="logins">
+            {voted.map((l) => (
+              <li>{l.login}</li>
+            ))}
+          </ul>
+        )}
       </details>
     </section>
   );
@@ -119,14 +187,23 @@ function RenamedAccounts({ renamed }: { renamed: OfficerOverview['renamed'] }) {
   return (
     <div class="hint" id="renamed-accounts">
       <p>
-        {renamed.length === 1 ? 'One ballot was' : `${renamed.length} ballots were`} cast under a login whose GitHub account has been renamed since.{' '}
-        {renamed.length === 1 ? 'It counts' : 'They count'} under the login used to vote, which is the one shown as voted above. GitHub lets anyone register a
-        login that was given up, so whoever holds that login now signs in as a different account; Scrutin counts one ballot per login, so that account cannot vote
-        again in this election.
+        {renamed.length === 1 ? 'One ballot was' : `${renamed.length} ballots were`} cast under a login whose GitHub account has been
+        renamed since. {renamed.length === 1 ? 'It counts' : 'They count'} under the login used to vote, which is the one shown as voted
+        above. GitHub lets anyone register a login that was given up, so whoever holds that login now signs in as a different account;
+        Scrutin counts one ballot per login, so that account cannot vote again in this election.
       </p>
       <ul class="logins">
         {renamed.map((r) => (
-          <li>{r.login}: {r.account !== null ? <>cast by the account now called <strong>{r.account}</strong></> : 'cast by an account that has not signed in since another account took this login'}</li>
+          <li>
+            {r.login}:{' '}
+            {r.account !== null ? (
+              <>
+                cast by the account now called <strong>{r.account}</strong>
+              </>
+            ) : (
+              'cast by an account that has not signed in since another account took this login'
+            )}
+          </li>
         ))}
       </ul>
     </div>
@@ -142,14 +219,28 @@ function Requests({ frame, requests }: { frame: OfficerFrame; requests: Exceptio
       ) : (
         <ScrollTable label="Exception requests table">
           <table>
-            <thead><tr><th scope="col">Requester</th><th scope="col">Name</th><th scope="col">Sent</th><th scope="col">Status</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Requester</th>
+                <th scope="col">Name</th>
+                <th scope="col">Sent</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
             <tbody>
               {requests.map((r) => (
                 <tr>
-                  <td><a href={`${adminBase(frame.electionKey)}/exception/${r.id}`}>{r.login || `user ${r.userId}`}<span class="visually-hidden"> — review request #{String(r.id)}</span></a></td>
+                  <td>
+                    <a href={`${adminBase(frame.electionKey)}/exception/${r.id}`}>
+                      {r.login || `user ${r.userId}`}
+                      <span class="visually-hidden"> — review request #{String(r.id)}</span>
+                    </a>
+                  </td>
                   <td>{r.name}</td>
                   <td>{r.createdAt !== null ? utcSeconds(r.createdAt) : '—'}</td>
-                  <td><RequestStatus request={r} /></td>
+                  <td>
+                    <RequestStatus request={r} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -169,13 +260,27 @@ function ResultsLinks({ frame, election, now }: { frame: OfficerFrame; election:
         <>
           <p>Voting is over. The count is computed from the stored ballots each time you open it.</p>
           <ul class="link-list">
-            <li><a href={`${base}/results`}>Results</a>: winners, ranking, pairwise matrix, reasons and a draft results.md</li>
-            <li><a href={`${base}/download`} download>Ballots (CSV)</a>, to count offline with <code>scrutin tally</code></li>
-            <li><a href={`${base}/results.json`} download>Results (JSON)</a>, as <code>scrutin tally --format json</code> writes them</li>
+            <li>
+              <a href={`${base}/results`}>Results</a>: winners, ranking, pairwise matrix, reasons and a draft results.md
+            </li>
+            <li>
+              <a href={`${base}/download`} download>
+                Ballots (CSV)
+              </a>
+              , to count offline with <code>scrutin tally</code>
+            </li>
+            <li>
+              <a href={`${base}/results.json`} download>
+                Results (JSON)
+              </a>
+              , as <code>scrutin tally --format json</code> writes them
+            </li>
           </ul>
         </>
       ) : election !== null ? (
-        <p>The results and the ballot download are available once voting closes, <When date={election.endDatetime} now={now} />.</p>
+        <p>
+          The results and the ballot download are available once voting closes, <When date={election.endDatetime} now={now} />.
+        </p>
       ) : (
         <p>The results are available once the election's files are fixed and voting has closed.</p>
       )}
@@ -189,11 +294,20 @@ function AuditTable({ entries, caption, id }: { entries: AuditEntry[]; caption: 
     <ScrollTable label={caption}>
       <table class="audit" aria-describedby={id}>
         <caption class="visually-hidden">{caption}</caption>
-        <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Details</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">When (UTC)</th>
+            <th scope="col">Who</th>
+            <th scope="col">What</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
         <tbody>
           {entries.map((e) => (
             <tr>
-              <td class="nowrap"><time datetime={e.at.toISOString()}>{utcSeconds(e.at)}</time></td>
+              <td class="nowrap">
+                <time datetime={e.at.toISOString()}>{utcSeconds(e.at)}</time>
+              </td>
               <td>{e.actor ?? 'Scrutin'}</td>
               <td>{actionLabel(e.action)}</td>
               <td class="detail">{e.detail ?? ''}</td>
@@ -211,7 +325,9 @@ export function OfficerPage({ frame, election, phase, now, problems, overview }:
       <header class="page-head">
         <p class="org">{election?.organization ?? 'Election'}</p>
         <h1>{frame.electionName}: officer area</h1>
-        <p class="page-head-meta"><PhaseBadge phase={phase} /> Only this election's officers can see this page.</p>
+        <p class="page-head-meta">
+          <PhaseBadge phase={phase} /> Only this election's officers can see this page.
+        </p>
       </header>
       <Problems problems={problems} broken={election === null} />
       <div class="columns">
@@ -226,10 +342,14 @@ export function OfficerPage({ frame, election, phase, now, problems, overview }:
       </div>
       <section class="card" aria-labelledby="audit">
         <h2 id="audit">Audit trail</h2>
-        <p class="hint" id="audit-hint">Officer actions on this election, newest first. Voting itself is never recorded here: nothing links a voter to a ballot.</p>
+        <p class="hint" id="audit-hint">
+          Officer actions on this election, newest first. Voting itself is never recorded here: nothing links a voter to a ballot.
+        </p>
         <AuditTable entries={overview.audit} caption="Officer actions on this election" id="audit-hint" />
         <h3 id="syncs">Latest syncs of the meta repository</h3>
-        <p class="hint" id="syncs-hint">Every sync, for all elections: the revision read and what changed in the election table.</p>
+        <p class="hint" id="syncs-hint">
+          Every sync, for all elections: the revision read and what changed in the election table.
+        </p>
         <AuditTable entries={overview.syncs} caption="Latest syncs of the meta repository" id="syncs-hint" />
       </section>
     </OfficerLayout>

@@ -28,8 +28,8 @@ export const PAGE_EXPLANATION_LIMIT = 1000;
 function TooLarge({ n, what, field }: { n: number; what: string; field: string }) {
   return (
     <p class="notice">
-      With {String(n)} candidates the {what} table ({String(n)} × {String(n)}) is too large for a page. It is in the results JSON
-      (<code>{field}</code>) and in <code>scrutin tally --format markdown</code> of the ballots CSV.
+      With {String(n)} candidates the {what} table ({String(n)} × {String(n)}) is too large for a page. It is in the results JSON (
+      <code>{field}</code>) and in <code>scrutin tally --format markdown</code> of the ballots CSV.
     </p>
   );
 }
@@ -56,7 +56,11 @@ function Winners({ result, label }: { result: TallyResult; label: Label }) {
       <h2 id="winners">{result.seats === 1 ? 'Winner' : `Winners (${result.seats} seats)`}</h2>
       {result.winners.length > 0 ? (
         <ol class="winners">
-          {result.winners.map((w) => <li><strong>{label(w)}</strong> <span class="muted">({result.candidates[w] ?? ''})</span></li>)}
+          {result.winners.map((w) => (
+            <li>
+              <strong>{label(w)}</strong> <span class="muted">({result.candidates[w] ?? ''})</span>
+            </li>
+          ))}
         </ol>
       ) : (
         <p>No winner can be named from the count alone.</p>
@@ -64,12 +68,16 @@ function Winners({ result, label }: { result: TallyResult; label: Label }) {
       {result.ties.map((t) => (
         <div class="notice tie" role="note">
           <p>
-            <strong>Tie for {seatText(t.firstSeat, t.lastSeat)}:</strong> {listing(t.candidates.map(label))} are tied. Scrutin names no winner
-            for {t.firstSeat === t.lastSeat ? 'this seat' : 'these seats'}: the election officers break the tie by their own rules.
+            <strong>Tie for {seatText(t.firstSeat, t.lastSeat)}:</strong> {listing(t.candidates.map(label))} are tied. Scrutin names no
+            winner for {t.firstSeat === t.lastSeat ? 'this seat' : 'these seats'}: the election officers break the tie by their own rules.
           </p>
         </div>
       ))}
-      {result.vacantSeats > 0 ? <p class="notice">{result.vacantSeats === 1 ? '1 seat stays' : `${result.vacantSeats} seats stay`} empty: there are fewer candidates than seats.</p> : null}
+      {result.vacantSeats > 0 ? (
+        <p class="notice">
+          {result.vacantSeats === 1 ? '1 seat stays' : `${result.vacantSeats} seats stay`} empty: there are fewer candidates than seats.
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -87,26 +95,60 @@ function Ranking({ result, label }: { result: TallyResult; label: Label }) {
       <h2 id="ranking">Full ranking</h2>
       <ScrollTable label="Full ranking table">
         <table class="ranking-table">
-          <thead><tr><th scope="col">Place</th><th scope="col">Candidate</th><th scope="col">ID</th><th scope="col" class="num">Beaten by</th><th scope="col">Outcome</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Place</th>
+              <th scope="col">Candidate</th>
+              <th scope="col">ID</th>
+              <th scope="col" class="num">
+                Beaten by
+              </th>
+              <th scope="col">Outcome</th>
+            </tr>
+          </thead>
           <tbody>
             {rows.map((r) => (
               <tr>
-                <td>{ordinal(r.place)}{r.tied ? ' (tie)' : ''}</td>
+                <td>
+                  {ordinal(r.place)}
+                  {r.tied ? ' (tie)' : ''}
+                </td>
                 <th scope="row">{label(r.x)}</th>
-                <td><code>{result.candidates[r.x] ?? ''}</code></td>
+                <td>
+                  <code>{result.candidates[r.x] ?? ''}</code>
+                </td>
                 <td class="num">{String(result.beatenBy[r.x] ?? 0)}</td>
-                <td>{elected.has(r.x) ? <span class="chip chip-ok">Elected</span> : result.ties.some((t) => t.candidates.includes(r.x)) ? <span class="chip chip-todo">Tied for a seat</span> : ''}</td>
+                <td>
+                  {elected.has(r.x) ? (
+                    <span class="chip chip-ok">Elected</span>
+                  ) : result.ties.some((t) => t.candidates.includes(r.x)) ? (
+                    <span class="chip chip-todo">Tied for a seat</span>
+                  ) : (
+                    ''
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </ScrollTable>
-      <p class="hint">"Beaten by" counts the candidates whose strongest path to this one is stronger than the path back. Candidates beaten by as many share a place.</p>
+      <p class="hint">
+        "Beaten by" counts the candidates whose strongest path to this one is stronger than the path back. Candidates beaten by as many
+        share a place.
+      </p>
     </section>
   );
 }
 
-const BUCKET_WORDS: Record<string, string> = { even: 'as many the other way', 'win-1': 'more than the other way', 'win-2': 'more than the other way', 'win-3': 'more than the other way', 'loss-1': 'fewer than the other way', 'loss-2': 'fewer than the other way', 'loss-3': 'fewer than the other way' };
+const BUCKET_WORDS: Record<string, string> = {
+  even: 'as many the other way',
+  'win-1': 'more than the other way',
+  'win-2': 'more than the other way',
+  'win-3': 'more than the other way',
+  'loss-1': 'fewer than the other way',
+  'loss-2': 'fewer than the other way',
+  'loss-3': 'fewer than the other way',
+};
 
 function Pairwise({ result, label }: { result: TallyResult; label: Label }) {
   const n = result.candidates.length;
@@ -124,12 +166,18 @@ function Pairwise({ result, label }: { result: TallyResult; label: Label }) {
       <h2 id="pairwise">Pairwise preferences</h2>
       <p class="hint" id="pairwise-hint">
         Each cell counts the ballots ranking the row's candidate above the column's. Green: more ballots prefer the row's candidate than the
-        column's; red: fewer; the deeper the colour, the larger the margin. A voter who left either candidate unranked counts on neither side. Candidates in ranking order.
+        column's; red: fewer; the deeper the colour, the larger the margin. A voter who left either candidate unranked counts on neither
+        side. Candidates in ranking order.
       </p>
       <ScrollTable label="Pairwise preferences table">
         <table class="matrix" aria-describedby="pairwise-hint">
           <thead>
-            <tr><td class="corner"></td>{order.map((y) => <th scope="col">{label(y)}</th>)}</tr>
+            <tr>
+              <td class="corner"></td>
+              {order.map((y) => (
+                <th scope="col">{label(y)}</th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {order.map((x) => (
@@ -140,7 +188,15 @@ function Pairwise({ result, label }: { result: TallyResult; label: Label }) {
                   const xy = result.d[x * n + y] ?? 0;
                   const yx = result.d[y * n + x] ?? 0;
                   const bucket = pairwiseBucket(xy, yx, result.ballots);
-                  return <td class={`pw pw-${bucket}`}>{String(xy)}<span class="visually-hidden"> ({BUCKET_WORDS[bucket] ?? ''}: {String(yx)})</span></td>;
+                  return (
+                    <td class={`pw pw-${bucket}`}>
+                      {String(xy)}
+                      <span class="visually-hidden">
+                        {' '}
+                        ({BUCKET_WORDS[bucket] ?? ''}: {String(yx)})
+                      </span>
+                    </td>
+                  );
                 })}
               </tr>
             ))}
@@ -148,13 +204,27 @@ function Pairwise({ result, label }: { result: TallyResult; label: Label }) {
         </table>
       </ScrollTable>
       <ul class="legend" aria-hidden="true">
-        <li><span class="swatch pw-win-3"></span> clear majority</li>
-        <li><span class="swatch pw-win-2"></span> majority</li>
-        <li><span class="swatch pw-win-1"></span> narrow majority</li>
-        <li><span class="swatch pw-even"></span> even</li>
-        <li><span class="swatch pw-loss-1"></span> narrow minority</li>
-        <li><span class="swatch pw-loss-2"></span> minority</li>
-        <li><span class="swatch pw-loss-3"></span> clear minority</li>
+        <li>
+          <span class="swatch pw-win-3"></span> clear majority
+        </li>
+        <li>
+          <span class="swatch pw-win-2"></span> majority
+        </li>
+        <li>
+          <span class="swatch pw-win-1"></span> narrow majority
+        </li>
+        <li>
+          <span class="swatch pw-even"></span> even
+        </li>
+        <li>
+          <span class="swatch pw-loss-1"></span> narrow minority
+        </li>
+        <li>
+          <span class="swatch pw-loss-2"></span> minority
+        </li>
+        <li>
+          <span class="swatch pw-loss-3"></span> clear minority
+        </li>
       </ul>
     </section>
   );
@@ -167,10 +237,19 @@ function Strongest({ result, label }: { result: TallyResult; label: Label }) {
   return (
     <details class="strongest">
       <summary>Strongest paths (table)</summary>
-      <p class="hint" id="strongest-hint">Each cell is the strength of the strongest path from the row's candidate to the column's (0: no path).</p>
+      <p class="hint" id="strongest-hint">
+        Each cell is the strength of the strongest path from the row's candidate to the column's (0: no path).
+      </p>
       <ScrollTable label="Strongest paths table">
         <table class="matrix" aria-describedby="strongest-hint">
-          <thead><tr><td class="corner"></td>{order.map((y) => <th scope="col">{label(y)}</th>)}</tr></thead>
+          <thead>
+            <tr>
+              <td class="corner"></td>
+              {order.map((y) => (
+                <th scope="col">{label(y)}</th>
+              ))}
+            </tr>
+          </thead>
           <tbody>
             {order.map((x) => (
               <tr>
@@ -197,35 +276,68 @@ function Reason({ c, label }: { c: Comparison; label: Label }) {
     return (
       <li>
         <strong>{a}</strong> and <strong>{b}</strong> are tied:{' '}
-        {c.pathAToB.strength === 0 ? 'there is no path either way.' : <>the strongest paths, <span class="path">{chain(c.pathAToB, label)}</span> and <span class="path">{chain(c.pathBToA, label)}</span>, are equally strong ({String(c.pathAToB.strength)}).</>}{' '}
+        {c.pathAToB.strength === 0 ? (
+          'there is no path either way.'
+        ) : (
+          <>
+            the strongest paths, <span class="path">{chain(c.pathAToB, label)}</span> and{' '}
+            <span class="path">{chain(c.pathBToA, label)}</span>, are equally strong ({String(c.pathAToB.strength)}).
+          </>
+        )}{' '}
         {head}
       </li>
     );
   }
   return (
     <li>
-      <strong>{a}</strong> beats <strong>{b}</strong>: the strongest path <span class="path">{chain(c.pathAToB, label)}</span> has strength {String(c.pathAToB.strength)},{' '}
-      {c.pathBToA.strength === 0 ? 'and there is no path back.' : <>more than the path back, <span class="path">{chain(c.pathBToA, label)}</span> ({String(c.pathBToA.strength)}).</>}{' '}
+      <strong>{a}</strong> beats <strong>{b}</strong>: the strongest path <span class="path">{chain(c.pathAToB, label)}</span> has strength{' '}
+      {String(c.pathAToB.strength)},{' '}
+      {c.pathBToA.strength === 0 ? (
+        'and there is no path back.'
+      ) : (
+        <>
+          more than the path back, <span class="path">{chain(c.pathBToA, label)}</span> ({String(c.pathBToA.strength)}).
+        </>
+      )}{' '}
       {head}
     </li>
   );
 }
 
 function More({ count, field }: { count: number; field: string }) {
-  return count > 0 ? <p class="hint">… and {String(count)} more, in the results JSON (<code>{field}</code>).</p> : null;
+  return count > 0 ? (
+    <p class="hint">
+      … and {String(count)} more, in the results JSON (<code>{field}</code>).
+    </p>
+  ) : null;
 }
 
 function Why({ result, omitted, label }: { result: TallyResult; omitted: ElectionCount['omitted']; label: Label }) {
   return (
     <section class="card" aria-labelledby="why">
       <h2 id="why">Why</h2>
-      <p class="hint">The strongest path behind each step of the ranking (a path's strength is its weakest link: the ballots preferring each candidate to the next).</p>
-      {result.explanation.adjacent.length > 0 ? <ul class="reasons">{result.explanation.adjacent.map((c) => <Reason c={c} label={label} />)}</ul> : <p>There is only one candidate.</p>}
+      <p class="hint">
+        The strongest path behind each step of the ranking (a path's strength is its weakest link: the ballots preferring each candidate to
+        the next).
+      </p>
+      {result.explanation.adjacent.length > 0 ? (
+        <ul class="reasons">
+          {result.explanation.adjacent.map((c) => (
+            <Reason c={c} label={label} />
+          ))}
+        </ul>
+      ) : (
+        <p>There is only one candidate.</p>
+      )}
       <More count={omitted.adjacent} field="explanation.adjacent" />
       {result.explanation.winners.length > 0 ? (
         <details>
           <summary>Each winner against each candidate not elected ({String(result.explanation.winners.length + omitted.winners)})</summary>
-          <ul class="reasons">{result.explanation.winners.map((c) => <Reason c={c} label={label} />)}</ul>
+          <ul class="reasons">
+            {result.explanation.winners.map((c) => (
+              <Reason c={c} label={label} />
+            ))}
+          </ul>
           <More count={omitted.winners} field="explanation.winners" />
         </details>
       ) : null}
@@ -243,16 +355,37 @@ export function OfficerResultsPage({ frame, election, count, eligible, draft }: 
       <header class="page-head">
         <p class="org">{election.organization ?? 'Election'}</p>
         <h1>Results: {election.name}</h1>
-        <p class="page-head-meta">Voting closed <When date={election.endDatetime} />. Counted now from the stored ballots with the Schulze method (winning votes).</p>
+        <p class="page-head-meta">
+          Voting closed <When date={election.endDatetime} />. Counted now from the stored ballots with the Schulze method (winning votes).
+        </p>
       </header>
       <section class="card" aria-labelledby="summary">
-        <h2 id="summary" class="visually-hidden">Summary</h2>
+        <h2 id="summary" class="visually-hidden">
+          Summary
+        </h2>
         <dl class="facts figures">
-          <div><dt>Seats</dt><dd>{String(result.seats)}</dd></div>
-          <div><dt>Ballots counted</dt><dd>{String(result.ballots)}</dd></div>
-          <div><dt>Abstentions</dt><dd>{String(abstentions)} <span class="muted">(no preference)</span></dd></div>
-          <div><dt>Eligible voters</dt><dd>{String(eligible)}</dd></div>
-          <div><dt>Turnout</dt><dd>{share ?? '—'}</dd></div>
+          <div>
+            <dt>Seats</dt>
+            <dd>{String(result.seats)}</dd>
+          </div>
+          <div>
+            <dt>Ballots counted</dt>
+            <dd>{String(result.ballots)}</dd>
+          </div>
+          <div>
+            <dt>Abstentions</dt>
+            <dd>
+              {String(abstentions)} <span class="muted">(no preference)</span>
+            </dd>
+          </div>
+          <div>
+            <dt>Eligible voters</dt>
+            <dd>{String(eligible)}</dd>
+          </div>
+          <div>
+            <dt>Turnout</dt>
+            <dd>{share ?? '—'}</dd>
+          </div>
         </dl>
       </section>
       <Winners result={result} label={label} />
@@ -263,18 +396,34 @@ export function OfficerResultsPage({ frame, election, count, eligible, draft }: 
         <h2 id="more">Strongest paths and downloads</h2>
         <Strongest result={result} label={label} />
         <ul class="link-list">
-          <li><a href={`${base}/download`} download>Ballots (CSV)</a>: count them yourself with <code>scrutin tally {frame.electionKey}-ballots.csv --winners {String(result.seats)}</code></li>
-          <li><a href={`${base}/results.json`} download>Results (JSON)</a></li>
+          <li>
+            <a href={`${base}/download`} download>
+              Ballots (CSV)
+            </a>
+            : count them yourself with{' '}
+            <code>
+              scrutin tally {frame.electionKey}-ballots.csv --winners {String(result.seats)}
+            </code>
+          </li>
+          <li>
+            <a href={`${base}/results.json`} download>
+              Results (JSON)
+            </a>
+          </li>
         </ul>
       </section>
       <section class="card" aria-labelledby="draft">
         <h2 id="draft">Draft results.md</h2>
         <p class="hint" id="draft-hint">
-          Review and complete it (how ties were broken, congratulations), then commit it as <code>{`${election.dir}/results.md`}</code> in the meta repository:
-          voters see it on the election's results page once it is synced.
+          Review and complete it (how ties were broken, congratulations), then commit it as <code>{`${election.dir}/results.md`}</code> in
+          the meta repository: voters see it on the election's results page once it is synced.
         </p>
-        <label for="draft-text" class="visually-hidden">Draft results.md</label>
-        <textarea id="draft-text" class="draft" readonly rows={Math.min(40, draft.split('\n').length + 1)} aria-describedby="draft-hint">{draft}</textarea>
+        <label for="draft-text" class="visually-hidden">
+          Draft results.md
+        </label>
+        <textarea id="draft-text" class="draft" readonly rows={Math.min(40, draft.split('\n').length + 1)} aria-describedby="draft-hint">
+          {draft}
+        </textarea>
       </section>
     </OfficerLayout>
   );

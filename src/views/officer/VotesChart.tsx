@@ -44,13 +44,21 @@ export function VotesChart({ days, id }: { days: DayCount[]; id: string }) {
   const ticks = top === 1 ? [0, 1] : [0, top / 2, top];
   return (
     <figure class="chart">
-      <svg class="votes-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} xmlns="http://www.w3.org/2000/svg">
+      <svg
+        class="votes-chart"
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-labelledby={`${id}-title ${id}-desc`}
+        xmlns="http://www.w3.org/2000/svg"
+      >
         <title id={`${id}-title`}>Votes per day (UTC)</title>
         <desc id={`${id}-desc`}>{chartSummary(days)}</desc>
         {ticks.map((t) => (
           <g>
             <line class="chart-grid" x1={LEFT} x2={W - RIGHT} y1={r1(y(t))} y2={r1(y(t))} />
-            <text class="chart-label" x={LEFT - 6} y={r1(y(t) + 4)} text-anchor="end">{String(t)}</text>
+            <text class="chart-label" x={LEFT - 6} y={r1(y(t) + 4)} text-anchor="end">
+              {String(t)}
+            </text>
           </g>
         ))}
         {days.map((d, i) => {
@@ -59,8 +67,16 @@ export function VotesChart({ days, id }: { days: DayCount[]; id: string }) {
           return (
             <g>
               {d.votes > 0 ? <rect class="chart-bar" x={r1(x)} y={r1(y(d.votes))} width={r1(barW)} height={r1(h)} /> : null}
-              {days.length <= 31 && d.votes > 0 ? <text class="chart-value" x={r1(x + barW / 2)} y={r1(y(d.votes) - 3)} text-anchor="middle">{String(d.votes)}</text> : null}
-              {i % labelEvery === 0 ? <text class="chart-label" x={r1(x + barW / 2)} y={H - BOTTOM + 16} text-anchor="middle">{shortDay.format(dateOf(d.day))}</text> : null}
+              {days.length <= 31 && d.votes > 0 ? (
+                <text class="chart-value" x={r1(x + barW / 2)} y={r1(y(d.votes) - 3)} text-anchor="middle">
+                  {String(d.votes)}
+                </text>
+              ) : null}
+              {i % labelEvery === 0 ? (
+                <text class="chart-label" x={r1(x + barW / 2)} y={H - BOTTOM + 16} text-anchor="middle">
+                  {shortDay.format(dateOf(d.day))}
+                </text>
+              ) : null}
             </g>
           );
         })}
@@ -72,9 +88,23 @@ export function VotesChart({ days, id }: { days: DayCount[]; id: string }) {
           <ScrollTable label="Votes per day (UTC), table">
             <table class="compact">
               <caption class="visually-hidden">Votes per day (UTC)</caption>
-              <thead><tr><th scope="col">Day (UTC)</th><th scope="col" class="num">Votes</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Day (UTC)</th>
+                  <th scope="col" class="num">
+                    Votes
+                  </th>
+                </tr>
+              </thead>
               <tbody>
-                {days.map((d) => <tr><td><time datetime={d.day}>{longDay.format(dateOf(d.day))}</time></td><td class="num">{String(d.votes)}</td></tr>)}
+                {days.map((d) => (
+                  <tr>
+                    <td>
+                      <time datetime={d.day}>{longDay.format(dateOf(d.day))}</time>
+                    </td>
+                    <td class="num">{String(d.votes)}</td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           </ScrollTable>
