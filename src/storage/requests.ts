@@ -139,6 +139,16 @@ export class RequestRepo {
     return row === undefined ? null : toRequest(row);
   }
 
+  /** The user's requests, by election key: the dashboard shows each one's decision. */
+  async listByUser(userId: number): Promise<Map<string, ExceptionRequest>> {
+    const rows = await this.select()
+      .innerJoin('election', 'election.id', 'request.election_id')
+      .select('election.key as election_key')
+      .where('request.user_id', '=', userId)
+      .execute();
+    return new Map(rows.map((r) => [r.election_key, toRequest(r)]));
+  }
+
   /** Every request of one election, oldest first. */
   async listByElection(electionId: number): Promise<ExceptionRequest[]> {
     const rows = await this.select()

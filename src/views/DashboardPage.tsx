@@ -1,3 +1,5 @@
+import type { ExceptionRequest } from '../core/records.js';
+import { ExceptionStatus } from './components/ExceptionStatus.js';
 import { ElectionList, type ElectionListItem } from './components/ElectionList.js';
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
@@ -12,6 +14,8 @@ export interface DashboardProps {
   past: ElectionListItem[];
   /** Running elections whose voter list does not include this user. */
   others: ElectionListItem[];
+  /** This user's exception requests, with where each stands. */
+  requests: Array<{ key: string; name: string; request: ExceptionRequest; onVoterList: boolean }>;
   /** Elections this user is an officer of. */
   officer: Array<{ key: string; name: string }>;
   /** How long a sign-in lasts at most. */
@@ -29,10 +33,29 @@ function Section({ id, title, intro, items, now }: { id: string; title: string; 
   );
 }
 
-export function DashboardPage({ ctx, now, open, upcoming, past, others, officer, sessionHours }: DashboardProps) {
+function Requests({ requests }: { requests: DashboardProps['requests'] }) {
+  if (requests.length === 0) return null;
+  return (
+    <section class="dash-section" aria-labelledby="requests">
+      <h2 id="requests">Your exception requests</h2>
+      <ul class="request-list">
+        {requests.map((r) => (
+          <li class="card">
+            <h3>
+              <a href={`/app/elections/${r.key}`}>{r.name}</a>
+            </h3>
+            <ExceptionStatus request={r.request} onVoterList={r.onVoterList} link={`/app/elections/${r.key}/exception`} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function DashboardPage({ ctx, now, open, upcoming, past, others, requests, officer, sessionHours }: DashboardProps) {
   const who = ctx.user?.name ?? ctx.user?.login ?? '';
   const toVote = open.filter((i) => i.note?.tone === 'todo').length;
-  const nothing = open.length + upcoming.length + past.length + others.length + officer.length === 0;
+  const nothing = open.length + upcoming.length + past.length + others.length + requests.length + officer.length === 0;
   return (
     <Layout ctx={ctx} title="Dashboard" script>
       <h1>Hello, {who}</h1>
@@ -52,6 +75,7 @@ export function DashboardPage({ ctx, now, open, upcoming, past, others, officer,
         </section>
       ) : null}
       <Section id="open" title="Voting now" items={open} now={now} />
+      <Requests requests={requests} />
       <Section id="upcoming" title="Coming up" items={upcoming} now={now} />
       <Section
         id="others"

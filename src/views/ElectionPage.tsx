@@ -1,6 +1,7 @@
 import type { Candidate, Election } from '../core/meta/types.js';
 import type { ElectionFacts } from '../app/electionFacts.js';
 import { ElectionDates, ElectionHeader } from './components/ElectionHeader.js';
+import { ExceptionStatus } from './components/ExceptionStatus.js';
 import { FieldError } from './components/ErrorSummary.js';
 import { Prose } from './components/Prose.js';
 import { When } from './components/When.js';
@@ -138,9 +139,7 @@ function VoteBox({
           You are signed in as <strong>{login}</strong>, who is not on this election's voter list.
         </p>
         {facts.request !== null ? (
-          <p>
-            You sent an exception request. <a href={`/app/elections/${key}/exception`}>See its status</a>.
-          </p>
+          <ExceptionStatus request={facts.request} onVoterList={facts.eligible} link={`/app/elections/${key}/exception`} />
         ) : facts.exception.ok ? (
           <p>
             If you think you should be able to vote, you can ask the election officers for an exception until{' '}

@@ -1,5 +1,6 @@
 import type { Election } from '../core/meta/types.js';
 import { ErrorSummary, FieldError } from './components/ErrorSummary.js';
+import { ExceptionStatus } from './components/ExceptionStatus.js';
 import { Prose } from './components/Prose.js';
 import { When } from './components/When.js';
 import { Layout } from './Layout.js';
@@ -96,8 +97,8 @@ export function ExceptionFormPage({ ctx, election, now, values, errors }: Except
         <Prose html={election.exceptionDescriptionHtml} />
         <p>
           You are signed in as <strong>{ctx.user?.login ?? ''}</strong>, who is not on this election's voter list. The election officers
-          read each request and decide. If they approve it, they add your login to the voter list, and you can vote. You can send{' '}
-          <strong>one request</strong> for this election.
+          read each request and decide. If they approve it, they add your login to the voter list in the meta repository, and you can vote
+          once that change is live. You can send <strong>one request</strong> for this election.
         </p>
         <form method="post" action={`/app/elections/${election.key}/exception`} class="stack-form" novalidate>
           <input type="hidden" name="_csrf" value={ctx.csrfToken} />
@@ -138,18 +139,19 @@ export function ExceptionFormPage({ ctx, election, now, values, errors }: Except
   );
 }
 
-const DECISION_TEXT = {
-  pending: ['Waiting for the officers', 'The election officers have not decided yet.'],
-  approved: [
-    'Approved',
-    'The officers approved your request. You can vote once your login is added to the voter list in the meta repository; check the election page.',
-  ],
-  denied: ['Not approved', 'The officers did not approve your request.'],
-} as const;
+const DECISION_TITLE = { pending: 'Waiting for the officers', approved: 'Approved', denied: 'Denied' } as const;
 
-export function ExceptionStatusPage({ ctx, election, request }: { ctx: PageContext; election: Election; request: ExceptionRequest }) {
-  const state = request.decision ?? 'pending';
-  const [title, text] = DECISION_TEXT[state];
+export function ExceptionStatusPage({
+  ctx,
+  election,
+  request,
+  onVoterList,
+}: {
+  ctx: PageContext;
+  election: Election;
+  request: ExceptionRequest;
+  onVoterList: boolean;
+}) {
   return (
     <Layout ctx={ctx} title={`Your exception request · ${election.name}`} script crumbs={crumbs(election)}>
       <header class="page-head">
@@ -162,16 +164,8 @@ export function ExceptionStatusPage({ ctx, election, request }: { ctx: PageConte
         ) : null}
       </header>
       <section class="card" aria-labelledby="decision">
-        <h2 id="decision">
-          <span class={`chip chip-${state === 'approved' ? 'ok' : state === 'denied' ? 'bad' : 'info'}`}>{title}</span>
-        </h2>
-        <p>{text}</p>
-        {request.decisionNote !== null && request.decisionNote.trim() !== '' ? (
-          <blockquote class="note">
-            <p class="muted">Note from the officers:</p>
-            <p>{request.decisionNote}</p>
-          </blockquote>
-        ) : null}
+        <h2 id="decision">{DECISION_TITLE[request.decision ?? 'pending']}</h2>
+        <ExceptionStatus request={request} onVoterList={onVoterList} />
       </section>
       <section class="card" aria-labelledby="sent">
         <h2 id="sent">What you sent</h2>

@@ -1,5 +1,6 @@
 import type { Election } from '../core/meta/types.js';
 import type { ElectionFacts } from '../app/electionFacts.js';
+import { ExceptionStatus } from './components/ExceptionStatus.js';
 import { Prose } from './components/Prose.js';
 import { When } from './components/When.js';
 import { Layout } from './Layout.js';
@@ -30,9 +31,10 @@ export function NotEligiblePage({ ctx, election, facts }: { ctx: PageContext; el
         <Prose html={election.eligibilityHtml} empty="The officers have not described who may vote." />
         <h2>Think you should be on the list?</h2>
         {facts.request !== null ? (
-          <p>
-            You have already sent an exception request. <a href={`/app/elections/${key}/exception`}>See its status</a>.
-          </p>
+          <>
+            <p>You have already sent an exception request.</p>
+            <ExceptionStatus request={facts.request} onVoterList={facts.eligible} link={`/app/elections/${key}/exception`} />
+          </>
         ) : facts.exception.ok ? (
           <>
             <p>

@@ -158,7 +158,7 @@ describe('the officer path in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Record the decision' }).click();
     assert.match((await page.textContent('.error-summary')) ?? '', /Choose whether to approve or deny/);
     await accessible(page, 'exception review (error)');
-    await page.getByLabel('Approve: add this login to the voter list').check();
+    await page.getByLabel('Approve: we will add this login to voters.yaml').check();
     await page.getByLabel('Note to the requester (optional)').fill('Welcome! We are adding you today.');
     await page.getByRole('button', { name: 'Record the decision' }).click();
     await page.waitForURL(`**${STEERING}/exception/${mallory}`);
@@ -192,13 +192,21 @@ describe('the officer path in Chromium', { skip }, () => {
     // The requesters see the decisions and the notes on their own request page.
     for (const [login, id, decision, note] of [
       ['Mallory', 9101, 'Approved', 'Welcome! We are adding you today.'],
-      ['trent', 9102, 'Not approved', 'We could not find contributions this year.'],
+      ['trent', 9102, 'Denied', 'We could not find contributions this year.'],
     ] as const) {
       const r = await newContext();
       await signInWithGitHub(r.page, app, { login, id, name: login }, `/app/elections/${steering.key}/exception`);
       const text = (await r.page.textContent('main')) ?? '';
       assert.match(text, new RegExp(decision));
       assert.ok(text.includes(note), `${login} sees the note`);
+      // The same decision, with its note, on the dashboard and on the election page.
+      for (const path of ['/app', `/app/elections/${steering.key}`]) {
+        await r.page.goto(`${app.url}${path}`);
+        const status = (await r.page.locator('.exception-status').textContent()) ?? '';
+        assert.match(status, decision === 'Approved' ? /Approved.*once the voter list is updated/ : /Denied.*did not approve/);
+        assert.ok(status.includes(note), `${login} sees the note on ${path}`);
+        await accessible(r.page, `${path} with a decided exception`);
+      }
       await r.context.close();
     }
   });

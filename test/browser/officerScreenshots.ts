@@ -142,7 +142,7 @@ export async function officerScreenshots(browser: Browser, shoot: (page: Page, n
     await shoot(page, 'officer-overview');
 
     await page.goto(`${app.url}${ADMIN}/exception/${requests.frank}`);
-    await page.getByLabel('Approve: add this login to the voter list').check();
+    await page.getByLabel('Approve: we will add this login to voters.yaml').check();
     await page
       .getByLabel('Note to the requester (optional)')
       .fill('Thank you, Frank: the summit and your mentoring count. We are adding you to voters.yaml today.');

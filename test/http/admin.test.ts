@@ -297,7 +297,7 @@ describe('the officer area', () => {
     assert.match(mine.body, /Welcome aboard: we will add you today\./);
     const tr = await as('trent');
     const his = await tr.get('/app/elections/tsc/exception');
-    assert.match(his.body, /Not approved/);
+    assert.match(his.body, /Denied/);
     assert.match(his.body, /No contributions we could find\./);
 
     const overview = await officer.get(`${ADMIN}/`);

@@ -154,9 +154,43 @@ describe('exception requests', () => {
     assert.equal((await c.get(PAGE)).statusCode, 200, 'my request stays visible after the deadline');
   });
 
+  test('the dashboard and the election page say where my request stands: pending, approved, denied with the note', async () => {
+    const c = await user('requester');
+    const dashboardBefore = (await c.get('/app')).body;
+    assert.doesNotMatch(dashboardBefore, /Your exception requests/, 'no section before any request');
+    await c.post(PAGE, valid, { csrfFrom: PAGE });
+    const text = (html: string) => html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    const both = async () => [text((await c.get('/app')).body), text((await c.get('/app/elections/gb')).body)];
+    for (const page of await both()) {
+      assert.match(page, /Pending Your exception request is waiting for the election officers to decide\./);
+    }
+    const id = (await t.service.ctx.store.users.findByLogin('requester'))!.id;
+    const decide = (decision: 'approved' | 'denied', note: string) =>
+      t.service.ctx.store.db
+        .updateTable('request')
+        .set({ decision, decision_note: note, decided_by: 'olivia' })
+        .where('user_id', '=', id)
+        .execute();
+    await decide('approved', '');
+    for (const page of await both()) {
+      assert.match(
+        page,
+        /Approved The officers approved your exception request\. You will be able to vote once the voter list is updated\./,
+      );
+      assert.doesNotMatch(page, /Note from the officers/, 'no empty note');
+    }
+    await decide('denied', 'We found no contributions <i>this year</i>.');
+    const [dashboard, election] = await both();
+    for (const page of [dashboard, election]) {
+      assert.match(page!, /Denied The officers did not approve your exception request\./);
+      assert.match(page!, /Note from the officers:We found no contributions &lt;i&gt;this year&lt;\/i&gt;\./, "the note, escaped");
+    }
+    assert.match((await c.get('/app')).body, /&lt;i&gt;this year/, 'escaped, never HTML');
+  });
+
   test('the election page and the not-eligible page link to my request once sent', async () => {
     const c = await user('mallory');
-    assert.match((await c.get('/app/elections/gb')).body, /See its status/);
+    assert.match((await c.get('/app/elections/gb')).body, /See your request/);
     assert.match((await c.get('/app/elections/gb/vote')).body, /already sent an exception request/);
   });
 

@@ -94,6 +94,30 @@ for (const kind of dialects()) {
       assert.equal((await store.requests.findById(requestInGb))?.decision, null);
     });
 
+    test("a user's requests by election key, each with its own decision; nobody else's", async () => {
+      const mallory = await store.users.findByLogin('Mallory');
+      assert.ok(mallory);
+      const other = await store.requests.create({
+        userId: mallory.id,
+        electionId: gb,
+        name: 'M',
+        email: 'm@example.org',
+        chat: '',
+        description: 'd',
+        comments: '',
+        now,
+      });
+      assert.ok(other.ok);
+      await store.officer.decideRequest({ electionId: tsc, requestId: requestInTsc, decision: 'denied', note: 'no', decidedBy: 'o', now });
+      const mine = await store.requests.listByUser(mallory.id);
+      assert.deepEqual([...mine.keys()].sort(), ['gb', 'tsc']);
+      assert.equal(mine.get('tsc')?.decision, 'denied');
+      assert.equal(mine.get('tsc')?.decisionNote, 'no');
+      assert.equal(mine.get('gb')?.decision, null);
+      assert.equal(mine.get('gb')?.id, other.request.id, "peggy's request in gb is not mallory's");
+      assert.equal((await store.requests.listByUser(987654)).size, 0);
+    });
+
     test('who voted, by login; rows without a login counted apart; other elections ignored', async () => {
       const election = await store.elections.ensure('turnout', 'Turnout', now);
       await voterRow(store, election, 'Alice', '2026-05-01 10:00:00');

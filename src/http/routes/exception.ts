@@ -58,7 +58,15 @@ export function exceptionRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const entry = usableEntry(findEntry(ctx, key));
       const facts = await electionFacts(ctx, user, entry);
       if (facts.request !== null)
-        return sendPage(reply, ExceptionStatusPage({ ctx: deps.page(req, reply), election: entry.election, request: facts.request }));
+        return sendPage(
+          reply,
+          ExceptionStatusPage({
+            ctx: deps.page(req, reply),
+            election: entry.election,
+            request: facts.request,
+            onVoterList: facts.eligible,
+          }),
+        );
       refuse(facts.exception, ['Back to the election', `/app/elections/${key}`]);
       return sendPage(
         reply,

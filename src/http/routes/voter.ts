@@ -11,7 +11,7 @@ import { canSeePublishedResults, canVote, isEligible, isOfficer } from '../../po
 import { CandidatePage } from '../../views/CandidatePage.js';
 import type { ElectionListItem } from '../../views/components/ElectionList.js';
 import { ConfirmationPage } from '../../views/ConfirmationPage.js';
-import { DashboardPage } from '../../views/DashboardPage.js';
+import { DashboardPage, type DashboardProps } from '../../views/DashboardPage.js';
 import { ElectionPage } from '../../views/ElectionPage.js';
 import { ElectionsPage } from '../../views/ElectionsPage.js';
 import { ResultsPage } from '../../views/ResultsPage.js';
@@ -36,7 +36,8 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
     scoped.get('/app', async (req, reply) => {
       const user = userOf(req);
       const now = ctx.clock();
-      const voted = await ctx.ballots.votedKeys(user.id);
+      const [voted, requested] = await Promise.all([ctx.ballots.votedKeys(user.id), ctx.store.requests.listByUser(user.id)]);
+      const requests: DashboardProps['requests'] = [];
       const open: ElectionListItem[] = [];
       const upcoming: ElectionListItem[] = [];
       const past: ElectionListItem[] = [];
@@ -50,6 +51,8 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
         const phase = phaseAt(e, now);
         const eligible = isEligible(e, user.login);
         const hasVoted = voted.has(e.key);
+        const request = requested.get(e.key);
+        if (request !== undefined) requests.push({ key: e.key, name: e.name, request, onVoterList: eligible });
         if (phase === 'running' && (eligible || hasVoted)) {
           open.push(listItem(entry, now, hasVoted ? { text: 'You voted', tone: 'ok' } : { text: 'Not voted yet', tone: 'todo' }));
         } else if (phase === 'running') {
@@ -64,7 +67,17 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       }
       return sendPage(
         reply,
-        DashboardPage({ ctx: deps.page(req, reply), now, open, upcoming, past, others, officer, sessionHours: SESSION_SECONDS / 3600 }),
+        DashboardPage({
+          ctx: deps.page(req, reply),
+          now,
+          open,
+          upcoming,
+          past,
+          others,
+          requests,
+          officer,
+          sessionHours: SESSION_SECONDS / 3600,
+        }),
       );
     });
 

@@ -138,11 +138,15 @@ export function ExceptionReviewPage({ frame, request, yamlLine, eligibleNow, vot
         </p>
         <form method="post" action={action} class="stack-form" novalidate>
           <input type="hidden" name="_csrf" value={frame.ctx.csrfToken} />
-          <fieldset aria-describedby={errors?.decision !== undefined ? 'decision-error' : undefined}>
+          <fieldset aria-describedby={errors?.decision !== undefined ? 'decision-hint decision-error' : 'decision-hint'}>
             <legend>Decision</legend>
+            <p class="hint" id="decision-hint">
+              Scrutin never edits the meta repository. After approving, an officer adds this login to <code>voters.yaml</code> there
+              (the line to add is shown next); the requester can vote once that change is merged and synced.
+            </p>
             <div class="check">
               <input type="radio" id="decision-approve" name="decision" value="approve" checked={chosen === 'approve'} required />
-              <label for="decision-approve">Approve: add this login to the voter list</label>
+              <label for="decision-approve">Approve: we will add this login to voters.yaml</label>
             </div>
             <div class="check">
               <input type="radio" id="decision-deny" name="decision" value="deny" checked={chosen === 'deny'} />
