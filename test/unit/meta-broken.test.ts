@@ -278,7 +278,7 @@ test('a candidate file with no header: a warning naming the file and first line;
   assert.ok(entry.ok);
   const ann = entry.election.candidates.find((c) => c.id === 'ann');
   assert.equal(ann?.name, 'ann');
-  assert.match(ann.bioHtml, /<h1>Ann<\/h1>/);
+  assert.match(ann.bioHtml, /<h2>Ann<\/h2>/);
 });
 
 test('a file starting with "candidate" but not named candidate-<ID>.md: read as Elekto reads it, or ignored with a warning when it has no header', () => {

@@ -42,7 +42,7 @@ test('fixture 2021/GB: key, dates as UTC, booleans, officers, voters, candidates
   assert.equal(paris.name, 'Paris Pittman');
   assert.deepEqual(paris.info, [{ key: 'employer', value: 'Apple' }]);
   assert.equal(paris.file, 'elections/2021/GB/candidate-paris.md');
-  assert.match(e.descriptionHtml, /<h1>Select our GB Rep<\/h1>/);
+  assert.match(e.descriptionHtml, /<h2>Select our GB Rep<\/h2>/);
   assert.match(e.descriptionHtml, /<a href="https:\/\/github\.com\/elekto-io\/elekto\/issues\/3"/);
   assert.match(e.resultsHtml ?? '', /Winner: Paris Pittman/);
   assert.match(e.eligibilityHtml, /Members of the Steering Committee may vote/);
@@ -69,7 +69,7 @@ test('fixture 2021/TOC: two info fields, no results.md, README and template igno
   assert.match(josh.bioMarkdown, /^<!-- Please make a copy/);
   assert.doesNotMatch(josh.bioHtml, /<!--/);
   assert.doesNotMatch(josh.bioHtml, /Please make a copy/);
-  assert.match(josh.bioHtml, /<h2>SIGS<\/h2>/);
+  assert.match(josh.bioHtml, /<h3>SIGS<\/h3>/);
   // Warnings only: more seats than candidates so far, exceptions due after the end.
   assert.deepEqual(
     entry.problems.map((p) => [p.severity, p.line]),

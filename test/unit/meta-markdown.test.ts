@@ -46,7 +46,7 @@ test('XSS attempts render as inert text', () => {
 test('raw HTML is shown escaped, as html: false would, and HTML comments disappear', () => {
   assert.equal(renderMarkdown('<b>bold</b> text'), '<p>&lt;b&gt;bold&lt;/b&gt; text</p>\n');
   assert.equal(renderMarkdown('<script>alert(1)</script>'), '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n');
-  assert.equal(renderMarkdown('<!-- a note\nfor editors -->\n\n## Title'), '<h2>Title</h2>\n');
+  assert.equal(renderMarkdown('<!-- a note\nfor editors -->\n\n## Title'), '<h3>Title</h3>\n');
   assert.equal(renderMarkdown('Before <!-- hidden --> after'), '<p>Before  after</p>\n');
 });
 
@@ -168,4 +168,19 @@ test('raw HTML shown as text is a warning for the officers, one per tag name, at
   );
   assert.match(entry.problems[1]?.message ?? '', /raw HTML <center> is shown as text/);
   assert.match(entry.problems[2]?.message ?? '', /raw HTML <b> is shown as text/);
+});
+
+test("Markdown headings sit under the page's <h1>: each one level down, <h6> stays <h6>", () => {
+  const html = renderMarkdown('# One\n\n## Two\n\n### Three\n\n#### Four\n\n##### Five\n\n###### Six\n\nSetext\n======\n\n<sup>x</sup>');
+  assert.doesNotMatch(html, /<h1/);
+  for (const [level, text] of [
+    [2, 'One'],
+    [3, 'Two'],
+    [4, 'Three'],
+    [5, 'Four'],
+    [6, 'Five'],
+    [6, 'Six'],
+    [2, 'Setext'],
+  ] as const)
+    assert.ok(html.includes(`<h${String(level)}>${text}</h${String(level)}>`), `${text} as h${String(level)}: ${html}`);
 });

@@ -133,6 +133,21 @@ const BALANCE: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'recursiveEscape',
 };
 
+// Meta text always sits under the page's own <h1> (the election or candidate name):
+// a Markdown "# Heading" becomes <h2>, and so on down, so a page keeps one <h1> and
+// an outline that screen readers can follow. <h6> stays <h6>.
+const demoted = (tag: string) => `h${String(Math.min(6, Number(tag.slice(1)) + 1))}`;
+md.renderer.rules.heading_open = (tokens, idx, options, _env, self) => {
+  const token = tokens[idx];
+  if (token !== undefined) token.tag = demoted(token.tag);
+  return self.renderToken(tokens, idx, options);
+};
+md.renderer.rules.heading_close = (tokens, idx, options, _env, self) => {
+  const token = tokens[idx];
+  if (token !== undefined) token.tag = demoted(token.tag);
+  return self.renderToken(tokens, idx, options);
+};
+
 const defaultLinkOpen = md.renderer.rules.link_open;
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   const token = tokens[idx];
