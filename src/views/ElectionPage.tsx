@@ -215,7 +215,7 @@ export function ElectionPage({ ctx, election, facts, candidates, attemptLimit, p
         <aside class="column-side" aria-label="Election details">
           <section class="card" aria-labelledby="when">
             <h2 id="when">When</h2>
-            <ElectionDates election={election} />
+            <ElectionDates election={election} now={facts.now} />
           </section>
           <section class="card" aria-labelledby="who">
             <h2 id="who">Who can vote</h2>

@@ -37,12 +37,11 @@ export function Layout({ ctx, title, children, script, crumbs }: Props) {
         <a class="skip-link" href="#main">
           Skip to content
         </a>
-        {ctx.devLogin ? (
-          <div class="dev-banner" role="note">
-            Development sign-in is on: anyone can sign in as any login. Never use this set-up for a real election.
-          </div>
-        ) : null}
         <header class="site-header">
+          {/* Inside the banner landmark, so screen-reader users moving by landmark meet it too. */}
+          {ctx.devLogin ? (
+            <p class="dev-banner">Development sign-in is on: anyone can sign in as any login. Never use this set-up for a real election.</p>
+          ) : null}
           <div class="wrap header-row">
             <a class="brand" href={ctx.user === null ? '/elections' : '/app'}>
               {ctx.appName}

@@ -6,7 +6,20 @@ import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
 
 /** An election as anyone sees it without signing in: never a voter list, never a ballot. */
-export function PublicElectionPage({ ctx, election, phase, now }: { ctx: PageContext; election: Election; phase: Phase; now: Date }) {
+export function PublicElectionPage({
+  ctx,
+  election,
+  phase,
+  now,
+  resultsPublished,
+}: {
+  ctx: PageContext;
+  election: Election;
+  phase: Phase;
+  now: Date;
+  /** results.md is there and voting has closed. */
+  resultsPublished: boolean;
+}) {
   const key = election.key;
   const next = `/app/elections/${key}`;
   return (
@@ -24,20 +37,30 @@ export function PublicElectionPage({ ctx, election, phase, now }: { ctx: PageCon
         <div class="column-main">
           <section class="card vote-box" aria-labelledby="take-part">
             <h2 id="take-part">Take part</h2>
-            {ctx.user === null ? (
-              <p>
-                <a class="button primary" href={`/login?next=${encodeURIComponent(next)}`}>
-                  Sign in to vote
-                </a>{' '}
-                <span class="muted">
-                  Sign in with GitHub to see whether you can vote{phase === 'completed' ? ' and to read the results' : ''}.
-                </span>
-              </p>
-            ) : (
+            {ctx.user !== null ? (
               <p>
                 <a class="button primary" href={next}>
                   Open this election
                 </a>
+              </p>
+            ) : phase === 'completed' ? (
+              // Nothing to vote for any more: a sign-in prompt only where it leads somewhere.
+              <p>
+                Voting has closed.{' '}
+                {resultsPublished ? (
+                  <a class="button" href={`/login?next=${encodeURIComponent(`${next}/results/`)}`}>
+                    Sign in to read the results
+                  </a>
+                ) : (
+                  <span class="muted">The officers have not published the results yet.</span>
+                )}
+              </p>
+            ) : (
+              <p>
+                <a class="button primary" href={`/login?next=${encodeURIComponent(next)}`}>
+                  Sign in to vote
+                </a>{' '}
+                <span class="muted">Sign in with GitHub to see whether you can vote.</span>
               </p>
             )}
           </section>
@@ -61,7 +84,7 @@ export function PublicElectionPage({ ctx, election, phase, now }: { ctx: PageCon
         <aside class="column-side" aria-label="Election details">
           <section class="card" aria-labelledby="when">
             <h2 id="when">When</h2>
-            <ElectionDates election={election} />
+            <ElectionDates election={election} now={now} />
           </section>
           <section class="card" aria-labelledby="who">
             <h2 id="who">Who can vote</h2>

@@ -183,7 +183,7 @@ describe('exception requests', () => {
     const [dashboard, election] = await both();
     for (const page of [dashboard, election]) {
       assert.match(page!, /Denied The officers did not approve your exception request\./);
-      assert.match(page!, /Note from the officers:We found no contributions &lt;i&gt;this year&lt;\/i&gt;\./, "the note, escaped");
+      assert.match(page!, /Note from the officers:We found no contributions &lt;i&gt;this year&lt;\/i&gt;\./, 'the note, escaped');
     }
     assert.match((await c.get('/app')).body, /&lt;i&gt;this year/, 'escaped, never HTML');
   });

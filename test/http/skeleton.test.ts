@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { safeNext } from '../../src/http/session.js';
+import { entryOf, makeElection, snapshotOf } from '../helpers/meta.js';
 
 describe('HTTP skeleton', () => {
   let t: TestApp;
@@ -142,5 +143,32 @@ describe('safeNext', () => {
     }
     assert.equal(safeNext('//evil.com'), null);
     assert.equal(safeNext('https://evil.com'), null);
+  });
+});
+
+describe('the development sign-in hint', () => {
+  test('suggests each login once whatever its letter case, and one login on no voter list', async () => {
+    const t = await startTestApp({
+      snapshot: snapshotOf([
+        entryOf(makeElection({ key: 'a', voters: ['alice', 'Carol', 'dave'], officers: ['olivia'] })),
+        entryOf(makeElection({ key: 'b', voters: ['carol', 'ALICE', 'erin'], officers: ['Olivia'] })),
+      ]),
+    });
+    try {
+      const body = (await t.client().get('/login')).body;
+      const hint = /Demo logins: ([^<]*)\./.exec(body)?.[1] ?? '';
+      assert.deepEqual(hint.split(', '), ['olivia', 'alice', 'Carol', 'dave', 'erin', 'mallory']);
+      const listed = await startTestApp({
+        snapshot: snapshotOf([entryOf(makeElection({ key: 'c', voters: ['Mallory', 'bob'], officers: ['olivia'] }))]),
+      });
+      try {
+        const other = (await listed.client().get('/login')).body;
+        assert.deepEqual(/Demo logins: ([^<]*)\./.exec(other)?.[1]?.split(', '), ['olivia', 'Mallory', 'bob'], 'a listed mallory, once');
+      } finally {
+        await listed.close();
+      }
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -280,7 +280,10 @@ describe('voter pages', () => {
 describe('public pages', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({ now: NOW, snapshot: snapshotOf([entryOf(running), entryOf(upcoming), entryOf(closed)]) });
+    t = await startTestApp({
+      now: NOW,
+      snapshot: snapshotOf([entryOf(running), entryOf(upcoming), entryOf(closed), entryOf(closedNoResults)]),
+    });
   });
   after(async () => {
     await t.close();
@@ -302,5 +305,31 @@ describe('public pages', () => {
     assert.match(page.body, /href="\/login\?next=%2Fapp%2Felections%2F2026---gb"/);
     for (const voter of ['Alice', 'secret-voter-login']) assert.doesNotMatch(page.body, new RegExp(voter));
     assert.doesNotMatch(page.body, /hidden@example\.org/);
+  });
+
+  test('a closed election offers no "Sign in to vote": the results when published, else nothing to sign in for', async () => {
+    const c = t.client();
+    const published = (await c.get('/elections/old')).body;
+    assert.doesNotMatch(published, /Sign in to vote/);
+    assert.match(published, /Voting has closed\./);
+    assert.match(published, /href="\/login\?next=%2Fapp%2Felections%2Fold%2Fresults%2F"[^>]*>Sign in to read the results/);
+    const unpublished = (await c.get('/elections/old-nores')).body;
+    assert.doesNotMatch(unpublished, /Sign in to|href="\/login\?next=/);
+    assert.match(unpublished, /not published the results yet/);
+    assert.match((await c.get('/elections/later')).body, /Sign in to vote/, 'an upcoming election still invites a sign-in');
+  });
+
+  test('the dates speak in the right tense: "Voting opened" once open, "Voting closed" once closed', async () => {
+    const c = t.client();
+    const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const running = text((await c.get('/elections/2026---gb')).body);
+    assert.match(running, /Voting opened /);
+    assert.match(running, /Voting closes /);
+    assert.match(running, /Exception requests until /);
+    assert.doesNotMatch(running, /Voting opens /);
+    const old = text((await c.get('/elections/old')).body);
+    assert.match(old, /Voting opened .* Voting closed .* Exception requests closed /);
+    const later = text((await c.get('/elections/later')).body);
+    assert.match(later, /Voting opens .* Voting closes /);
   });
 });

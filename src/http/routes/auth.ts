@@ -91,14 +91,28 @@ export const githubLogin = z
 const devForm = z.object({ username: githubLogin, next: z.string().optional() });
 
 /** A few logins from the meta repository to suggest on the development form. */
+/** The demo's login that is on no voter list, to try the exception request (as `scrutin demo` says). */
+const DEMO_OUTSIDER = 'mallory';
+
+/**
+ * Logins to suggest on the development form: a few officers and voters, each once
+ * (GitHub logins ignore letter case, and voters.yaml files spell them as they like),
+ * then one on no voter list, when it is on none.
+ */
 function demoLogins(deps: RouteDeps): string[] {
-  const out = new Set<string>();
+  const out = new Map<string, string>();
+  const add = (login: string) => {
+    if (!out.has(login.toLowerCase())) out.set(login.toLowerCase(), login);
+  };
+  let outsiderListed = false;
   for (const entry of deps.ctx.catalogue.current().entries.values()) {
     if (!entry.ok) continue;
-    for (const o of entry.election.officers.slice(0, 2)) out.add(o);
-    for (const v of entry.election.voters.slice(0, 3)) out.add(v);
+    for (const o of entry.election.officers.slice(0, 2)) add(o);
+    for (const v of entry.election.voters.slice(0, 3)) add(v);
+    if (entry.election.voters.some((v) => v.toLowerCase() === DEMO_OUTSIDER)) outsiderListed = true;
   }
-  return [...out].slice(0, 8);
+  const logins = [...out.values()].slice(0, 8);
+  return outsiderListed || out.has(DEMO_OUTSIDER) ? logins : [...logins, DEMO_OUTSIDER];
 }
 
 export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {

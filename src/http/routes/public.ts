@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { phaseAt } from '../../core/election/phase.js';
+import { canSeePublishedResults } from '../../policies/election.js';
 import { ElectionsPage } from '../../views/ElectionsPage.js';
 import { PublicElectionPage } from '../../views/PublicElectionPage.js';
 import { HttpError } from '../errors.js';
@@ -41,7 +42,13 @@ export function publicRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const now = ctx.clock();
     return sendPage(
       reply,
-      PublicElectionPage({ ctx: deps.page(req, reply), election: entry.election, phase: phaseAt(entry.election, now), now }),
+      PublicElectionPage({
+        ctx: deps.page(req, reply),
+        election: entry.election,
+        phase: phaseAt(entry.election, now),
+        now,
+        resultsPublished: canSeePublishedResults(entry.election, now).ok,
+      }),
     );
   });
 }

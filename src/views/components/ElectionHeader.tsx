@@ -43,24 +43,25 @@ export function ElectionHeader({
   );
 }
 
-/** Opening, closing and exception deadline as a description list. */
-export function ElectionDates({ election }: { election: Election }) {
+/** Opening, closing and exception deadline as a description list, in the tense `now` calls for. */
+export function ElectionDates({ election, now }: { election: Election; now: Date }) {
+  const past = (date: Date) => date.getTime() <= now.getTime();
   return (
     <dl class="facts">
       <div>
-        <dt>Voting opens</dt>
+        <dt>{past(election.startDatetime) ? 'Voting opened' : 'Voting opens'}</dt>
         <dd>
           <When date={election.startDatetime} />
         </dd>
       </div>
       <div>
-        <dt>Voting closes</dt>
+        <dt>{past(election.endDatetime) ? 'Voting closed' : 'Voting closes'}</dt>
         <dd>
           <When date={election.endDatetime} />
         </dd>
       </div>
       <div>
-        <dt>Exception requests until</dt>
+        <dt>{past(election.exceptionDue) ? 'Exception requests closed' : 'Exception requests until'}</dt>
         <dd>
           <When date={election.exceptionDue} />
         </dd>

@@ -141,8 +141,8 @@ export function ExceptionReviewPage({ frame, request, yamlLine, eligibleNow, vot
           <fieldset aria-describedby={errors?.decision !== undefined ? 'decision-hint decision-error' : 'decision-hint'}>
             <legend>Decision</legend>
             <p class="hint" id="decision-hint">
-              Scrutin never edits the meta repository. After approving, an officer adds this login to <code>voters.yaml</code> there
-              (the line to add is shown next); the requester can vote once that change is merged and synced.
+              Scrutin never edits the meta repository. After approving, an officer adds this login to <code>voters.yaml</code> there (the
+              line to add is shown next); the requester can vote once that change is merged and synced.
             </p>
             <div class="check">
               <input type="radio" id="decision-approve" name="decision" value="approve" checked={chosen === 'approve'} required />
