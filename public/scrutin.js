@@ -7,24 +7,39 @@
 (function () {
   'use strict';
 
-  // --- Local times: each <time data-local> also in the viewer's own time zone.
-  // (dateStyle cannot be combined with timeZoneName, hence the explicit fields.)
-  var localFormat = {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  };
+  // --- Local times: each <time data-local> also in the viewer's own time zone, in
+  // the server's one format ("Tue 15 September 2026, 16:00 CEST"), so a page never
+  // mixes two ways of writing a date. The zone is the browser's short name for it.
+  function two(n) {
+    return n.length < 2 ? '0' + n : n;
+  }
+  function localText(when, seconds) {
+    var parts = {};
+    new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    })
+      .formatToParts(when)
+      .forEach(function (p) {
+        parts[p.type] = p.value;
+      });
+    var time = two(parts.hour) + ':' + two(parts.minute) + (seconds ? ':' + two(parts.second) : '');
+    return parts.weekday + ' ' + parts.day + ' ' + parts.month + ' ' + parts.year + ', ' + time + ' ' + parts.timeZoneName;
+  }
   document.querySelectorAll('time[data-local]').forEach(function (el) {
     var when = new Date(el.getAttribute('datetime'));
     // Where local time is UTC at that moment, the page already says it.
     if (isNaN(when.getTime()) || when.getTimezoneOffset() === 0) return;
     var text;
     try {
-      text = when.toLocaleString(undefined, localFormat);
+      text = localText(when, /:\d\d:\d\d UTC$/.test(el.textContent));
     } catch (e) {
       return;
     }

@@ -4,6 +4,7 @@
 // command line all come here, so one refusal reads the same wherever it surfaces, and
 // a translation has one place to plug in.
 import type { Refusal, RefusalCode } from '../app/refusals.js';
+import { utcText } from '../views/format.js';
 
 export interface Answer {
   status: number;
@@ -24,9 +25,8 @@ const TITLES: Record<number, string> = {
   503: 'Temporarily unavailable',
 };
 
-function utc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+/** Moments in the one format of the pages, which find and localise them (views/format.ts). */
+const utc = (date: Date): string => utcText(date);
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -41,9 +41,9 @@ const TABLE: { [C in RefusalCode]: Words<C> } = {
   // --- the policies (src/policies/election.ts) ---
   'not-started': (r) => ({
     status: 403,
-    message: r.opensAt === undefined ? 'Voting has not started yet.' : `Voting has not started yet. It opens at ${utc(r.opensAt)}.`,
+    message: r.opensAt === undefined ? 'Voting has not started yet.' : `Voting has not started yet. It opens on ${utc(r.opensAt)}.`,
   }),
-  'voting-closed': (r) => ({ status: 403, message: `Voting closed at ${utc(r.closedAt)}. Ballots can no longer be cast or changed.` }),
+  'voting-closed': (r) => ({ status: 403, message: `Voting closed on ${utc(r.closedAt)}. Ballots can no longer be cast or changed.` }),
   'not-eligible': (r) => ({ status: 403, message: `${r.login} is not on the list of eligible voters for this election.` }),
   'already-voted': (r) => ({
     status: 409,
@@ -59,7 +59,7 @@ const TABLE: { [C in RefusalCode]: Words<C> } = {
       'One ballot counts per eligible login, so this account cannot vote here. If you think this is a mistake, contact the election officers.',
   }),
   'nothing-to-revoke': () => ({ status: 409, message: 'You have not voted in this election, so there is no ballot to revoke.' }),
-  'revoke-closed': (r) => ({ status: 403, message: `Voting closed at ${utc(r.closedAt)}: ballots can no longer be revoked.` }),
+  'revoke-closed': (r) => ({ status: 403, message: `Voting closed on ${utc(r.closedAt)}: ballots can no longer be revoked.` }),
   'not-voted': () => ({ status: 409, message: 'You have not voted in this election.' }),
   'links-erased': () => ({
     status: 410,
@@ -71,13 +71,13 @@ const TABLE: { [C in RefusalCode]: Words<C> } = {
     status: 409,
     message: 'You have already sent an exception request for this election. Its status is shown on your request page.',
   }),
-  'exceptions-closed': (r) => ({ status: 403, message: `Exception requests closed at ${utc(r.closedAt)}.` }),
+  'exceptions-closed': (r) => ({ status: 403, message: `Exception requests closed on ${utc(r.closedAt)}.` }),
   'election-over': () => ({ status: 403, message: 'This election is over.' }),
-  'results-not-yet': (r) => ({ status: 403, message: `Results are published after voting closes at ${utc(r.closesAt)}.` }),
+  'results-not-yet': (r) => ({ status: 403, message: `Results are published after voting closes on ${utc(r.closesAt)}.` }),
   'no-published-results': () => ({ status: 404, message: 'The officers have not published results for this election yet.' }),
   'not-officer': () => ({ status: 403, message: 'Only the election officers of this election can open this page.' }),
   'election-broken': () => ({ status: 409, message: 'This election has errors in its meta files; fix them before counting.' }),
-  'count-not-yet': (r) => ({ status: 403, message: `The count is available once voting closes at ${utc(r.closesAt)}.` }),
+  'count-not-yet': (r) => ({ status: 403, message: `The count is available once voting closes on ${utc(r.closesAt)}.` }),
 
   // --- the ballot use-cases (src/app/ballots/) ---
   'no-such-election': (r) => ({ status: 404, message: `There is no election “${r.key.slice(0, 200)}”.` }),

@@ -4,7 +4,7 @@ import { ElectionDates, ElectionHeader } from './components/ElectionHeader.js';
 import { ExceptionStatus } from './components/ExceptionStatus.js';
 import { FieldError } from './components/ErrorSummary.js';
 import { Prose } from './components/Prose.js';
-import { When } from './components/When.js';
+import { TextWithTimes, When } from './components/When.js';
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
 
@@ -108,7 +108,9 @@ function VoteBox({
         ) : facts.view.ok ? (
           <PassphraseForm ctx={ctx} election={election} facts={facts} attemptLimit={attemptLimit} problem={problem} />
         ) : (
-          <p>{ctx.explain(facts.view)}</p>
+          <p>
+            <TextWithTimes text={ctx.explain(facts.view)} />
+          </p>
         )}
       </>
     );
@@ -149,7 +151,9 @@ function VoteBox({
             </a>
           </p>
         ) : phase !== 'completed' ? (
-          <p class="muted">{ctx.explain(facts.exception)}</p>
+          <p class="muted">
+            <TextWithTimes text={ctx.explain(facts.exception)} />
+          </p>
         ) : null}
       </>
     );

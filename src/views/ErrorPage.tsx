@@ -1,3 +1,4 @@
+import { TextWithTimes } from './components/When.js';
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
 
@@ -14,11 +15,13 @@ export interface ErrorPageProps {
 
 export function ErrorPage({ ctx, status, title, message, next, detail }: ErrorPageProps) {
   return (
-    <Layout ctx={ctx} title={title}>
+    <Layout ctx={ctx} title={title} script>
       <section class="card error-card">
         <p class="status-code">Error {status}</p>
         <h1>{title}</h1>
-        <p>{message}</p>
+        <p>
+          <TextWithTimes text={message} />
+        </p>
         <p>
           {next !== undefined ? (
             <a class="button" href={next[1]}>

@@ -1,11 +1,15 @@
 import type { Child } from 'hono/jsx';
+import { TextWithTimes } from './components/When.js';
 import type { PageContext } from './page.js';
 
 interface Props {
   ctx: PageContext;
   title: string;
   children?: Child;
-  /** Load the one page script (ballot ranking, local times). */
+  /**
+   * The one page script (local times, passphrase toggles, the ballot's ranking) loads
+   * on every page, so every date shows local time too; `false` leaves it out.
+   */
   script?: boolean;
   /** Breadcrumb trail: [label, href] pairs, the last one is the current page. */
   crumbs?: Array<[string, string]>;
@@ -31,7 +35,7 @@ export function Layout({ ctx, title, children, script, crumbs }: Props) {
         <title>{`${title} · ${ctx.appName}`}</title>
         <link rel="stylesheet" href={ctx.assets.css} />
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
-        {script === true ? <script src={ctx.assets.js} defer></script> : null}
+        {script !== false ? <script src={ctx.assets.js} defer></script> : null}
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -91,7 +95,7 @@ export function Layout({ ctx, title, children, script, crumbs }: Props) {
             <div class="flashes">
               {ctx.flash.map((f) => (
                 <p class={`flash flash-${f.kind}`} role={f.kind === 'error' ? 'alert' : 'status'}>
-                  {f.text}
+                  <TextWithTimes text={f.text} />
                 </p>
               ))}
             </div>

@@ -2,7 +2,7 @@ import type { Election } from '../core/meta/types.js';
 import type { ElectionFacts } from '../app/electionFacts.js';
 import { ExceptionStatus } from './components/ExceptionStatus.js';
 import { Prose } from './components/Prose.js';
-import { When } from './components/When.js';
+import { TextWithTimes, When } from './components/When.js';
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
 
@@ -48,7 +48,9 @@ export function NotEligiblePage({ ctx, election, facts }: { ctx: PageContext; el
             </p>
           </>
         ) : (
-          <p>{ctx.explain(facts.exception)} If you believe this is a mistake, contact the election officers.</p>
+          <p>
+            <TextWithTimes text={ctx.explain(facts.exception)} /> If you believe this is a mistake, contact the election officers.
+          </p>
         )}
         <p>
           <a href={`/app/elections/${key}`}>Back to the election</a>

@@ -119,7 +119,7 @@ for (const kind of dialects()) {
         if (o.ok) stored.add(users[i]!.login);
         else {
           assert.equal(o.code === 'voting-closed' && told(o).status, 403, JSON.stringify(o));
-          assert.match(told(o).message, /Voting closed at/);
+          assert.match(told(o).message, /Voting closed on /);
           refused++;
         }
       }

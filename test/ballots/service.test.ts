@@ -392,7 +392,7 @@ for (const kind of dialects()) {
           confirmAbstention: false,
         });
         assert.equal(!vote.ok && told(vote).status, 403);
-        assert.match(!vote.ok ? told(vote).message : '', /Voting closed at 2026-01-15 00:00 UTC/);
+        assert.match(!vote.ok ? told(vote).message : '', /Voting closed on Thu 15 January 2026, 00:00 UTC/);
         const revoke = await h.service.revoke({ user: dave, electionKey: 'strict', passphrase: 'dave passphrase' });
         assert.equal(!revoke.ok && told(revoke).status, 403);
         assert.match(!revoke.ok ? told(revoke).message : '', /closed .* can no longer be revoked/);

@@ -367,7 +367,10 @@ describe('the officer area', () => {
     for (const url of [`${ADMIN}/results`, `${ADMIN}/results.json`, `${ADMIN}/download`]) {
       const res = await c.get(url);
       assert.equal(res.statusCode, 403, url);
-      assert.match(res.body, /The count is available once voting closes at 2026-05-15 00:00 UTC\./);
+      assert.match(
+        res.body,
+        /The count is available once voting closes on <time datetime="2026-05-15T00:00:00.000Z" data-local="">Fri 15 May 2026, 00:00 UTC<\/time>\./,
+      );
     }
     t.setNow(new Date(END.getTime() - 1000));
     await c.signIn('olivia');

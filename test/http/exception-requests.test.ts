@@ -131,7 +131,10 @@ describe('exception requests', () => {
     t.setNow(DUE);
     const closed = await c.get(PAGE);
     assert.equal(closed.statusCode, 403);
-    assert.match(closed.body, /Exception requests closed at 2026-06-05 12:00 UTC/);
+    assert.match(
+      closed.body,
+      /Exception requests closed on <time datetime="2026-06-05T12:00:00.000Z" data-local="">Fri 5 June 2026, 12:00 UTC<\/time>/,
+    );
     const before = await countRequests();
     assert.equal((await c.post(PAGE, valid, { csrfFrom: '/app' })).statusCode, 403);
     assert.equal(await countRequests(), before);

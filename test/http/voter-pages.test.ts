@@ -159,7 +159,7 @@ describe('voter pages', () => {
     assert.match(b, /Kubernetes/);
     assert.match(b, /<h1>Governing Board 2026<\/h1>/);
     assert.match(b, /Voting open/);
-    assert.match(b, /<time datetime="2026-03-20T18:30:00.000Z" data-local="">Fri, 20 March 2026, 18:30 UTC<\/time>/);
+    assert.match(b, /<time datetime="2026-03-20T18:30:00.000Z" data-local="">Fri 20 March 2026, 18:30 UTC<\/time>/);
     assert.match(b, /Steering Committee members may vote/);
     assert.match(b, /Pick our <em>representative<\/em>/);
     for (const id of ['aaron', 'dims', 'paris']) assert.match(b, new RegExp(`href="/app/elections/2026---gb/candidates/${id}"`));

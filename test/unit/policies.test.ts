@@ -77,7 +77,7 @@ test("the words and statuses of the refusals (the HTTP edge's table)", () => {
     [403, 403, 403, 409],
   );
   const closed = canVote(election, { login: 'alice', hasVoted: false }, afterEnd);
-  assert.ok(!closed.ok && /closed at 2026-03-10 00:00 UTC/.test(answerTo(closed).message));
+  assert.ok(!closed.ok && /closed on Tue 10 March 2026, 00:00 UTC/.test(answerTo(closed).message));
   const taken = canVote(election, { login: 'alice', hasVoted: false, loginTaken: true }, start);
   assert.ok(
     !taken.ok && answerTo(taken).status === 409 && /under the login alice, by another GitHub account/.test(answerTo(taken).message),

@@ -1,6 +1,6 @@
 import { ErrorSummary, FieldError } from '../components/ErrorSummary.js';
 import { When } from '../components/When.js';
-import { adminBase, OfficerLayout, utcSeconds, type OfficerFrame } from './OfficerLayout.js';
+import { adminBase, OfficerLayout, type OfficerFrame } from './OfficerLayout.js';
 import { RequestStatus } from './OfficerPage.js';
 import type { ExceptionRequest } from '../../core/records.js';
 
@@ -121,7 +121,7 @@ export function ExceptionReviewPage({ frame, request, yamlLine, eligibleNow, vot
             </div>
             <div>
               <dt>When</dt>
-              <dd>{request.decidedAt !== null ? utcSeconds(request.decidedAt) : '—'}</dd>
+              <dd>{request.decidedAt !== null ? <When date={request.decidedAt} seconds /> : '—'}</dd>
             </div>
             <div>
               <dt>Note to the requester</dt>

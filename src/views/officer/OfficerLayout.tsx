@@ -73,11 +73,6 @@ export function OfficerLayout({
   );
 }
 
-/** `2026-09-15 14:00:05 UTC`: audit entries need the seconds. */
-export function utcSeconds(date: Date): string {
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
 /**
  * A table that may scroll sideways on a phone: a labelled region that takes focus,
  * so keyboard users can scroll it too.

@@ -4,7 +4,7 @@ import type { Election, Problem } from '../../core/meta/types.js';
 import { percent } from '../../core/officer/resultsDraft.js';
 import { PhaseBadge } from '../components/PhaseBadge.js';
 import { When } from '../components/When.js';
-import { adminBase, OfficerLayout, ScrollTable, utcSeconds, type OfficerFrame } from './OfficerLayout.js';
+import { adminBase, OfficerLayout, ScrollTable, type OfficerFrame } from './OfficerLayout.js';
 import { VotesChart } from './VotesChart.js';
 import type { AuditEntry, ExceptionRequest } from '../../core/records.js';
 
@@ -237,7 +237,7 @@ function Requests({ frame, requests }: { frame: OfficerFrame; requests: Exceptio
                     </a>
                   </td>
                   <td>{r.name}</td>
-                  <td>{r.createdAt !== null ? utcSeconds(r.createdAt) : '—'}</td>
+                  <td>{r.createdAt !== null ? <When date={r.createdAt} /> : '—'}</td>
                   <td>
                     <RequestStatus request={r} />
                   </td>
@@ -296,7 +296,7 @@ function AuditTable({ entries, caption, id }: { entries: AuditEntry[]; caption: 
         <caption class="visually-hidden">{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">When (UTC)</th>
+            <th scope="col">When</th>
             <th scope="col">Who</th>
             <th scope="col">What</th>
             <th scope="col">Details</th>
@@ -306,7 +306,7 @@ function AuditTable({ entries, caption, id }: { entries: AuditEntry[]; caption: 
           {entries.map((e) => (
             <tr>
               <td class="nowrap">
-                <time datetime={e.at.toISOString()}>{utcSeconds(e.at)}</time>
+                <When date={e.at} seconds />
               </td>
               <td>{e.actor ?? 'Scrutin'}</td>
               <td>{actionLabel(e.action)}</td>
