@@ -69,6 +69,11 @@
     input.after(button);
   });
 
+  // --- A form that came back with problems: start at their summary (autofocus does it
+  // too, except where the browser refuses autofocus, e.g. after history navigation).
+  var errorSummary = document.getElementById('error-summary');
+  if (errorSummary && (document.activeElement === null || document.activeElement === document.body)) errorSummary.focus();
+
   var form = document.getElementById('ballot-form');
   if (form) initBallot(form);
 
@@ -83,6 +88,8 @@
 
     var help = form.querySelector('#ballot-js-help');
     if (help) help.hidden = false;
+    // The server shows the summary only for a ballot that came back; here it follows every change.
+    summary.hidden = false;
     list.classList.add('enhanced');
 
     var divider = document.createElement('li');

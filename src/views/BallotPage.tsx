@@ -88,7 +88,8 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
       {problem !== undefined ? (
         <ErrorSummary
           title={needsAbstention === true ? 'Please confirm your abstention' : 'Your ballot was not cast yet'}
-          message={problem.message}
+          // One message per problem: the lead sentence only when no listed problem already says it.
+          {...(errorItems.some((e) => e.text === problem.message) ? {} : { message: problem.message })}
           errors={errorItems}
         />
       ) : null}
@@ -155,7 +156,9 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
               );
             })}
           </ul>
-          <p id="ballot-summary" class="summary" role="status" aria-live="polite">
+          {/* Without the script nothing updates this sentence as the voter ranks, so the server
+              writes it only for a ballot that came back (what was sent); the script shows it live. */}
+          <p id="ballot-summary" class="summary" role="status" aria-live="polite" hidden={problem === undefined}>
             {ballotSummary(choices)}
           </p>
           <div id="abstention" class="notice" hidden={!showAbstention}>

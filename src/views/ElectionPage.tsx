@@ -2,7 +2,7 @@ import type { Candidate, Election } from '../core/meta/types.js';
 import type { ElectionFacts } from '../app/electionFacts.js';
 import { ElectionDates, ElectionHeader } from './components/ElectionHeader.js';
 import { ExceptionStatus } from './components/ExceptionStatus.js';
-import { FieldError } from './components/ErrorSummary.js';
+import { ErrorSummary, FieldError } from './components/ErrorSummary.js';
 import { Prose } from './components/Prose.js';
 import { TextWithTimes, When } from './components/When.js';
 import { Layout } from './Layout.js';
@@ -63,9 +63,10 @@ function PassphraseForm({
           View my ballot
         </button>
         {facts.revoke.ok ? (
-          <button type="submit" class="button danger-outline" formaction={`${base}/edit`}>
+          // A step of its own, which asks for confirmation: revoking deletes the ballot.
+          <a class="button danger-outline" href={`${base}/revoke`}>
             Revoke it and vote again
-          </button>
+          </a>
         ) : null}
       </div>
       {facts.revoke.ok ? (
@@ -186,6 +187,9 @@ export function ElectionPage({ ctx, election, facts, candidates, attemptLimit, p
       ]}
     >
       <ElectionHeader election={election} phase={facts.phase} now={facts.now} />
+      {passphraseProblem !== undefined ? (
+        <ErrorSummary title="Your ballot was not opened" errors={[{ id: 'open-password', text: passphraseProblem.message }]} />
+      ) : null}
       <div class="columns">
         <div class="column-main">
           <VoteBox ctx={ctx} election={election} facts={facts} attemptLimit={attemptLimit} problem={passphraseProblem} />

@@ -65,19 +65,12 @@ export function MyBallotPage({
       {canRevoke ? (
         <section class="card" aria-labelledby="change">
           <h2 id="change">Want to change it?</h2>
-          <p>Revoke this ballot and vote again. Enter your passphrase once more to confirm.</p>
-          <form method="post" action={`/app/elections/${key}/vote/edit`}>
-            <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-            <label for="revoke-password">Your passphrase</label>
-            <div class="password-row">
-              <input type="password" id="revoke-password" name="password" required autocomplete="current-password" />
-            </div>
-            <p>
-              <button type="submit" class="button danger-outline">
-                Revoke it and vote again
-              </button>
-            </p>
-          </form>
+          <p>Revoke this ballot and vote again. The next page asks you to confirm, with your passphrase.</p>
+          <p>
+            <a class="button danger-outline" href={`/app/elections/${key}/vote/revoke`}>
+              Revoke it and vote again
+            </a>
+          </p>
         </section>
       ) : null}
       <p>

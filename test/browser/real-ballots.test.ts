@@ -82,6 +82,11 @@ describe('the acceptance path with the real ballot service', { skip }, () => {
       /Your ballot: 1\. Dana Kowalski, 2\. (Bruno Silva and Emil Larsen|Emil Larsen and Bruno Silva) tied, no opinion on /,
     );
 
+    // Revoking asks first, on a page of its own, reached by keyboard too.
+    await page.locator('h1').focus();
+    await tabTo(page, 'a[href$="/vote/revoke"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**${BALLOT}/revoke`);
     await page.locator('h1').focus();
     await tabTo(page, '#revoke-password');
     await page.keyboard.type('alice passphrase 2026');
@@ -124,8 +129,10 @@ describe('the acceptance path with the real ballot service', { skip }, () => {
     await page.fill('#open-password', 'bob no script');
     await page.getByRole('button', { name: 'View my ballot' }).click();
     assert.match(await shownBallot(page), /1\. Ada Okafor, 2\. (Chen Wei and Emil Larsen|Emil Larsen and Chen Wei) tied/);
+    await page.getByRole('link', { name: 'Revoke it and vote again' }).click();
+    await page.waitForURL(`**${BALLOT}/revoke`);
     await page.fill('#revoke-password', 'bob no script');
-    await page.getByRole('button', { name: 'Revoke it and vote again' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke my ballot' }).click();
     await page.waitForURL(`**${BALLOT}`);
     await page.selectOption('#rank-dana', '1');
     await page.selectOption('#rank-bruno', '2');

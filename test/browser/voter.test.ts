@@ -237,8 +237,13 @@ describe('the voter path in Chromium', { skip }, () => {
     assert.match((await page.textContent('main')) ?? '', /1\. Chen Wei, 2\. Ada Okafor and Dana Kowalski tied, 3\. Bruno Silva/);
     await accessible(page, 'my ballot');
 
+    // Revoking asks first, on a page of its own: seeing it deletes nothing.
+    await page.getByRole('link', { name: 'Revoke it and vote again' }).click();
+    await page.waitForURL(`**${BALLOT}/revoke`);
+    assert.equal(await voted('alice-voter'), true, 'the confirmation page deleted nothing');
+    await accessible(page, 'revoke confirmation');
     await page.fill('#revoke-password', 'my secret phrase');
-    await page.getByRole('button', { name: 'Revoke it and vote again' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke my ballot' }).click();
     await page.waitForURL(`**${BALLOT}`);
     assert.match((await page.textContent('.flashes')) ?? '', /has been revoked/);
     assert.equal(await voted('alice-voter'), false);
@@ -383,8 +388,16 @@ describe('the voter path in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'View my ballot' }).click();
     assert.match((await page.textContent('main')) ?? '', /1\. Chen Wei, 2\. Ada Okafor and Dana Kowalski tied/);
     await page.goto(`${app.url}${ELECTION}`);
-    await page.fill('#open-password', 'bob passphrase');
-    await page.getByRole('button', { name: 'Revoke it and vote again' }).click();
+    await page.getByRole('link', { name: 'Revoke it and vote again' }).click();
+    await page.waitForURL(`**${BALLOT}/revoke`);
+    assert.equal(await voted('bob'), true, 'the confirmation page deleted nothing');
+    await page.getByRole('link', { name: 'No, keep my ballot' }).click();
+    await page.waitForURL(`**${ELECTION}`);
+    assert.equal(await voted('bob'), true, 'keeping it keeps it');
+    await page.getByRole('link', { name: 'Revoke it and vote again' }).click();
+    await page.fill('#revoke-password', 'bob passphrase');
+    await accessible(page, 'revoke confirmation (no JavaScript)', { noJavaScript: true });
+    await page.getByRole('button', { name: 'Yes, revoke my ballot' }).click();
     await page.waitForURL(`**${BALLOT}`);
 
     // A ballot with no preference comes back from the server asking for confirmation, ranks kept.

@@ -18,7 +18,7 @@ const election = makeElection({
   startDatetime: START,
   endDatetime: END,
   exceptionDue: new Date('2026-05-08T00:00:00Z'),
-  voters: ['Alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hugo'],
+  voters: ['Alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hugo', 'ivy'],
   candidates: [makeCandidate('ann', 'Ann'), makeCandidate('ben', 'Ben'), makeCandidate('cat', 'Cat')],
 });
 const strict = makeElection({
@@ -217,7 +217,7 @@ describe('vote routes', () => {
     assert.equal(cast.statusCode, 303);
     const page = await c.get('/app/elections/tsc');
     assert.match(page.body, /action="\/app\/elections\/tsc\/vote\/view"/);
-    assert.match(page.body, /formaction="\/app\/elections\/tsc\/vote\/edit"/);
+    assert.match(page.body, /href="\/app\/elections\/tsc\/vote\/revoke"/);
 
     const view = await c.post('/app/elections/tsc/vote/view', { password: 'correct horse' }, { csrfFrom: '/app/elections/tsc' });
     assert.equal(view.statusCode, 200);
@@ -249,6 +249,45 @@ describe('vote routes', () => {
     assert.match(form.body, /Your ballot has been revoked/);
     const recast = await c.post(VOTE, { 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '3' }, { csrfFrom: VOTE });
     assert.equal(recast.statusCode, 303);
+  });
+
+  test('revoking takes a confirmation step: a page that deletes nothing, then the POST', async () => {
+    const c = await voter('ivy');
+    const REVOKE = '/app/elections/tsc/vote/revoke';
+    assert.equal((await c.get(REVOKE)).statusCode, 409, 'nothing to revoke before voting');
+    await c.post(VOTE, { 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '', password: 'ivy passphrase' }, { csrfFrom: VOTE });
+    const election = await c.get('/app/elections/tsc');
+    assert.match(
+      election.body,
+      /<a class="button danger-outline" href="\/app\/elections\/tsc\/vote\/revoke">Revoke it and vote again<\/a>/,
+    );
+    assert.doesNotMatch(election.body, /formaction="[^"]*\/vote\/edit"/, 'no button deletes the ballot in one click');
+    const confirm = await c.get(REVOKE);
+    assert.equal(confirm.statusCode, 200);
+    assert.match(confirm.body, /<h1>Revoke your ballot\?<\/h1>/);
+    assert.match(confirm.body, /<form method="post" action="\/app\/elections\/tsc\/vote\/edit"/);
+    assert.match(confirm.body, /name="_csrf"/);
+    const user = await t.service.ctx.store.users.findByLogin('ivy');
+    assert.equal((await t.service.ctx.ballots.status(user!, 'tsc')).voted, true, 'seeing the page deleted nothing');
+    const wrong = await c.post('/app/elections/tsc/vote/edit', { password: 'not ivy at all' }, { csrfFrom: REVOKE });
+    assert.equal(wrong.statusCode, 403);
+    assert.match(wrong.body, /<h1>Revoke your ballot\?<\/h1>/, 'the confirmation page comes back, not the election page');
+    assert.match(wrong.body, /id="error-summary"[\s\S]*href="#revoke-password"[^>]*>[^<]*does not open your ballot/);
+    assert.match(wrong.body, /id="revoke-password"[^>]*aria-invalid="true"/);
+    const empty = await c.post('/app/elections/tsc/vote/edit', { password: '' }, { csrfFrom: REVOKE });
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /<h1>Revoke your ballot\?<\/h1>[\s\S]*Enter the passphrase you chose/);
+    assert.equal((await t.service.ctx.ballots.status(user!, 'tsc')).voted, true, 'a wrong passphrase deletes nothing');
+    const revoke = await c.post('/app/elections/tsc/vote/edit', { password: 'ivy passphrase' }, { csrfFrom: REVOKE });
+    assert.equal(revoke.statusCode, 303);
+    assert.equal((await t.service.ctx.ballots.status(user!, 'tsc')).voted, false);
+
+    await c.post(VOTE, { 'candidate@ann': '1', 'candidate@ben': '2', 'candidate@cat': '' }, { csrfFrom: VOTE });
+    const noPassphrase = await c.get(REVOKE);
+    assert.equal(noPassphrase.statusCode, 303, 'a ballot without a passphrase cannot be revoked: back to the election page');
+    t.setNow(END);
+    await c.signIn('ivy');
+    assert.equal((await c.get(REVOKE)).statusCode, 403, 'not after the close');
   });
 
   test('after the close a ballot can be viewed but not revoked', async () => {

@@ -13,6 +13,7 @@ import { BallotPage } from '../../views/BallotPage.js';
 import { ElectionPage } from '../../views/ElectionPage.js';
 import { MyBallotPage } from '../../views/MyBallotPage.js';
 import { NotEligiblePage } from '../../views/NotEligiblePage.js';
+import { RevokePage } from '../../views/RevokePage.js';
 import { answerTo, explain } from '../answers.js';
 import { refusalError } from '../errors.js';
 import { requireUser, userOf } from '../guards.js';
@@ -50,7 +51,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   const backTo = (key: string): [string, string] => ['Back to the election', `/app/elections/${key}`];
 
-  /** Re-shows the election page with a problem on the passphrase form. */
+  /** Re-shows the page the passphrase was typed on (the election page, or the revoke confirmation) with the problem. */
   const passphraseProblem = async (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -58,7 +59,18 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
     entry: UsableEntry,
     message: string,
     status: number,
+    on: 'election' | 'revoke' = 'election',
   ) => {
+    if (on === 'revoke') {
+      const page = RevokePage({
+        ctx: deps.page(req, reply),
+        election: entry.election,
+        now: ctx.clock(),
+        attemptLimit: ctx.ballots.attemptLimit,
+        problem: message,
+      });
+      return sendPage(reply, page, status);
+    }
     const facts = await electionFacts(ctx, user, entry);
     const candidates = voterOrder(entry.election.candidates, ctx.sessionKey, user.id, entry.key);
     return sendPage(
@@ -76,7 +88,14 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
   };
 
   /** The common answer to a view or revoke that did not open the ballot. */
-  const notOpened = async (req: FastifyRequest, reply: FastifyReply, user: SessionUser, entry: UsableEntry, outcome: OpenRefusal) => {
+  const notOpened = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    user: SessionUser,
+    entry: UsableEntry,
+    outcome: OpenRefusal,
+    on: 'election' | 'revoke' = 'election',
+  ) => {
     // The words already say how many attempts are left, or how long to wait.
     const answer = answerTo(outcome);
     if (
@@ -86,7 +105,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       outcome.code === 'busy'
     ) {
       if (answer.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
-      return passphraseProblem(req, reply, user, entry, answer.message, answer.status);
+      return passphraseProblem(req, reply, user, entry, answer.message, answer.status, on);
     }
     throw refusalError(outcome, { ...(answer.status === 404 ? {} : { title: 'Not possible' }), next: backTo(entry.key) });
   };
@@ -188,14 +207,29 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       return sendPage(reply, MyBallotPage({ ctx: deps.page(req, reply), election, choices: outcome.choices, canRevoke: facts.revoke.ok }));
     });
 
+    // The confirmation step before a revoke (the POST below is Elekto's one-step revoke, kept).
+    scoped.get('/app/elections/:key/vote/revoke', async (req, reply) => {
+      const user = userOf(req);
+      const { key } = keyParams.parse(req.params);
+      const entry = usableEntry(findEntry(ctx, key));
+      const facts = await electionFacts(ctx, user, entry);
+      refuse(facts.revoke, backTo(key));
+      // Without a passphrase nobody can revoke; the election page says so.
+      if (!facts.status.hasPassphrase) return reply.redirect(`/app/elections/${key}`, 303);
+      return sendPage(
+        reply,
+        RevokePage({ ctx: deps.page(req, reply), election: entry.election, now: facts.now, attemptLimit: ctx.ballots.attemptLimit }),
+      );
+    });
+
     scoped.post('/app/elections/:key/vote/edit', async (req, reply) => {
       const user = userOf(req);
       const { key } = keyParams.parse(req.params);
       const entry = usableEntry(findEntry(ctx, key));
       const passphrase = readPassphrase(req);
-      if (passphrase === '') return passphraseProblem(req, reply, user, entry, PASSPHRASE_REQUIRED, 400);
+      if (passphrase === '') return passphraseProblem(req, reply, user, entry, PASSPHRASE_REQUIRED, 400, 'revoke');
       const outcome = await ctx.ballots.revoke({ user, electionKey: key, passphrase, signal: requestSignal(req) });
-      if (!outcome.ok) return notOpened(req, reply, user, entry, outcome);
+      if (!outcome.ok) return notOpened(req, reply, user, entry, outcome, 'revoke');
       req.log.info({ election: key, userId: user.id }, 'ballot revoked');
       flash(req, 'success', 'Your ballot has been revoked. You can vote again now; if you do not, you will not have voted.');
       return reply.redirect(`/app/elections/${key}/vote`, 303);
