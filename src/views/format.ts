@@ -29,6 +29,11 @@ export function utcText(date: Date, options: { seconds?: boolean } = {}): string
   return `${WEEKDAYS[date.getUTCDay()] ?? ''} ${String(date.getUTCDate())} ${MONTHS[date.getUTCMonth()] ?? ''} ${String(date.getUTCFullYear())}, ${time} UTC`;
 }
 
+/** `Tue 15 September 2026`: a whole UTC day (votes per day), in the same shape. */
+export function utcDayText(date: Date): string {
+  return `${WEEKDAYS[date.getUTCDay()] ?? ''} ${String(date.getUTCDate())} ${MONTHS[date.getUTCMonth()] ?? ''} ${String(date.getUTCFullYear())}`;
+}
+
 /** Every moment written by `utcText` in a text: where it is, and the moment itself. */
 export const UTC_TEXT = new RegExp(
   `\\b(?:${WEEKDAYS.join('|')}) (\\d{1,2}) (${MONTHS.join('|')}) (\\d{4}), (\\d{2}):(\\d{2})(?::(\\d{2}))? UTC\\b`,

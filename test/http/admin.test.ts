@@ -212,7 +212,7 @@ describe('the officer area', () => {
     // The chart: an accessible SVG with the days from the opening to today, and the same figures as a table.
     assert.match(body, /<svg class="votes-chart"[^>]*role="img"[^>]*aria-labelledby="votes-per-day-title votes-per-day-desc"/);
     assert.match(body, /<title id="votes-per-day-title">Votes per day \(UTC\)<\/title>/);
-    assert.match(body, /<desc id="votes-per-day-desc">3 votes over 5 days; the most on Sat, 2 May 2026 \(2\)\.<\/desc>/);
+    assert.match(body, /<desc id="votes-per-day-desc">3 votes over 5 days; the most on Sat 2 May 2026 \(2\)\.<\/desc>/);
     assert.equal((body.match(/<rect class="chart-bar"/g) ?? []).length, 2, 'two days with votes');
     const rows = [...body.matchAll(/<tr><td><time datetime="(\d{4}-\d\d-\d\d)">[^<]*<\/time><\/td><td class="num">(\d+)<\/td><\/tr>/g)].map(
       (m) => `${m[1]}=${m[2]}`,

@@ -1,4 +1,5 @@
 import type { DayCount } from '../../core/officer/turnout.js';
+import { utcDayText } from '../format.js';
 import { ScrollTable } from './OfficerLayout.js';
 
 // Votes per day as an SVG bar chart drawn on the server: no chart library, no
@@ -13,7 +14,6 @@ const TOP = 14;
 const BOTTOM = 40;
 
 const shortDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' });
-const longDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'long', year: 'numeric' });
 
 const dateOf = (day: string): Date => new Date(`${day}T00:00:00Z`);
 const r1 = (n: number): string => String(Math.round(n * 10) / 10);
@@ -30,7 +30,7 @@ export function chartSummary(days: readonly DayCount[]): string {
   const total = days.reduce((s, d) => s + d.votes, 0);
   if (total === 0) return `No votes in ${days.length === 1 ? 'the first day' : `${days.length} days`}.`;
   const best = days.reduce((a, b) => (b.votes > a.votes ? b : a));
-  return `${total} ${total === 1 ? 'vote' : 'votes'} over ${days.length} ${days.length === 1 ? 'day' : 'days'}; the most on ${longDay.format(dateOf(best.day))} (${best.votes}).`;
+  return `${total} ${total === 1 ? 'vote' : 'votes'} over ${days.length} ${days.length === 1 ? 'day' : 'days'}; the most on ${utcDayText(dateOf(best.day))} (${best.votes}).`;
 }
 
 export function VotesChart({ days, id }: { days: DayCount[]; id: string }) {
@@ -44,44 +44,47 @@ export function VotesChart({ days, id }: { days: DayCount[]; id: string }) {
   const ticks = top === 1 ? [0, 1] : [0, top / 2, top];
   return (
     <figure class="chart">
-      <svg
-        class="votes-chart"
-        viewBox={`0 0 ${W} ${H}`}
-        role="img"
-        aria-labelledby={`${id}-title ${id}-desc`}
-        xmlns="http://www.w3.org/2000/svg"
-      >
-        <title id={`${id}-title`}>Votes per day (UTC)</title>
-        <desc id={`${id}-desc`}>{chartSummary(days)}</desc>
-        {ticks.map((t) => (
-          <g>
-            <line class="chart-grid" x1={LEFT} x2={W - RIGHT} y1={r1(y(t))} y2={r1(y(t))} />
-            <text class="chart-label" x={LEFT - 6} y={r1(y(t) + 4)} text-anchor="end">
-              {String(t)}
-            </text>
-          </g>
-        ))}
-        {days.map((d, i) => {
-          const x = LEFT + i * slot + (slot - barW) / 2;
-          const h = (d.votes / top) * plotH;
-          return (
+      {/* On a phone the chart keeps a readable size and scrolls sideways, like the tables. */}
+      <div class="chart-scroll" tabindex={0} role="region" aria-label="Votes per day (UTC), chart">
+        <svg
+          class="votes-chart"
+          viewBox={`0 0 ${W} ${H}`}
+          role="img"
+          aria-labelledby={`${id}-title ${id}-desc`}
+          xmlns="http://www.w3.org/2000/svg"
+        >
+          <title id={`${id}-title`}>Votes per day (UTC)</title>
+          <desc id={`${id}-desc`}>{chartSummary(days)}</desc>
+          {ticks.map((t) => (
             <g>
-              {d.votes > 0 ? <rect class="chart-bar" x={r1(x)} y={r1(y(d.votes))} width={r1(barW)} height={r1(h)} /> : null}
-              {days.length <= 31 && d.votes > 0 ? (
-                <text class="chart-value" x={r1(x + barW / 2)} y={r1(y(d.votes) - 3)} text-anchor="middle">
-                  {String(d.votes)}
-                </text>
-              ) : null}
-              {i % labelEvery === 0 ? (
-                <text class="chart-label" x={r1(x + barW / 2)} y={H - BOTTOM + 16} text-anchor="middle">
-                  {shortDay.format(dateOf(d.day))}
-                </text>
-              ) : null}
+              <line class="chart-grid" x1={LEFT} x2={W - RIGHT} y1={r1(y(t))} y2={r1(y(t))} />
+              <text class="chart-label" x={LEFT - 6} y={r1(y(t) + 4)} text-anchor="end">
+                {String(t)}
+              </text>
             </g>
-          );
-        })}
-        <line class="chart-axis" x1={LEFT} x2={W - RIGHT} y1={TOP + plotH} y2={TOP + plotH} />
-      </svg>
+          ))}
+          {days.map((d, i) => {
+            const x = LEFT + i * slot + (slot - barW) / 2;
+            const h = (d.votes / top) * plotH;
+            return (
+              <g>
+                {d.votes > 0 ? <rect class="chart-bar" x={r1(x)} y={r1(y(d.votes))} width={r1(barW)} height={r1(h)} /> : null}
+                {days.length <= 31 && d.votes > 0 ? (
+                  <text class="chart-value" x={r1(x + barW / 2)} y={r1(y(d.votes) - 3)} text-anchor="middle">
+                    {String(d.votes)}
+                  </text>
+                ) : null}
+                {i % labelEvery === 0 ? (
+                  <text class="chart-label" x={r1(x + barW / 2)} y={H - BOTTOM + 16} text-anchor="middle">
+                    {shortDay.format(dateOf(d.day))}
+                  </text>
+                ) : null}
+              </g>
+            );
+          })}
+          <line class="chart-axis" x1={LEFT} x2={W - RIGHT} y1={TOP + plotH} y2={TOP + plotH} />
+        </svg>
+      </div>
       <figcaption>
         <details>
           <summary>Votes per day as a table</summary>
@@ -100,7 +103,7 @@ export function VotesChart({ days, id }: { days: DayCount[]; id: string }) {
                 {days.map((d) => (
                   <tr>
                     <td>
-                      <time datetime={d.day}>{longDay.format(dateOf(d.day))}</time>
+                      <time datetime={d.day}>{utcDayText(dateOf(d.day))}</time>
                     </td>
                     <td class="num">{String(d.votes)}</td>
                   </tr>
