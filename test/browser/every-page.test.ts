@@ -154,6 +154,18 @@ for (const mode of ['production', 'demo'] as const) {
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Cast my ballot' }).click()]);
     }
 
+    /** Each table of an officer page scrolls sideways in its own labelled, focusable region. */
+    async function tablesScroll(page: Page): Promise<void> {
+      const tables = await page.locator('main table').all();
+      assert.ok(tables.length > 0);
+      for (const table of tables) {
+        const region = table.locator('xpath=ancestor::div[@role="region"][1]');
+        assert.equal(await region.count(), 1, 'each officer table scrolls in its own region');
+        assert.notEqual((await region.getAttribute('aria-label')) ?? '', '', 'the region is labelled');
+        assert.equal(await region.getAttribute('tabindex'), '0', 'keyboard users can scroll it');
+      }
+    }
+
     test('signed out: the public pages, sign-in, 404s; no "Sign in to vote" for a closed election; the focus ring', async () => {
       const { context, page } = await newContext();
       await page.goto(`${app.url}/elections`);
@@ -358,13 +370,9 @@ for (const mode of ['production', 'demo'] as const) {
         (await officer.page.locator('.audit td').allTextContents()).every((t) => !/^[a-z]+[.-][a-z-]+$/.test(t.trim())),
         'audit actions in words',
       );
+      assert.match((await officer.page.locator('main .facts').first().textContent()) ?? '', /Voting opened/);
       await officer.page.setViewportSize(NARROW);
-      for (const table of await officer.page.locator('main table').all()) {
-        const region = table.locator('xpath=ancestor::div[@role="region"][1]');
-        assert.equal(await region.count(), 1, 'each officer table scrolls in its own region');
-        assert.notEqual((await region.getAttribute('aria-label')) ?? '', '', 'the region is labelled');
-        assert.equal(await region.getAttribute('tabindex'), '0', 'keyboard users can scroll it');
-      }
+      await tablesScroll(officer.page);
       const labels = await officer.page
         .locator('svg.votes-chart text')
         .evaluateAll((els) =>
@@ -377,6 +385,7 @@ for (const mode of ['production', 'demo'] as const) {
       await officer.page.goto(`${app.url}/app/elections/${toc.key}/admin/`);
       await check(officer.page, 'officer overview (closed)');
       await officer.page.goto(`${app.url}/app/elections/${toc.key}/admin/results`);
+      await tablesScroll(officer.page);
       await check(officer.page, 'officer results');
       await officer.context.close();
 

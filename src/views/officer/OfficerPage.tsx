@@ -78,19 +78,19 @@ function Window({ election, phase, now }: { election: Election; phase: Phase; no
       </p>
       <dl class="facts stacked">
         <div>
-          <dt>Voting opens</dt>
+          <dt>{election.startDatetime <= now ? 'Voting opened' : 'Voting opens'}</dt>
           <dd>
             <When date={election.startDatetime} now={now} />
           </dd>
         </div>
         <div>
-          <dt>Voting closes</dt>
+          <dt>{election.endDatetime <= now ? 'Voting closed' : 'Voting closes'}</dt>
           <dd>
             <When date={election.endDatetime} now={now} />
           </dd>
         </div>
         <div>
-          <dt>Exception requests until</dt>
+          <dt>{election.exceptionDue <= now ? 'Exception requests closed' : 'Exception requests until'}</dt>
           <dd>
             <When date={election.exceptionDue} now={now} />
           </dd>
