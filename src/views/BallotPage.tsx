@@ -3,6 +3,7 @@ import { expressesPreference } from '../core/ballot/rank.js';
 import { ballotSummary } from './ballotSummary.js';
 import { ErrorSummary, FieldError } from './components/ErrorSummary.js';
 import { When } from './components/When.js';
+import { APPROVAL_LIST_ID, ApprovalChoices, approveFieldId } from './ApprovalChoices.js';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { Layout } from './Layout.js';
 import { trusted } from './render.js';
@@ -25,8 +26,9 @@ export interface BallotPageProps {
 
 export const rankFieldId = (candidateId: string) => `rank-${candidateId}`;
 
-function fieldTarget(field: string): string {
-  if (field.startsWith('candidate@')) return rankFieldId(field.slice('candidate@'.length));
+function fieldTarget(field: string, approval: boolean): string {
+  if (field === 'approvals') return APPROVAL_LIST_ID;
+  if (field.startsWith('candidate@')) return (approval ? approveFieldId : rankFieldId)(field.slice('candidate@'.length));
   if (field === 'password') return 'password';
   return 'ballot-list';
 }
@@ -65,8 +67,12 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
   const counts = new Map<number, number>();
   for (const c of choices) if (c.rank !== null) counts.set(c.rank, (counts.get(c.rank) ?? 0) + 1);
   const fieldErrors = problem?.fieldErrors ?? {};
-  const errorItems = Object.entries(fieldErrors).map(([field, text]) => ({ id: fieldTarget(field), text }));
-  const showAbstention = needsAbstention === true || (problem !== undefined && !expressesPreference(choices.map((c) => c.rank)));
+  const method = election.rules.method;
+  const approval = method === 'approval';
+  const errorItems = Object.entries(fieldErrors).map(([field, text]) => ({ id: fieldTarget(field, approval), text }));
+  const approvedNone = candidates.every((c) => values[c.id] !== 'approve' && values[c.id] !== '1');
+  const showAbstention =
+    needsAbstention === true || (problem !== undefined && (approval ? approvedNone : !expressesPreference(choices.map((c) => c.rank))));
   return (
     <Layout
       ctx={ctx}
@@ -96,77 +102,91 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
       <form
         method="post"
         action={`/app/elections/${key}/vote`}
-        id="ballot-form"
+        id={approval ? 'approval-form' : 'ballot-form'}
         class="ballot-form"
         data-allow-no-opinion={election.allowNoOpinion ? 'true' : 'false'}
       >
         <input type="hidden" name="_csrf" value={ctx.csrfToken} />
         <section class="card" aria-labelledby="rank-heading">
-          <h2 id="rank-heading">Rank the candidates</h2>
-          <p id="ballot-help">
-            Give <strong>1</strong> to your first choice, <strong>2</strong> to your next, and so on. Give two candidates the same number to
-            tie them.{' '}
-            {election.allowNoOpinion
-              ? 'Leave a candidate at “No opinion” if you do not want to rank them.'
-              : 'This election asks you to rank every candidate.'}
-          </p>
-          <p class="hint">The candidates are listed in an order shuffled for you, not by preference of anyone.</p>
-          <p class="hint js-help" id="ballot-js-help" hidden>
-            You can also drag a candidate by its handle, or use its Up and Down buttons. Drop a candidate onto another to tie them.
-          </p>
-          <ul class="ballot" id="ballot-list" aria-describedby="ballot-help">
-            {candidates.map((c, index) => {
-              const choice = choices[index];
-              const rank = choice?.rank ?? null;
-              const err = fieldErrors[`candidate@${c.id}`];
-              const fid = rankFieldId(c.id);
-              const value = rank === null ? '' : String(rank);
-              return (
-                <li
-                  class={`ballot-row${rank !== null ? ' is-ranked' : ''}${err !== undefined ? ' has-error' : ''}`}
-                  data-id={c.id}
-                  data-name={c.name}
-                  data-index={String(index)}
-                >
-                  <div class="ballot-cand">
-                    <span class="rank-badge" aria-hidden="true">
-                      {badge(rank, rank !== null && (counts.get(rank) ?? 0) > 1)}
-                    </span>
-                    <span class="ballot-name">{c.name}</span>
-                    <a class="profile-link" href={`/app/elections/${key}/candidates/${c.id}`} target="_blank" rel="noopener">
-                      Profile<span class="visually-hidden"> of {c.name} (opens in a new tab)</span>
-                    </a>
-                  </div>
-                  <div class="ballot-controls">
-                    <label for={fid} class="rank-label">
-                      Rank<span class="visually-hidden"> for {c.name}</span>
-                    </label>
-                    <select
-                      id={fid}
-                      name={`candidate@${c.id}`}
-                      required={!election.allowNoOpinion}
-                      aria-invalid={err !== undefined ? 'true' : undefined}
-                      aria-describedby={err !== undefined ? `${fid}-error` : undefined}
+          {approval ? (
+            <ApprovalChoices election={election} candidates={candidates} values={values} fieldErrors={fieldErrors} />
+          ) : (
+            <>
+              <h2 id="rank-heading">Rank the candidates</h2>
+              <p id="ballot-help">
+                Give <strong>1</strong> to your first choice, <strong>2</strong> to your next, and so on.{' '}
+                {method === 'stv'
+                  ? 'Give each candidate you rank a different number: this election counts by STV, which reads your ballot in order.'
+                  : 'Give two candidates the same number to tie them.'}{' '}
+                {election.allowNoOpinion
+                  ? 'Leave a candidate at “No opinion” if you do not want to rank them.'
+                  : 'This election asks you to rank every candidate.'}
+              </p>
+              <p class="hint">The candidates are listed in an order shuffled for you, not by preference of anyone.</p>
+              <p class="hint js-help" id="ballot-js-help" hidden>
+                You can also drag a candidate by its handle, or use its Up and Down buttons. Drop a candidate onto another to tie them.
+              </p>
+              <ul class="ballot" id="ballot-list" aria-describedby="ballot-help">
+                {candidates.map((c, index) => {
+                  const choice = choices[index];
+                  const rank = choice?.rank ?? null;
+                  const err = fieldErrors[`candidate@${c.id}`];
+                  const fid = rankFieldId(c.id);
+                  const value = rank === null ? '' : String(rank);
+                  return (
+                    <li
+                      class={`ballot-row${rank !== null ? ' is-ranked' : ''}${err !== undefined ? ' has-error' : ''}`}
+                      data-id={c.id}
+                      data-name={c.name}
+                      data-index={String(index)}
                     >
-                      {rankOptions(n, election.allowNoOpinion, value)}
-                    </select>
-                  </div>
-                  <FieldError id={`${fid}-error`} text={err} />
-                </li>
-              );
-            })}
-          </ul>
-          {/* Without the script nothing updates this sentence as the voter ranks, so the server
-              writes it only for a ballot that came back (what was sent); the script shows it live. */}
-          <p id="ballot-summary" class="summary" role="status" aria-live="polite" hidden={problem === undefined}>
-            {ballotSummary(choices)}
-          </p>
+                      <div class="ballot-cand">
+                        <span class="rank-badge" aria-hidden="true">
+                          {badge(rank, rank !== null && (counts.get(rank) ?? 0) > 1)}
+                        </span>
+                        <span class="ballot-name">{c.name}</span>
+                        <a class="profile-link" href={`/app/elections/${key}/candidates/${c.id}`} target="_blank" rel="noopener">
+                          Profile<span class="visually-hidden"> of {c.name} (opens in a new tab)</span>
+                        </a>
+                      </div>
+                      <div class="ballot-controls">
+                        <label for={fid} class="rank-label">
+                          Rank<span class="visually-hidden"> for {c.name}</span>
+                        </label>
+                        <select
+                          id={fid}
+                          name={`candidate@${c.id}`}
+                          required={!election.allowNoOpinion}
+                          aria-invalid={err !== undefined ? 'true' : undefined}
+                          aria-describedby={err !== undefined ? `${fid}-error` : undefined}
+                        >
+                          {rankOptions(n, election.allowNoOpinion, value)}
+                        </select>
+                      </div>
+                      <FieldError id={`${fid}-error`} text={err} />
+                    </li>
+                  );
+                })}
+              </ul>
+              {/* Without the script nothing updates this sentence as the voter ranks, so the server
+                  writes it only for a ballot that came back (what was sent); the script shows it live. */}
+              <p id="ballot-summary" class="summary" role="status" aria-live="polite" hidden={problem === undefined}>
+                {ballotSummary(choices)}
+              </p>
+            </>
+          )}
           <div id="abstention" class="notice" hidden={!showAbstention}>
-            <p>
-              <strong>This ballot does not prefer any candidate to another,</strong> so it counts as an abstention. A ballot only counts
-              where it ranks one candidate above another: leaving everyone at “No opinion”, ranking a single candidate, or giving everyone
-              the same rank all express no preference.
-            </p>
+            {approval ? (
+              <p>
+                <strong>This ballot approves no candidate,</strong> so it counts as an abstention.
+              </p>
+            ) : (
+              <p>
+                <strong>This ballot does not prefer any candidate to another,</strong> so it counts as an abstention. A ballot only counts
+                where it ranks one candidate above another: leaving everyone at “No opinion”, ranking a single candidate, or giving everyone
+                the same rank all express no preference.
+              </p>
+            )}
             <p class="check">
               <input type="checkbox" id="confirm_abstention" name="confirm_abstention" value="yes" />
               <label for="confirm_abstention">I understand: cast my ballot as an abstention</label>

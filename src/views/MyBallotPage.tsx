@@ -1,6 +1,6 @@
 import type { ChoiceView } from '../app/ballots/types.js';
 import type { Election } from '../core/meta/types.js';
-import { ballotSummary, tiers } from './ballotSummary.js';
+import { ballotSummary, listText, tiers } from './ballotSummary.js';
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
 
@@ -19,6 +19,14 @@ export function MyBallotPage({
   const key = election.key;
   const groups = tiers(choices);
   const unranked = choices.filter((c) => c.rank === null);
+  // Approval ballots are stored as rank 1 for each approved candidate.
+  const approval = election.rules.method === 'approval';
+  const approved = choices.filter((c) => c.rank !== null).map((c) => c.name);
+  const summary = approval
+    ? approved.length === 0
+      ? 'Your ballot approves no candidate.'
+      : `Your ballot approves ${listText(approved)}.`
+    : ballotSummary(choices);
   return (
     <Layout
       ctx={ctx}
@@ -33,10 +41,23 @@ export function MyBallotPage({
       <header class="page-head">
         <p class="org">{election.name}</p>
         <h1>Your ballot</h1>
-        <p class="page-head-meta">{ballotSummary(choices)}</p>
+        <p class="page-head-meta">{summary}</p>
       </header>
       <section class="card">
-        {groups.length === 0 ? (
+        {approval ? (
+          approved.length === 0 ? (
+            <p>You approved no candidate: this ballot is an abstention.</p>
+          ) : (
+            <>
+              <h2>You approved</h2>
+              <ul>
+                {approved.map((name) => (
+                  <li>{name}</li>
+                ))}
+              </ul>
+            </>
+          )
+        ) : groups.length === 0 ? (
           <p>You ranked no candidate: this ballot is an abstention.</p>
         ) : (
           <table class="ranking">
@@ -60,7 +81,9 @@ export function MyBallotPage({
             </tbody>
           </table>
         )}
-        {unranked.length > 0 && groups.length > 0 ? <p class="muted">No opinion on {unranked.map((c) => c.name).join(', ')}.</p> : null}
+        {!approval && unranked.length > 0 && groups.length > 0 ? (
+          <p class="muted">No opinion on {unranked.map((c) => c.name).join(', ')}.</p>
+        ) : null}
       </section>
       {canRevoke ? (
         <section class="card" aria-labelledby="change">

@@ -1,5 +1,6 @@
 // Builds parsed elections directly, for tests of policies, use-cases and pages that
 // should not depend on the meta parser.
+import { defaultRules } from '../../src/core/governance/rules.js';
 import type { Candidate, Election, ElectionEntry, MetaSnapshot } from '../../src/core/meta/types.js';
 
 export function makeCandidate(id: string, name = id.toUpperCase(), extra: Partial<Candidate> = {}): Candidate {
@@ -29,6 +30,7 @@ export function makeElection(spec: ElectionSpec): Election {
     resultsHtml: null,
     candidates: [makeCandidate('ann'), makeCandidate('ben'), makeCandidate('cat')],
     warnings: [],
+    rules: defaultRules(),
     ...spec,
     startDatetime: start,
     exceptionDue: spec.exceptionDue ?? start,

@@ -1,6 +1,12 @@
 // The ballot form, from posted fields to a typed, validated ballot, and from that to the
 // rows that store it. The form posts one field per candidate, `candidate@<ID>`, holding a
 // rank (1 = most preferred, equal numbers are ties) or the no-opinion choice.
+//
+// Approval ballots (`ballot_method: approval`) post the same field as a check box,
+// present (`approve`) for an approved candidate and absent otherwise. They are stored
+// in the same rows as a ranking: rank 1 for each approved candidate and no opinion for
+// the rest, so one storage, one export and Elekto's schema serve every method. STV
+// ballots are rankings that must put the ranked candidates in a strict order.
 import type { Election } from '../meta/types.js';
 import { expressesPreference, NO_OPINION_RANK } from './rank.js';
 
@@ -42,7 +48,14 @@ export type BallotFormResult =
 /** The posted body as @fastify/formbody gives it: repeated fields become arrays. */
 export type FormFields = Readonly<Record<string, unknown>>;
 
-export type BallotElection = Pick<Election, 'candidates' | 'allowNoOpinion'>;
+export type BallotElection = Pick<Election, 'candidates' | 'allowNoOpinion'> & {
+  rules?: Pick<Election['rules'], 'method' | 'maxSelections'>;
+};
+
+/** The value an approval check box posts. */
+export const APPROVE_VALUE = 'approve';
+/** The field an approval ballot's "too many selected" error belongs to (the group of check boxes). */
+export const APPROVALS_FIELD = 'approvals';
 
 const NO_OPINION_VALUES = new Set(['', 'no-opinion', String(NO_OPINION_RANK)]);
 
@@ -55,12 +68,9 @@ export function candidateField(candidateId: string): string {
   return CANDIDATE_FIELD_PREFIX + candidateId;
 }
 
-/** Parses and validates the candidate fields of a ballot form; other fields are ignored. */
-export function parseBallotForm(form: FormFields, election: BallotElection): BallotFormResult {
-  const n = election.candidates.length;
-  const names = new Map(election.candidates.map((c) => [c.id, c.name]));
+function unknownCandidateErrors(form: FormFields, election: BallotElection): FieldError[] {
+  const names = new Set(election.candidates.map((c) => c.id));
   const errors: FieldError[] = [];
-
   for (const field of Object.keys(form)) {
     if (!field.startsWith(CANDIDATE_FIELD_PREFIX)) continue;
     const id = field.slice(CANDIDATE_FIELD_PREFIX.length);
@@ -68,6 +78,15 @@ export function parseBallotForm(form: FormFields, election: BallotElection): Bal
       errors.push({ field, message: `“${id}” is not a candidate in this election. Reload the ballot and try again.` });
     }
   }
+  return errors;
+}
+
+/** Parses and validates the candidate fields of a ballot form; other fields are ignored. */
+export function parseBallotForm(form: FormFields, election: BallotElection): BallotFormResult {
+  const method = election.rules?.method ?? 'schulze';
+  if (method === 'approval') return parseApprovalForm(form, election);
+  const n = election.candidates.length;
+  const errors = unknownCandidateErrors(form, election);
 
   const choices: BallotChoice[] = [];
   for (const candidate of election.candidates) {
@@ -109,9 +128,71 @@ export function parseBallotForm(form: FormFields, election: BallotElection): Bal
     choices.push({ candidateId: candidate.id, rank });
   }
 
+  if (errors.length === 0 && method === 'stv') errors.push(...sharedRankErrors(choices, election));
   if (errors.length > 0) return { ok: false, errors };
   const ballot = { choices };
   return { ok: true, ballot, expressesPreference: expressesPreference(choices.map((c) => c.rank)) };
+}
+
+/**
+ * STV reads a ballot in order, first preference first: two candidates on one rank
+ * cannot be put in order, and the count would stop reading the ballot there. The
+ * voter hears of it now rather than losing the rest of their preferences.
+ */
+function sharedRankErrors(choices: readonly BallotChoice[], election: BallotElection): FieldError[] {
+  const byRank = new Map<number, string[]>();
+  for (const c of choices) if (c.rank !== null) byRank.set(c.rank, [...(byRank.get(c.rank) ?? []), c.candidateId]);
+  const names = new Map(election.candidates.map((c) => [c.id, c.name || c.id]));
+  const errors: FieldError[] = [];
+  for (const [rank, ids] of byRank) {
+    if (ids.length < 2) continue;
+    const who = ids.map((id) => names.get(id) ?? id);
+    for (const id of ids)
+      errors.push({
+        field: candidateField(id),
+        message: `${who.join(' and ')} share rank ${rank}. This election counts by STV, which needs one candidate per rank: give each a different number.`,
+      });
+  }
+  return errors;
+}
+
+/**
+ * An approval ballot: a candidate's field is `approve` (checked) or absent / empty
+ * (not approved). At most `max_selections` may be approved. Approving nobody is an
+ * abstention, which the voter confirms as on a ranking ballot.
+ */
+function parseApprovalForm(form: FormFields, election: BallotElection): BallotFormResult {
+  const errors = unknownCandidateErrors(form, election);
+  const choices: BallotChoice[] = [];
+  for (const candidate of election.candidates) {
+    const field = candidateField(candidate.id);
+    const raw = Object.hasOwn(form, field) ? form[field] : undefined;
+    const who = candidate.name || candidate.id;
+    if (raw === undefined || raw === '') {
+      choices.push({ candidateId: candidate.id, rank: null });
+      continue;
+    }
+    if (Array.isArray(raw) || typeof raw !== 'string') {
+      errors.push({ field, message: `The choice for ${who} could not be read: tick the box to approve them, or leave it empty.` });
+      continue;
+    }
+    const value = raw.trim();
+    if (value !== APPROVE_VALUE && value !== '1') {
+      errors.push({ field, message: `The choice for ${who} could not be read: tick the box to approve them, or leave it empty.` });
+      continue;
+    }
+    choices.push({ candidateId: candidate.id, rank: 1 });
+  }
+  const approved = choices.filter((c) => c.rank !== null).length;
+  const max = election.rules?.maxSelections ?? null;
+  if (max !== null && approved > max) {
+    errors.push({
+      field: APPROVALS_FIELD,
+      message: `You selected ${approved} candidates; this election allows at most ${max}. Untick ${approved - max === 1 ? 'one' : String(approved - max)}.`,
+    });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, ballot: { choices }, expressesPreference: approved > 0 };
 }
 
 /** One stored `ballot` row: every candidate gets one, unranked ones with NO_OPINION_RANK. */

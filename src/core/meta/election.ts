@@ -13,7 +13,9 @@ import { candidateIdFromFileName, isCandidateFileName, normalizeText, parseCandi
 import { FieldReader, type LocatedLogin } from './fields.js';
 import { scanSimpleVoterLines } from './fastVoters.js';
 import { ELECTION_KEYS, VOTERS_KEYS, nearestKey } from './keys.js';
+import { candidateAffiliationProblems, readGovernance } from './governance.js';
 import { renderMarkdownFile } from './markdown.js';
+import { defaultRules, type GovernanceRules } from '../governance/rules.js';
 import { isMap, isNullNode, isSeq, mapEntries, parseYaml } from './yaml.js';
 import type { MapEntry, Node } from './yaml.js';
 
@@ -61,6 +63,26 @@ interface ElectionYaml {
   noWinnersLine: number | undefined;
   eligibilityLine: number | undefined;
   exceptionDescriptionLine: number | undefined;
+  rules: GovernanceRules;
+}
+
+/**
+ * The governance keys (SPEC §10) read leniently: a bad value is a warning and the key
+ * is ignored (the reader falls back to Elekto's behaviour for it), so a typo in a cap
+ * never takes an election down; officers see the warning and `scrutin validate
+ * --strict` fails on it.
+ */
+function readGovernanceLeniently(y: Parameters<typeof readGovernance>[0], entries: Map<string, MapEntry>, out: Problem[]): GovernanceRules {
+  const found: Problem[] = [];
+  const rules = readGovernance(y, entries, found);
+  for (const p of found) {
+    out.push(
+      p.severity === 'error'
+        ? { ...p, message: `${p.message} (ignored: the election is served without it)`, severity: 'warning', code: 'governance-ignored' }
+        : p,
+    );
+  }
+  return rules;
 }
 
 function readElectionYaml(file: string, text: string | undefined, out: Problem[]): ElectionYaml {
@@ -165,6 +187,7 @@ function readElectionYaml(file: string, text: string | undefined, out: Problem[]
     noWinnersLine: y.lineOf(noWinnersNode),
     eligibilityLine: keyLine('eligibility'),
     exceptionDescriptionLine: keyLine('exception_description'),
+    rules: y.failed || !isMapRoot ? defaultRules() : readGovernanceLeniently(y, entries, problems),
   };
 }
 
@@ -331,6 +354,7 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
     }
   }
   candidates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  problems.push(...candidateAffiliationProblems(meta.rules, candidates).map((p) => ({ ...p, code: 'affiliation-missing' })));
 
   if (candidates.length > 0 && meta.noWinners > candidates.length) {
     // A warning, not an error: candidates are added while nominations are open.
@@ -382,6 +406,7 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
     descriptionHtml: html.description,
     resultsHtml: html.results,
     candidates,
+    rules: meta.rules,
     warnings: problems,
   };
   return { key, dir, ok: true, election, problems };

@@ -1,6 +1,7 @@
 // The shapes of a parsed meta repository. Everything the pages, the policies and the
 // count know about an election comes from these values; they are produced once per
 // sync by the parser in src/core/meta and never read from disk by a request.
+import type { GovernanceRules } from '../governance/rules.js';
 
 /** A problem found in a meta file: where, and what is wrong. Never thrown. */
 export interface Problem {
@@ -73,6 +74,11 @@ export interface Election {
   resultsHtml: string | null;
   /** Candidates sorted by ID (a stable order; pages shuffle per voter). */
   candidates: Candidate[];
+  /**
+   * The governance keys of SPEC §10 (ballot method, seat cap, tie-break); Elekto's
+   * defaults (Schulze, no cap, no tie-break) when election.yaml has none of them.
+   */
+  rules: GovernanceRules;
   /** Warnings only (an election with errors is not an `Election`). */
   warnings: Problem[];
 }
