@@ -5,12 +5,24 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeElection } from '../app/eraseLinks.js';
-import { countElection } from '../app/officer/countElection.js';
+import { countElection, type ElectionCount } from '../app/officer/countElection.js';
 import { Refused } from '../app/refusals.js';
 import { answerTo } from '../http/answers.js';
 import { phaseAt } from '../core/election/phase.js';
 import type { Election } from '../core/meta/types.js';
-import { formatJson, formatMarkdown, formatText } from '../core/tally/index.js';
+import {
+  formatApprovalJson,
+  formatApprovalMarkdown,
+  formatApprovalText,
+  formatJson,
+  formatMarkdown,
+  formatStvJson,
+  formatStvMarkdown,
+  formatStvText,
+  formatText,
+  seatingJson,
+  toTallyJson,
+} from '../core/tally/index.js';
 import { loadSnapshot } from '../metarepo/load.js';
 import { configFor, openStore } from './common.js';
 import type { CommandIO } from './types.js';
@@ -57,6 +69,31 @@ async function electionFromClone(key: string, root: string, electionDir: string)
   return entry.election;
 }
 
+/**
+ * The count as `scrutin tally FILE.csv` prints it with the same method and rules, so
+ * anyone holding the ballots CSV and the meta repository gets the same text.
+ */
+function formatCount(count: ElectionCount, format: StoredTallyOptions['format'], title: string): string {
+  const { names } = count;
+  if (count.method === 'approval') {
+    if (format === 'json') return formatApprovalJson(count.approval, names);
+    if (format === 'markdown') return formatApprovalMarkdown(count.approval, { names, title });
+    return formatApprovalText(count.approval, names);
+  }
+  if (count.method === 'stv') {
+    if (format === 'json') return formatStvJson(count.stv, names);
+    if (format === 'markdown') return formatStvMarkdown(count.stv, { names, title });
+    return formatStvText(count.stv, names);
+  }
+  const { result, seating, notes } = count;
+  if (format === 'json')
+    return seating === null
+      ? formatJson(result, names)
+      : `${JSON.stringify({ method: 'schulze', ...toTallyJson(result, names), seating: seatingJson(seating) }, null, 2)}\n`;
+  if (format === 'markdown') return formatMarkdown(result, { names, title, notes });
+  return formatText(result, names, { notes });
+}
+
 export async function tallyStoredElection(options: StoredTallyOptions, io: CommandIO): Promise<string> {
   const config = configFor(io);
   const election = await electionFromClone(options.key, config.meta.path, config.meta.electionDir);
@@ -91,17 +128,14 @@ export async function tallyStoredElection(options: StoredTallyOptions, io: Comma
         electionKey: election.key,
         actor: 'scrutin tally',
         action: 'results.counted',
-        detail: `scrutin tally --election: ${count.result.ballots} ballots counted`,
+        detail: `scrutin tally --election: ${count.ballots} ballots counted`,
       })
       .catch((error: unknown) => {
         io.err(
           `scrutin tally: warning: could not record the count in the audit trail: ${error instanceof Error ? error.message : String(error)}`,
         );
       });
-    const { result, names } = count;
-    if (options.format === 'json') return formatJson(result, names);
-    if (options.format === 'markdown') return formatMarkdown(result, { names, title: election.name });
-    return formatText(result, names);
+    return formatCount(count, options.format, election.name);
   } finally {
     await store.close();
   }

@@ -33,6 +33,8 @@ function request(ids: string[], result: TallyResult, output: 'result' | 'json', 
     output,
     names: ids.map((id) => [id, `Name ${id}`]),
     explanationLimit,
+    rules: null,
+    ranked: null,
   };
 }
 

@@ -4,7 +4,10 @@
 // the part whose cost grows with the candidates (strongest paths, ranking, the
 // explanation, the JSON text), which for hundreds of candidates takes seconds.
 import { parentPort, workerData } from 'node:worker_threads';
-import { formatJson, tally, type TallyResult } from '../../core/tally/index.js';
+import { governSchulze } from '../../core/governance/schulze.js';
+import type { SeatRules, Seating } from '../../core/governance/seats.js';
+import { alternatives, formatJson, seatingJson, tally, toTallyJson, type RankedBallots, type TallyResult } from '../../core/tally/index.js';
+import type { Alternatives } from '../../core/tally/alternatives.js';
 
 /** Marks the data of a count worker, so importing this module anywhere else runs nothing. */
 export const COUNT_JOB = 'scrutin-count';
@@ -22,17 +25,50 @@ export interface CountJob {
   names: [string, string][];
   /** `result` only: keep at most this many comparisons in each explanation list. */
   explanationLimit: number | null;
+  /** The election's seat cap and tie-break; null when it declares neither (then nothing changes). */
+  rules: SeatRules | null;
+  /** `result` only: the ballots in order, to show what ranked pairs and instant-runoff would give; null to skip. */
+  ranked: RankedBallots | null;
 }
 
 export type CountAnswer =
-  | { output: 'result'; result: TallyResult; omitted: { adjacent: number; winners: number } }
+  | {
+      output: 'result';
+      /** Winners, ties and explanation as seated under `rules`. */
+      result: TallyResult;
+      seating: Seating | null;
+      alternatives: Alternatives | null;
+      /** Why the alternatives could not be computed (too many lots to explore), or null. */
+      alternativesProblem: string | null;
+      omitted: { adjacent: number; winners: number };
+    }
   | { output: 'json'; json: Uint8Array }
   | { output: 'error'; message: string };
 
 /** The worker's whole job, also callable in the same thread. */
 export function runCountJob(job: CountJob): CountAnswer {
-  const result = tally(job.candidates, { size: job.candidates.length, d: job.d, ballots: job.ballots }, job.seats);
-  if (job.output === 'json') return { output: 'json', json: new TextEncoder().encode(formatJson(result, new Map(job.names))) };
+  const base = tally(job.candidates, { size: job.candidates.length, d: job.d, ballots: job.ballots }, job.seats);
+  const governed = job.rules === null ? null : governSchulze(base, job.rules);
+  const result = governed?.result ?? base;
+  if (job.output === 'json') {
+    const names = new Map(job.names);
+    // Without rules the download is exactly Elekto-era Scrutin's; with them, the seating is added.
+    const text =
+      governed === null
+        ? formatJson(result, names)
+        : `${JSON.stringify({ ...toTallyJson(result, names), seating: seatingJson(governed.seating) }, null, 2)}\n`;
+    return { output: 'json', json: new TextEncoder().encode(text) };
+  }
+  let alt: Alternatives | null = null;
+  let alternativesProblem: string | null = null;
+  if (job.ranked !== null) {
+    try {
+      alt = alternatives(base, job.ranked, job.rules?.tieBreak ?? null);
+    } catch (error) {
+      // Instant-runoff explores every way undrawn lots can fall, up to a bound: past it, say so.
+      alternativesProblem = error instanceof Error ? error.message : String(error);
+    }
+  }
   const { adjacent, winners } = result.explanation;
   const limit = job.explanationLimit ?? Infinity;
   const omitted = { adjacent: Math.max(0, adjacent.length - limit), winners: Math.max(0, winners.length - limit) };
@@ -41,7 +77,7 @@ export function runCountJob(job: CountJob): CountAnswer {
     // as the count: send only what the page shows.
     result.explanation = { adjacent: adjacent.slice(0, limit), winners: winners.slice(0, limit) };
   }
-  return { output: 'result', result, omitted };
+  return { output: 'result', result, seating: governed?.seating ?? null, alternatives: alt, alternativesProblem, omitted };
 }
 
 function transferables(answer: CountAnswer): ArrayBuffer[] {

@@ -16,6 +16,7 @@ import {
   type TieBreakRule,
 } from '../governance/rules.js';
 import { affiliationKey, infoValue } from '../governance/affiliation.js';
+import type { SeatRules } from '../governance/seats.js';
 import { normalizeText } from './candidate.js';
 import { FieldReader } from './fields.js';
 import { loginProblem } from './login.js';
@@ -250,6 +251,19 @@ export function candidateAffiliations(
   candidates: readonly { id: string; info: readonly CandidateField[] }[],
 ): Map<string, string | null> {
   return new Map(candidates.map((c) => [c.id, infoValue(c.info, rules.affiliationField)]));
+}
+
+/** The seat rules of an election: its cap with the candidates' affiliations, continuing members and tie-break. */
+export function electionSeatRules(
+  rules: GovernanceRules,
+  candidates: readonly { id: string; info: readonly CandidateField[] }[],
+): SeatRules {
+  return {
+    cap: rules.cap,
+    affiliations: candidateAffiliations(rules, candidates),
+    continuing: rules.continuingMembers,
+    tieBreak: rules.tieBreak,
+  };
 }
 
 export interface AffiliationsFile {

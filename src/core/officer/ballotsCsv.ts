@@ -43,6 +43,15 @@ export function csvBallotLine(columns: readonly string[], rows: ReadonlyArray<{ 
 }
 
 /**
+ * One approval ballot as a CSV line over `columns` (SPEC §10): `1` for each approved
+ * candidate (stored with a rank), an empty cell for the others.
+ */
+export function csvApprovalLine(columns: readonly string[], rows: ReadonlyArray<{ candidate: string; rank: number }>): string {
+  const approved = new Set(rows.filter((r) => !isNoOpinion(r.rank)).map((r) => r.candidate));
+  return columns.map((id) => (approved.has(id) ? '1' : '')).join(',');
+}
+
+/**
  * Fisher–Yates. `randomBelow(n)` must return a uniformly random integer in [0, n);
  * the caller passes a cryptographic source, so the order says nothing about casting.
  */

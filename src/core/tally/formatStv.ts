@@ -90,7 +90,7 @@ export function describeStvStage(result: StvResult, stage: StvStage, label: (i: 
   return `${parts.join('. ')}.`;
 }
 
-function outcomeLines(result: StvResult, label: (i: number) => string): string[] {
+export function stvOutcomeLines(result: StvResult, label: (i: number) => string): string[] {
   const lines: string[] = [];
   lines.push(result.winners.length > 0 ? `Elected, in order: ${listing(result.winners.map(label))}` : 'Elected: none named');
   for (const tie of result.ties) {
@@ -126,7 +126,7 @@ export function formatStvText(result: StvResult, names?: CandidateNames): string
   lines.push(`Quota: ${result.quota} votes (usable ballots ${result.valid} divided by seats + 1, decimals dropped, plus 1).`);
   if (result.capLimit !== null)
     lines.push(`Cap: at most ${result.capLimit} members of the body per affiliation, continuing members counted.`);
-  lines.push('', ...outcomeLines(result, label), '', 'Stages:');
+  lines.push('', ...stvOutcomeLines(result, label), '', 'Stages:');
   for (const stage of result.stages) lines.push(`  ${stage.stage}. ${describeStvStage(result, stage, label)}`);
   if (result.stages.length > 0 && result.stages.length <= 12) {
     lines.push('', 'Votes at the end of each stage:', ...table(result, label).map((row) => `  ${row}`));
@@ -180,7 +180,7 @@ export function formatStvMarkdown(result: StvResult, options: { names?: Candidat
     '',
   );
   out.push(`## ${result.seats === 1 ? 'Winner' : 'Winners'}`, '');
-  out.push(...outcomeLines(result, label).map((l) => l.trim()), '');
+  out.push(...stvOutcomeLines(result, label).map((l) => l.trim()), '');
   out.push('## Stages', '');
   for (const stage of result.stages) out.push(`${stage.stage}. ${describeStvStage(result, stage, label)}`);
   if (result.stages.length > 0) {

@@ -10,12 +10,12 @@ import { z } from 'zod';
 import { closeElection } from '../../app/eraseLinks.js';
 import { Refused } from '../../app/refusals.js';
 import { countElectionInWorker, electionResultsJson } from '../../app/officer/countElection.js';
+import { resultsDraftFor } from '../../app/officer/resultsDraftFor.js';
 import { exportBallots } from '../../app/officer/exportBallots.js';
 import { officerOverview, votersCsv } from '../../app/officer/overview.js';
 import { decideException, votersYamlLine } from '../../app/officer/reviewException.js';
 import { phaseAt } from '../../core/election/phase.js';
 import type { Election, ElectionEntry, Problem } from '../../core/meta/types.js';
-import { resultsDraft } from '../../core/officer/resultsDraft.js';
 import { turnoutOf } from '../../core/officer/turnout.js';
 import { canSeeCount, canUseOfficerArea, isEligible } from '../../policies/election.js';
 import type { ExceptionRequest } from '../../core/records.js';
@@ -249,16 +249,8 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const officer = countable(req);
       const { election } = officer;
       const count = await counting(election, () => countElectionInWorker(ctx.store, election, ctx.countPool, PAGE_EXPLANATION_LIMIT));
-      const draft = resultsDraft({
-        name: election.name,
-        start: election.startDatetime,
-        end: election.endDatetime,
-        eligible: election.voters.length,
-        result: count.result,
-        abstentions: count.abstentions,
-        names: count.names,
-      });
-      await audit(req, officer, 'results.viewed', `${count.result.ballots} ballots counted`);
+      const draft = resultsDraftFor(election, count);
+      await audit(req, officer, 'results.viewed', `${count.ballots} ballots counted`);
       return sendPage(
         reply,
         OfficerResultsPage({ frame: frameFor(req, reply, officer), election, count, eligible: election.voters.length, draft }),

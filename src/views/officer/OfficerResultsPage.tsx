@@ -1,9 +1,11 @@
-import type { ElectionCount } from '../../app/officer/countElection.js';
+import type { ElectionCount, SchulzeCount } from '../../app/officer/countElection.js';
+import { Alternatives, ApprovalSections, methodWords, RulesCard, SeatingNotes, StvSections } from './MethodResults.js';
 import type { Election } from '../../core/meta/types.js';
 import { ordinal, percent } from '../../core/officer/resultsDraft.js';
 import { pairwiseBucket } from '../../core/officer/turnout.js';
 import type { Comparison, PathEvidence, TallyResult } from '../../core/tally/index.js';
 import { When } from '../components/When.js';
+import { capText } from '../../core/governance/rules.js';
 import { adminBase, OfficerLayout, ScrollTable, type OfficerFrame } from './OfficerLayout.js';
 
 export interface OfficerResultsProps {
@@ -34,7 +36,7 @@ function TooLarge({ n, what, field }: { n: number; what: string; field: string }
   );
 }
 
-function labels(count: ElectionCount): Label {
+function labels(count: SchulzeCount): Label {
   return (i) => {
     const id = count.result.candidates[i] ?? '';
     return count.names.get(id) ?? id;
@@ -312,7 +314,7 @@ function More({ count, field }: { count: number; field: string }) {
   ) : null;
 }
 
-function Why({ result, omitted, label }: { result: TallyResult; omitted: ElectionCount['omitted']; label: Label }) {
+function Why({ result, omitted, label }: { result: TallyResult; omitted: SchulzeCount['omitted']; label: Label }) {
   return (
     <section class="card" aria-labelledby="why">
       <h2 id="why">Why</h2>
@@ -345,18 +347,42 @@ function Why({ result, omitted, label }: { result: TallyResult; omitted: Electio
   );
 }
 
-export function OfficerResultsPage({ frame, election, count, eligible, draft }: OfficerResultsProps) {
-  const { result, abstentions } = count;
+/** The sections of a Schulze count: winners, ranking, pairwise table, why; then the rules' notes and the other methods. */
+function SchulzeSections({ count }: { count: SchulzeCount }) {
+  const { result } = count;
   const label = labels(count);
+  return (
+    <>
+      <Winners result={result} label={label} />
+      <SeatingNotes notes={count.notes} />
+      <Ranking result={result} label={label} />
+      <Pairwise result={result} label={label} />
+      <Why result={result} omitted={count.omitted} label={label} />
+      <Alternatives count={count} />
+      <section class="card" aria-labelledby="strongest-heading">
+        <h2 id="strongest-heading">Strongest paths</h2>
+        <Strongest result={result} label={label} />
+      </section>
+    </>
+  );
+}
+
+/** Warnings about the governance keys, for the officers (the count ignored what they name). */
+const RULE_WARNINGS = new Set(['governance-ignored', 'affiliation-missing']);
+
+export function OfficerResultsPage({ frame, election, count, eligible, draft }: OfficerResultsProps) {
+  const { abstentions } = count;
   const base = adminBase(frame.electionKey);
-  const share = percent(result.ballots, eligible);
+  const share = percent(count.ballots, eligible);
+  const ruleWarnings = election.warnings.filter((w) => w.code !== undefined && RULE_WARNINGS.has(w.code));
+  const tallyOptions = count.method === 'schulze' ? '' : ` --method ${count.method}`;
   return (
     <OfficerLayout frame={frame} title={`Results · ${election.name}`} section="results" crumb={['Results', `${base}/results`]}>
       <header class="page-head">
         <p class="org">{election.organization ?? 'Election'}</p>
         <h1>Results: {election.name}</h1>
         <p class="page-head-meta">
-          Voting closed <When date={election.endDatetime} />. Counted now from the stored ballots with the Schulze method (winning votes).
+          Voting closed <When date={election.endDatetime} />. Counted now from the stored ballots with {methodWords(count)}.
         </p>
       </header>
       <section class="card" aria-labelledby="summary">
@@ -366,16 +392,16 @@ export function OfficerResultsPage({ frame, election, count, eligible, draft }: 
         <dl class="facts figures">
           <div>
             <dt>Seats</dt>
-            <dd>{String(result.seats)}</dd>
+            <dd>{String(count.seats)}</dd>
           </div>
           <div>
             <dt>Ballots counted</dt>
-            <dd>{String(result.ballots)}</dd>
+            <dd>{String(count.ballots)}</dd>
           </div>
           <div>
             <dt>Abstentions</dt>
             <dd>
-              {String(abstentions)} <span class="muted">(no preference)</span>
+              {String(abstentions)} <span class="muted">({count.method === 'approval' ? 'approving nobody' : 'no preference'})</span>
             </dd>
           </div>
           <div>
@@ -388,13 +414,16 @@ export function OfficerResultsPage({ frame, election, count, eligible, draft }: 
           </div>
         </dl>
       </section>
-      <Winners result={result} label={label} />
-      <Ranking result={result} label={label} />
-      <Pairwise result={result} label={label} />
-      <Why result={result} omitted={count.omitted} label={label} />
+      <RulesCard count={count} warnings={ruleWarnings} />
+      {count.method === 'schulze' ? (
+        <SchulzeSections count={count} />
+      ) : count.method === 'approval' ? (
+        <ApprovalSections count={count} />
+      ) : (
+        <StvSections count={count} />
+      )}
       <section class="card" aria-labelledby="more">
-        <h2 id="more">Strongest paths and downloads</h2>
-        <Strongest result={result} label={label} />
+        <h2 id="more">Downloads</h2>
         <ul class="link-list">
           <li>
             <a href={`${base}/download`} download>
@@ -402,8 +431,21 @@ export function OfficerResultsPage({ frame, election, count, eligible, draft }: 
             </a>
             : count them yourself with{' '}
             <code>
-              scrutin tally {frame.electionKey}-ballots.csv --winners {String(result.seats)}
+              scrutin tally {frame.electionKey}-ballots.csv{tallyOptions} --winners {String(count.seats)}
             </code>
+            {count.rules.tieBreak !== null ? (
+              <>
+                {' '}
+                <code>--tie-break-seed {JSON.stringify(count.rules.tieBreak.seed)}</code>
+              </>
+            ) : null}
+            {count.rules.cap !== null ? (
+              <>
+                {' '}
+                <code>--max-per-affiliation {capText(count.rules.cap)} --affiliations FILE</code>, or{' '}
+                <code>scrutin tally --election {frame.electionKey}</code> with the meta repository
+              </>
+            ) : null}
           </li>
           <li>
             <a href={`${base}/results.json`} download>
