@@ -46,7 +46,7 @@ test('the cap skips a candidate whose affiliation is full, counting continuing m
     ],
   });
   const lines = describeSeating(s, (id) => id.toUpperCase());
-  assert.ok(lines.includes('Skipped B (place 2, acme ): acme  already holds 2 of at most 2 (zoe and A).'), lines.join('\n'));
+  assert.ok(lines.includes('Skipped B (place 2, acme): acme already holds 2 of at most 2 (zoe and A).'), lines.join('\n'));
   assert.ok(lines.includes('1 seat cannot be filled: every candidate left is of an affiliation at its limit.'));
 });
 

@@ -125,7 +125,7 @@ test('exceptions_due is ignored, as Elekto ignores it: requests close at the sta
 
 test('every extension key of SPEC §10 is known (no warning); a misspelling of one, or of an Elekto key, gets "did you mean"', () => {
   const extensions =
-    'ballot_method: schulze\nmax_selections: 2\nmax_per_affiliation: 1/3\naffiliation_field: employer\ncontinuing_members: []\ntie_break: {method: seeded-hash, seed: x}\nballot_receipts: true\n';
+    'ballot_method: approval\nmax_selections: 2\nmax_per_affiliation: 1\naffiliation_field: employer\ncontinuing_members: []\ntie_break: {method: seeded-hash, seed: x}\nballot_receipts: true\n';
   const known = parseElectionFolder(folder({ 'election.yaml': `${GOOD_ELECTION}${extensions}` }));
   assert.ok(known.ok);
   assert.deepEqual(known.problems, []);

@@ -120,6 +120,8 @@ export function seatCandidates(ranking: readonly (readonly string[])[], seats: n
     const key = affiliationKey(member.affiliation);
     if (key !== null && cap !== null) hold(key, member.affiliation ?? key).members.push(member.login);
   }
+  // Shown as written, less edge spaces (which the comparison ignores too).
+  const shown = (id: string): string | undefined => rules.affiliations.get(id)?.trim() ?? undefined;
   const keyOf = (id: string): string | null => (cap === null ? null : affiliationKey(rules.affiliations.get(id)));
   const room = (key: string | null): number => {
     if (key === null) return Number.POSITIVE_INFINITY;
@@ -144,14 +146,14 @@ export function seatCandidates(ranking: readonly (readonly string[])[], seats: n
     out.winners.push(id);
     filled++;
     const key = keyOf(id);
-    if (key !== null) hold(key, rules.affiliations.get(id) ?? key).members.push(id);
+    if (key !== null) hold(key, shown(id) ?? key).members.push(id);
   };
   const skip = (id: string, groupPlace: number, afterDraw: boolean): void => {
     const key = keyOf(id);
     const h = key === null ? undefined : holdings.get(key);
     out.skipped.push({
       candidate: id,
-      affiliation: rules.affiliations.get(id) ?? '',
+      affiliation: shown(id) ?? '',
       place: groupPlace,
       limit,
       holders: h === undefined ? [] : [...h.members],
@@ -227,9 +229,9 @@ export function seatCandidates(ranking: readonly (readonly string[])[], seats: n
         firstSeat: filled + 1,
         lastSeat: filled + r,
         reason: 'cap',
-        affiliation: rules.affiliations.get(ids[0] ?? '') ?? key,
+        affiliation: shown(ids[0] ?? '') ?? key,
       });
-      hold(key, rules.affiliations.get(ids[0] ?? '') ?? key).reserved += r;
+      hold(key, shown(ids[0] ?? '') ?? key).reserved += r;
       filled += r;
     }
   }
