@@ -96,6 +96,27 @@ for (const kind of dialects()) {
         ['x', 'X'],
         ['y', 'Y'],
       ]);
+      // Paketo 2026: a 5-5 tie for the last seat, with a seed the officers declared before voting.
+      addElection(
+        meta.path,
+        '2026/paketo',
+        `${electionYaml('Paketo Steering 2026', '2026-01-01 00:00:00', '2026-01-10 00:00:00', 2)}tie_break:\n  method: seeded-hash\n  seed: "paketo-2026-steering"\n`,
+        [
+          ['ann', 'Ann Archer'],
+          ['ben', 'Ben Brook'],
+          ['cat', 'Cat Cole'],
+        ],
+      );
+      addElection(
+        meta.path,
+        '2026/otel',
+        `${electionYaml('OTel GC 2026', '2026-01-01 00:00:00', '2026-01-10 00:00:00', 1)}ballot_method: approval\nmax_selections: 2\n`,
+        [
+          ['ann', 'Ann Archer'],
+          ['ben', 'Ben Brook'],
+          ['cat', 'Cat Cole'],
+        ],
+      );
       mkdirSync(join(meta.path, 'elections', 'broken'));
       writeFileSync(
         join(meta.path, 'elections', 'broken', 'election.yaml'),
@@ -114,6 +135,12 @@ for (const kind of dialects()) {
       await castDirect('2022---board', 'Board 2022', { ann: 1, ben: 2, cat: 3, dan: 4 });
       await castDirect('2022---board', 'Board 2022', { ann: 1, ben: 2, cat: 3, dan: 4 });
       await castDirect('2022---board', 'Board 2022', { ann: 1, ben: 3, cat: 2, dan: N });
+      for (let i = 0; i < 5; i++) await castDirect('2026---paketo', 'Paketo Steering 2026', { ann: 1, ben: 2, cat: 3 });
+      for (let i = 0; i < 5; i++) await castDirect('2026---paketo', 'Paketo Steering 2026', { ann: 1, ben: 3, cat: 2 });
+      // Approval ballots as the form stores them: rank 1 approved, no opinion otherwise.
+      await castDirect('2026---otel', 'OTel GC 2026', { ann: 1, ben: 1, cat: N });
+      await castDirect('2026---otel', 'OTel GC 2026', { ann: N, ben: 1, cat: N });
+      await castDirect('2026---otel', 'OTel GC 2026', { ann: N, ben: N, cat: 1 });
     });
     after(async () => {
       await store.close();
@@ -169,6 +196,39 @@ for (const kind of dialects()) {
       };
       assert.equal(one.seats, 1);
       assert.deepEqual(one.winners, ['ann']);
+    });
+
+    test('the Paketo 5-5 tie: --election applies the declared seed, and anyone recomputes it from the ballots CSV', async () => {
+      const stored = await tally(['--election', '2026---paketo']);
+      assert.equal(stored.code, 0, stored.err);
+      assert.match(stored.out, /Tie broken: Ben Brook and Cat Cole were tied; seeded-hash draw with seed "paketo-2026-steering"/);
+      const json = JSON.parse((await tally(['--election', '2026---paketo', '--format', 'json'])).out) as {
+        winners: string[];
+        seating: { tieBreaks: { candidates: string[]; elected: string[] }[] };
+      };
+      assert.equal(json.winners.length, 2);
+      assert.equal(json.winners[0], 'ann');
+      assert.deepEqual(json.seating.tieBreaks[0]?.candidates, ['ben', 'cat']);
+      // The same ballots as the officers' CSV, counted by anyone with the published seed.
+      const csv = ['ann,ben,cat', ...Array.from({ length: 5 }, () => '1,2,3'), ...Array.from({ length: 5 }, () => '1,3,2'), ''].join('\n');
+      writeFileSync(join(work.path, 'paketo.csv'), csv);
+      const recount = JSON.parse(
+        (await tally(['paketo.csv', '--seats', '2', '--tie-break-seed', 'paketo-2026-steering', '--format', 'json'])).out,
+      ) as { winners: string[] };
+      assert.deepEqual(recount.winners, json.winners, 'the same winner from the CSV and the seed');
+      const without = JSON.parse((await tally(['paketo.csv', '--seats', '2', '--format', 'json'])).out) as {
+        winners: string[];
+        ties: unknown[];
+      };
+      assert.deepEqual(without.winners, ['ann'], 'without the seed the tie stays unbroken');
+      assert.equal(without.ties.length, 1);
+    });
+
+    test("--election follows the election's ballot_method: an approval count", async () => {
+      const text = await tally(['--election', '2026---otel']);
+      assert.equal(text.code, 0, text.err);
+      assert.match(text.out, /^Approval count: 3 ballots, 3 candidates, 1 seat; at most 2 approvals per ballot\./m);
+      assert.match(text.out, /^Winner: Ben Brook$/m);
     });
 
     test('refuses before the end, with the end time', async () => {

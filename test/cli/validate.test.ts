@@ -312,3 +312,40 @@ test(
     assert.match(empty.out, /ELECTION_DIR "elections" does not exist/);
   }),
 );
+
+test(
+  'the governance keys of SPEC §10: each bad value is a located warning (the server ignores it), and --strict fails',
+  withRepo(async (root) => {
+    const dir = join(root, 'elections', '2021', 'GB');
+    const yaml = [
+      'ballot_method: ranked-choice',
+      'max_selections: 0',
+      'max_per_affiliation: 1/0',
+      'continuing_members: alice',
+      'tie_break: {method: seeded-hash}',
+      '',
+    ].join('\n');
+    const { readFileSync } = await import('node:fs');
+    const base = readFileSync(join(dir, 'election.yaml'), 'utf8');
+    const first = base.trimEnd().split('\n').length + 1;
+    writeFileSync(join(dir, 'election.yaml'), `${base.trimEnd()}\n${yaml}`);
+    const lenient = await validate(['elections/2021/GB'], root);
+    assert.equal(lenient.code, 0, 'warnings only: the election is still served');
+    const at = (offset: number) => `elections/2021/GB/election.yaml:${first + offset}: warning: `;
+    assert.ok(lenient.out.includes(`${at(0)}unknown ballot_method "ranked-choice"; use schulze, approval, stv (ignored`), lenient.out);
+    assert.ok(lenient.out.includes(`${at(1)}max_selections must be at least 1 (got 0)`), lenient.out);
+    assert.ok(lenient.out.includes(`${at(2)}max_per_affiliation: "1/0" divides by zero`), lenient.out);
+    assert.ok(lenient.out.includes(`${at(3)}continuing_members must be a list`), lenient.out);
+    assert.ok(lenient.out.includes(`${at(4)}tie_break needs a seed`), lenient.out);
+    const strict = await validate(['--strict', 'elections/2021/GB'], root);
+    assert.equal(strict.code, 1);
+
+    // A cap whose candidates do not all say their employer: named, per candidate file.
+    writeFileSync(join(dir, 'election.yaml'), `${base.trimEnd()}\nmax_per_affiliation: 1\naffiliation_field: company\n`);
+    const missing = await validate(['elections/2021/GB'], root);
+    assert.match(
+      missing.out,
+      /elections\/2021\/GB\/candidate-[^:]+\.md: warning: candidate \S+ has no "company" in info, so max_per_affiliation does not count them/,
+    );
+  }),
+);
