@@ -59,7 +59,8 @@ const usage = [
   'any tie for the last seats, and why. The CSV has a header row of candidate IDs, then',
   'one row per ballot:',
   '  schulze, stv  each cell a rank (1 = most preferred; equal numbers are equally',
-  '                preferred) or "No opinion", which expresses no preference (not "last")',
+  '                preferred) or "No opinion", which expresses no preference (not "last");',
+  '                an empty cell is unranked too (a notice on stderr says how many)',
   '  approval      each cell 1 (approved) or blank / 0 (not approved)',
   '',
   'Options:',
@@ -224,11 +225,20 @@ async function seatRules(options: Options, candidates: readonly string[], io: Co
   return { ...rules, cap: options.cap, affiliations: parsed.affiliations, continuing };
 }
 
+/** SPEC §10: an empty cell is unranked. Say so, since it can also be a rank deleted by mistake. */
+function blankNotice(label: string, blanks: { cells: number; first: { row: number; column: number } | null }, io: CommandIO): void {
+  if (blanks.cells === 0 || blanks.first === null) return;
+  io.err(
+    `scrutin tally: notice: ${label}: ${blanks.cells} empty ${blanks.cells === 1 ? 'cell was' : 'cells were'} read as unranked ("No opinion"), the first at row ${blanks.first.row}, column ${blanks.first.column}`,
+  );
+}
+
 async function countSchulze(options: Options, path: string, io: CommandIO): Promise<string> {
   const count = new CsvBallotCount();
   const ranked = options.compare ? new CsvRankedBallots() : null;
   await fileStep(options.file ?? '', () => streamFile(path, ...(ranked === null ? [count] : [count, ranked])));
-  const { candidates, counter } = await fileStep(options.file ?? '', () => Promise.resolve(count.end()));
+  const { candidates, counter, blanks } = await fileStep(options.file ?? '', () => Promise.resolve(count.end()));
+  blankNotice(options.file ?? '', blanks, io);
   const base = tally(candidates, counter, options.seats ?? 1);
   const rules = await seatRules(options, candidates, io);
   const { result, seating } = governSchulze(base, rules);
@@ -279,6 +289,7 @@ async function countFile(options: Options, io: CommandIO): Promise<string> {
   const ranked = new CsvRankedBallots();
   await fileStep(label, () => streamFile(path, ranked));
   const ballots = await fileStep(label, () => Promise.resolve(ranked.end()));
+  blankNotice(label, ranked.blanks, io);
   let result;
   try {
     result = countStv(ballots, { seats, rules: await seatRules(options, ballots.candidates, io) });

@@ -137,3 +137,14 @@ test('--help describes the command', async () => {
   assert.match(out, /Usage: scrutin tally FILE\.csv \[--method schulze\|approval\|stv\] \[--seats N\] \[--format text\|json\|markdown\]/);
   assert.match(out, /--winners N is the same option/);
 });
+
+test('empty cells are unranked (SPEC §10), with one notice on stderr saying how many and where the first is', async () => {
+  const blanks = await tally([file('blanks.csv', 'a,b,c\n1,,2\n2,1,\n')]);
+  const spelled = await tally([file('spelled.csv', 'a,b,c\n1,No opinion,2\n2,1,No opinion\n')]);
+  assert.equal(blanks.code, 0, blanks.err);
+  assert.equal(blanks.out.replaceAll('blanks.csv', 'spelled.csv'), spelled.out.replaceAll('blanks.csv', 'spelled.csv'));
+  assert.match(blanks.err, /notice: .*blanks\.csv: 2 empty cells were read as unranked \("No opinion"\), the first at row 2, column 2/);
+  assert.equal(spelled.err, '');
+  const stv = await tally([file('blanks.csv', 'a,b,c\n1,,2\n2,1,\n'), '--method', 'stv']);
+  assert.match(stv.err, /2 empty cells were read as unranked/);
+});

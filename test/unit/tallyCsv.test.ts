@@ -175,7 +175,6 @@ test('zero, negative, fractional and huge ranks are refused with their row and c
   assertError('a,b,c\n1,2,1.5\n', 2, 3, /row 2, column 3 \("c"\): rank "1.5" is not a whole number/);
   assertError('a,b,c\n1,2.0,3\n', 2, 2, /rank "2.0" is not a whole number/);
   assertError('a,b,c\n1,2,100000001\n', 2, 3, /too large/);
-  assertError('a,b,c\n1,,3\n', 2, 2, /row 2, column 2 \("b"\): the cell is empty/);
 });
 
 test('a row with the wrong number of cells is refused', () => {
@@ -216,4 +215,12 @@ test('given the candidates, unknown, missing and doubled columns are refused', (
   assertError('alice,bob,eve\n1,2,3\n', 1, 3, /column 3 \("eve"\): not a candidate of this election \(candidates: alice, bob\)/, known);
   assertError('alice\n1\n', 1, null, /no column for "bob" \(Bob Dobbs\)/, known);
   assertError('alice,Alice Liddell\n1,2\n', 1, 2, /columns 1 and 2: both are candidate "alice"/, known);
+});
+
+test('an empty cell is unranked (SPEC §10), counted for the notice with where the first one is', () => {
+  const blank = countCsv('a,b,c\n1,,3\n2,1, \n');
+  const noOpinion = countCsv('a,b,c\n1,No opinion,3\n2,1,No opinion\n');
+  assert.deepEqual([...blank.counter.d], [...noOpinion.counter.d]);
+  assert.deepEqual(blank.blanks, { cells: 2, first: { row: 2, column: 2 } });
+  assert.deepEqual(noOpinion.blanks, { cells: 0, first: null });
 });

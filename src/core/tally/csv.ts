@@ -1,6 +1,6 @@
 // The officers' ballot CSV (SPEC §6), read as bytes pushed in chunks: a header row of
 // candidate IDs (or names, given the election's candidates), then one row per ballot
-// whose cells are a positive integer rank or `No opinion`. Rows end with LF or CRLF;
+// whose cells are a positive integer rank or `No opinion` (an empty cell is unranked too). Rows end with LF or CRLF;
 // the last may end without one. Anything else is refused with the row and column, so
 // an officer can find the cell in a spreadsheet. Ranks are parsed from the bytes
 // without building strings, and only the unfinished last line of a chunk is kept.
@@ -189,6 +189,9 @@ export class BallotCsvParser {
   #blankFrom = 0;
   #headerDone = false;
   #ended = false;
+  /** Empty ballot cells read as unranked (SPEC §10), and where the first one was. */
+  #blankCells = 0;
+  #firstBlank: { row: number; column: number } | null = null;
 
   constructor(sink: BallotSink, options: BallotCsvOptions = {}) {
     this.#sink = sink;
@@ -264,6 +267,15 @@ export class BallotCsvParser {
   /** Rows read so far, the header included. */
   get rows(): number {
     return this.#row;
+  }
+
+  /**
+   * Empty ballot cells, read as unranked as SPEC §10 says. A spreadsheet leaves a
+   * cell empty where Elekto's download writes "No opinion"; callers say how many
+   * there were, since an empty cell can also be a rank deleted by mistake.
+   */
+  get blanks(): { cells: number; first: { row: number; column: number } | null } {
+    return { cells: this.#blankCells, first: this.#firstBlank };
   }
 
   #line(buf: Uint8Array, start: number, end: number): void {
@@ -401,7 +413,11 @@ export class BallotCsvParser {
     const fail = (why: string): never => {
       throw new BallotCsvError(`${this.#where(col)}: ${why}`, this.#row, col + 1);
     };
-    if (text === '') return fail('the cell is empty; write a rank (1 = most preferred) or "No opinion"');
+    if (text === '') {
+      this.#blankCells++;
+      this.#firstBlank ??= { row: this.#row, column: col + 1 };
+      return 0;
+    }
     if (normalise(text) === 'no opinion') return 0;
     if (/^\d+$/.test(text)) {
       const value = Number(text);

@@ -8,6 +8,8 @@ export interface CountedCsv {
   /** Candidate IDs in column order. */
   candidates: readonly string[];
   counter: PairwiseCounter;
+  /** Empty cells read as unranked, and the first of them. */
+  blanks: BallotCsvParser['blanks'];
 }
 
 export class CsvBallotCount {
@@ -35,7 +37,7 @@ export class CsvBallotCount {
   end(): CountedCsv {
     const candidates = this.#parser.end();
     if (this.#counter === null) throw new Error('the CSV parser ended without a header');
-    return { candidates, counter: this.#counter };
+    return { candidates, counter: this.#counter, blanks: this.#parser.blanks };
   }
 }
 

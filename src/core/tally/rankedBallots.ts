@@ -114,6 +114,11 @@ export class CsvRankedBallots {
     if (this.#collector === null) throw new Error('the CSV parser ended without a header');
     return this.#collector.result();
   }
+
+  /** Empty cells read as unranked (after end()). */
+  get blanks(): BallotCsvParser['blanks'] {
+    return this.#parser.blanks;
+  }
 }
 
 /** Preference lists from ballots given as rank arrays (tests, stored ballots). */
