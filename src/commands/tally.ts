@@ -79,7 +79,9 @@ const usage = [
   '  --compare                 schulze: also show ranked pairs and instant-runoff on the same',
   '                            ballots, for information only',
   '  --election KEY            count the stored ballots of a completed election from the configured',
-  '                            database (candidates from the meta repository clone; see `scrutin sync`)',
+  '                            database, with its candidates and its rules (ballot_method,',
+  '                            max_per_affiliation, continuing_members, tie_break) from the meta',
+  '                            repository clone (see `scrutin sync` and docs/governance.md)',
   '',
   'Without a tie-break, candidates tied for the last seats are reported and no winner',
   'is named for those seats.',
@@ -177,7 +179,7 @@ function parseOptions(args: string[]): Options {
     );
     if (fileOnly.length > 0)
       throw usageError(
-        `--${fileOnly[0] ?? ''} is for counting a CSV file; with --election the count follows the stored ballots as they are`,
+        `--${fileOnly[0] ?? ''} is for counting a CSV file; with --election the count follows the election's own election.yaml`,
       );
   }
   return {
