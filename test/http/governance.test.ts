@@ -83,13 +83,30 @@ const capped = makeElection({
   ),
 });
 
+// Paketo 2026: a 5-5 tie for the last seat, and a seed declared before voting.
+const paketo = makeElection({
+  key: 'paketo',
+  name: 'Paketo Steering',
+  startDatetime: START,
+  endDatetime: END,
+  noWinners: 2,
+  voters: Array.from({ length: 10 }, (_, i) => `p${i}`),
+  officers: ['olivia'],
+  candidates: [makeCandidate('ann', 'Ann Archer'), makeCandidate('ben', 'Ben Brook'), makeCandidate('cat', 'Cat Cole')],
+  rules: rulesOf('tie_break:\n  method: seeded-hash\n  seed: "paketo-2026-steering"\n'),
+});
+
 for (const kind of dialects()) {
   describe(`approval, STV and a seat cap end to end on ${kind}`, () => {
     let t: TestApp;
     const users = new Map<string, SessionUser>();
 
     before(async () => {
-      t = await startTestApp({ kind, now: DURING, snapshot: snapshotOf([entryOf(approval), entryOf(stv), entryOf(capped)]) });
+      t = await startTestApp({
+        kind,
+        now: DURING,
+        snapshot: snapshotOf([entryOf(approval), entryOf(stv), entryOf(capped), entryOf(paketo)]),
+      });
     });
     after(async () => {
       await t.close();
@@ -281,6 +298,25 @@ for (const kind of dialects()) {
       assert.match(results.body, /Other methods on the same ballots <span class="chip">informational<\/span>/);
       assert.match(results.body, /Ranked pairs \(Tideman\): Ann Acme &gt; Ben Acme &gt; Cat Beta/);
       assert.match(results.body, /Instant-runoff: Ann Acme wins in round 1/);
+    });
+
+    test('a tie broken by the declared draw: the page and the draft say so, how and between whom', async () => {
+      t.setNow(DURING);
+      for (let i = 0; i < 5; i++) await cast(`p${i}`, 'paketo', { ann: '1', ben: '2', cat: '3' });
+      for (let i = 5; i < 10; i++) await cast(`p${i}`, 'paketo', { ann: '1', ben: '3', cat: '2' });
+      t.setNow(AFTER);
+      const o = await as('olivia');
+      const results = await o.get('/app/elections/paketo/admin/results');
+      assert.equal(results.statusCode, 200, results.body.slice(0, 300));
+      const said =
+        /Tie broken: Ben Brook and Cat Cole were tied; seeded-hash draw with seed (&quot;|")paketo-2026-steering(&quot;|"): (Ben Brook|Cat Cole) \([0-9a-f]{12}…\)/;
+      const page = /<section class="card" aria-labelledby="seating">[\s\S]*?<\/section>/.exec(results.body)?.[0] ?? '';
+      assert.match(page, said);
+      const draft = /<textarea[^>]*>([\s\S]*?)<\/textarea>/.exec(results.body)?.[1] ?? '';
+      assert.match(draft, said);
+      assert.doesNotMatch(draft, /break the tie by their own rules/, 'no tie is left to the officers');
+      const winners = /<ol class="winners">([\s\S]*?)<\/ol>/.exec(results.body)?.[1] ?? '';
+      assert.equal([...winners.matchAll(/<strong>/g)].length, 2, 'both seats are named');
     });
   });
 }

@@ -10,6 +10,7 @@ import {
   type BallotFormResult,
   type FieldError,
 } from '../../src/core/ballot/ballotForm.js';
+import { defaultRules } from '../../src/core/governance/rules.js';
 import { makeCandidate, makeElection } from '../helpers/meta.js';
 
 // Three candidates ann, ben, cat (names ANN, BEN, CAT), no-opinion allowed unless said.
@@ -183,4 +184,55 @@ test('passphrase: kept exactly as typed, bounded above, text only', () => {
   assert.match(long.error.message, /at most 1024/);
   assert.equal(checkPassphrase(['abcdefg', 'abcdefg'], 6).ok, false);
   assert.equal(checkPassphrase('abc\uD800defg', 6).ok, false);
+});
+
+// Approval (ballot_method: approval, max_selections: 2) and STV ballots.
+const approvalUpTo2 = makeElection({ key: 'e3', rules: { ...defaultRules(), method: 'approval', maxSelections: 2 } });
+const stvBallot = makeElection({ key: 'e4', rules: { ...defaultRules(), method: 'stv' } });
+
+test('approval: ticked boxes are rank 1, the others no opinion, in the storage every method shares', () => {
+  const r = ok(parseBallotForm({ 'candidate@ann': 'approve', 'candidate@cat': '1', password: '' }, approvalUpTo2));
+  assert.deepEqual(r.ballot.choices, [
+    { candidateId: 'ann', rank: 1 },
+    { candidateId: 'ben', rank: null },
+    { candidateId: 'cat', rank: 1 },
+  ]);
+  assert.equal(r.expressesPreference, true, 'approving anyone is a vote, even with the same rank');
+  assert.deepEqual(
+    ballotRows(r.ballot).map((row) => row.rank),
+    [1, NO_OPINION_RANK, 1],
+  );
+  const none = ok(parseBallotForm({ 'candidate@ben': '' }, approvalUpTo2));
+  assert.equal(none.expressesPreference, false, 'approving nobody is an abstention to confirm');
+});
+
+test('approval: more than max_selections is refused on the group of boxes; bad values on their own box', () => {
+  const tooMany = errors(
+    parseBallotForm({ 'candidate@ann': 'approve', 'candidate@ben': 'approve', 'candidate@cat': 'approve' }, approvalUpTo2),
+  );
+  assert.deepEqual(tooMany, [{ field: 'approvals', message: 'You selected 3 candidates; this election allows at most 2. Untick one.' }]);
+  for (const bad of ['yes', '2', 'No opinion', ['approve', 'approve'], { x: 1 }]) {
+    const errs = errors(parseBallotForm({ 'candidate@ann': bad as string }, approvalUpTo2));
+    assert.deepEqual(
+      errs.map((e) => e.field),
+      ['candidate@ann'],
+      JSON.stringify(bad),
+    );
+  }
+  const unknown = errors(parseBallotForm({ 'candidate@zed': 'approve' }, approvalUpTo2));
+  assert.equal(unknown[0]?.field, 'candidate@zed');
+  const anyNumber = makeElection({ key: 'e5', rules: { ...defaultRules(), method: 'approval' } });
+  ok(parseBallotForm({ 'candidate@ann': 'approve', 'candidate@ben': 'approve', 'candidate@cat': 'approve' }, anyNumber));
+});
+
+test('STV: a strict order is required; two candidates on one rank are named on both fields', () => {
+  ok(parseBallotForm({ 'candidate@ann': '2', 'candidate@ben': '1', 'candidate@cat': '' }, stvBallot));
+  const shared = errors(parseBallotForm({ 'candidate@ann': '1', 'candidate@ben': '1', 'candidate@cat': '2' }, stvBallot));
+  assert.deepEqual(
+    shared.map((e) => e.field),
+    ['candidate@ann', 'candidate@ben'],
+  );
+  assert.match(shared[0]?.message ?? '', /ANN and BEN share rank 1\. This election counts by STV/);
+  // The same ballot is fine under Schulze, where equal ranks are a tie.
+  ok(parseBallotForm({ 'candidate@ann': '1', 'candidate@ben': '1', 'candidate@cat': '2' }, open));
 });
