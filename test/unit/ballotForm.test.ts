@@ -212,7 +212,7 @@ test('approval: more than max_selections is refused on the group of boxes; bad v
   );
   assert.deepEqual(tooMany, [{ field: 'approvals', message: 'You selected 3 candidates; this election allows at most 2. Untick one.' }]);
   for (const bad of ['yes', '2', 'No opinion', ['approve', 'approve'], { x: 1 }]) {
-    const errs = errors(parseBallotForm({ 'candidate@ann': bad as string }, approvalUpTo2));
+    const errs = errors(parseBallotForm({ 'candidate@ann': bad }, approvalUpTo2));
     assert.deepEqual(
       errs.map((e) => e.field),
       ['candidate@ann'],
