@@ -345,7 +345,7 @@ test(
     const missing = await validate(['elections/2021/GB'], root);
     assert.match(
       missing.out,
-      /elections\/2021\/GB\/candidate-[^:]+\.md: warning: candidate \S+ has no "company" in info, so max_per_affiliation does not count them/,
+      /elections\/2021\/GB\/candidate-[^:]+\.md:\d+: warning: candidate \S+ has no "company" in info, so max_per_affiliation does not count them/,
     );
   }),
 );

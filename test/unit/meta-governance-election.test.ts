@@ -68,8 +68,8 @@ test('a cap names each candidate without the affiliation field, in their file', 
   const entry = parseElectionFolder(folder('max_per_affiliation: 1\n'));
   assert.ok(entry.ok);
   assert.deepEqual(
-    entry.problems.map((p) => [p.file, p.code]),
-    [['elections/steering/candidate-ben.md', 'affiliation-missing']],
+    entry.problems.map((p) => [p.file, p.line, p.code]),
+    [['elections/steering/candidate-ben.md', 4, 'affiliation-missing']],
   );
   const byCompany = parseElectionFolder(folder('max_per_affiliation: 1\naffiliation_field: company\n'));
   assert.ok(byCompany.ok);

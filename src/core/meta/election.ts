@@ -308,6 +308,8 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
 
   const candidates: Candidate[] = [];
   const seen = new Map<string, Candidate>();
+  /** Candidate file → the line of its `info:`, for warnings about what info lacks. */
+  const infoLines = new Map<string, number | undefined>();
   // Files named candidate-<ID>.md first: another file starting with "candidate" (a
   // backup, `candidates.md`) never takes an ID from one of them.
   const standard = (name: string): number => (candidateIdFromFileName(name) === null ? 1 : 0);
@@ -341,6 +343,7 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
     }
     seen.set(c.id.toLowerCase(), c);
     candidates.push(c);
+    infoLines.set(c.file, parsed.infoLine);
     for (const field of meta.showCandidateFields) {
       if (!c.info.some((f) => f.key === field)) {
         problems.push({
@@ -354,7 +357,10 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
     }
   }
   candidates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  problems.push(...candidateAffiliationProblems(meta.rules, candidates).map((p) => ({ ...p, code: 'affiliation-missing' })));
+  for (const p of candidateAffiliationProblems(meta.rules, candidates)) {
+    const line = infoLines.get(p.file);
+    problems.push({ ...p, ...(line === undefined ? {} : { line }), code: 'affiliation-missing' });
+  }
 
   if (candidates.length > 0 && meta.noWinners > candidates.length) {
     // A warning, not an error: candidates are added while nominations are open.
