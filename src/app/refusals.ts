@@ -35,7 +35,9 @@ export type ServiceRefusal =
   /** Stored ballots rank candidates the meta repository no longer lists. */
   | { ok: false; code: 'unknown-candidates'; ids: string[]; action: 'count' | 'export' }
   | { ok: false; code: 'count-busy' }
-  | { ok: false; code: 'count-timeout'; seconds: number };
+  | { ok: false; code: 'count-timeout'; seconds: number }
+  /** STV without a declared tie-break: too many ways undrawn lots could fall to explore them all. */
+  | { ok: false; code: 'count-needs-tie-break'; runs: number };
 
 export type Refusal = PolicyRefusal | ServiceRefusal;
 export type RefusalCode = Refusal['code'];

@@ -150,6 +150,11 @@ const TABLE: { [C in RefusalCode]: Words<C> } = {
     title: 'The count is not available right now',
     message: `The count took longer than ${r.seconds} seconds and was stopped.`,
   }),
+  'count-needs-tie-break': (r) => ({
+    status: 409,
+    title: 'The ballots cannot be counted without a tie-break',
+    message: `The result depends on more than ${r.runs} ways ties could be settled by lot, too many to explore. Declare a tie-break in election.yaml (tie_break: {method: seeded-hash, seed: "…"}), or break the ties by your own rules from the ballots CSV.`,
+  }),
 };
 
 /** What the person is told about a refusal. */

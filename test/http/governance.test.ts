@@ -96,6 +96,20 @@ const paketo = makeElection({
   rules: rulesOf('tie_break:\n  method: seeded-hash\n  seed: "paketo-2026-steering"\n'),
 });
 
+// Seven candidates with one first preference each: too many ways undrawn lots fall.
+const LOTS = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'];
+const lots = makeElection({
+  key: 'lots',
+  name: 'Lots',
+  startDatetime: START,
+  endDatetime: END,
+  noWinners: 2,
+  voters: LOTS.map((id) => `l-${id}`),
+  officers: ['olivia'],
+  candidates: LOTS.map((id) => makeCandidate(id)),
+  rules: rulesOf('ballot_method: stv\n'),
+});
+
 for (const kind of dialects()) {
   describe(`approval, STV and a seat cap end to end on ${kind}`, () => {
     let t: TestApp;
@@ -105,7 +119,7 @@ for (const kind of dialects()) {
       t = await startTestApp({
         kind,
         now: DURING,
-        snapshot: snapshotOf([entryOf(approval), entryOf(stv), entryOf(capped), entryOf(paketo)]),
+        snapshot: snapshotOf([entryOf(approval), entryOf(stv), entryOf(capped), entryOf(paketo), entryOf(lots)]),
       });
     });
     after(async () => {
@@ -317,6 +331,18 @@ for (const kind of dialects()) {
       assert.doesNotMatch(draft, /break the tie by their own rules/, 'no tie is left to the officers');
       const winners = /<ol class="winners">([\s\S]*?)<\/ol>/.exec(results.body)?.[1] ?? '';
       assert.equal([...winners.matchAll(/<strong>/g)].length, 2, 'both seats are named');
+    });
+
+    test('an STV count with too many undrawn lots asks for a declared tie-break, page and download alike', async () => {
+      t.setNow(DURING);
+      for (const id of LOTS) await cast(`l-${id}`, 'lots', Object.fromEntries(LOTS.map((c) => [c, c === id ? '1' : ''])));
+      t.setNow(AFTER);
+      const o = await as('olivia');
+      for (const path of ['results', 'results.json']) {
+        const res = await o.get(`/app/elections/lots/admin/${path}`);
+        assert.equal(res.statusCode, 409, path);
+        assert.match(res.body, /Declare a tie-break in election\.yaml/);
+      }
     });
   });
 }

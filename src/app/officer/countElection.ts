@@ -22,6 +22,7 @@ import {
   approvalResult,
   countStv,
   describeAlternatives,
+  TooManyLotsError,
   formatApprovalJson,
   formatStvJson,
   tally,
@@ -221,10 +222,43 @@ async function countApprovalElection(store: Store, election: Election, seats: nu
   };
 }
 
-async function countStvElection(store: Store, election: Election, seats: number): Promise<StvCount> {
-  const { ranked } = await addUpBallots(store, election, true);
-  const ballots = ranked ?? new RankedBallotCollector(candidateColumns(election)).result();
-  const stv = countStv(ballots, { seats, rules: electionSeatRules(election.rules, election.candidates) });
+/** STV's exploration of undrawn lots has a bound: past it the officers are asked for a tie-break. */
+export class NeedsTieBreakError extends Refused {
+  constructor(runs: number) {
+    super({ ok: false, code: 'count-needs-tie-break', runs });
+    this.name = 'NeedsTieBreakError';
+  }
+}
+
+/** The STV count, in this thread or (with a pool) in a worker: with lots to explore it can take seconds. */
+async function countStvElection(store: Store, election: Election, seats: number, pool: CountPool | null = null): Promise<StvCount> {
+  const { ids, counter, ranked } = await addUpBallots(store, election, true);
+  const ballots = ranked ?? new RankedBallotCollector(ids).result();
+  const rules = electionSeatRules(election.rules, election.candidates);
+  let stv: StvResult;
+  if (pool === null) {
+    try {
+      stv = countStv(ballots, { seats, rules });
+    } catch (error) {
+      if (error instanceof TooManyLotsError) throw new NeedsTieBreakError(error.runs);
+      throw error;
+    }
+  } else {
+    const answer = await pool.run({
+      candidates: ids,
+      d: counter.d,
+      ballots: counter.ballots,
+      seats,
+      output: 'stv',
+      names: [],
+      explanationLimit: null,
+      rules,
+      ranked: ballots,
+    });
+    if (answer.output === 'too-many-lots') throw new NeedsTieBreakError(answer.runs);
+    if (answer.output !== 'stv') throw new Error('the count worker answered with the wrong output');
+    stv = answer.stv;
+  }
   return {
     method: 'stv',
     stv,
@@ -289,7 +323,8 @@ export async function countElection(store: Store, election: Election, seats = el
  * strongest paths and the explanation of hundreds of candidates take seconds); at
  * most `explanationLimit` comparisons of each explanation list come back, `omitted`
  * says how many did not, and ranked pairs and instant-runoff are added for
- * information. Approval and STV counts are linear in the ballots and run here.
+ * information. STV runs in a worker too (exploring undrawn lots can take seconds); an
+ * approval count is a sum per candidate and runs here.
  */
 export async function countElectionInWorker(
   store: Store,
@@ -298,7 +333,7 @@ export async function countElectionInWorker(
   explanationLimit: number,
 ): Promise<ElectionCount> {
   if (election.rules.method === 'approval') return countApprovalElection(store, election, election.noWinners);
-  if (election.rules.method === 'stv') return countStvElection(store, election, election.noWinners);
+  if (election.rules.method === 'stv') return countStvElection(store, election, election.noWinners, pool);
   const keepOrder = election.candidates.length <= ALTERNATIVES_CANDIDATE_LIMIT;
   const { ids, counter, abstentions, ranked } = await addUpBallots(store, election, keepOrder);
   const answer = await pool.run({
@@ -316,14 +351,14 @@ export async function countElectionInWorker(
   return schulzeCount(election, election.noWinners, abstentions, answer, answer.omitted);
 }
 
-/** The officers' JSON download, as UTF-8 bytes: a Schulze count written in a worker thread, or the approval / STV count. */
+/** The officers' JSON download, as UTF-8 bytes: a Schulze count written in a worker thread, or the approval / STV count (STV in a worker too). */
 export async function electionResultsJson(
   store: Store,
   election: Election,
   pool: CountPool,
 ): Promise<{ ballots: number; json: Uint8Array }> {
   if (election.rules.method !== 'schulze') {
-    const count = await countElection(store, election);
+    const count = await countElectionInWorker(store, election, pool, Number.POSITIVE_INFINITY);
     const names = count.names;
     const text =
       count.method === 'approval'

@@ -2,11 +2,23 @@
 // starts one per count). The ballots were already added up into the pairwise matrix
 // on the main thread, page by page as the database returned them; what is left is
 // the part whose cost grows with the candidates (strongest paths, ranking, the
-// explanation, the JSON text), which for hundreds of candidates takes seconds.
+// explanation, the JSON text), which for hundreds of candidates takes seconds. An STV
+// count gets the ballots in order instead, since it explores how undrawn lots fall.
 import { parentPort, workerData } from 'node:worker_threads';
 import { governSchulze } from '../../core/governance/schulze.js';
-import type { SeatRules, Seating } from '../../core/governance/seats.js';
-import { alternatives, formatJson, seatingJson, tally, toTallyJson, type RankedBallots, type TallyResult } from '../../core/tally/index.js';
+import { noRules, type SeatRules, type Seating } from '../../core/governance/seats.js';
+import {
+  alternatives,
+  countStv,
+  formatJson,
+  seatingJson,
+  tally,
+  toTallyJson,
+  TooManyLotsError,
+  type RankedBallots,
+  type StvResult,
+  type TallyResult,
+} from '../../core/tally/index.js';
 import type { Alternatives } from '../../core/tally/alternatives.js';
 
 /** Marks the data of a count worker, so importing this module anywhere else runs nothing. */
@@ -19,8 +31,8 @@ export interface CountJob {
   d: Uint32Array;
   ballots: number;
   seats: number;
-  /** `result`: the TallyResult; `json`: the officers' JSON download, as UTF-8 bytes. */
-  output: 'result' | 'json';
+  /** `result`: the TallyResult; `json`: the officers' JSON download, as UTF-8 bytes; `stv`: the STV count of `ranked`. */
+  output: 'result' | 'json' | 'stv';
   /** Candidate ID → display name, for the JSON. */
   names: [string, string][];
   /** `result` only: keep at most this many comparisons in each explanation list. */
@@ -43,10 +55,22 @@ export type CountAnswer =
       omitted: { adjacent: number; winners: number };
     }
   | { output: 'json'; json: Uint8Array }
+  | { output: 'stv'; stv: StvResult }
+  /** STV without a declared tie-break: more ways lots can fall than it explores. */
+  | { output: 'too-many-lots'; runs: number }
   | { output: 'error'; message: string };
 
 /** The worker's whole job, also callable in the same thread. */
 export function runCountJob(job: CountJob): CountAnswer {
+  if (job.output === 'stv') {
+    if (job.ranked === null) throw new Error('an STV count needs the ballots in order');
+    try {
+      return { output: 'stv', stv: countStv(job.ranked, { seats: job.seats, rules: job.rules ?? noRules() }) };
+    } catch (error) {
+      if (error instanceof TooManyLotsError) return { output: 'too-many-lots', runs: error.runs };
+      throw error;
+    }
+  }
   const base = tally(job.candidates, { size: job.candidates.length, d: job.d, ballots: job.ballots }, job.seats);
   const governed = job.rules === null ? null : governSchulze(base, job.rules);
   const result = governed?.result ?? base;
