@@ -11,6 +11,8 @@ import { ballotHarness, rankInOrder, tableCounts, type BallotHarness } from '../
 import { dialects } from '../helpers/db.js';
 import { refusalOf, told } from '../helpers/told.js';
 import { makeCandidate, makeElection, snapshotOf, entryOf } from '../helpers/meta.js';
+import { defaultRules } from '../../src/core/governance/rules.js';
+import { NO_OPINION_RANK } from '../../src/core/ballot/rank.js';
 
 const start = new Date('2026-01-01T00:00:00Z');
 const end = new Date('2026-01-15T00:00:00Z');
@@ -31,6 +33,15 @@ const later = makeElection({
   voters,
 });
 const secret = makeElection({ key: 'secret', startDatetime: start, endDatetime: end, voters, deleteAfter: true });
+// ballot_method: approval with max_selections: 2, and ballot_method: stv.
+const approval = makeElection({
+  key: 'approval',
+  startDatetime: start,
+  endDatetime: end,
+  voters,
+  rules: { ...defaultRules(), method: 'approval', maxSelections: 2 },
+});
+const stv = makeElection({ key: 'stv', startDatetime: start, endDatetime: end, voters, rules: { ...defaultRules(), method: 'stv' } });
 const HEX32 = /^[0-9a-f]{32}$/;
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -60,8 +71,8 @@ for (const kind of dialects()) {
     let h: BallotHarness;
     before(async () => {
       // An entry with errors, to be refused as unavailable.
-      h = await ballotHarness(kind, { elections: [board, strict, later, secret], now: during });
-      const entries = [board, strict, later, secret].map(entryOf);
+      h = await ballotHarness(kind, { elections: [board, strict, later, secret, approval, stv], now: during });
+      const entries = [board, strict, later, secret, approval, stv].map(entryOf);
       entries.push({
         key: 'broken',
         dir: 'elections/broken',
@@ -74,6 +85,90 @@ for (const kind of dialects()) {
     });
     after(async () => {
       await h.cleanup();
+    });
+
+    test('approval and STV ballots: the same rows and links; cast, view, revoke and cast again', async () => {
+      const frank = await h.user('frank');
+      const tooMany = await h.service.cast({
+        user: frank,
+        electionKey: 'approval',
+        fields: { 'candidate@ann': 'approve', 'candidate@ben': 'approve', 'candidate@cat': 'approve' },
+        passphrase: 'frank passphrase',
+        confirmAbstention: false,
+      });
+      assert.equal(refusalOf(tooMany).code, 'invalid-ballot');
+      assert.deepEqual(await tableCounts(h.store, 'approval'), { voters: 0, ballotRows: 0, ballots: 0 });
+      const cast = await h.service.cast({
+        user: frank,
+        electionKey: 'approval',
+        fields: { 'candidate@ann': 'approve', 'candidate@cat': 'approve' },
+        passphrase: 'frank passphrase',
+        confirmAbstention: false,
+      });
+      assert.deepEqual(cast, { ok: true, abstention: false });
+      assert.deepEqual(
+        (await ballotRowsOf(h, 'approval')).map((r) => [r.candidate, r.rank]),
+        [
+          ['ann', 1],
+          ['ben', NO_OPINION_RANK],
+          ['cat', 1],
+        ],
+        "approved: rank 1; not approved: Elekto's no-opinion rank",
+      );
+      const viewed = await h.service.view({ user: frank, electionKey: 'approval', passphrase: 'frank passphrase' });
+      assert.ok(viewed.ok);
+      assert.deepEqual(
+        viewed.choices.map((c) => [c.candidateId, c.rank]),
+        [
+          ['ann', 1],
+          ['ben', null],
+          ['cat', 1],
+        ],
+      );
+      assert.ok((await h.service.revoke({ user: frank, electionKey: 'approval', passphrase: 'frank passphrase' })).ok);
+      assert.deepEqual(await tableCounts(h.store, 'approval'), { voters: 0, ballotRows: 0, ballots: 0 });
+      const again = await h.service.cast({
+        user: frank,
+        electionKey: 'approval',
+        fields: {},
+        passphrase: '',
+        confirmAbstention: true,
+      });
+      assert.deepEqual(again, { ok: true, abstention: true }, 'approving nobody is a confirmed abstention');
+
+      const shared = await h.service.cast({
+        user: frank,
+        electionKey: 'stv',
+        fields: { 'candidate@ann': '1', 'candidate@ben': '1', 'candidate@cat': '' },
+        passphrase: '',
+        confirmAbstention: false,
+      });
+      assert.equal(refusalOf(shared).code, 'invalid-ballot');
+      const ranked = await h.service.cast({
+        user: frank,
+        electionKey: 'stv',
+        fields: { 'candidate@ann': '2', 'candidate@ben': '1', 'candidate@cat': '' },
+        passphrase: 'frank passphrase',
+        confirmAbstention: false,
+      });
+      assert.deepEqual(ranked, { ok: true, abstention: false });
+      assert.ok((await h.service.revoke({ user: frank, electionKey: 'stv', passphrase: 'frank passphrase' })).ok);
+      const recast = await h.service.cast({
+        user: frank,
+        electionKey: 'stv',
+        fields: { 'candidate@ann': '1', 'candidate@ben': '', 'candidate@cat': '2' },
+        passphrase: '',
+        confirmAbstention: false,
+      });
+      assert.deepEqual(recast, { ok: true, abstention: false });
+      assert.deepEqual(
+        (await ballotRowsOf(h, 'stv')).map((r) => [r.candidate, r.rank]),
+        [
+          ['ann', 1],
+          ['ben', NO_OPINION_RANK],
+          ['cat', 2],
+        ],
+      );
     });
 
     test('without a passphrase: one voter row with no salt, no link, no parameters, no key derivation; one row per candidate', async () => {
