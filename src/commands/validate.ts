@@ -23,7 +23,11 @@ lists of GitHub logins, show_candidate_fields are present in each candidate's in
 Prints one "path:line: message" per problem and a summary line per election.
 Exits 0 when there is no error. Warnings are what the server tolerates, as Elekto
 did (an ID that differs from its file name, a voter entry that is not a login, a
-misspelt key...): printed, and failing only with --strict.
+misspelt key...): printed, and failing only with --strict. The governance keys of
+SPEC §10 (ballot_method, max_selections, max_per_affiliation, affiliation_field,
+continuing_members, tie_break) are checked too: a value Scrutin cannot use is a
+warning (the server ignores that value and serves the election), as is a candidate
+without the affiliation field when a cap is set. See docs/governance.md.
 
 PATH  the meta repository root (default: the current folder), or one election
       folder (a folder holding election.yaml)
