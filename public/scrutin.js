@@ -83,6 +83,8 @@
     var abstention = form.querySelector('#abstention');
     var confirmBox = form.querySelector('#confirm_abstention');
     var allowNoOpinion = form.getAttribute('data-allow-no-opinion') === 'true';
+    // STV reads a ballot in order: there, dropping onto a candidate places above or below it.
+    var allowTies = form.getAttribute('data-ties') !== 'false';
     var rows = Array.prototype.slice.call(list.querySelectorAll('.ballot-row'));
     if (!list || !summary || rows.length === 0) return;
 
@@ -287,6 +289,7 @@
         var box = others[i].getBoundingClientRect();
         if (y >= box.top && y <= box.bottom) {
           var at = (y - box.top) / box.height;
+          if (!allowTies) return { row: others[i], zone: at < 0.5 ? 'before' : 'after' };
           return { row: others[i], zone: at < 0.3 ? 'before' : at > 0.7 ? 'after' : 'tie' };
         }
       }

@@ -105,6 +105,7 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
         id={approval ? 'approval-form' : 'ballot-form'}
         class="ballot-form"
         data-allow-no-opinion={election.allowNoOpinion ? 'true' : 'false'}
+        data-ties={method === 'stv' ? 'false' : undefined}
       >
         <input type="hidden" name="_csrf" value={ctx.csrfToken} />
         <section class="card" aria-labelledby="rank-heading">
@@ -124,7 +125,8 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
               </p>
               <p class="hint">The candidates are listed in an order shuffled for you, not by preference of anyone.</p>
               <p class="hint js-help" id="ballot-js-help" hidden>
-                You can also drag a candidate by its handle, or use its Up and Down buttons. Drop a candidate onto another to tie them.
+                You can also drag a candidate by its handle, or use its Up and Down buttons.
+                {method === 'stv' ? '' : ' Drop a candidate onto another to tie them.'}
               </p>
               <ul class="ballot" id="ballot-list" aria-describedby="ballot-help">
                 {candidates.map((c, index) => {
