@@ -331,6 +331,17 @@ for (const kind of dialects()) {
       assert.doesNotMatch(draft, /break the tie by their own rules/, 'no tie is left to the officers');
       const winners = /<ol class="winners">([\s\S]*?)<\/ol>/.exec(results.body)?.[1] ?? '';
       assert.equal([...winners.matchAll(/<strong>/g)].length, 2, 'both seats are named');
+      const json = JSON.parse((await o.get('/app/elections/paketo/admin/results.json')).body) as {
+        method: string;
+        winners: string[];
+        ties: unknown[];
+        seating: { tieBreaks: { candidates: string[]; use: { seed: string } }[] };
+      };
+      assert.equal(json.method, 'schulze');
+      assert.equal(json.winners.length, 2);
+      assert.deepEqual(json.ties, []);
+      assert.deepEqual(json.seating.tieBreaks[0]?.candidates, ['ben', 'cat']);
+      assert.equal(json.seating.tieBreaks[0]?.use.seed, 'paketo-2026-steering');
     });
 
     test('an STV count with too many undrawn lots asks for a declared tie-break, page and download alike', async () => {

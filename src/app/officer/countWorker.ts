@@ -80,7 +80,7 @@ export function runCountJob(job: CountJob): CountAnswer {
     const text =
       governed === null
         ? formatJson(result, names)
-        : `${JSON.stringify({ ...toTallyJson(result, names), seating: seatingJson(governed.seating) }, null, 2)}\n`;
+        : `${JSON.stringify({ method: 'schulze', ...toTallyJson(result, names), seating: seatingJson(governed.seating) }, null, 2)}\n`;
     return { output: 'json', json: new TextEncoder().encode(text) };
   }
   let alt: Alternatives | null = null;
