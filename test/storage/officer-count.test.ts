@@ -6,19 +6,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { countElection, UnknownCandidatesError, type ElectionCount, type SchulzeCount } from '../../src/app/officer/countElection.js';
-
-/** The Schulze count of an election without governance keys (the only kind this file counts). */
-function schulzeOf(count: ElectionCount): SchulzeCount {
-  assert.equal(count.method, 'schulze');
-  if (count.method !== 'schulze') throw new Error('not a Schulze count');
-  return count;
-}
 import { answerTo } from '../../src/http/answers.js';
 import { exportBallots } from '../../src/app/officer/exportBallots.js';
 import { countCsv, NO_OPINION_RANK, tally, tallyBallots } from '../../src/core/tally/index.js';
 import type { Store } from '../../src/storage/store.js';
 import { dialects, freshStore } from '../helpers/db.js';
 import { makeCandidate, makeElection } from '../helpers/meta.js';
+
+/** The Schulze count of an election without governance keys (the only kind this file counts). */
+function schulzeOf(count: ElectionCount): SchulzeCount {
+  assert.ok(count.method === 'schulze', `a Schulze count, not ${count.method}`);
+  return count;
+}
 
 const now = new Date('2026-05-10T12:00:00Z');
 const IDS = ['eve', 'ada', 'dan', 'bob', 'cyd'];

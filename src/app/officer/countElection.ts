@@ -83,13 +83,6 @@ export interface StvCount extends CountCommon {
 
 export type ElectionCount = SchulzeCount | ApprovalCount | StvCount;
 
-/** The winners of any count, as candidate IDs in the order seats were filled. */
-export function winnersOf(count: ElectionCount): string[] {
-  if (count.method === 'approval') return [...count.approval.seating.winners];
-  if (count.method === 'stv') return count.stv.winners.map((i) => count.stv.candidates[i] ?? '');
-  return count.result.winners.map((i) => count.result.candidates[i] ?? '');
-}
-
 /**
  * Stored ballots rank candidates the meta repository no longer lists (a candidate
  * file removed or renamed after voting began). Counting without them would silently
