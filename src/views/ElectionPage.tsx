@@ -1,6 +1,7 @@
 import type { Candidate, Election } from '../core/meta/types.js';
 import type { ElectionFacts } from '../app/electionFacts.js';
 import { ElectionDates, ElectionHeader } from './components/ElectionHeader.js';
+import { ElectionRules } from './components/ElectionRules.js';
 import { ExceptionStatus } from './components/ExceptionStatus.js';
 import { ErrorSummary, FieldError } from './components/ErrorSummary.js';
 import { Prose } from './components/Prose.js';
@@ -229,6 +230,7 @@ export function ElectionPage({ ctx, election, facts, candidates, attemptLimit, p
             <h2 id="who">Who can vote</h2>
             <Prose html={election.eligibilityHtml} empty="The officers have not described who may vote." />
           </section>
+          <ElectionRules election={election} />
           {facts.officer ? (
             <section class="card" aria-labelledby="officer">
               <h2 id="officer">You are an officer</h2>

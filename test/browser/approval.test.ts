@@ -98,7 +98,10 @@ describe('the approval ballot in Chromium', { skip }, () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await signInWithGitHub(page, app, { login: 'Alice-Voter', id: 5001, name: 'Alice' }, BALLOT);
+    await signInWithGitHub(page, app, { login: 'Alice-Voter', id: 5001, name: 'Alice' }, `/app/elections/${gc.key}`);
+    assert.match((await page.textContent('#rules + ul')) ?? '', /Approval voting: you tick the candidates you approve of, up to 2/);
+    await accessible(page, 'election page with its rules');
+    await page.goto(`${app.url}${BALLOT}`);
     assert.equal(await page.textContent('legend h2'), 'Select up to 2');
     await accessible(page, 'approval ballot');
     for (const id of ['ada', 'chen', 'dana']) {

@@ -189,6 +189,21 @@ for (const kind of dialects()) {
       assert.match(view2.body, /Your ballot approves BEN Person\./);
     });
 
+    test('the election page tells voters how it is counted; an election without rules says nothing new', async () => {
+      t.setNow(DURING);
+      const c = await as('alice');
+      const otel = await c.get('/app/elections/otel');
+      assert.match(otel.body, /<h2 id="rules">How it is counted<\/h2>/);
+      assert.match(otel.body, /Approval voting: you tick the candidates you approve of, up to 5; the most approved win\./);
+      const p = await (await as('p0')).get('/app/elections/paketo');
+      assert.match(p.body, /A tie is broken by a draw anyone can check: SHA-256 of the seed <code>paketo-2026-steering<\/code>/);
+      const steering = await (await as('voter0')).get('/app/elections/steering');
+      assert.match(
+        steering.body,
+        /The seats follow a cap: at most 1\/3 of the body per affiliation \(by the candidates&#39; <code>employer<\/code>, counting 4 continuing members\)\./,
+      );
+    });
+
     test('the STV ballot ranks, and refuses two candidates on one rank', async () => {
       t.setNow(DURING);
       const c = await as('alice');
