@@ -32,7 +32,6 @@ import {
   type TallyResult,
 } from '../../core/tally/index.js';
 import { governSchulze } from '../../core/governance/schulze.js';
-
 import type { StoredBallot } from '../../storage/ballots.js';
 import type { Store } from '../../storage/store.js';
 import { Refused } from '../refusals.js';

@@ -375,7 +375,9 @@ export function OfficerResultsPage({ frame, election, count, eligible, draft }: 
   const base = adminBase(frame.electionKey);
   const share = percent(count.ballots, eligible);
   const ruleWarnings = election.warnings.filter((w) => w.code !== undefined && RULE_WARNINGS.has(w.code));
-  const tallyOptions = count.method === 'schulze' ? '' : ` --method ${count.method}`;
+  const maxSelections =
+    count.method === 'approval' && count.rules.maxSelections !== null ? ` --max-selections ${count.rules.maxSelections}` : '';
+  const tallyOptions = count.method === 'schulze' ? '' : ` --method ${count.method}${maxSelections}`;
   return (
     <OfficerLayout frame={frame} title={`Results · ${election.name}`} section="results" crumb={['Results', `${base}/results`]}>
       <header class="page-head">
