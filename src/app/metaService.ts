@@ -8,6 +8,7 @@
 //   is (a checkout kept up to date by something else, or a plain folder). Syncs re-read
 //   it; there is no replica following, since each replica has its own folder.
 // - Otherwise: no elections (an empty catalogue), and the election table is left alone.
+import { listOrder, loginIndex } from '../core/meta/snapshotIndex.js';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
@@ -125,6 +126,9 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
   // nothing new, so it is forced, and the follower asks for one.
   let databaseBehind = false;
   catalogue.onSwap(async (snapshot) => {
+    // Build the snapshot's indexes now, once, rather than in the first voter's request.
+    loginIndex(snapshot);
+    listOrder(snapshot, clock());
     const broken = [...snapshot.entries.values()].filter((entry) => !entry.ok).map((entry) => entry.key);
     deps.metrics?.electionsServed?.(snapshot.entries.size - broken.length, broken.length);
     if (broken.length > 0) {

@@ -4,31 +4,69 @@ import { ElectionList, type ElectionListItem } from './components/ElectionList.j
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
 
+/** One section's lines, how many there are in all, and where the rest are listed. */
+export interface DashboardList<T> {
+  items: T[];
+  total: number;
+  /** The paginated list holding every line of this section. */
+  more: string;
+}
+
 export interface DashboardProps {
   ctx: PageContext;
   now: Date;
   /** Running elections this user may vote in (voted or not). */
-  open: ElectionListItem[];
-  upcoming: ElectionListItem[];
+  open: DashboardList<ElectionListItem>;
+  /** Upcoming elections listing this user. */
+  upcoming: DashboardList<ElectionListItem>;
   /** Closed elections this user voted in. */
-  past: ElectionListItem[];
+  past: DashboardList<ElectionListItem>;
   /** Running elections whose voter list does not include this user. */
-  others: ElectionListItem[];
+  others: DashboardList<ElectionListItem>;
   /** This user's exception requests, with where each stands. */
   requests: Array<{ key: string; name: string; request: ExceptionRequest; onVoterList: boolean }>;
   /** Elections this user is an officer of. */
-  officer: Array<{ key: string; name: string }>;
+  officer: DashboardList<{ key: string; name: string }>;
+  /** Running elections still to vote in, all of them (not only those shown). */
+  toVote: number;
   /** How long a sign-in lasts at most. */
   sessionHours: number;
 }
 
-function Section({ id, title, intro, items, now }: { id: string; title: string; intro?: string; items: ElectionListItem[]; now: Date }) {
-  if (items.length === 0) return null;
+/** "See all 57 ..." under a section that shows fewer lines than it has. */
+function More({ list, what }: { list: DashboardList<unknown>; what: string }) {
+  if (list.total <= list.items.length) return null;
+  return (
+    <p class="more">
+      <a href={list.more}>
+        See all {String(list.total)} {what}
+      </a>
+    </p>
+  );
+}
+
+function Section({
+  id,
+  title,
+  intro,
+  list,
+  what,
+  now,
+}: {
+  id: string;
+  title: string;
+  intro?: string;
+  list: DashboardList<ElectionListItem>;
+  what: string;
+  now: Date;
+}) {
+  if (list.items.length === 0) return null;
   return (
     <section class="dash-section" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
       {intro !== undefined ? <p class="hint">{intro}</p> : null}
-      <ElectionList items={items} now={now} base="/app/elections" />
+      <ElectionList items={list.items} now={now} base="/app/elections" />
+      <More list={list} what={what} />
     </section>
   );
 }
@@ -52,17 +90,16 @@ function Requests({ requests }: { requests: DashboardProps['requests'] }) {
   );
 }
 
-export function DashboardPage({ ctx, now, open, upcoming, past, others, requests, officer, sessionHours }: DashboardProps) {
+export function DashboardPage({ ctx, now, open, upcoming, past, others, requests, officer, toVote, sessionHours }: DashboardProps) {
   const who = ctx.user?.name ?? ctx.user?.login ?? '';
-  const toVote = open.filter((i) => i.note?.tone === 'todo').length;
-  const nothing = open.length + upcoming.length + past.length + others.length + requests.length + officer.length === 0;
+  const nothing = open.total + upcoming.total + past.total + others.total + requests.length + officer.total === 0;
   return (
     <Layout ctx={ctx} title="Dashboard" script>
       <h1>Hello, {who}</h1>
       <p class="lead">
         {toVote > 0
           ? `You have ${toVote === 1 ? 'one election' : `${toVote} elections`} to vote in.`
-          : open.length > 0
+          : open.total > 0
             ? 'You have voted in every open election you are eligible for. Thank you.'
             : 'There is no open election for you to vote in right now.'}
       </p>
@@ -74,27 +111,29 @@ export function DashboardPage({ ctx, now, open, upcoming, past, others, requests
           </p>
         </section>
       ) : null}
-      <Section id="open" title="Voting now" items={open} now={now} />
+      <Section id="open" title="Voting now" list={open} what="open elections for you" now={now} />
       <Requests requests={requests} />
-      <Section id="upcoming" title="Coming up" items={upcoming} now={now} />
+      <Section id="upcoming" title="Coming up" list={upcoming} what="upcoming elections for you" now={now} />
       <Section
         id="others"
         title="Other open elections"
         intro="You are not on the voter list of these elections. If you think you should be, open the election to request an exception."
-        items={others}
+        list={others}
+        what="open elections"
         now={now}
       />
-      <Section id="past" title="Elections you voted in" items={past} now={now} />
-      {officer.length > 0 ? (
+      <Section id="past" title="Elections you voted in" list={past} what="closed elections you voted in" now={now} />
+      {officer.items.length > 0 ? (
         <section class="dash-section" aria-labelledby="officer">
           <h2 id="officer">Elections you run</h2>
           <ul class="link-list">
-            {officer.map((o) => (
+            {officer.items.map((o) => (
               <li>
                 <a href={`/app/elections/${o.key}/admin/`}>{o.name}</a> <span class="muted">· officer area</span>
               </li>
             ))}
           </ul>
+          <More list={officer} what="elections you run" />
         </section>
       ) : null}
       <p>

@@ -11,7 +11,7 @@ import { HttpError } from '../errors.js';
 import { sendPage } from '../session.js';
 import { findEntry } from '../voting/lookup.js';
 import type { RouteDeps } from './deps.js';
-import { listItem, listPage, parseListQuery } from '../voting/listing.js';
+import { listItem, listPage, orderedEntries, parseListQuery } from '../voting/listing.js';
 
 const keyParams = z.object({ key: z.string() });
 
@@ -21,11 +21,13 @@ export function publicRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/elections', (req, reply) => {
     const request = parseListQuery(req.query, '/elections');
     const now = ctx.clock();
-    const { entries, pagination } = listPage(ctx.catalogue.current().entries.values(), request, now, '/elections');
+    // No one is signed in: a `role` means nothing here and is ignored.
+    const listed = orderedEntries(ctx.catalogue.current(), request.filter, now);
+    const { entries, pagination } = listPage(listed, request, '/elections');
     const items = entries.map((e) => listItem(e, now));
     return sendPage(
       reply,
-      ElectionsPage({ ctx: deps.page(req, reply), now, items, filter: request.filter, pagination, base: '/elections' }),
+      ElectionsPage({ ctx: deps.page(req, reply), now, items, filter: request.filter, role: null, pagination, base: '/elections' }),
     );
   });
 

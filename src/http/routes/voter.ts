@@ -5,13 +5,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { electionFacts } from '../../app/electionFacts.js';
+import { dashboardOf, voterElections, type DashboardLine, type DashboardSection } from '../../core/election/dashboard.js';
 import { phaseAt } from '../../core/election/phase.js';
+import { loginIndex, sortEntries } from '../../core/meta/snapshotIndex.js';
 import { findCandidate } from '../../core/meta/candidate.js';
 import { canSeePublishedResults, canVote, isEligible, isOfficer } from '../../policies/election.js';
 import { CandidatePage } from '../../views/CandidatePage.js';
 import type { ElectionListItem } from '../../views/components/ElectionList.js';
 import { ConfirmationPage } from '../../views/ConfirmationPage.js';
-import { DashboardPage, type DashboardProps } from '../../views/DashboardPage.js';
+import { DashboardPage, type DashboardList, type DashboardProps } from '../../views/DashboardPage.js';
 import { ElectionPage } from '../../views/ElectionPage.js';
 import { ElectionsPage } from '../../views/ElectionsPage.js';
 import { ResultsPage } from '../../views/ResultsPage.js';
@@ -21,10 +23,13 @@ import { requireUser, userOf } from '../guards.js';
 import { flash, sendPage, SESSION_SECONDS } from '../session.js';
 import { voterOrder } from '../../core/ballot/candidateOrder.js';
 import { findEntry, refuse, usable } from '../voting/lookup.js';
-import { listItem, listPage, parseListQuery, sortEntries } from '../voting/listing.js';
+import { inPhase, listItem, listPage, orderedEntries, parseListQuery } from '../voting/listing.js';
 import type { RouteDeps } from './deps.js';
 
 const keyParams = z.object({ key: z.string() });
+
+/** Lines per dashboard section (the rest are one link away, in the paginated list). */
+const DASHBOARD_LIMITS = { mine: 20, others: 10 };
 const candidateParams = z.object({ key: z.string(), id: z.string() });
 
 export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -37,45 +42,42 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const user = userOf(req);
       const now = ctx.clock();
       const [voted, requested] = await Promise.all([ctx.ballots.votedKeys(user.id), ctx.store.requests.listByUser(user.id)]);
+      const snapshot = ctx.catalogue.current();
       const requests: DashboardProps['requests'] = [];
-      const open: ElectionListItem[] = [];
-      const upcoming: ElectionListItem[] = [];
-      const past: ElectionListItem[] = [];
-      const others: ElectionListItem[] = [];
-      const officer: Array<{ key: string; name: string }> = [];
-      for (const entry of sortEntries(ctx.catalogue.current().entries.values(), now)) {
-        if (isOfficer(entry, user.login))
-          officer.push({ key: entry.key, name: entry.ok ? entry.election.name : (entry.name ?? entry.key) });
-        if (!entry.ok) continue;
-        const e = entry.election;
-        const phase = phaseAt(e, now);
-        const eligible = isEligible(e, user.login);
-        const hasVoted = voted.has(e.key);
-        const request = requested.get(e.key);
-        if (request !== undefined) requests.push({ key: e.key, name: e.name, request, onVoterList: eligible });
-        if (phase === 'running' && (eligible || hasVoted)) {
-          open.push(listItem(entry, now, hasVoted ? { text: 'You voted', tone: 'ok' } : { text: 'Not voted yet', tone: 'todo' }));
-        } else if (phase === 'running') {
-          others.push(listItem(entry, now, { text: 'Not on the voter list', tone: 'info' }));
-        } else if (phase === 'upcoming') {
-          upcoming.push(
-            listItem(entry, now, eligible ? { text: 'You can vote', tone: 'info' } : { text: 'Not on the voter list', tone: 'info' }),
-          );
-        } else if (hasVoted) {
-          past.push(listItem(entry, now, { text: 'You voted', tone: 'ok' }));
-        }
+      for (const [key, request] of requested) {
+        const entry = snapshot.entries.get(key);
+        if (entry?.ok !== true) continue;
+        requests.push({ key, name: entry.election.name, request, onVoterList: isEligible(entry.election, user.login) });
       }
+      const dash = dashboardOf(snapshot, user.login, voted, now, DASHBOARD_LIMITS);
+      const note = (line: DashboardLine): ElectionListItem['note'] => {
+        if (line.voted) return { text: 'You voted', tone: 'ok' };
+        if (!line.eligible) return { text: 'Not on the voter list', tone: 'info' };
+        return phaseAt(line.entry.election, now) === 'running'
+          ? { text: 'Not voted yet', tone: 'todo' }
+          : { text: 'You can vote', tone: 'info' };
+      };
+      const list = (section: DashboardSection<DashboardLine>, more: string): DashboardList<ElectionListItem> => ({
+        items: section.shown.map((line) => listItem(line.entry, now, note(line))),
+        total: section.total,
+        more,
+      });
       return sendPage(
         reply,
         DashboardPage({
           ctx: deps.page(req, reply),
           now,
-          open,
-          upcoming,
-          past,
-          others,
+          open: list(dash.open, '/app/elections?status=running&role=voter'),
+          upcoming: list(dash.upcoming, '/app/elections?status=upcoming&role=voter'),
+          past: list(dash.past, '/app/elections?status=completed&role=voter'),
+          others: list(dash.others, '/app/elections?status=running'),
+          officer: {
+            items: dash.officer.shown.map((e) => ({ key: e.key, name: e.ok ? e.election.name : (e.name ?? e.key) })),
+            total: dash.officer.total,
+            more: '/app/elections?role=officer',
+          },
           requests,
-          officer,
+          toVote: dash.toVote,
           sessionHours: SESSION_SECONDS / 3600,
         }),
       );
@@ -85,8 +87,15 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const user = userOf(req);
       const request = parseListQuery(req.query, '/app/elections');
       const now = ctx.clock();
+      const snapshot = ctx.catalogue.current();
       const voted = await ctx.ballots.votedKeys(user.id);
-      const { entries, pagination } = listPage(ctx.catalogue.current().entries.values(), request, now, '/app/elections');
+      const listed =
+        request.role === 'voter'
+          ? inPhase(voterElections(snapshot, user.login, voted, now), request.filter, now)
+          : request.role === 'officer'
+            ? inPhase(sortEntries(loginIndex(snapshot).officerOf(user.login), now), request.filter, now)
+            : orderedEntries(snapshot, request.filter, now);
+      const { entries, pagination } = listPage(listed, request, '/app/elections');
       const items = entries.map((e) => {
         if (!e.ok) return listItem(e, now);
         if (voted.has(e.key)) return listItem(e, now, { text: 'You voted', tone: 'ok' });
@@ -96,7 +105,15 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       });
       return sendPage(
         reply,
-        ElectionsPage({ ctx: deps.page(req, reply), now, items, filter: request.filter, pagination, base: '/app/elections' }),
+        ElectionsPage({
+          ctx: deps.page(req, reply),
+          now,
+          items,
+          filter: request.filter,
+          role: request.role,
+          pagination,
+          base: '/app/elections',
+        }),
       );
     });
 
