@@ -7,7 +7,7 @@
 // candidate page. Prints a table with the load average; asserts nothing.
 // Goals: dashboard ≤ 1 ms CPU on 500 and 5,000 elections; election, candidate and list
 // pages ≤ 0.5 ms. BENCH_REQUESTS (default 2,000) requests per page; BENCH_JSON=FILE
-// writes the figures for bench/all.ts.
+// writes the figures for bench/all.ts; BENCH_PROFILE=DIR writes the server's CPU profile there.
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -22,6 +22,9 @@ import { entryOf, makeCandidate, makeElection, snapshotOf } from '../test/helper
 import { freePort } from '../test/helpers/net.js';
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 2_000);
+/** BENCH_ONLY=dashboard,election: only those pages; BENCH_SHAPES=500: only that repository size. */
+const only = process.env.BENCH_ONLY?.split(',');
+const shapes = process.env.BENCH_SHAPES?.split(',').map(Number);
 const day = 86_400_000;
 export const SHAPES = [
   { elections: 500, voters: 1_000 },
@@ -128,7 +131,11 @@ export interface PageFigure {
 
 async function measure(elections: number, voters: number): Promise<PageFigure[]> {
   const child = fork(new URL(import.meta.url).pathname, ['--serve', String(elections), String(voters)], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_PROFILE !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ],
     stdio: 'inherit',
   });
   const { port } = await new Promise<{ port: number }>((resolve, reject) => {
@@ -170,6 +177,7 @@ async function measure(elections: number, voters: number): Promise<PageFigure[]>
       ['candidate', '/app/elections/2001---election-1/candidates/cand3'],
     ];
     for (const [name, path] of pages) {
+      if (only !== undefined && !only.includes(name)) continue;
       const check = await get(agent, port, path, cookie());
       if (check.status !== 200) throw new Error(`${path} answered ${check.status}: ${check.body.slice(0, 200)}`);
       for (let i = 0; i < Math.min(300, requests); i++) await get(agent, port, path, cookie());
@@ -201,6 +209,7 @@ async function main(): Promise<void> {
   console.log('repository          page        CPU ms/req   p50 ms');
   const all: PageFigure[] = [];
   for (const { elections, voters } of SHAPES) {
+    if (shapes !== undefined && !shapes.includes(elections)) continue;
     for (const f of await measure(elections, voters)) {
       all.push(f);
       console.log(

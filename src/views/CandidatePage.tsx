@@ -1,5 +1,6 @@
 import type { Candidate, Election } from '../core/meta/types.js';
 import { Prose } from './components/Prose.js';
+import { fragment } from './fragments.js';
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
 
@@ -27,19 +28,11 @@ function label(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function CandidatePage({ ctx, election, candidate, canVote }: CandidatePageProps) {
-  const key = election.key;
+/** The candidate's name, fields and bio: the same for every voter, so rendered once per snapshot. */
+function CandidateProfile({ election, candidate }: { election: Election; candidate: Candidate }) {
   const fields = shownFields(election, candidate);
   return (
-    <Layout
-      ctx={ctx}
-      title={`${candidate.name} · ${election.name}`}
-      crumbs={[
-        ['Elections', '/app/elections'],
-        [election.name, `/app/elections/${key}`],
-        [candidate.name, `/app/elections/${key}/candidates/${candidate.id}`],
-      ]}
-    >
+    <>
       <header class="page-head">
         <p class="org">Candidate in {election.name}</p>
         <h1>{candidate.name}</h1>
@@ -59,6 +52,26 @@ export function CandidatePage({ ctx, election, candidate, canVote }: CandidatePa
           <Prose html={candidate.bioHtml} empty="No profile submitted." />
         </div>
       </div>
+    </>
+  );
+}
+
+export function CandidatePage({ ctx, election, candidate, canVote }: CandidatePageProps) {
+  const key = election.key;
+
+  return (
+    <Layout
+      ctx={ctx}
+      title={`${candidate.name} · ${election.name}`}
+      crumbs={[
+        ['Elections', '/app/elections'],
+        [election.name, `/app/elections/${key}`],
+        [candidate.name, `/app/elections/${key}/candidates/${candidate.id}`],
+      ]}
+    >
+      {fragment(candidate, `profile ${key}`, () => (
+        <CandidateProfile election={election} candidate={candidate} />
+      ))}
       <p class="button-row">
         <a class="button" href={`/app/elections/${key}`}>
           Back to the election

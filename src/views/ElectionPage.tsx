@@ -4,6 +4,7 @@ import { ElectionDates, ElectionHeader } from './components/ElectionHeader.js';
 import { ElectionRules } from './components/ElectionRules.js';
 import { ExceptionStatus } from './components/ExceptionStatus.js';
 import { ErrorSummary, FieldError } from './components/ErrorSummary.js';
+import { fragment } from './fragments.js';
 import { Prose } from './components/Prose.js';
 import { TextWithTimes, When } from './components/When.js';
 import { Layout } from './Layout.js';
@@ -175,6 +176,18 @@ function VoteBox({
   );
 }
 
+/** A candidate in the list: the name, and the first of `show_candidate_fields` under it. */
+function CandidateLine({ election, candidate }: { election: Election; candidate: Candidate }) {
+  const first = election.showCandidateFields[0];
+  const sub = first === undefined ? undefined : candidate.info.find((f) => f.key.toLowerCase() === first.toLowerCase())?.value;
+  return (
+    <li>
+      <a href={`/app/elections/${election.key}/candidates/${encodeURIComponent(candidate.id)}`}>{candidate.name}</a>
+      {sub !== undefined && sub !== '' ? <span class="sub">{sub}</span> : null}
+    </li>
+  );
+}
+
 export function ElectionPage({ ctx, election, facts, candidates, attemptLimit, passphraseProblem }: ElectionPageProps) {
   const key = election.key;
   return (
@@ -194,10 +207,12 @@ export function ElectionPage({ ctx, election, facts, candidates, attemptLimit, p
       <div class="columns">
         <div class="column-main">
           <VoteBox ctx={ctx} election={election} facts={facts} attemptLimit={attemptLimit} problem={passphraseProblem} />
-          <section class="card" aria-labelledby="about">
-            <h2 id="about">About this election</h2>
-            <Prose html={election.descriptionHtml} empty="The officers have not written a description." />
-          </section>
+          {fragment(election, 'about', () => (
+            <section class="card" aria-labelledby="about">
+              <h2 id="about">About this election</h2>
+              <Prose html={election.descriptionHtml} empty="The officers have not written a description." />
+            </section>
+          ))}
           <section class="card" aria-labelledby="candidates">
             <h2 id="candidates">Candidates</h2>
             {candidates.length === 0 ? (
@@ -206,16 +221,7 @@ export function ElectionPage({ ctx, election, facts, candidates, attemptLimit, p
               <>
                 <p class="hint">Shown in an order shuffled for you, the same as on your ballot.</p>
                 <ul class="candidate-list">
-                  {candidates.map((c) => {
-                    const first = election.showCandidateFields[0];
-                    const sub = first === undefined ? undefined : c.info.find((f) => f.key.toLowerCase() === first.toLowerCase())?.value;
-                    return (
-                      <li>
-                        <a href={`/app/elections/${key}/candidates/${encodeURIComponent(c.id)}`}>{c.name}</a>
-                        {sub !== undefined && sub !== '' ? <span class="sub">{sub}</span> : null}
-                      </li>
-                    );
-                  })}
+                  {candidates.map((c) => fragment(c, key, () => <CandidateLine election={election} candidate={c} />))}
                 </ul>
               </>
             )}
@@ -226,10 +232,12 @@ export function ElectionPage({ ctx, election, facts, candidates, attemptLimit, p
             <h2 id="when">When</h2>
             <ElectionDates election={election} now={facts.now} />
           </section>
-          <section class="card" aria-labelledby="who">
-            <h2 id="who">Who can vote</h2>
-            <Prose html={election.eligibilityHtml} empty="The officers have not described who may vote." />
-          </section>
+          {fragment(election, 'who', () => (
+            <section class="card" aria-labelledby="who">
+              <h2 id="who">Who can vote</h2>
+              <Prose html={election.eligibilityHtml} empty="The officers have not described who may vote." />
+            </section>
+          ))}
           <ElectionRules election={election} />
           {facts.officer ? (
             <section class="card" aria-labelledby="officer">

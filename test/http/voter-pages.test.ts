@@ -333,3 +333,42 @@ describe('public pages', () => {
     assert.match(later, /Voting opens .* Voting closes /);
   });
 });
+
+describe('pages rendered from a snapshot follow the next snapshot', () => {
+  test('a new description, candidate bio and name show after the swap; nothing of the old one stays', async () => {
+    const first = makeElection({
+      key: 'swap',
+      name: 'Before The Sync',
+      startDatetime: new Date(NOW.getTime() - day),
+      endDatetime: new Date(NOW.getTime() + day),
+      voters: ['alice'],
+      descriptionHtml: '<p>Old description.</p>',
+      candidates: [makeCandidate('ann', 'Ann', { bioHtml: '<p>Old bio.</p>' })],
+    });
+    const t = await startTestApp({ now: NOW, snapshot: snapshotOf([entryOf(first)], 'rev1') });
+    try {
+      const c = t.client();
+      await c.signIn('alice');
+      assert.match((await c.get('/app/elections/swap')).body, /Old description/);
+      assert.match((await c.get('/app/elections/swap/candidates/ann')).body, /Old bio/);
+      assert.match((await c.get('/app/elections')).body, /Before The Sync/);
+      const second = {
+        ...first,
+        name: 'After The Sync',
+        descriptionHtml: '<p>New description.</p>',
+        candidates: [makeCandidate('ann', 'Ann', { bioHtml: '<p>New bio.</p>' })],
+      };
+      t.catalogue.replace(snapshotOf([entryOf(second)], 'rev2'));
+      const page = (await c.get('/app/elections/swap')).body;
+      assert.match(page, /New description/);
+      assert.doesNotMatch(page, /Old description|Before The Sync/);
+      assert.match((await c.get('/app/elections/swap/candidates/ann')).body, /New bio/);
+      const list = (await c.get('/app/elections')).body;
+      assert.match(list, /After The Sync/);
+      assert.doesNotMatch(list, /Before The Sync/);
+      assert.match((await c.get('/app')).body, /After The Sync/);
+    } finally {
+      await t.close();
+    }
+  });
+});

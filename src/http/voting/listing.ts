@@ -61,7 +61,16 @@ export function listPage(
 
 /** An entry as a line of an election list, with the note the page adds for this user. */
 export function listItem(entry: ElectionEntry, now: Date, note?: ElectionListItem['note']): ElectionListItem {
-  if (!entry.ok) return { key: entry.key, name: entry.name ?? entry.key, organization: null, phase: 'unavailable', start: null, end: null };
+  if (!entry.ok)
+    return {
+      key: entry.key,
+      name: entry.name ?? entry.key,
+      organization: null,
+      phase: 'unavailable',
+      start: null,
+      end: null,
+      owner: entry,
+    };
   const e = entry.election;
   return {
     key: e.key,
@@ -70,6 +79,7 @@ export function listItem(entry: ElectionEntry, now: Date, note?: ElectionListIte
     phase: phaseAt(e, now),
     start: e.startDatetime,
     end: e.endDatetime,
+    owner: entry,
     ...(note !== undefined ? { note } : {}),
   };
 }
