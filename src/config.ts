@@ -3,6 +3,7 @@
 // the file (Elekto lets the file win, which surprises operators who set a variable
 // in a unit file or a Kubernetes Secret). Every problem is collected and reported
 // in one message, so an operator fixes them all in one go.
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -46,8 +47,10 @@ export interface Config {
     apiUrl: URL;
   };
   metrics: { token: string | null; port: number | null };
-  /** Maximum simultaneous passphrase key derivations; null = one per CPU core. */
+  /** Maximum simultaneous passphrase key derivations on the machine (shared out among workers); null = one per CPU core. */
   kdfConcurrency: number | null;
+  /** Processes serving HTTP (`scrutin serve`, Node's cluster): one per CPU core by default; 1 = a single process. */
+  workers: number;
   /** The derivation queue: longest wait (ms) and most voters waiting (null: as many as can be served within the wait). */
   kdfQueue: { maxWaitMs: number; maxLength: number | null };
   /** Waiting on the database, in ms (0 = no limit): see src/storage/db.ts and budget.ts. */
@@ -416,6 +419,7 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
       port: metricsPortRaw === undefined ? null : r.int('METRICS_PORT', 0, 1, 65535),
     },
     kdfConcurrency: r.str('KDF_CONCURRENCY') === undefined ? null : r.int('KDF_CONCURRENCY', 1, 1, 64),
+    workers: r.int('WORKERS', availableParallelism(), 1, 256),
     // The queue and the database budget together stay well inside the 60 s a reverse
     // proxy is documented to wait (deploy/nginx, docs/operations.md): 25 + 20 s plus a
     // derivation of a few seconds.

@@ -14,7 +14,8 @@ import { startMetaService, type MetaService } from './app/metaService.js';
 import type { CatalogueReader } from './app/ports.js';
 import { Readiness } from './app/readiness.js';
 import type { DeriveKey } from './core/ballot/secrecy.js';
-import { KdfPool } from './crypto/kdf.js';
+import type { WorkerLink } from './cluster/worker.js';
+import { defaultKdfConcurrency, KdfPool } from './crypto/kdf.js';
 import type { AppContext } from './http/context.js';
 import { emptySnapshot, FixedCatalogue } from './metarepo/catalogue.js';
 import { buildServer, httpTimeouts } from './http/server.js';
@@ -48,9 +49,22 @@ export interface StartOptions {
   derive?: DeriveKey;
   /** Install the process-level guard (guardProcess): `serve` and `demo`, never tests in one process. */
   guardProcess?: boolean;
+  /**
+   * Set in a cluster worker (WORKERS > 1, src/cluster/): the primary has migrated the
+   * database and runs the meta sync and the close watcher; this process serves HTTP with
+   * the catalogue that follows the primary, and its share of the machine's limits.
+   */
+  cluster?: WorkerLink;
 }
 
-export async function startService(config: Config, options: StartOptions = {}): Promise<Service> {
+export async function startService(given: Config, options: StartOptions = {}): Promise<Service> {
+  const workers = options.cluster?.workers ?? 1;
+  // Limits kept in each process's memory are the machine's, shared out among the workers
+  // (requests reach them in turn): the per-client request limit and the derivation pool.
+  const config: Config =
+    workers > 1
+      ? { ...given, rateLimitPerMinute: given.rateLimitPerMinute === 0 ? 0 : Math.ceil(given.rateLimitPerMinute / workers) }
+      : given;
   const log = pino(loggerOptions(config.logLevel), options.logDestination ?? pino.destination(1));
   for (const warning of config.warnings) log.warn(warning);
   if (options.guardProcess === true) guardProcess(log);
@@ -69,17 +83,30 @@ export async function startService(config: Config, options: StartOptions = {}): 
   let closes: CloseWatcher | null = null;
   try {
     await store.ping();
-    const report = await store.migrate();
-    if (report.applied.length > 0) log.info({ applied: report.applied }, 'database migrated');
+    if (options.cluster === undefined) {
+      const report = await store.migrate();
+      if (report.applied.length > 0) log.info({ applied: report.applied }, 'database migrated');
+    }
     const appKey = await resolveAppKey(config.appKey, store, clock());
     if (appKey.source === 'database') log.info('APP_KEY is blank: using the key kept in the database');
 
     const metrics = createMetrics({ pool: () => store.pool.stats() });
     // The first meta sync runs here, before the server listens (a failure leaves it degraded).
-    meta = options.catalogue === undefined ? await startMetaService({ config, store, log, clock, metrics }) : null;
-    const catalogue = options.catalogue ?? meta?.catalogue ?? new FixedCatalogue(emptySnapshot(clock()));
+    meta =
+      options.catalogue === undefined && options.cluster === undefined
+        ? await startMetaService({ config, store, log, clock, metrics })
+        : null;
+    const following = options.cluster?.catalogue ?? null;
+    if (following !== null) {
+      // A worker reads the checkout the primary keeps, before it listens.
+      const first = await following.requestSync('startup');
+      if (first.status === 'failed')
+        log.error({ error: first.error }, 'could not read the meta checkout the primary keeps; serving no elections until it can');
+    }
+    const catalogue = options.catalogue ?? meta?.catalogue ?? following ?? new FixedCatalogue(emptySnapshot(clock()));
     const kdfPool = new KdfPool({
-      concurrency: config.kdfConcurrency,
+      concurrency:
+        workers > 1 ? Math.max(1, Math.floor((config.kdfConcurrency ?? defaultKdfConcurrency()) / workers)) : config.kdfConcurrency,
       maxWaitMs: config.kdfQueue.maxWaitMs,
       maxQueue: config.kdfQueue.maxLength,
       onRefuse: (reason) => {
@@ -92,7 +119,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     metrics.attachKdf(() => ({ queued: kdfPool.queued, running: kdfPool.running }));
     const readiness = new Readiness({
       store,
-      meta: options.catalogue !== undefined || meta !== null ? () => catalogue.status() : null,
+      meta: options.catalogue !== undefined || meta !== null || following !== null ? () => catalogue.status() : null,
       clock,
       databaseWithinMs: READY_DB_WITHIN_MS,
       metaMaxAgeMs: config.metaMaxAgeMs,
@@ -120,23 +147,28 @@ export async function startService(config: Config, options: StartOptions = {}): 
       metrics,
       sessionKey: sessionKeyFrom(appKey.key),
       ...(meta !== null ? { requestSync: meta.requestSync } : {}),
+      ...(following !== null && options.cluster !== undefined ? { requestSync: options.cluster.requestSync } : {}),
     };
     metrics.attachSync(() => ctx.catalogue.status());
-    // Ballot rows are rewritten when each election ends, not only at the next sync.
-    closes = watchCloses({ store, log, clock, current: () => ctx.catalogue.current() });
-    const watcher = closes;
-    meta?.catalogue.onSwap(() => {
-      watcher.rearm();
-    });
+    // Ballot rows are rewritten when each election ends, not only at the next sync (in a
+    // cluster, by the primary alone).
+    if (options.cluster === undefined) {
+      closes = watchCloses({ store, log, clock, current: () => ctx.catalogue.current() });
+      const watcher = closes;
+      meta?.catalogue.onSwap(() => {
+        watcher.rearm();
+      });
+    }
     const app = await buildServer(ctx);
 
     let address = 'inject';
     let metricsListener: MetricsListener | null = null;
     if (options.listen !== false) {
       if (config.connect === 'socket') {
-        if (existsSync(config.socketPath)) rmSync(config.socketPath);
+        // In a cluster the primary removes a stale socket and sets its mode; the workers share it.
+        if (options.cluster === undefined && existsSync(config.socketPath)) rmSync(config.socketPath);
         await app.listen({ path: config.socketPath });
-        chmodSync(config.socketPath, 0o660);
+        if (options.cluster === undefined) chmodSync(config.socketPath, 0o660);
         address = config.socketPath;
       } else {
         await app.listen({ host: config.host, port: config.port });
@@ -168,6 +200,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         await metricsListener?.close();
         await app.close();
         await countPool.close();
+        options.cluster?.close();
         await meta?.stop();
         await closes?.stop();
         await store.close();

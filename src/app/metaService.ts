@@ -43,7 +43,7 @@ export function folderModeAvailable(meta: Config['meta']): boolean {
  * The catalogue the configuration asks for, or null when there is no meta repository
  * at all (META_REPO unset and no usable META_PATH folder).
  */
-export function catalogueFor(config: Config, clock: () => Date, log?: CatalogueLogger): ConfiguredCatalogue | null {
+export function catalogueFor(config: Config, clock: () => Date, log?: CatalogueLogger, exclusive?: Exclusive): ConfiguredCatalogue | null {
   const meta = config.meta;
   const initial = emptySnapshot(clock());
   if (meta.repo !== null) {
@@ -57,6 +57,7 @@ export function catalogueFor(config: Config, clock: () => Date, log?: CatalogueL
       clock,
       now: clock,
       ...(log !== undefined ? { log } : {}),
+      ...(exclusive !== undefined ? { exclusive } : {}),
     });
     return { catalogue, mode: 'git' };
   }
@@ -80,6 +81,9 @@ export function catalogueFor(config: Config, clock: () => Date, log?: CatalogueL
   return { catalogue, mode: 'folder' };
 }
 
+/** Runs a checkout update alone, with no cluster worker reading the checkout meanwhile (src/cluster/gate.ts). */
+export type Exclusive = <T>(update: () => Promise<T>) => Promise<T>;
+
 export interface MetaServiceDeps {
   config: Config;
   store: Store;
@@ -87,6 +91,8 @@ export interface MetaServiceDeps {
   clock: () => Date;
   /** Told once per sync run (the `scrutin_meta_sync_*` counters), and of each snapshot's broken elections. */
   metrics?: { syncFinished: (outcome: 'ok' | 'failed') => void; electionsServed?: (ok: number, broken: number) => void };
+  /** In a cluster's primary: git updates wait for the workers reading the checkout. */
+  exclusive?: Exclusive;
 }
 
 export interface MetaService {
@@ -112,7 +118,7 @@ const STOP_WAIT_MS = 10_000;
  */
 export async function startMetaService(deps: MetaServiceDeps): Promise<MetaService | null> {
   const { config, store, log, clock } = deps;
-  const configured = catalogueFor(config, clock, log);
+  const configured = catalogueFor(config, clock, log, deps.exclusive);
   if (configured === null) {
     log.info(
       { path: config.meta.path, electionDir: config.meta.electionDir },

@@ -24,24 +24,28 @@ export interface MetaSourceOptions {
   now?: () => Date;
   /** Receives notes from git (a token that cannot be used, say). */
   log?: CatalogueLogger;
+  /** Wraps each update of the checkout (a cluster's primary: no worker reads it meanwhile). */
+  exclusive?: <T>(update: () => Promise<T>) => Promise<T>;
 }
 
 export function createMetaSource(options: MetaSourceOptions): SyncSource {
+  const exclusive = options.exclusive;
+  const update = async (): Promise<string | null> => {
+    if (options.repo === null) return headRevision(options.path, { gitBinary: options.gitBinary });
+    const result = await syncCheckout({
+      repo: options.repo,
+      path: options.path,
+      branch: options.branch,
+      electionDir: options.electionDir,
+      token: options.token ?? null,
+      timeoutMs: options.timeoutMs,
+      gitBinary: options.gitBinary,
+    });
+    for (const note of result.notes) options.log?.warn({ note }, 'meta repository');
+    return result.revision;
+  };
   return {
-    update: async () => {
-      if (options.repo === null) return headRevision(options.path, { gitBinary: options.gitBinary });
-      const result = await syncCheckout({
-        repo: options.repo,
-        path: options.path,
-        branch: options.branch,
-        electionDir: options.electionDir,
-        token: options.token ?? null,
-        timeoutMs: options.timeoutMs,
-        gitBinary: options.gitBinary,
-      });
-      for (const note of result.notes) options.log?.warn({ note }, 'meta repository');
-      return result.revision;
-    },
+    update: exclusive === undefined ? update : () => exclusive(update),
     load: (revision) => loadSnapshot({ root: options.path, electionDir: options.electionDir, revision, now: options.now }),
   };
 }

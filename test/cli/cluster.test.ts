@@ -1,0 +1,241 @@
+// `scrutin serve` with WORKERS=2: two processes answer on one port, as one service.
+// Node hands each new connection to the next worker, so requests sent on fresh
+// connections alternate between them; the log's pid says which worker answered. A
+// voter signed in through one worker is signed in on the other; two ballots sent at
+// the same moment through both store one; a webhook reaching one worker updates both;
+// a worker that dies is replaced. SQLite: the database every worker shares is a file.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { binPath, repoRoot } from '../helpers/cli.js';
+import { freePort, waitFor } from '../helpers/net.js';
+import { GOOD_VOTERS, candidateFile } from '../metarepo/fixture.js';
+import { makeUpstream, type Upstream } from '../metarepo/gitRepo.js';
+import { SECRET, sign } from '../sync/harness.js';
+
+const RUNNING = `name: Running election
+organization: Example
+start_datetime: 2020-01-01 00:00:00
+end_datetime: 2099-01-01 00:00:00
+no_winners: 1
+allow_no_opinion: True
+delete_after: False
+election_officers:
+  - olivia
+eligibility: Members may vote.
+exception_description: Ask.
+exception_due: 2099-01-01 00:00:00
+`;
+
+interface Answer {
+  status: number;
+  body: string;
+  cookies: string[];
+  location: string | null;
+}
+
+/** One request on a connection of its own (so Node's cluster gives it to the next worker). */
+async function fresh(port: number, path: string, cookie = '', form?: Record<string, string>): Promise<Answer> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method: form === undefined ? 'GET' : 'POST',
+    redirect: 'manual',
+    headers: {
+      connection: 'close',
+      ...(cookie !== '' ? { cookie } : {}),
+      ...(form !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(form !== undefined ? { body: new URLSearchParams(form).toString() } : {}),
+  });
+  return { status: res.status, body: await res.text(), cookies: res.headers.getSetCookie(), location: res.headers.get('location') };
+}
+
+function cookieFrom(answer: Answer, jar: Map<string, string>): string {
+  for (const c of answer.cookies) {
+    const [pair] = c.split(';');
+    const eq = pair?.indexOf('=') ?? -1;
+    if (pair !== undefined && eq > 0) jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+function csrfOf(body: string): string {
+  const token = /name="_csrf" value="([^"]+)"/.exec(body)?.[1];
+  assert.ok(token !== undefined, `a CSRF token in: ${body.slice(0, 300)}`);
+  return token;
+}
+
+/** Pids of the processes that logged a completed request for `url` (from `since` in the output). */
+function answeredBy(output: string, url: string, since = 0): Set<number> {
+  const pids = new Set<number>();
+  const ids = new Map<string, number>();
+  for (const line of output.slice(since).split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as { pid?: number; reqId?: string; req?: { url?: string }; msg?: string };
+    if (entry.req?.url === url && entry.reqId !== undefined && entry.pid !== undefined) ids.set(entry.reqId, entry.pid);
+    if (entry.msg === 'request completed' && entry.reqId !== undefined && ids.has(entry.reqId)) pids.add(ids.get(entry.reqId) ?? 0);
+  }
+  return pids;
+}
+
+describe('scrutin serve with two workers', () => {
+  let upstream: Upstream;
+  let child: ChildProcess;
+  let port: number;
+  let out = '';
+  let exited: Promise<number | null>;
+  let dbPath: string;
+
+  before(async () => {
+    upstream = makeUpstream();
+    upstream.write('elections/2026/live/election.yaml', RUNNING);
+    upstream.write('elections/2026/live/voters.yaml', GOOD_VOTERS);
+    upstream.write('elections/2026/live/candidate-ann.md', candidateFile('ann'));
+    upstream.write('elections/2026/live/candidate-ben.md', candidateFile('ben'));
+    upstream.commit('a running election');
+    upstream.push();
+    port = await freePort();
+    dbPath = join(upstream.root, 'scrutin.db');
+    child = spawn(process.execPath, [binPath, 'serve'], {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        APP_ENV: 'development',
+        APP_KEY: 'cluster-test-app-key-0123456789',
+        APP_PORT: String(port),
+        DB_CONNECTION: 'sqlite',
+        DB_PATH: dbPath,
+        META_REPO: upstream.bare,
+        META_PATH: join(upstream.root, 'checkout'),
+        META_BRANCH: 'main',
+        META_SECRET: SECRET,
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_PER_MINUTE: '0',
+        WORKERS: '2',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    exited = new Promise((resolve) => child.on('exit', resolve));
+    await waitFor(() => Promise.resolve(out.includes('with 2 workers') ? true : undefined), 90_000, `two workers listening: ${out}`);
+  });
+
+  after(async () => {
+    child.kill('SIGTERM');
+    const code = await exited;
+    upstream.cleanup();
+    assert.equal(code, 0, `the primary stops cleanly after its workers:\n${out.slice(-3000)}`);
+  });
+
+  test('a voter signed in through one worker is signed in on the other', async () => {
+    const jar = new Map<string, string>();
+    const login = await fresh(port, '/login');
+    let cookie = cookieFrom(login, jar);
+    const signed = await fresh(port, '/login/dev', cookie, { _csrf: csrfOf(login.body), username: 'alice' });
+    assert.equal(signed.status, 303);
+    cookie = cookieFrom(signed, jar);
+    const since = out.length;
+    for (let i = 0; i < 6; i++) {
+      const page = await fresh(port, '/app', cookie);
+      assert.equal(page.status, 200, `request ${i}`);
+      assert.match(page.body, /Hello, alice/);
+    }
+    await waitFor(() => Promise.resolve(answeredBy(out, '/app', since).size === 2 ? true : undefined), 5_000, 'both workers in the log');
+  });
+
+  test('two ballots sent at once through both workers store one', async () => {
+    const jar = new Map<string, string>();
+    const login = await fresh(port, '/login');
+    let cookie = cookieFrom(login, jar);
+    cookie = cookieFrom(await fresh(port, '/login/dev', cookie, { _csrf: csrfOf(login.body), username: 'bob' }), jar);
+    const ballot = await fresh(port, '/app/elections/2026---live/vote', cookie);
+    assert.equal(ballot.status, 200);
+    cookie = cookieFrom(ballot, jar);
+    const form = { _csrf: csrfOf(ballot.body), password: '', 'candidate@ann': '1', 'candidate@ben': '2' };
+    const since = out.length;
+    const answers = await Promise.all([1, 2, 3, 4].map(() => fresh(port, '/app/elections/2026---live/vote', cookie, form)));
+    assert.ok(
+      answers.every((a) => a.status === 303 || a.status === 409 || a.status === 429 || a.status === 503),
+      answers.map((a) => a.status).join(' '),
+    );
+    const statuses = answers.map((a) => a.status).join(' ');
+    await waitFor(
+      () => Promise.resolve(answeredBy(out, '/app/elections/2026---live/vote', since).size === 2 ? true : undefined),
+      5_000,
+      `the ballots went through both workers (${statuses})`,
+    );
+    assert.equal(answers.filter((a) => a.status === 303).length, 1, `one ballot accepted: ${statuses}`);
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      const row = db
+        .prepare('SELECT COUNT(*) AS n FROM voter v JOIN election e ON e.id = v.election_id WHERE e.key = ?')
+        .get('2026---live') as {
+        n: number;
+      };
+      assert.equal(row.n, 1, 'one vote recorded');
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a webhook that reaches one worker updates both', async () => {
+    assert.equal((await fresh(port, '/elections/2026---later')).status, 404);
+    upstream.write('elections/2026/later/election.yaml', RUNNING.replace('Running election', 'The later election'));
+    upstream.write('elections/2026/later/voters.yaml', GOOD_VOTERS);
+    upstream.write('elections/2026/later/candidate-ann.md', candidateFile('ann'));
+    const revision = upstream.commit('another election');
+    upstream.push();
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: revision });
+    const res = await fetch(`http://127.0.0.1:${port}/v1/webhooks/meta/sync`, {
+      method: 'POST',
+      headers: { connection: 'close', 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': sign(body) },
+      body,
+    });
+    assert.equal(res.status, 202);
+    const since = out.length;
+    // Every answer, whichever worker gives it, shows the new election (four in a row alternate).
+    await waitFor(
+      async () => {
+        const pages = await Promise.all([0, 1, 2, 3].map(() => fresh(port, '/elections/2026---later')));
+        return pages.every((p) => p.status === 200 && p.body.includes('The later election')) ? true : undefined;
+      },
+      20_000,
+      `both workers to serve the new election:\n${out.slice(-2000)}`,
+    );
+    for (let i = 0; i < 4; i++) assert.equal((await fresh(port, '/elections/2026---later')).status, 200);
+    await waitFor(
+      () => Promise.resolve(answeredBy(out, '/elections/2026---later', since).size === 2 ? true : undefined),
+      5_000,
+      'both workers answered',
+    );
+    assert.equal((out.match(/"msg":"meta repository synced"/g) ?? []).filter(Boolean).length >= 2, true);
+    assert.doesNotMatch(out.slice(since), /"role":"primary"[^\n]*"msg":"meta repository sync failed/);
+  });
+
+  test('a worker that dies is replaced, and the service keeps answering', async () => {
+    const since = out.length;
+    for (let i = 0; i < 4; i++) await fresh(port, '/elections');
+    await waitFor(() => Promise.resolve(answeredBy(out, '/elections', since).size > 0 ? true : undefined), 5_000, 'a logged answer');
+    const [victim] = [...answeredBy(out, '/elections', since)];
+    assert.ok(victim !== undefined);
+    process.kill(victim, 'SIGKILL');
+    await waitFor(
+      () => Promise.resolve(/a worker stopped; starting another/.test(out.slice(since)) ? true : undefined),
+      10_000,
+      'the primary notices',
+    );
+    await waitFor(
+      () => Promise.resolve(/"msg":"Server listening at/.test(out.slice(since)) ? true : undefined),
+      60_000,
+      `a new worker listening:\n${out.slice(-2000)}`,
+    );
+    const after = out.length;
+    for (let i = 0; i < 4; i++) assert.equal((await fresh(port, '/elections')).status, 200);
+    await waitFor(() => Promise.resolve(answeredBy(out, '/elections', after).size === 2 ? true : undefined), 5_000, 'two workers again');
+    const pids = answeredBy(out, '/elections', after);
+    assert.ok(!pids.has(victim), 'the dead one is not among them');
+  });
+});
