@@ -5,10 +5,11 @@
 // worker per WORKERS, which share the listening socket and serve requests (Node hands
 // connections to them in turn). After each swap it tells the workers to read the
 // checkout again; a webhook that reached a worker is passed on to it. A worker that
-// dies is started again (after a pause that grows while they keep dying at once).
+// crashes (a non-zero exit or a signal) is started again, after a pause that grows while
+// they keep crashing at once.
 // SIGTERM/SIGINT stop the workers (letting their requests finish), then the primary.
 import cluster, { type Worker } from 'node:cluster';
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { resolveAppKey } from '../app/appKey.js';
@@ -91,6 +92,8 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
       onMessage(worker, raw);
     });
     worker.once('listening', () => {
+      // The socket the workers share is made by the primary; group access as in one process.
+      if (!everListened && config.connect === 'socket') chmodSync(config.socketPath, 0o660);
       everListened = true;
       listening++;
       if (listening === config.workers) options.onListening?.(config.workers);
@@ -129,6 +132,12 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
       // starting workers again would only repeat it (the worker logged why).
       log.error({ worker: worker.id, code, signal }, 'a worker failed to start; stopping');
       void stop(1);
+      return;
+    }
+    if (code === 0) {
+      // A worker stops cleanly only when told to (SIGTERM from a supervisor that signals
+      // every process of the service, as systemd does): the primary is told next.
+      log.warn({ worker: worker.id, pid: worker.process.pid }, 'a worker stopped cleanly; not starting another');
       return;
     }
     quickDeaths = lived < QUICK_DEATH_MS ? quickDeaths + 1 : 0;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config.js';
 
@@ -249,4 +249,18 @@ test('database limits, the derivation queue and META_MAX_AGE: defaults that fit 
       return true;
     },
   );
+});
+
+test('WORKERS: one per core by default (blank too), a whole number from 1, anything else named', () => {
+  assert.equal(parseConfig({ APP_ENV: 'development' }, '/').workers, availableParallelism());
+  assert.equal(parseConfig({ APP_ENV: 'development', WORKERS: '' }, '/').workers, availableParallelism());
+  assert.equal(parseConfig({ APP_ENV: 'development', WORKERS: '1' }, '/').workers, 1);
+  assert.equal(parseConfig({ APP_ENV: 'development', WORKERS: '8' }, '/').workers, 8);
+  for (const bad of ['0', '-1', '2.5', 'all', '1000']) {
+    assert.throws(
+      () => parseConfig({ APP_ENV: 'development', WORKERS: bad }, '/'),
+      (e: unknown) => e instanceof ConfigError && e.message.includes('WORKERS'),
+      bad,
+    );
+  }
 });
