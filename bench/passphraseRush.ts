@@ -4,7 +4,10 @@
 // bounds. Issue 16's acceptance: each ends with a confirmation, or with a clear "try again
 // in a minute" and nothing cast; no gateway error. Voters told to try again do so, in
 // waves, until everyone has voted. Prints, per wave, the answers and their latency, and
-// checks each answer against the database. Asserts nothing about time.
+// checks each answer against the database. Then what voters experienced: the time from
+// sending their first ballot to the confirmation (p50, p99, max, retries included), the
+// server's peak memory, and how many answers came past the proxy's read timeout.
+// Asserts nothing about time. BENCH_JSON=FILE writes those figures for bench/all.ts.
 //
 //   npm run bench:rush [-- --voters 100] [--db sqlite|postgresql|mysql] [--kdf-concurrency N]
 //
@@ -12,6 +15,7 @@
 // (it answers 504, as Nginx would, when the server takes longer).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +29,16 @@ import { BenchClient, percentile, pool, shuffled, startVoteServer } from './supp
 import { BENCH_ELECTION, benchLogin } from './voteServer.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The server's peak resident memory (VmHWM), in MiB; NaN where /proc is not there. */
+function serverPeakMiB(pid: number | undefined): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid ?? 0}/status`, 'utf8'));
+    return m?.[1] === undefined ? Number.NaN : Number(m[1]) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
 const CANDIDATES = 10;
 const { values } = parseArgs({
   options: {
@@ -163,6 +177,10 @@ try {
   console.log('wave  voters  confirmed  try again  gateway error  other  p50 s  max s  answers checked');
   let waiting = clients.map((c, i) => ({ c, i }));
   let gatewayErrors = 0;
+  let pastTimeout = 0;
+  const rushStart = performance.now();
+  /** Seconds from the rush's start (every voter's first send) to each voter's confirmation. */
+  const toConfirmation: number[] = [];
   for (let wave = 1; waiting.length > 0 && wave <= 20; wave++) {
     const answers = await Promise.all(
       waiting.map(async ({ c, i }) => {
@@ -172,7 +190,15 @@ try {
         });
         const t0 = performance.now();
         const res = await c.send('POST', `/app/elections/${BENCH_ELECTION}/vote`, form, proxy.port);
-        return { c, i, answer: classify(res.status, res.body), seconds: (performance.now() - t0) / 1000, status: res.status };
+        const t1 = performance.now();
+        return {
+          c,
+          i,
+          answer: classify(res.status, res.body),
+          seconds: (t1 - t0) / 1000,
+          confirmedAt: (t1 - rushStart) / 1000,
+          status: res.status,
+        };
       }),
     );
     // Every answer must agree with the database: a confirmation is a stored vote; "try again" is none.
@@ -186,6 +212,8 @@ try {
     );
     const count = (k: Answer) => answers.filter((a) => a.answer === k).length;
     gatewayErrors += count('gateway error');
+    pastTimeout += answers.filter((a) => a.seconds >= readTimeout).length;
+    for (const a of answers) if (a.answer === 'confirmed') toConfirmation.push(a.confirmedAt);
     const secs = answers.map((a) => a.seconds).sort((x, y) => x - y);
     const others = answers.filter((a) => a.answer === 'other').map((a) => a.status);
     console.log(
@@ -208,6 +236,23 @@ try {
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirst();
   console.log(`stored ballots: ${Number(total?.n ?? 0)} of ${voters}; gateway errors: ${gatewayErrors}`);
+  toConfirmation.sort((x, y) => x - y);
+  const peakMiB = serverPeakMiB(server.child.pid);
+  const figures = {
+    voters,
+    confirmed: toConfirmation.length,
+    p50: percentile(toConfirmation, 50),
+    p99: percentile(toConfirmation, 99),
+    max: toConfirmation.at(-1) ?? 0,
+    peakMiB,
+    pastTimeout,
+    gatewayErrors,
+    readTimeout,
+  };
+  console.log(
+    `time to confirmation: p50 ${figures.p50.toFixed(1)} s, p99 ${figures.p99.toFixed(1)} s, max ${figures.max.toFixed(1)} s; server peak memory ${peakMiB.toFixed(0)} MiB; answers past the ${readTimeout} s proxy timeout: ${pastTimeout}`,
+  );
+  if (process.env.BENCH_JSON !== undefined) writeFileSync(process.env.BENCH_JSON, JSON.stringify(figures, null, 2));
 } finally {
   agent.destroy();
   await store.close();
