@@ -559,3 +559,47 @@ describe('the officer area', () => {
     }
   });
 });
+
+describe('the officer area pages its long lists', () => {
+  let t: TestApp;
+  const crowd = makeElection({
+    key: 'crowd',
+    name: 'Crowded',
+    startDatetime: START,
+    endDatetime: END,
+    voters: Array.from({ length: 450 }, (_, i) => `voter-${String(i).padStart(3, '0')}`),
+    officers: ['olivia'],
+  });
+  before(async () => {
+    t = await startTestApp({ now: DURING, snapshot: snapshotOf([entryOf(crowd)]) });
+  });
+  after(async () => {
+    await t.close();
+  });
+  const waitingOf = (body: string) => /<details[^>]*id="waiting"[^>]*>([\s\S]*?)<\/details>/.exec(body)?.[1] ?? '';
+
+  test('200 logins a page, links to the next and previous pages, a page past the end shows the last, nonsense is 400', async () => {
+    const c = t.client();
+    await c.signIn('olivia');
+    const first = await c.get('/app/elections/crowd/admin/');
+    assert.equal(first.statusCode, 200);
+    const list = waitingOf(first.body);
+    assert.match(list, /Not voted yet \(450\)/);
+    assert.equal(list.split('<li>').length - 1, 200);
+    assert.match(list, /voter-000/);
+    assert.doesNotMatch(list, /voter-200/);
+    assert.match(list, /<nav aria-label="Pages of voters who have not voted"/);
+    assert.match(list, /Page 1 of 3 \(450\)/);
+    assert.match(list, /href="\/app\/elections\/crowd\/admin\/\?waiting=2#waiting" rel="next"/);
+
+    const last = waitingOf((await c.get('/app/elections/crowd/admin/?waiting=3')).body);
+    assert.equal(last.split('<li>').length - 1, 50);
+    assert.match(last, /voter-449/);
+    assert.match(last, /href="\/app\/elections\/crowd\/admin\/\?waiting=2#waiting" rel="prev"/);
+    assert.doesNotMatch(last, /rel="next"/);
+    assert.match(waitingOf((await c.get('/app/elections/crowd/admin/?waiting=99')).body), /Page 3 of 3/);
+    for (const bad of ['0', '-1', 'two', '1.5']) {
+      assert.equal((await c.get(`/app/elections/crowd/admin/?waiting=${bad}`)).statusCode, 400, bad);
+    }
+  });
+});

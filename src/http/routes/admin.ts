@@ -21,17 +21,28 @@ import { canSeeCount, canUseOfficerArea, isEligible } from '../../policies/elect
 import type { ExceptionRequest } from '../../core/records.js';
 import { ExceptionReviewPage, NOTE_MAX, type ReviewField } from '../../views/officer/ExceptionReviewPage.js';
 import { adminBase, type OfficerFrame } from '../../views/officer/OfficerLayout.js';
-import { OfficerPage } from '../../views/officer/OfficerPage.js';
+import { OfficerPage, type OfficerPages } from '../../views/officer/OfficerPage.js';
 import { OfficerResultsPage, PAGE_EXPLANATION_LIMIT } from '../../views/officer/OfficerResultsPage.js';
 import type { SessionUser } from '../../views/page.js';
 import { publicDir } from '../assets.js';
-import { HttpError, notFound, refusalError } from '../errors.js';
+import { badRequest, HttpError, notFound, refusalError } from '../errors.js';
 import { requireUser, userOf } from '../guards.js';
 import { flash, sendPage } from '../session.js';
 import { findEntry, refuse } from '../voting/lookup.js';
 import type { RouteDeps } from './deps.js';
 
 const keyParams = z.object({ key: z.string() });
+
+const listPage = z.coerce.number().int().min(1).max(100_000).optional();
+const officerPagesQuery = z.object({ waiting: listPage, voted: listPage, requests: listPage });
+
+/** Which page of each long list of the overview to show; a page past the end shows the last. */
+function parseOfficerPages(query: unknown, key: string): OfficerPages {
+  const parsed = officerPagesQuery.safeParse(query);
+  if (!parsed.success)
+    throw badRequest('A page of a list must be a positive whole number.', ['Back to the officer area', `${adminBase(key)}/`]);
+  return { waiting: parsed.data.waiting ?? 1, voted: parsed.data.voted ?? 1, requests: parsed.data.requests ?? 1 };
+}
 const requestParams = z.object({ key: z.string(), id: z.string() });
 
 const decisionForm = z.object({
@@ -168,6 +179,7 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
     scoped.get('/app/elections/:key/admin', async (req, reply) => {
       const officer = officerOf(req);
       const { entry, now } = officer;
+      const pages = parseOfficerPages(req.query, entry.key);
       const overview = await officerOverview(ctx.store, entry, now);
       const problems = uniqueProblems(entry.ok ? [...entry.problems, ...entry.election.warnings] : entry.problems);
       return sendPage(
@@ -179,6 +191,7 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
           now,
           problems,
           overview,
+          pages,
         }),
       );
     });

@@ -2,11 +2,32 @@ import type { OfficerOverview } from '../../app/officer/overview.js';
 import type { Phase } from '../../core/election/phase.js';
 import type { Election, Problem } from '../../core/meta/types.js';
 import { percent } from '../../core/officer/resultsDraft.js';
+import { Pager, pageOf } from '../components/Pager.js';
 import { PhaseBadge } from '../components/PhaseBadge.js';
 import { When } from '../components/When.js';
 import { adminBase, OfficerLayout, ScrollTable, type OfficerFrame } from './OfficerLayout.js';
 import { VotesChart } from './VotesChart.js';
 import type { AuditEntry, ExceptionRequest } from '../../core/records.js';
+
+/** Which page of each long list the officer is reading (`?waiting=2&voted=1&requests=1`). */
+export interface OfficerPages {
+  waiting: number;
+  voted: number;
+  requests: number;
+}
+
+/** Logins per page of the voter lists, and requests per page of their table. */
+export const LOGINS_PER_PAGE = 200;
+export const REQUESTS_PER_PAGE = 50;
+
+/** The overview's address with one list moved to `page`, the others where they are, scrolled to that list. */
+function listHref(frame: OfficerFrame, pages: OfficerPages, list: keyof OfficerPages, page: number, anchor: string): string {
+  const at = { ...pages, [list]: page };
+  const params = new URLSearchParams();
+  for (const key of ['waiting', 'voted', 'requests'] as const) if (at[key] > 1) params.set(key, String(at[key]));
+  const query = params.toString();
+  return `${adminBase(frame.electionKey)}/${query === '' ? '' : `?${query}`}#${anchor}`;
+}
 
 export interface OfficerPageProps {
   frame: OfficerFrame;
@@ -16,6 +37,8 @@ export interface OfficerPageProps {
   now: Date;
   problems: Problem[];
   overview: OfficerOverview;
+  /** The page asked for of each long list (clamped to its last page). */
+  pages: OfficerPages;
 }
 
 const ACTIONS: Record<string, string> = {
@@ -112,12 +135,20 @@ function Window({ election, phase, now }: { election: Election; phase: Phase; no
   );
 }
 
-function TurnoutCard({ frame, overview }: { frame: OfficerFrame; overview: OfficerOverview }) {
+function TurnoutCard({ frame, overview, pages }: { frame: OfficerFrame; overview: OfficerOverview; pages: OfficerPages }) {
   const t = overview.turnout;
   if (t === null) return null;
   const share = percent(t.voted, t.eligible);
-  const waiting = t.lines.filter((l) => !l.voted);
-  const voted = t.lines.filter((l) => l.voted);
+  const waiting = pageOf(
+    t.lines.filter((l) => !l.voted),
+    pages.waiting,
+    LOGINS_PER_PAGE,
+  );
+  const voted = pageOf(
+    t.lines.filter((l) => l.voted),
+    pages.voted,
+    LOGINS_PER_PAGE,
+  );
   return (
     <section class="card" aria-labelledby="turnout">
       <h2 id="turnout">Turnout</h2>
@@ -153,28 +184,34 @@ function TurnoutCard({ frame, overview }: { frame: OfficerFrame; overview: Offic
           Download the list for reminders (CSV)
         </a>
       </p>
-      <details class="voter-list" open={waiting.length > 0 && waiting.length <= 200}>
-        <summary>Not voted yet ({String(waiting.length)})</summary>
-        {waiting.length === 0 ? (
+      <details class="voter-list" id="waiting" open={waiting.total > 0 && (waiting.pages === 1 || pages.waiting > 1)}>
+        <summary>Not voted yet ({String(waiting.total)})</summary>
+        {waiting.total === 0 ? (
           <p>Everyone on the voter list has voted.</p>
         ) : (
-          <ul class="logins">
-            {waiting.map((l) => (
-              <li>{l.login}</li>
-            ))}
-          </ul>
+          <>
+            <ul class="logins">
+              {waiting.items.map((l) => (
+                <li>{l.login}</li>
+              ))}
+            </ul>
+            <Pager label="voters who have not voted" of={waiting} href={(p) => listHref(frame, pages, 'waiting', p, 'waiting')} />
+          </>
         )}
       </details>
-      <details class="voter-list">
-        <summary>Voted ({String(voted.length)})</summary>
-        {voted.length === 0 ? (
+      <details class="voter-list" id="voted" open={pages.voted > 1}>
+        <summary>Voted ({String(voted.total)})</summary>
+        {voted.total === 0 ? (
           <p>Nobody has voted yet.</p>
         ) : (
-          <ul class="logins">
-            {voted.map((l) => (
-              <li>{l.login}</li>
-            ))}
-          </ul>
+          <>
+            <ul class="logins">
+              {voted.items.map((l) => (
+                <li>{l.login}</li>
+              ))}
+            </ul>
+            <Pager label="voters who have voted" of={voted} href={(p) => listHref(frame, pages, 'voted', p, 'voted')} />
+          </>
         )}
       </details>
     </section>
@@ -210,11 +247,12 @@ function RenamedAccounts({ renamed }: { renamed: OfficerOverview['renamed'] }) {
   );
 }
 
-function Requests({ frame, requests }: { frame: OfficerFrame; requests: ExceptionRequest[] }) {
+function Requests({ frame, all, pages }: { frame: OfficerFrame; all: ExceptionRequest[]; pages: OfficerPages }) {
+  const requests = pageOf(all, pages.requests, REQUESTS_PER_PAGE);
   return (
     <section class="card" aria-labelledby="requests">
       <h2 id="requests">Exception requests</h2>
-      {requests.length === 0 ? (
+      {requests.total === 0 ? (
         <p class="empty">No exception requests.</p>
       ) : (
         <ScrollTable label="Exception requests table">
@@ -228,7 +266,7 @@ function Requests({ frame, requests }: { frame: OfficerFrame; requests: Exceptio
               </tr>
             </thead>
             <tbody>
-              {requests.map((r) => (
+              {requests.items.map((r) => (
                 <tr>
                   <td>
                     <a href={`${adminBase(frame.electionKey)}/exception/${r.id}`}>
@@ -247,6 +285,7 @@ function Requests({ frame, requests }: { frame: OfficerFrame; requests: Exceptio
           </table>
         </ScrollTable>
       )}
+      <Pager label="exception requests" of={requests} href={(p) => listHref(frame, pages, 'requests', p, 'requests')} />
     </section>
   );
 }
@@ -319,7 +358,7 @@ function AuditTable({ entries, caption, id }: { entries: AuditEntry[]; caption: 
   );
 }
 
-export function OfficerPage({ frame, election, phase, now, problems, overview }: OfficerPageProps) {
+export function OfficerPage({ frame, election, phase, now, problems, overview, pages }: OfficerPageProps) {
   return (
     <OfficerLayout frame={frame} title={`Officer area · ${frame.electionName}`} section="overview">
       <header class="page-head">
@@ -332,8 +371,8 @@ export function OfficerPage({ frame, election, phase, now, problems, overview }:
       <Problems problems={problems} broken={election === null} />
       <div class="columns">
         <div class="column-main">
-          <TurnoutCard frame={frame} overview={overview} />
-          <Requests frame={frame} requests={overview.requests} />
+          <TurnoutCard frame={frame} overview={overview} pages={pages} />
+          <Requests frame={frame} all={overview.requests} pages={pages} />
         </div>
         <div class="column-side">
           {election !== null && phase !== 'unavailable' ? <Window election={election} phase={phase} now={now} /> : null}

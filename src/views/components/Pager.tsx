@@ -1,0 +1,40 @@
+// Previous / next links for a list shown a page at a time, announced as navigation with
+// the list's name, the current page marked for screen readers, and links that work
+// without JavaScript.
+
+export interface PageOf<T> {
+  /** The lines of this page. */
+  items: T[];
+  /** 1-based, within 1..pages. */
+  page: number;
+  pages: number;
+  total: number;
+}
+
+/** The `page` (clamped to the last page) of `all`, `size` at a time. */
+export function pageOf<T>(all: readonly T[], page: number, size: number): PageOf<T> {
+  const pages = Math.max(1, Math.ceil(all.length / size));
+  const at = Math.min(Math.max(1, page), pages);
+  return { items: all.slice((at - 1) * size, at * size), page: at, pages, total: all.length };
+}
+
+export function Pager({ label, of, href }: { label: string; of: PageOf<unknown>; href: (page: number) => string }) {
+  if (of.pages <= 1) return null;
+  return (
+    <nav aria-label={`Pages of ${label}`} class="pager">
+      {of.page > 1 ? (
+        <a href={href(of.page - 1)} rel="prev" class="button small">
+          Previous page
+        </a>
+      ) : null}
+      <span aria-current="page">
+        Page {String(of.page)} of {String(of.pages)} ({String(of.total)})
+      </span>
+      {of.page < of.pages ? (
+        <a href={href(of.page + 1)} rel="next" class="button small">
+          Next page
+        </a>
+      ) : null}
+    </nav>
+  );
+}
