@@ -119,7 +119,10 @@ export async function startService(given: Config, options: StartOptions = {}): P
     metrics.attachKdf(() => ({ queued: kdfPool.queued, running: kdfPool.running }));
     const readiness = new Readiness({
       store,
-      meta: options.catalogue !== undefined || meta !== null || following !== null ? () => catalogue.status() : null,
+      meta:
+        options.catalogue !== undefined || meta !== null || following !== null
+          ? () => options.cluster?.status() ?? catalogue.status()
+          : null,
       clock,
       databaseWithinMs: READY_DB_WITHIN_MS,
       metaMaxAgeMs: config.metaMaxAgeMs,
@@ -149,7 +152,7 @@ export async function startService(given: Config, options: StartOptions = {}): P
       ...(meta !== null ? { requestSync: meta.requestSync } : {}),
       ...(following !== null && options.cluster !== undefined ? { requestSync: options.cluster.requestSync } : {}),
     };
-    metrics.attachSync(() => ctx.catalogue.status());
+    metrics.attachSync(() => options.cluster?.status() ?? ctx.catalogue.status());
     // Ballot rows are rewritten when each election ends, not only at the next sync (in a
     // cluster, by the primary alone).
     if (options.cluster === undefined) {

@@ -1,11 +1,23 @@
 // What the primary and its workers say to each other over the cluster's IPC channel.
-// Worker → primary: `lease` asks to read the meta checkout (answered by `leased` when
-// no update runs), `release` ends that read, `sync` passes on a webhook's request.
-// Primary → worker: `leased`, and `meta` after each swap (load the checkout again).
+// Worker → primary: `hello` once it listens (answered with the sync state), `lease` asks
+// to read the meta checkout (answered by `leased` when no update runs), `release` ends
+// that read, `sync` passes on a webhook's request. Primary → worker: `leased`, `meta`
+// after each swap (load the checkout again), `sync-state` when the sync state changes.
 
-export type ToPrimary = { scrutin: 'lease'; id: number } | { scrutin: 'release'; id: number } | { scrutin: 'sync'; reason: string };
+export type ToPrimary =
+  { scrutin: 'hello' } | { scrutin: 'lease'; id: number } | { scrutin: 'release'; id: number } | { scrutin: 'sync'; reason: string };
 
-export type ToWorker = { scrutin: 'leased'; id: number } | { scrutin: 'meta'; revision: string | null };
+/** The primary's sync state: a worker's readiness and metrics report it (a failing fetch makes every worker stale). */
+export interface PrimarySync {
+  state: 'ok' | 'degraded' | 'empty';
+  lastError: string | null;
+  /** ms since the epoch, or null. */
+  lastSuccessAt: number | null;
+  lastErrorAt: number | null;
+}
+
+export type ToWorker =
+  { scrutin: 'leased'; id: number } | { scrutin: 'meta'; revision: string | null } | ({ scrutin: 'sync-state' } & PrimarySync);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -13,6 +25,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function toPrimary(message: unknown): ToPrimary | null {
   if (!isRecord(message)) return null;
+  if (message.scrutin === 'hello') return { scrutin: 'hello' };
   if ((message.scrutin === 'lease' || message.scrutin === 'release') && typeof message.id === 'number')
     return { scrutin: message.scrutin, id: message.id };
   if (message.scrutin === 'sync' && typeof message.reason === 'string') return { scrutin: 'sync', reason: message.reason.slice(0, 200) };
@@ -24,5 +37,14 @@ export function toWorker(message: unknown): ToWorker | null {
   if (message.scrutin === 'leased' && typeof message.id === 'number') return { scrutin: 'leased', id: message.id };
   if (message.scrutin === 'meta' && (typeof message.revision === 'string' || message.revision === null))
     return { scrutin: 'meta', revision: message.revision };
+  const when = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+  if (message.scrutin === 'sync-state' && (message.state === 'ok' || message.state === 'degraded' || message.state === 'empty'))
+    return {
+      scrutin: 'sync-state',
+      state: message.state,
+      lastError: typeof message.lastError === 'string' ? message.lastError : null,
+      lastSuccessAt: when(message.lastSuccessAt),
+      lastErrorAt: when(message.lastErrorAt),
+    };
   return null;
 }

@@ -41,6 +41,8 @@ const WORKER_STOP_MS = 30_000;
 /** A worker that dies within this long of starting counts as a crash loop: the next start waits longer. */
 const QUICK_DEATH_MS = 10_000;
 const MAX_RESTART_DELAY_MS = 30_000;
+/** How often the primary looks whether its sync state changed. */
+const SYNC_STATE_EVERY_MS = 1_000;
 
 export async function startPrimary(config: Config, options: PrimaryOptions = {}): Promise<Primary> {
   const log = pino(loggerOptions(config.logLevel), options.logDestination ?? pino.destination(1)).child({ role: 'primary' });
@@ -69,6 +71,30 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
       if (worker?.isConnected() === true) worker.send(message);
     }
   };
+  // The sync state, told to the workers when it changes (their readiness and metrics say
+  // "degraded" while the primary cannot fetch), and to each new worker.
+  let told = '';
+  const syncState = (): ToWorker | null => {
+    if (meta === null) return null;
+    const s = meta.catalogue.status();
+    return {
+      scrutin: 'sync-state',
+      state: s.state,
+      lastError: s.lastError,
+      lastSuccessAt: s.lastSuccessAt?.getTime() ?? null,
+      lastErrorAt: s.lastErrorAt?.getTime() ?? null,
+    };
+  };
+  const tellSyncState = (): void => {
+    const state = syncState();
+    if (state === null) return;
+    const text = JSON.stringify(state);
+    if (text === told) return;
+    told = text;
+    broadcast(state);
+  };
+  const stateTimer = setInterval(tellSyncState, SYNC_STATE_EVERY_MS);
+  stateTimer.unref();
   meta?.catalogue.onSwap((snapshot) => {
     closes.rearm();
     broadcast({ scrutin: 'meta', revision: snapshot.revision });
@@ -104,7 +130,10 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
     const message = toPrimary(raw);
     if (message === null) return;
     const held = leases.get(worker.id);
-    if (message.scrutin === 'lease') {
+    if (message.scrutin === 'hello') {
+      const state = syncState();
+      if (state !== null) worker.send(state);
+    } else if (message.scrutin === 'lease') {
       void gate.read().then((release) => {
         if (held === undefined || !worker.isConnected()) {
           release();
@@ -158,6 +187,7 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
   const stop = async (code = 0): Promise<number> => {
     if (stopping) return stopped;
     stopping = true;
+    clearInterval(stateTimer);
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     await Promise.all(
       workers.map(

@@ -8,7 +8,8 @@ import { folderModeAvailable } from '../app/metaService.js';
 import type { MetaSnapshot } from '../core/meta/types.js';
 import { Catalogue, emptySnapshot, type CatalogueLogger, type SyncSource } from '../metarepo/catalogue.js';
 import { createMetaSource, describeSyncError } from '../metarepo/source.js';
-import { toWorker, type ToPrimary } from './messages.js';
+import type { CatalogueStatus } from '../metarepo/catalogue.js';
+import { toWorker, type PrimarySync, type ToPrimary } from './messages.js';
 
 export interface WorkerLink {
   /** How many workers share the machine (limits and pools are divided by it). */
@@ -17,6 +18,8 @@ export interface WorkerLink {
   catalogue: Catalogue | null;
   /** Passes a sync request (the webhook's) on to the primary. */
   requestSync: (reason: string) => void;
+  /** This worker's catalogue status, with the primary's sync state (its failures, its last success) in place of the worker's own. */
+  status: () => CatalogueStatus | null;
   /** Stops listening to the primary. */
   close: () => void;
 }
@@ -86,22 +89,39 @@ export function linkToPrimary(config: Config, workers: number, clock: () => Date
         describeError: (error) => describeSyncError(error, config.meta.token),
       })
     : null;
+  let primary: PrimarySync | null = null;
   const onMessage = (raw: unknown): void => {
     const message = toWorker(raw);
     if (message === null) return;
     if (message.scrutin === 'leased') {
       leases.get(message.id)?.();
       leases.delete(message.id);
+    } else if (message.scrutin === 'sync-state') {
+      primary = message;
     } else {
       void catalogue?.requestSync({ reason: 'the primary synced', force: true });
     }
   };
   process.on('message', onMessage);
+  send({ scrutin: 'hello' });
   return {
     workers,
     catalogue,
     requestSync: (reason) => {
       send({ scrutin: 'sync', reason });
+    },
+    status: () => {
+      if (catalogue === null) return null;
+      const own = catalogue.status();
+      if (primary === null || own.state === 'empty') return own;
+      const at = (ms: number | null) => (ms === null ? null : new Date(ms));
+      return {
+        ...own,
+        state: primary.state === 'degraded' ? 'degraded' : own.state,
+        lastError: primary.lastError ?? own.lastError,
+        lastErrorAt: at(primary.lastErrorAt) ?? own.lastErrorAt,
+        lastSuccessAt: at(primary.lastSuccessAt) ?? own.lastSuccessAt,
+      };
     },
     close: () => {
       process.off('message', onMessage);

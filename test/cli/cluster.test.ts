@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { binPath, repoRoot } from '../helpers/cli.js';
@@ -114,6 +115,8 @@ describe('scrutin serve with two workers', () => {
         LOG_LEVEL: 'info',
         RATE_LIMIT_PER_MINUTE: '0',
         WORKERS: '2',
+        // Readiness fails one second after a failed sync: the last test makes one fail.
+        META_MAX_AGE: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -213,6 +216,31 @@ describe('scrutin serve with two workers', () => {
     );
     assert.equal((out.match(/"msg":"meta repository synced"/g) ?? []).filter(Boolean).length >= 2, true);
     assert.doesNotMatch(out.slice(since), /"role":"primary"[^\n]*"msg":"meta repository sync failed/);
+  });
+
+  test("the primary's failing sync makes every worker not ready", async () => {
+    for (let i = 0; i < 4; i++) assert.equal((await fresh(port, '/health/ready')).status, 200);
+    renameSync(upstream.bare, `${upstream.bare}.gone`);
+    try {
+      const body = JSON.stringify({ ref: 'refs/heads/main', after: 'f'.repeat(40) });
+      const res = await fetch(`http://127.0.0.1:${port}/v1/webhooks/meta/sync`, {
+        method: 'POST',
+        headers: { connection: 'close', 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': sign(body) },
+        body,
+      });
+      assert.equal(res.status, 202);
+      await waitFor(
+        async () => {
+          const answers = await Promise.all([0, 1, 2, 3].map(() => fresh(port, '/health/ready')));
+          return answers.every((a) => a.status === 503) ? true : undefined;
+        },
+        20_000,
+        `every worker not ready:\n${out.slice(-2000)}`,
+      );
+      assert.equal((await fresh(port, '/elections')).status, 200, 'still serving the last good elections');
+    } finally {
+      renameSync(`${upstream.bare}.gone`, upstream.bare);
+    }
   });
 
   test('a worker that dies is replaced, and the service keeps answering', async () => {
