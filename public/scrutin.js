@@ -412,3 +412,40 @@
     render('');
   }
 })();
+
+// --- Busy state: a form being sent says so and cannot be sent twice. Casting, viewing
+// and revoking take seconds (the passphrase key derivation). The server also refuses to
+// cast twice (a second click joins the cast in progress); this only keeps the voter
+// informed. Listens on the document, so a form's own checks (above) run first and a
+// submission they stopped does not count.
+(function () {
+  'use strict';
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    if (!(form instanceof HTMLFormElement) || ev.defaultPrevented) return;
+    if (form.getAttribute('data-sending') === 'true') {
+      ev.preventDefault();
+      return;
+    }
+    var button = ev.submitter;
+    var busy = button ? button.getAttribute('data-busy') : null;
+    if (!busy) return;
+    form.setAttribute('data-sending', 'true');
+    form.setAttribute('aria-busy', 'true');
+    // Not `disabled`: a disabled submitter would drop its own name and formaction.
+    button.setAttribute('aria-disabled', 'true');
+    button.classList.add('is-busy');
+    button.textContent = busy;
+    var status = document.createElement('p');
+    status.className = 'visually-hidden';
+    status.setAttribute('role', 'status');
+    form.appendChild(status);
+    status.textContent = busy;
+  });
+  // Back to a page kept by the browser's back/forward cache: ready to be sent again.
+  window.addEventListener('pageshow', function (ev) {
+    if (!ev.persisted) return;
+    var forms = document.querySelectorAll('form[data-sending]');
+    for (var i = 0; i < forms.length; i++) forms[i].removeAttribute('data-sending');
+  });
+})();

@@ -32,6 +32,8 @@ export interface ElectionFacts {
   view: ViewDecision;
   exception: ExceptionDecision;
   results: Decision;
+  /** When the officers published the computed result and the ballots (issue 15), or null. */
+  publishedAt: Date | null;
 }
 
 export interface FactsPorts {
@@ -43,9 +45,10 @@ export interface FactsPorts {
 export async function electionFacts(ports: FactsPorts, user: Voter, entry: ElectionEntry & { ok: true }): Promise<ElectionFacts> {
   const election = entry.election;
   const now = ports.clock();
-  const [status, request] = await Promise.all([
+  const [status, request, publishedAt] = await Promise.all([
     ports.ballots.status(user, election.key),
     ports.store.requests.findByUserAndElectionKey(user.id, election.key),
+    publicationTime(ports.store, election.key),
   ]);
   const who = { login: user.login, hasVoted: status.voted, loginTaken: status.loginTaken };
   return {
@@ -60,5 +63,13 @@ export async function electionFacts(ports: FactsPorts, user: Voter, entry: Elect
     view: canViewBallot(election, { ...who, linksErased: status.linksErased }, now),
     exception: canRequestException(election, { login: user.login, hasRequested: request !== null }, now),
     results: canSeePublishedResults(election, now),
+    publishedAt,
   };
+}
+
+/** When the election's computed result was published, or null. */
+export async function publicationTime(store: Store, key: string): Promise<Date | null> {
+  const row = await store.elections.findByKey(key);
+  if (row === null) return null;
+  return (await store.publications.find(row.id))?.publishedAt ?? null;
 }

@@ -142,9 +142,14 @@ export class KdfPool {
   /** The bounded derivation, to inject into sealVoterId / openVoterId. */
   readonly deriveKey: DeriveKey = (passphrase, salt, params) => this.#run(passphrase, salt, params, undefined);
 
-  /** The same, for a request: leaves the queue (refused as 'abandoned') when `signal` fires. */
-  derivingFor(signal: AbortSignal | undefined): DeriveKey {
-    return (passphrase, salt, params) => this.#run(passphrase, salt, params, signal);
+  /**
+   * The same, for a request: leaves the queue (refused as 'abandoned') when `signal` fires.
+   * A `patient` caller (a pending cast that no request waits for, pendingCasts.ts) is not
+   * bound by the maximum wait nor by the estimate of it: only by an explicit maxQueue.
+   */
+  derivingFor(signal: AbortSignal | undefined, options: { patient?: boolean } = {}): DeriveKey {
+    const patient = options.patient === true;
+    return (passphrase, salt, params) => this.#run(passphrase, salt, params, signal, patient);
   }
 
   /** How long a newcomer would wait for a slot, by the current estimate (ms). */
@@ -153,8 +158,14 @@ export class KdfPool {
     return Math.ceil(ahead / this.concurrency) * workOf(params) * this.#msPerWork;
   }
 
-  async #run(passphrase: Uint8Array, salt: Uint8Array, params: KdfParams, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    await this.#acquire(params, signal);
+  async #run(
+    passphrase: Uint8Array,
+    salt: Uint8Array,
+    params: KdfParams,
+    signal: AbortSignal | undefined,
+    patient = false,
+  ): Promise<Uint8Array> {
+    await this.#acquire(params, signal, patient);
     const began = performance.now();
     try {
       const key = await this.#derive(passphrase, salt, params);
@@ -171,14 +182,14 @@ export class KdfPool {
     return new KdfBusy(reason);
   }
 
-  #acquire(params: KdfParams, signal: AbortSignal | undefined): Promise<void> {
+  #acquire(params: KdfParams, signal: AbortSignal | undefined, patient: boolean): Promise<void> {
     if (signal?.aborted === true) return Promise.reject(this.#refuse('abandoned'));
     if (this.#running < this.concurrency) {
       this.#running++;
       return Promise.resolve();
     }
     if (this.maxWaitMs !== undefined) {
-      const full = this.#maxQueue !== null ? this.#queued >= this.#maxQueue : this.estimatedWaitMs(params) > this.maxWaitMs;
+      const full = this.#maxQueue !== null ? this.#queued >= this.#maxQueue : !patient && this.estimatedWaitMs(params) > this.maxWaitMs;
       if (full) return Promise.reject(this.#refuse('queue-full'));
     }
     return new Promise((resolve, reject) => {
@@ -206,7 +217,7 @@ export class KdfPool {
           resolve();
         },
       };
-      if (this.maxWaitMs !== undefined)
+      if (this.maxWaitMs !== undefined && !patient)
         timer = setTimeout(() => {
           leave('waited-too-long');
         }, this.maxWaitMs);

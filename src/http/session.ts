@@ -35,6 +35,8 @@ declare module '@fastify/secure-session' {
     generation: number;
     flash: Flash[];
     _csrf: string;
+    /** Election key → when this browser's pending cast there started (ms): the sealing page's hint across replicas. */
+    casting: Record<string, number>;
   }
 }
 

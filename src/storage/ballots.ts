@@ -43,6 +43,8 @@ export interface NewBallot {
   /** Present only when the voter chose a passphrase; otherwise salt, ballot_id and kdf stay NULL. */
   link: LinkColumns | null;
   rows: readonly { candidate: string; rank: number }[];
+  /** The ballot's receipt code (`ballot_receipts`), written on its rows only; null without. */
+  receipt?: string | null;
 }
 
 /** One stored row of a ballot. A NULL rank (never written by Scrutin or Elekto) reads as no opinion. */
@@ -56,6 +58,8 @@ export interface StoredBallot {
   voter: string;
   /** Ordered by candidate id. */
   rows: StoredRow[];
+  /** The ballot's receipt code, or null (cast without receipts, or by Elekto). */
+  receipt: string | null;
 }
 
 export interface ElectionCounts {
@@ -155,16 +159,23 @@ export class BallotRepo {
         kdf: ballot.link === null ? null : ballot.link.kdf,
       })
       .execute();
-    await this.insertRows(ballot.electionId, ballot.voterId, ballot.rows);
+    await this.insertRows(ballot.electionId, ballot.voterId, ballot.rows, ballot.receipt ?? null);
   }
 
-  private async insertRows(electionId: number, voterId: string, rows: readonly { candidate: string; rank: number }[]): Promise<void> {
+  private async insertRows(
+    electionId: number,
+    voterId: string,
+    rows: readonly { candidate: string; rank: number }[],
+    receipt: string | null,
+  ): Promise<void> {
     const values = rows.map((r) => ({
       id: newBallotRowId(),
       election_id: electionId,
       rank: r.rank,
       candidate: r.candidate,
       voter: voterId,
+      // Only written when there is one: a database not yet migrated to 0006 still takes ballots without receipts.
+      ...(receipt === null ? {} : { receipt }),
     }));
     if (this.kind === 'sqlite') {
       await this.db
@@ -241,6 +252,18 @@ export class BallotRepo {
     return rows.map((r) => ({ candidate: r.candidate, rank: r.rank ?? NO_OPINION_RANK }));
   }
 
+  /** The receipt code on a ballot's rows, or null when it has none. */
+  async receiptOf(electionId: number, voterId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('ballot')
+      .select('receipt')
+      .where('election_id', '=', electionId)
+      .where('voter', '=', voterId)
+      .where('receipt', 'is not', null)
+      .executeTakeFirst();
+    return row?.receipt ?? null;
+  }
+
   /**
    * Deletes a ballot (by its voter identifier) and the voter row, so the user may vote
    * again. Call inside a transaction; the counts let the caller see a revoke that lost
@@ -275,7 +298,11 @@ export class BallotRepo {
    * of the rows (pg_dump's order), SQLite's page placement. Returns the number of rows.
    */
   async rewriteRows(electionId: number): Promise<number> {
-    const rows = await this.db.selectFrom('ballot').select(['rank', 'candidate', 'voter']).where('election_id', '=', electionId).execute();
+    const rows = await this.db
+      .selectFrom('ballot')
+      .select(['rank', 'candidate', 'voter', 'receipt'])
+      .where('election_id', '=', electionId)
+      .execute();
     if (rows.length === 0) return 0;
     // Fisher–Yates with crypto randomness: the new order must not echo the old one.
     const order = rows.slice();
@@ -291,9 +318,14 @@ export class BallotRepo {
     await this.db.deleteFrom('ballot').where('election_id', '=', electionId).execute();
     const CHUNK = 500;
     for (let i = 0; i < order.length; i += CHUNK) {
-      const chunk = order
-        .slice(i, i + CHUNK)
-        .map((r) => ({ id: newBallotRowId(), election_id: electionId, rank: r.rank, candidate: r.candidate, voter: r.voter }));
+      const chunk = order.slice(i, i + CHUNK).map((r) => ({
+        id: newBallotRowId(),
+        election_id: electionId,
+        rank: r.rank,
+        candidate: r.candidate,
+        voter: r.voter,
+        ...(r.receipt === null ? {} : { receipt: r.receipt }),
+      }));
       if (this.kind === 'sqlite') {
         await this.db
           .withTables<{ ballot: { rowid: bigint } }>()
@@ -323,7 +355,7 @@ export class BallotRepo {
       if (last === undefined) return;
       const rows = await this.db
         .selectFrom('ballot')
-        .select(['voter', 'candidate', 'rank'])
+        .select(['voter', 'candidate', 'rank', 'receipt'])
         .where('election_id', '=', electionId)
         .where('voter', 'in', voters)
         .orderBy('voter')
@@ -333,8 +365,9 @@ export class BallotRepo {
       for (const r of rows) {
         if (current === null || current.voter !== r.voter) {
           if (current !== null) yield current;
-          current = { voter: r.voter, rows: [] };
+          current = { voter: r.voter, rows: [], receipt: null };
         }
+        current.receipt ??= r.receipt;
         current.rows.push({ candidate: r.candidate, rank: r.rank ?? NO_OPINION_RANK });
       }
       if (current !== null) yield current;

@@ -10,6 +10,7 @@ import { scrutinAdditions } from './migrations/0002_scrutin_additions.js';
 import { ballotElectionVoterIndex } from './migrations/0003_ballot_election_voter_index.js';
 import { voterLoginAndSessions } from './migrations/0004_voter_login_sessions.js';
 import { webhookDeliveries } from './migrations/0005_webhook_deliveries.js';
+import { receiptsAndPublication } from './migrations/0006_receipts_publication.js';
 import type { Database } from './schema.js';
 
 export { MigrationBlocked };
@@ -21,6 +22,7 @@ function provider(kind: DbKind): MigrationProvider {
     '0003_ballot_election_voter_index': ballotElectionVoterIndex(kind),
     '0004_voter_login_sessions': voterLoginAndSessions(kind),
     '0005_webhook_deliveries': webhookDeliveries(kind),
+    '0006_receipts_publication': receiptsAndPublication(kind),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

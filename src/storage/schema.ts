@@ -66,6 +66,8 @@ export interface BallotTable {
   candidate: string;
   /** Random identifier shared by the rows of one ballot; never the user. */
   voter: string;
+  /** Scrutin: the ballot's receipt code (`ballot_receipts`), on every row of the ballot; NULL without. */
+  receipt: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RequestTable {
@@ -122,6 +124,16 @@ export interface WebhookDeliveryTable {
   received_at: Timestamp;
 }
 
+/** Scrutin: the computed result an election's officers published, with the exact ballots CSV. */
+export interface PublicationTable {
+  election_id: number;
+  published_at: Timestamp;
+  published_by: string;
+  ballots: number;
+  ballots_csv: string;
+  ballots_sha256: string;
+}
+
 export interface Database {
   user: UserTable;
   election: ElectionTable;
@@ -133,4 +145,5 @@ export interface Database {
   scrutin_audit: AuditTable;
   scrutin_passphrase_attempt: PassphraseAttemptTable;
   scrutin_webhook_delivery: WebhookDeliveryTable;
+  scrutin_publication: PublicationTable;
 }

@@ -14,6 +14,7 @@ import { isRetryableConflict } from './errors.js';
 import { migrateToLatest, pendingMigrations, type MigrationReport } from './migrate.js';
 import { DbMonitor } from './monitor.js';
 import { OfficerRepo } from './officer.js';
+import { PublicationRepo } from './publications.js';
 import { RequestRepo } from './requests.js';
 import type { Database } from './schema.js';
 import { SettingRepo } from './settings.js';
@@ -38,6 +39,7 @@ export class Store {
   readonly attempts: AttemptRepo;
   readonly officer: OfficerRepo;
   readonly webhooks: WebhookDeliveryRepo;
+  readonly publications: PublicationRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -58,6 +60,7 @@ export class Store {
     this.attempts = new AttemptRepo(db, kind);
     this.officer = new OfficerRepo(db, kind);
     this.webhooks = new WebhookDeliveryRepo(db);
+    this.publications = new PublicationRepo(db);
   }
 
   static open(config: DbConfig, options: OpenOptions = {}): Store {

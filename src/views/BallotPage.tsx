@@ -226,8 +226,11 @@ export function BallotPage({ ctx, election, candidates, now, values, minPasscode
           </p>
         </section>
         <div class="submit-row">
-          <button type="submit" class="button primary large">
+          <button type="submit" class="button primary large" data-busy="Casting your ballot…">
             Cast my ballot
+          </button>
+          <button type="submit" class="button" name="step" value="review">
+            Review before casting
           </button>
           <a href={`/app/elections/${key}`} class="button">
             Cancel

@@ -61,7 +61,7 @@ function PassphraseForm({
         {attemptLimit.windowMinutes} minutes.
       </p>
       <div class="button-row">
-        <button type="submit" class="button">
+        <button type="submit" class="button" data-busy="Opening your ballot…">
           View my ballot
         </button>
         {facts.revoke.ok ? (
@@ -77,6 +77,23 @@ function PassphraseForm({
         </p>
       ) : null}
     </form>
+  );
+}
+
+/** Where and when the results appear (issue 15: voters know before they do). */
+function ResultsWhere({ election, facts }: { election: Election; facts: ElectionFacts }) {
+  const url = `/elections/${election.key}/results`;
+  if (facts.publishedAt !== null)
+    return (
+      <p>
+        The results and every ballot were published <When date={facts.publishedAt} />: <a href={url}>see the published results</a>.
+      </p>
+    );
+  return (
+    <p class="hint">
+      The results will appear at <a href={url}>the election's results page</a>, with every ballot, once voting closes{' '}
+      <When date={election.endDatetime} /> and the election officers publish them.
+    </p>
   );
 }
 
@@ -165,6 +182,7 @@ function VoteBox({
     <section class="card vote-box" aria-labelledby="your-vote">
       <h2 id="your-vote">Your vote</h2>
       {body}
+      <ResultsWhere election={election} facts={facts} />
       {facts.results.ok ? (
         <p>
           <a class="button" href={`/app/elections/${key}/results/`}>

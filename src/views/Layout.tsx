@@ -13,6 +13,8 @@ interface Props {
   script?: boolean;
   /** Breadcrumb trail: [label, href] pairs, the last one is the current page. */
   crumbs?: Array<[string, string]>;
+  /** Reload the page after this many seconds (works without JavaScript and under the CSP). */
+  refreshSeconds?: number;
 }
 
 function NavLink({ ctx, href, label }: { ctx: PageContext; href: string; label: string }) {
@@ -26,12 +28,13 @@ function NavLink({ ctx, href, label }: { ctx: PageContext; href: string; label: 
   );
 }
 
-export function Layout({ ctx, title, children, script, crumbs }: Props) {
+export function Layout({ ctx, title, children, script, crumbs, refreshSeconds }: Props) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {refreshSeconds !== undefined ? <meta http-equiv="refresh" content={String(refreshSeconds)} /> : null}
         <title>{`${title} · ${ctx.appName}`}</title>
         <link rel="stylesheet" href={ctx.assets.css} />
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />

@@ -1,6 +1,7 @@
 import type { ChoiceView } from '../app/ballots/types.js';
 import type { Election } from '../core/meta/types.js';
-import { ballotSummary, listText, tiers } from './ballotSummary.js';
+import { ballotSummary, listText } from './ballotSummary.js';
+import { RankingTable, ReceiptCode } from './components/RecordedBallot.js';
 import { Layout } from './Layout.js';
 import type { PageContext } from './page.js';
 
@@ -10,15 +11,15 @@ export function MyBallotPage({
   election,
   choices,
   canRevoke,
+  receipt = null,
 }: {
   ctx: PageContext;
   election: Election;
   choices: ChoiceView[];
   canRevoke: boolean;
+  receipt?: string | null;
 }) {
   const key = election.key;
-  const groups = tiers(choices);
-  const unranked = choices.filter((c) => c.rank === null);
   // Approval ballots are stored as rank 1 for each approved candidate.
   const approval = election.rules.method === 'approval';
   const approved = choices.filter((c) => c.rank !== null).map((c) => c.name);
@@ -44,46 +45,8 @@ export function MyBallotPage({
         <p class="page-head-meta">{summary}</p>
       </header>
       <section class="card">
-        {approval ? (
-          approved.length === 0 ? (
-            <p>You approved no candidate: this ballot is an abstention.</p>
-          ) : (
-            <>
-              <h2>You approved</h2>
-              <ul>
-                {approved.map((name) => (
-                  <li>{name}</li>
-                ))}
-              </ul>
-            </>
-          )
-        ) : groups.length === 0 ? (
-          <p>You ranked no candidate: this ballot is an abstention.</p>
-        ) : (
-          <table class="ranking">
-            <caption class="visually-hidden">Your ranking, first choice first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Rank</th>
-                <th scope="col">Candidate</th>
-              </tr>
-            </thead>
-            <tbody>
-              {groups.map(({ rank, names }) => (
-                <tr>
-                  <td>
-                    {rank}
-                    {names.length > 1 ? ' (tie)' : ''}
-                  </td>
-                  <td>{names.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {!approval && unranked.length > 0 && groups.length > 0 ? (
-          <p class="muted">No opinion on {unranked.map((c) => c.name).join(', ')}.</p>
-        ) : null}
+        <RankingTable choices={choices} caption="Your ranking, first choice first" approval={approval} />
+        {receipt !== null ? <ReceiptCode receipt={receipt} resultsUrl={`/elections/${key}/results`} /> : null}
       </section>
       {canRevoke ? (
         <section class="card" aria-labelledby="change">

@@ -24,6 +24,7 @@ export function makeElection(spec: ElectionSpec): Election {
     allowNoOpinion: true,
     deleteAfter: false,
     showCandidateFields: [],
+    ballotReceipts: false,
     eligibilityHtml: '<p>Members may vote.</p>',
     exceptionDescriptionHtml: '<p>Ask if you were missed.</p>',
     descriptionHtml: '<p>An election.</p>',

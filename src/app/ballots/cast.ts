@@ -20,9 +20,11 @@ import type { Election } from '../../core/meta/types.js';
 import { KdfBusy } from '../../crypto/kdf.js';
 import { canVote } from '../../policies/election.js';
 import { dbFault, isUniqueViolation } from '../../storage/errors.js';
+import { newReceipt } from '../../core/ballot/receipt.js';
 import { Refused } from '../refusals.js';
+import { choicesOf } from './open.js';
 import { busy, clientGone, findElection, throttled, voterKey, voterOf, WRITE_ATTEMPTS, type BallotContext } from './context.js';
-import type { CastOutcome, CastRefusal, CastRequest } from './types.js';
+import type { CastOutcome, CastRefusal, CastRequest, ChoiceView } from './types.js';
 
 /** A refusal thrown inside the cast's transaction, to roll it back. */
 class CastRefused extends Refused {
@@ -37,11 +39,19 @@ function commitUncertain(error: unknown): boolean {
   return fault === 'unreachable' || fault === 'timeout';
 }
 
-/** Casts the ballot in `request` into `election` (already found usable); one at a time per voter. */
-export async function castBallot(ctx: BallotContext, request: CastRequest, election: Election): Promise<CastOutcome> {
+interface Checked {
+  ok: true;
+  now: Date;
+  before: Awaited<ReturnType<typeof voterOf>>;
+  rows: BallotRow[];
+  passphrase: string | null;
+  expressesPreference: boolean;
+}
+
+/** Everything a cast checks before any derivation: may vote now, a valid form, a valid passphrase. */
+async function check(ctx: BallotContext, request: CastRequest, election: Election): Promise<Checked | CastRefusal> {
   const { store, clock, settings } = ctx.ports;
   const { user } = request;
-  // The clock is read three times: here, and in the transaction before and after the writes.
   const now = clock();
   const before = await voterOf(store, user, election.key);
   const decision = canVote(election, { login: user.login, hasVoted: before.voter !== null, loginTaken: before.loginTaken }, now);
@@ -57,22 +67,52 @@ export async function castBallot(ctx: BallotContext, request: CastRequest, elect
   if (!passphrase.ok) fieldErrors[passphrase.error.field] ??= passphrase.error.message;
   if (!form.ok || !passphrase.ok) return { ok: false, code: 'invalid-ballot', fieldErrors, passphraseOnly: form.ok };
   if (!form.expressesPreference && !request.confirmAbstention) return { ok: false, code: 'abstention-unconfirmed' };
+  return {
+    ok: true,
+    now,
+    before,
+    rows: ballotRows(form.ballot),
+    passphrase: passphrase.passphrase,
+    expressesPreference: form.expressesPreference,
+  };
+}
 
-  const rows = ballotRows(form.ballot);
+/** The review step: the ranking a cast of `request` would record, or why it would be refused. Casts nothing. */
+export async function reviewBallot(
+  ctx: BallotContext,
+  request: CastRequest,
+  election: Election,
+): Promise<{ ok: true; choices: ChoiceView[] } | CastRefusal> {
+  const checked = await check(ctx, request, election);
+  if (!checked.ok) return checked;
+  return { ok: true, choices: choicesOf(election, checked.rows) };
+}
+
+/** Casts the ballot in `request` into `election` (already found usable); one at a time per voter. */
+export async function castBallot(ctx: BallotContext, request: CastRequest, election: Election): Promise<CastOutcome> {
+  const { store, clock } = ctx.ports;
+  const { user } = request;
+  // The clock is read three times: here, and in the transaction before and after the writes.
+  const checked = await check(ctx, request, election);
+  if (!checked.ok) return checked;
+  const { now, before, rows } = checked;
+  const { passphrase, expressesPreference } = checked;
   const voterId = newVoterId();
+  // Drawn for every cast, kept only on the ballot rows (never the voter row).
+  const receipt = election.ballotReceipts ? newReceipt() : null;
   // The derivation (seconds, hundreds of MiB) happens only with a passphrase, in the pool.
   let link: SealedLink | null = null;
-  if (passphrase.passphrase !== null) {
+  if (passphrase !== null) {
     // Checked here, once the cast is known to need a derivation (a duplicate of a cast in
     // progress is refused as "already voted" above without one).
     const place = ctx.throttle.take(voterKey(user, election.key), now);
     if (!place.ok) return throttled(place.retryAfterSeconds, ctx.throttle.limit);
     try {
       link = await sealVoterId({
-        passphrase: passphrase.passphrase,
+        passphrase,
         voterId,
         params: ctx.newParams,
-        deriveKey: ctx.pool.derivingFor(request.signal),
+        deriveKey: ctx.pool.derivingFor(request.signal, { patient: request.patient === true }),
       });
     } catch (error) {
       if (error instanceof KdfBusy) {
@@ -92,7 +132,7 @@ export async function castBallot(ctx: BallotContext, request: CastRequest, elect
         async (tx) => {
           const at = clock();
           const current = stillOpen(ctx, request, rows, at);
-          await tx.ballots.cast({ userId: user.id, login: user.login, electionId, at, voterId, link, rows });
+          await tx.ballots.cast({ userId: user.id, login: user.login, electionId, at, voterId, link, rows, receipt });
           // The writes took time: the end may have passed meanwhile. Then nothing is kept.
           const after = clock();
           if (phaseAt(current, after) !== 'running') {
@@ -130,7 +170,7 @@ export async function castBallot(ctx: BallotContext, request: CastRequest, elect
     }
   }
   ctx.ports.metrics?.voteCast(election.key);
-  return { ok: true, abstention: !form.expressesPreference };
+  return { ok: true, abstention: !expressesPreference, choices: choicesOf(election, rows), receipt };
 }
 
 /**

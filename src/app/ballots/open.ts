@@ -94,7 +94,8 @@ export async function openBallot(
     return { ok: false, code: 'ballot-missing' };
   }
   const choices = choicesOf(election, stored);
-  if (action === 'view') return { ok: true, choices };
+  const receipt = await store.ballots.receiptOf(electionId, opened.voterId);
+  if (action === 'view') return { ok: true, choices, receipt };
   // Revoking deletes the ballot: never behind the back of a client that has gone.
   if (clientGone(request)) return busy('open', 60);
 
@@ -119,10 +120,11 @@ export async function openBallot(
     if (error instanceof OpenRefused) return error.outcome;
     throw error;
   }
-  return { ok: true, choices };
+  return { ok: true, choices, receipt };
 }
 
-function choicesOf(election: Election, rows: readonly { candidate: string; rank: number }[]): ChoiceView[] {
+/** A ballot's rows as the voter reads them: the election's candidates with their ranks. */
+export function choicesOf(election: Election, rows: readonly { candidate: string; rank: number }[]): ChoiceView[] {
   const ballot = ballotFromRows(rows);
   const byId = new Map(ballot.choices.map((c) => [c.candidateId, c.rank]));
   const choices: ChoiceView[] = [];

@@ -29,6 +29,8 @@ export interface CastRequest {
   confirmAbstention: boolean;
   /** Fires when the client has gone: work not yet committed is abandoned. */
   signal?: AbortSignal;
+  /** A pending cast no request waits for: its derivation may queue beyond KDF_QUEUE_TIMEOUT. */
+  patient?: boolean;
 }
 
 type Codes<C extends Refusal['code']> = Extract<Refusal, { code: C }>;
@@ -49,7 +51,17 @@ export type CastRefusal = Codes<
   | 'too-many-derivations'
 >;
 
-export type CastOutcome = { ok: true; abstention: boolean } | CastRefusal;
+/** A cast that went through: what was recorded, to show it back to the voter. */
+export interface CastDone {
+  ok: true;
+  abstention: boolean;
+  /** The ballot as stored, in the election's candidate order. */
+  choices: ChoiceView[];
+  /** The receipt code (`ballot_receipts`), or null. */
+  receipt: string | null;
+}
+
+export type CastOutcome = CastDone | CastRefusal;
 
 export interface PassphraseRequest {
   user: Voter;
@@ -79,7 +91,20 @@ export type OpenRefusal = Codes<
   | 'too-many-derivations'
 >;
 
-export type OpenOutcome = { ok: true; choices: ChoiceView[] } | OpenRefusal;
+export type OpenOutcome = { ok: true; choices: ChoiceView[]; receipt: string | null } | OpenRefusal;
+
+/** Where a voter's cast submitted through `submit` is. */
+export type CastProgress =
+  /** Stored (read from the database, so any replica knows). */
+  | { state: 'cast' }
+  /** Still being sealed, here or (as far as the session tells) on another replica. */
+  | { state: 'sealing'; startedAt: Date; queued: number }
+  /** Ended without a ballot: the refusal, when this process ran it. */
+  | { state: 'refused'; outcome: CastRefusal }
+  /** Nothing cast, nothing pending that this process knows of. */
+  | { state: 'none' };
+
+export type SubmitOutcome = { done: true; outcome: CastOutcome } | { done: false; startedAt: Date };
 
 export interface VoterStatus {
   voted: boolean;
@@ -92,6 +117,18 @@ export interface VoterStatus {
 
 export interface BallotService {
   cast: (request: CastRequest) => Promise<CastOutcome>;
+  /**
+   * Casts as a pending job (pendingCasts.ts): joins the voter's cast in progress if there
+   * is one, and answers within about `waitMs` either with the outcome or with "still
+   * sealing", after which the cast goes on without the request.
+   */
+  submit: (request: CastRequest, waitMs?: number) => Promise<SubmitOutcome>;
+  /** Checks a ballot as a cast would, without casting it: the ranking to review, or the refusal. */
+  review: (request: CastRequest) => Promise<{ ok: true; choices: ChoiceView[] } | CastRefusal>;
+  /** Where the voter's submitted cast is; `startedHint` is when their session says it started. */
+  progress: (user: Voter, electionKey: string, startedHint: Date | null) => Promise<CastProgress>;
+  /** The recorded ranking and receipt of the voter's last cast here, when this process still has it. */
+  lastCast: (user: Voter, electionKey: string) => Promise<CastDone | null>;
   /** Opens the ballot with the passphrase; changes nothing. */
   view: (request: PassphraseRequest) => Promise<OpenOutcome>;
   /** Opens and deletes the ballot and the voter row, so the voter may vote again. */

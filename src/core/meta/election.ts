@@ -57,6 +57,7 @@ interface ElectionYaml {
   allowNoOpinion: boolean;
   deleteAfter: boolean;
   showCandidateFields: string[];
+  ballotReceipts: boolean;
   officers: LocatedLogin[];
   eligibility: string;
   exceptionDescription: string;
@@ -181,6 +182,7 @@ function readElectionYaml(file: string, text: string | undefined, out: Problem[]
     allowNoOpinion: r.bool('allow_no_opinion', get('allow_no_opinion'), true),
     deleteAfter: r.bool('delete_after', get('delete_after'), false) && !noWindow,
     showCandidateFields: r.strings('show_candidate_fields', get('show_candidate_fields')),
+    ballotReceipts: r.bool('ballot_receipts', get('ballot_receipts'), false),
     officers: r.locatedLogins('election_officers', get('election_officers'), 'officer-not-login'),
     eligibility: r.text('eligibility', get('eligibility')) ?? '',
     exceptionDescription: r.text('exception_description', get('exception_description')) ?? '',
@@ -403,6 +405,7 @@ function parseFolder(folder: ElectionFolder): ElectionEntry {
     allowNoOpinion: meta.allowNoOpinion,
     deleteAfter: meta.deleteAfter,
     showCandidateFields: meta.showCandidateFields,
+    ballotReceipts: meta.ballotReceipts,
     officers: officers.list,
     voters: unique.list,
     voterSet: unique.set,

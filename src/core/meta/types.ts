@@ -59,6 +59,8 @@ export interface Election {
   deleteAfter: boolean;
   /** `show_candidate_fields`; empty when null or missing. */
   showCandidateFields: string[];
+  /** `ballot_receipts` (SPEC §10): each ballot gets a receipt code, published with the ballots. */
+  ballotReceipts: boolean;
   /** Officer logins as written. Compare them through `normalizeLogin`. */
   officers: string[];
   /** Eligible voter logins as written, duplicates removed (case-insensitively). */

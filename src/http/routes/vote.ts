@@ -6,13 +6,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { electionFacts } from '../../app/electionFacts.js';
-import type { OpenRefusal } from '../../app/ballots/types.js';
+import type { CastOutcome, OpenRefusal } from '../../app/ballots/types.js';
 import { isNoOpinionValue } from '../../core/ballot/ballotForm.js';
+import type { Election } from '../../core/meta/types.js';
 import type { SessionUser } from '../../views/page.js';
 import { BallotPage } from '../../views/BallotPage.js';
 import { ElectionPage } from '../../views/ElectionPage.js';
 import { MyBallotPage } from '../../views/MyBallotPage.js';
 import { NotEligiblePage } from '../../views/NotEligiblePage.js';
+import { ReviewPage } from '../../views/ReviewPage.js';
+import { SealingPage } from '../../views/SealingPage.js';
 import { RevokePage } from '../../views/RevokePage.js';
 import { answerTo, explain } from '../answers.js';
 import { refusalError } from '../errors.js';
@@ -112,6 +115,78 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   const readPassphrase = (req: FastifyRequest) => text((req.body as Body | undefined)?.password);
 
+  /** The session's note of a pending cast in this election (ms), or null. */
+  const castingSince = (req: FastifyRequest, key: string): number | null => req.session.get('casting')?.[key] ?? null;
+  const setCasting = (req: FastifyRequest, key: string, at: number | null) => {
+    const all = { ...(req.session.get('casting') ?? {}) };
+    if (at === null) delete all[key];
+    else all[key] = at;
+    req.session.set('casting', Object.keys(all).length === 0 ? undefined : all);
+  };
+
+  /** The ballot form again, as the voter filled it in, with the service's answer. */
+  const ballotAgain = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    user: SessionUser,
+    election: Election,
+    fields: Record<string, string>,
+    outcome: Extract<CastOutcome, { ok: false }>,
+  ) => {
+    const answer = answerTo(outcome);
+    if (answer.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
+    const values: Record<string, string> = {};
+    for (const c of election.candidates) {
+      const v = (fields[`candidate@${c.id}`] ?? '').trim();
+      values[c.id] = isNoOpinionValue(v) ? '' : v;
+    }
+    const candidates = voterOrder(election.candidates, ctx.sessionKey, user.id, election.key);
+    return sendPage(
+      reply,
+      BallotPage({
+        ctx: deps.page(req, reply),
+        election,
+        candidates,
+        now: ctx.clock(),
+        values,
+        minPasscodeLength: ctx.config.minPasscodeLength,
+        problem: { message: answer.message, fieldErrors: outcome.code === 'invalid-ballot' ? outcome.fieldErrors : {} },
+        needsAbstention: outcome.code === 'abstention-unconfirmed',
+      }),
+      answer.status,
+    );
+  };
+
+  /** A cast's end, as the voter sees it: the confirmation, or the refusal. */
+  const castEnded = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    user: SessionUser,
+    election: Election,
+    fields: Record<string, string> | null,
+    outcome: CastOutcome,
+  ) => {
+    const key = election.key;
+    setCasting(req, key, null);
+    if (outcome.ok) {
+      req.log.info({ election: key, userId: user.id }, 'ballot cast');
+      if (outcome.abstention) flash(req, 'success', 'Your abstention has been recorded.');
+      return reply.redirect(`/app/elections/${key}/confirmation`, 303);
+    }
+    // A second click, a reload, a second tab: the ballot is in, so show it as cast.
+    if (outcome.code === 'already-voted') return reply.redirect(`/app/elections/${key}/confirmation`, 303);
+    const answer = answerTo(outcome);
+    const comesBack =
+      outcome.code === 'invalid-ballot' ||
+      outcome.code === 'abstention-unconfirmed' ||
+      outcome.code === 'busy' ||
+      outcome.code === 'too-many-derivations';
+    if (!comesBack || fields === null)
+      throw refusalError(outcome, { ...(answer.status === 404 ? {} : { title: 'Your ballot was not cast' }), next: backTo(key) });
+    // Too busy or too many derivations: the ballot comes back as filled in, to send again later.
+    return ballotAgain(req, reply, user, election, fields, outcome);
+  };
+
   app.register((scoped, _opts, done) => {
     scoped.addHook('preHandler', requireUser);
 
@@ -149,49 +224,77 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const election = usable(findEntry(ctx, key));
       const body = (req.body ?? {}) as Body;
       const fields = candidateFields(body);
-      const outcome = await ctx.ballots.cast({
+      const request = {
         user,
         electionKey: key,
         fields,
         passphrase: text(body.password),
         confirmAbstention: text(body.confirm_abstention) !== '',
-        signal: requestSignal(req),
-      });
-      if (outcome.ok) {
-        req.log.info({ election: key, userId: user.id }, 'ballot cast');
-        if (outcome.abstention) flash(req, 'success', 'Your abstention has been recorded.');
+      };
+      const step = text(body.step);
+      if (step === 'change') {
+        // Back from the review step: the form as filled in (the passphrase is typed again).
+        const values: Record<string, string> = {};
+        for (const c of election.candidates) {
+          const v = (fields[`candidate@${c.id}`] ?? '').trim();
+          values[c.id] = isNoOpinionValue(v) ? '' : v;
+        }
+        const candidates = voterOrder(election.candidates, ctx.sessionKey, user.id, key);
+        return sendPage(
+          reply,
+          BallotPage({
+            ctx: deps.page(req, reply),
+            election,
+            candidates,
+            now: ctx.clock(),
+            values,
+            minPasscodeLength: ctx.config.minPasscodeLength,
+          }),
+        );
+      }
+      if (step === 'review') {
+        const review = await ctx.ballots.review(request);
+        if (!review.ok) return castEnded(req, reply, user, election, fields, review);
+        const again: Record<string, string> = { ...fields };
+        if (request.passphrase !== '') again.password = request.passphrase;
+        if (request.confirmAbstention) again.confirm_abstention = 'yes';
+        return sendPage(
+          reply,
+          ReviewPage({
+            ctx: deps.page(req, reply),
+            election,
+            choices: review.choices,
+            fields: again,
+            hasPassphrase: request.passphrase !== '',
+            now: ctx.clock(),
+          }),
+        );
+      }
+      const submitted = await ctx.ballots.submit({ ...request, signal: requestSignal(req) });
+      if (submitted.done) return castEnded(req, reply, user, election, fields, submitted.outcome);
+      // Still sealing: the voter is told so, and the cast goes on without this request.
+      setCasting(req, key, submitted.startedAt.getTime());
+      return reply.redirect(`/app/elections/${key}/sealing`, 303);
+    });
+
+    scoped.get('/app/elections/:key/sealing', async (req, reply) => {
+      const user = userOf(req);
+      const { key } = keyParams.parse(req.params);
+      const election = usable(findEntry(ctx, key));
+      const since = castingSince(req, key);
+      const progress = await ctx.ballots.progress(user, key, since === null ? null : new Date(since));
+      if (progress.state === 'cast') {
+        setCasting(req, key, null);
         return reply.redirect(`/app/elections/${key}/confirmation`, 303);
       }
-      const answer = answerTo(outcome);
-      const comesBack =
-        outcome.code === 'invalid-ballot' ||
-        outcome.code === 'abstention-unconfirmed' ||
-        outcome.code === 'busy' ||
-        outcome.code === 'too-many-derivations';
-      if (!comesBack)
-        throw refusalError(outcome, { ...(answer.status === 404 ? {} : { title: 'Your ballot was not cast' }), next: backTo(key) });
-      // Too busy or too many derivations: the ballot comes back as filled in, to send again later.
-      if (answer.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
-      const values: Record<string, string> = {};
-      for (const c of election.candidates) {
-        const v = (fields[`candidate@${c.id}`] ?? '').trim();
-        values[c.id] = isNoOpinionValue(v) ? '' : v;
+      if (progress.state === 'refused') return castEnded(req, reply, user, election, null, progress.outcome);
+      if (progress.state === 'none') {
+        setCasting(req, key, null);
+        flash(req, 'info', since === null ? 'You have no ballot being sealed.' : 'Your ballot was not cast. Please vote again.');
+        return reply.redirect(`/app/elections/${key}`, 303);
       }
-      const candidates = voterOrder(election.candidates, ctx.sessionKey, user.id, key);
-      return sendPage(
-        reply,
-        BallotPage({
-          ctx: deps.page(req, reply),
-          election,
-          candidates,
-          now: ctx.clock(),
-          values,
-          minPasscodeLength: ctx.config.minPasscodeLength,
-          problem: { message: answer.message, fieldErrors: outcome.code === 'invalid-ballot' ? outcome.fieldErrors : {} },
-          needsAbstention: outcome.code === 'abstention-unconfirmed',
-        }),
-        answer.status,
-      );
+      const seconds = Math.max(0, Math.round((ctx.clock().getTime() - progress.startedAt.getTime()) / 1000));
+      return sendPage(reply, SealingPage({ ctx: deps.page(req, reply), election, seconds, queued: progress.queued }));
     });
 
     scoped.post('/app/elections/:key/vote/view', async (req, reply) => {
@@ -204,7 +307,16 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const outcome = await ctx.ballots.view({ user, electionKey: key, passphrase, signal: requestSignal(req) });
       if (!outcome.ok) return notOpened(req, reply, user, entry, outcome);
       const facts = await electionFacts(ctx, user, entry);
-      return sendPage(reply, MyBallotPage({ ctx: deps.page(req, reply), election, choices: outcome.choices, canRevoke: facts.revoke.ok }));
+      return sendPage(
+        reply,
+        MyBallotPage({
+          ctx: deps.page(req, reply),
+          election,
+          choices: outcome.choices,
+          canRevoke: facts.revoke.ok,
+          receipt: outcome.receipt,
+        }),
+      );
     });
 
     // The confirmation step before a revoke (the POST below is Elekto's one-step revoke, kept).

@@ -169,7 +169,8 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
         flash(req, 'info', 'You have not voted in this election yet.');
         return reply.redirect(`/app/elections/${key}`, 303);
       }
-      return sendPage(reply, ConfirmationPage({ ctx: deps.page(req, reply), election, hasPassphrase: status.hasPassphrase }));
+      const recorded = await ctx.ballots.lastCast(user, key);
+      return sendPage(reply, ConfirmationPage({ ctx: deps.page(req, reply), election, hasPassphrase: status.hasPassphrase, recorded }));
     });
 
     done();
