@@ -44,7 +44,7 @@ export class PublicationRepo {
       electionId: row.election_id,
       publishedAt: fromDbTime(row.published_at) ?? new Date(0),
       publishedBy: row.published_by,
-      ballots: Number(row.ballots),
+      ballots: row.ballots,
       sha256: row.ballots_sha256,
     };
   }

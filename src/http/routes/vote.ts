@@ -118,9 +118,8 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
   /** The session's note of a pending cast in this election (ms), or null. */
   const castingSince = (req: FastifyRequest, key: string): number | null => req.session.get('casting')?.[key] ?? null;
   const setCasting = (req: FastifyRequest, key: string, at: number | null) => {
-    const all = { ...(req.session.get('casting') ?? {}) };
-    if (at === null) delete all[key];
-    else all[key] = at;
+    const all = Object.fromEntries(Object.entries(req.session.get('casting') ?? {}).filter(([k]) => k !== key));
+    if (at !== null) all[key] = at;
     req.session.set('casting', Object.keys(all).length === 0 ? undefined : all);
   };
 
