@@ -42,6 +42,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/tally.js')).command,
   },
   {
+    name: 'verify',
+    summary: 'Find your ballot in a published ballots CSV by its receipt code',
+    load: async () => (await import('./commands/verify.js')).command,
+  },
+  {
     name: 'voters',
     summary: 'Build voters.yaml from contribution data and approved exceptions (or check it in CI)',
     load: async () => (await import('./commands/voters.js')).command,

@@ -19,6 +19,11 @@ export interface AssetUrls {
   js: string;
 }
 
+/** officer.css (the count's tables), also on the public results page. */
+export function officerStylesheetUrl(): string {
+  return hashed('officer.css');
+}
+
 export function assetUrls(): AssetUrls {
   return { css: hashed('app.css'), js: hashed('scrutin.js') };
 }

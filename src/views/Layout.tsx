@@ -13,6 +13,8 @@ interface Props {
   script?: boolean;
   /** Breadcrumb trail: [label, href] pairs, the last one is the current page. */
   crumbs?: Array<[string, string]>;
+  /** A second stylesheet (the count's tables on the public results page). */
+  stylesheet?: string;
   /** Reload the page after this many seconds (works without JavaScript and under the CSP). */
   refreshSeconds?: number;
 }
@@ -28,7 +30,7 @@ function NavLink({ ctx, href, label }: { ctx: PageContext; href: string; label: 
   );
 }
 
-export function Layout({ ctx, title, children, script, crumbs, refreshSeconds }: Props) {
+export function Layout({ ctx, title, children, script, crumbs, refreshSeconds, stylesheet }: Props) {
   return (
     <html lang="en">
       <head>
@@ -37,6 +39,7 @@ export function Layout({ ctx, title, children, script, crumbs, refreshSeconds }:
         {refreshSeconds !== undefined ? <meta http-equiv="refresh" content={String(refreshSeconds)} /> : null}
         <title>{`${title} · ${ctx.appName}`}</title>
         <link rel="stylesheet" href={ctx.assets.css} />
+        {stylesheet !== undefined ? <link rel="stylesheet" href={stylesheet} /> : null}
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         {script !== false ? <script src={ctx.assets.js} defer></script> : null}
       </head>

@@ -8,7 +8,7 @@
 // per ballot whose cells are `1` (approved) or blank / `0` (not approved). It is read
 // as text pushed in chunks, one row at a time, so memory does not grow with the file.
 import { noRules, seatCandidates, type SeatRules, type Seating } from '../governance/seats.js';
-import { BallotCsvError, resolveHeader, splitHeader, type CsvCandidate } from './csv.js';
+import { BallotCsvError, RECEIPT_COLUMN, resolveHeader, splitHeader, type CsvCandidate } from './csv.js';
 
 export interface ApprovalCount {
   candidates: readonly string[];
@@ -57,6 +57,8 @@ export class ApprovalCsvParser {
   #row = 0;
   #blankFrom = 0;
   #columns: string[] | null = null;
+  /** The file ends each row with a receipt code (a published file with receipts), not counted. */
+  #receipts = false;
   #count: ApprovalCount | null = null;
   #ended = false;
 
@@ -112,7 +114,12 @@ export class ApprovalCsvParser {
       const header = this.#row === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
       if (header.trim() === '')
         throw new BallotCsvError(`row ${this.#row} is empty; the first row must be a header of candidate IDs`, this.#row, null);
-      this.#columns = resolveHeader(splitHeader(header), this.#options.candidates);
+      const cells = splitHeader(header);
+      if (cells.length > 1 && cells[cells.length - 1]?.trim().toLowerCase() === RECEIPT_COLUMN) {
+        this.#receipts = true;
+        cells.pop();
+      }
+      this.#columns = resolveHeader(cells, this.#options.candidates);
       this.#count = { candidates: this.#columns, ballots: 0, blank: 0, approvals: new Array<number>(this.#columns.length).fill(0) };
       return;
     }
@@ -130,6 +137,8 @@ export class ApprovalCsvParser {
     const count = this.#count;
     if (count === null) return;
     const cells = line.split(',');
+    // The receipt code after the last candidate is not an approval.
+    if (this.#receipts && cells.length === columns.length + 1) cells.pop();
     const n = columns.length;
     if (cells.length !== n) {
       const expected = `the header has ${n} column${n === 1 ? '' : 's'}`;

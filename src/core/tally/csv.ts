@@ -177,8 +177,16 @@ export function resolveHeader(cells: readonly string[], known: readonly CsvCandi
   return ids;
 }
 
+/**
+ * The header of the last column of a published ballots CSV with receipt codes
+ * (`ballot_receipts`): not a candidate, so the count skips it.
+ */
+export const RECEIPT_COLUMN = 'receipt';
+
 export class BallotCsvParser {
   readonly #sink: BallotSink;
+  /** The file ends each row with a receipt code (RECEIPT_COLUMN), not counted. */
+  #receipts = false;
   readonly #known: readonly CsvCandidate[] | undefined;
   #columns: string[] = [];
   #ranks = new Int32Array(0);
@@ -307,7 +315,13 @@ export class BallotCsvParser {
     if (text.trim() === '') {
       throw new BallotCsvError(`row ${this.#row} is empty; the first row must be a header of candidate IDs`, this.#row, null);
     }
-    this.#columns = resolveHeader(splitHeader(text), this.#known);
+    const cells = splitHeader(text);
+    const last = cells.length > 1 ? cells[cells.length - 1]?.trim().toLowerCase() : undefined;
+    if (last === RECEIPT_COLUMN) {
+      this.#receipts = true;
+      cells.pop();
+    }
+    this.#columns = resolveHeader(cells, this.#known);
     this.#ranks = new Int32Array(this.#columns.length);
     this.#headerDone = true;
     this.#sink.header(this.#columns);
@@ -341,6 +355,8 @@ export class BallotCsvParser {
       }
       if (col >= n) this.#cellCount(buf, start, end);
       ranks[col++] = rank;
+      // The receipt code after the last candidate: whatever it holds, it is not a rank.
+      if (col === n && this.#receipts && j < end) break;
       if (j >= end) break;
       i = j + 1;
     }
@@ -355,6 +371,7 @@ export class BallotCsvParser {
    * messages (nothing is counted until a row is known to be good).
    */
   #quickBallot(buf: Uint8Array, start: number): number {
+    if (this.#receipts) return SLOW;
     const ranks = this.#ranks;
     const n = ranks.length;
     const length = buf.length;

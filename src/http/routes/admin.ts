@@ -12,6 +12,7 @@ import { Refused } from '../../app/refusals.js';
 import { countElectionInWorker, electionResultsJson } from '../../app/officer/countElection.js';
 import { resultsDraftFor } from '../../app/officer/resultsDraftFor.js';
 import { exportBallots } from '../../app/officer/exportBallots.js';
+import { publishResults } from '../../app/officer/publishResults.js';
 import { officerOverview, votersCsv } from '../../app/officer/overview.js';
 import { decideException, votersYamlLine } from '../../app/officer/reviewException.js';
 import { phaseAt } from '../../core/election/phase.js';
@@ -264,10 +265,29 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const count = await counting(election, () => countElectionInWorker(ctx.store, election, ctx.countPool, PAGE_EXPLANATION_LIMIT));
       const draft = resultsDraftFor(election, count);
       await audit(req, officer, 'results.viewed', `${count.ballots} ballots counted`);
+      const row = await ctx.store.elections.findByKey(election.key);
+      const publication = row === null ? null : await ctx.store.publications.find(row.id);
+      const published =
+        publication === null ? null : { at: publication.publishedAt, by: publication.publishedBy, sha256: publication.sha256 };
       return sendPage(
         reply,
-        OfficerResultsPage({ frame: frameFor(req, reply, officer), election, count, eligible: election.voters.length, draft }),
+        OfficerResultsPage({ frame: frameFor(req, reply, officer), election, count, eligible: election.voters.length, draft, published }),
       );
+    });
+
+    scoped.post('/app/elections/:key/admin/publish', async (req, reply) => {
+      const officer = countable(req);
+      const { election } = officer;
+      const outcome = await counting(election, () => publishResults(ctx.store, election, officer.user.login, ctx.clock()));
+      req.log.info({ election: election.key, already: outcome.already }, 'results published');
+      flash(
+        req,
+        outcome.already ? 'info' : 'success',
+        outcome.already
+          ? 'The results were already published; nothing changed.'
+          : `Published: everyone can now see the results and download the ${outcome.publication.ballots} ballots.`,
+      );
+      return reply.redirect(`${adminBase(election.key)}/results`, 303);
     });
 
     scoped.get('/app/elections/:key/admin/results.json', async (req, reply) => {

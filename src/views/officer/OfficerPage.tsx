@@ -44,6 +44,7 @@ export interface OfficerPageProps {
 const ACTIONS: Record<string, string> = {
   'results.viewed': 'Viewed the results',
   'results.downloaded': 'Downloaded the results (JSON)',
+  'results.published': 'Published the results and the ballots (CSV) for everyone',
   'results.counted': 'Counted with scrutin tally --election',
   'ballots.downloaded': 'Downloaded the ballots (CSV)',
   'voters.downloaded': 'Downloaded the voter list (CSV)',

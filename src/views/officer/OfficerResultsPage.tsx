@@ -14,6 +14,8 @@ export interface OfficerResultsProps {
   count: ElectionCount;
   eligible: number;
   draft: string;
+  /** The publication, once the officers published the result for everyone. */
+  published?: { at: Date; by: string; sha256: string } | null;
 }
 
 type Label = (i: number) => string;
@@ -347,6 +349,50 @@ function Why({ result, omitted, label }: { result: TallyResult; omitted: Schulze
   );
 }
 
+/**
+ * The count's sections for the election's method (winners and ties, ranking, pairwise
+ * table, reasons, or their approval and STV counterparts): the officers' results page
+ * and the public one render the same count with the same parts.
+ */
+export function CountSections({ count }: { count: ElectionCount }) {
+  return count.method === 'schulze' ? (
+    <SchulzeSections count={count} />
+  ) : count.method === 'approval' ? (
+    <ApprovalSections count={count} />
+  ) : (
+    <StvSections count={count} />
+  );
+}
+
+/** Publish for everyone (one audited action), or where it was published. */
+function Publish({ frame, published }: { frame: OfficerFrame; published: OfficerResultsProps['published'] }) {
+  const key = frame.electionKey;
+  return (
+    <section class="card" aria-labelledby="publish">
+      <h2 id="publish">Publish for everyone</h2>
+      {published !== null && published !== undefined ? (
+        <p>
+          Published <When date={published.at} /> by {published.by}: <a href={`/elections/${key}/results`}>the public results page</a>.
+          Ballots CSV SHA-256: <code class="hash">{published.sha256}</code>
+        </p>
+      ) : (
+        <form method="post" action={`${adminBase(key)}/publish`}>
+          <input type="hidden" name="_csrf" value={frame.ctx.csrfToken} />
+          <p>
+            Shows this result to everyone, signed in or not, at <code>/elections/{key}/results</code>, with the anonymous ballots CSV (and
+            the receipt codes, where the election has them) and its SHA-256. It cannot be undone, and it is recorded in the audit trail.
+          </p>
+          <p>
+            <button type="submit" class="button primary" data-busy="Publishing…">
+              Publish the results and the ballots
+            </button>
+          </p>
+        </form>
+      )}
+    </section>
+  );
+}
+
 /** The sections of a Schulze count: winners, ranking, pairwise table, why; then the rules' notes and the other methods. */
 function SchulzeSections({ count }: { count: SchulzeCount }) {
   const { result } = count;
@@ -370,7 +416,7 @@ function SchulzeSections({ count }: { count: SchulzeCount }) {
 /** Warnings about the governance keys, for the officers (the count ignored what they name). */
 const RULE_WARNINGS = new Set(['governance-ignored', 'affiliation-missing']);
 
-export function OfficerResultsPage({ frame, election, count, eligible, draft }: OfficerResultsProps) {
+export function OfficerResultsPage({ frame, election, count, eligible, draft, published = null }: OfficerResultsProps) {
   const { abstentions } = count;
   const base = adminBase(frame.electionKey);
   const share = percent(count.ballots, eligible);
@@ -417,13 +463,8 @@ export function OfficerResultsPage({ frame, election, count, eligible, draft }: 
         </dl>
       </section>
       <RulesCard count={count} warnings={ruleWarnings} />
-      {count.method === 'schulze' ? (
-        <SchulzeSections count={count} />
-      ) : count.method === 'approval' ? (
-        <ApprovalSections count={count} />
-      ) : (
-        <StvSections count={count} />
-      )}
+      <CountSections count={count} />
+      <Publish frame={frame} published={published} />
       <section class="card" aria-labelledby="more">
         <h2 id="more">Downloads</h2>
         <ul class="link-list">
