@@ -53,6 +53,8 @@ export interface Config {
   workers: number;
   /** The derivation queue: longest wait (ms) and most voters waiting (null: as many as can be served within the wait). */
   kdfQueue: { maxWaitMs: number; maxLength: number | null };
+  /** How long a vote request waits for its cast before the "sealing your ballot" page (ms). */
+  castWaitMs: number;
   /** Waiting on the database, in ms (0 = no limit): see src/storage/db.ts and budget.ts. */
   dbLimits: { acquireMs: number; statementMs: number; lockMs: number; requestMs: number };
   /** Readiness fails when the meta repository could not be refreshed for this long (ms; 0 = never). */
@@ -427,6 +429,8 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
       maxWaitMs: r.seconds('KDF_QUEUE_TIMEOUT', 25, 1, 3600),
       maxLength: r.str('KDF_QUEUE_LIMIT') === undefined ? null : r.int('KDF_QUEUE_LIMIT', 0, 0, 100_000),
     },
+    // Under ~20 s, so no vote request waits long on the derivation queue (issue 15).
+    castWaitMs: r.seconds('CAST_WAIT_TIMEOUT', 15, 1, 60),
     dbLimits: {
       acquireMs: r.seconds('DB_ACQUIRE_TIMEOUT', 5, 0, 3600),
       statementMs: r.seconds('DB_STATEMENT_TIMEOUT', 10, 0, 3600),

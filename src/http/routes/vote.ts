@@ -269,7 +269,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
           }),
         );
       }
-      const submitted = await ctx.ballots.submit({ ...request, signal: requestSignal(req) });
+      const submitted = await ctx.ballots.submit({ ...request, signal: requestSignal(req) }, ctx.config.castWaitMs);
       if (submitted.done) return castEnded(req, reply, user, election, fields, submitted.outcome);
       // Still sealing: the voter is told so, and the cast goes on without this request.
       setCasting(req, key, submitted.startedAt.getTime());
