@@ -50,6 +50,7 @@ const ALL_MIGRATIONS = [
   '0003_ballot_election_voter_index',
   '0004_voter_login_sessions',
   '0005_webhook_deliveries',
+  '0006_receipts_publication',
 ];
 
 async function schemaVersion(store: Store): Promise<number[]> {
@@ -83,6 +84,7 @@ for (const kind of dialects()) {
           'scrutin_audit',
           'scrutin_passphrase_attempt',
           'scrutin_webhook_delivery',
+          'scrutin_publication',
         ]) {
           assert.ok(tables.includes(name), `table ${name} exists`);
         }
@@ -110,6 +112,14 @@ for (const kind of dialects()) {
         await assert.rejects(
           store.db.insertInto('voter').values({ user_id: 1, election_id: 1, salt: null, ballot_id: null, kdf: null }).execute(),
         );
+        // Elekto still writes ballot rows as it always did (no receipt column in its INSERT).
+        await sql
+          .raw(
+            `insert into ballot (id, election_id, ${'`rank`'.replaceAll('`', kind === 'mysql' ? '`' : '"')}, candidate, voter) values ('${'e'.repeat(32)}', 1, 1, 'x', 'elekto-voter')`,
+          )
+          .execute(store.db);
+        const written = await store.db.selectFrom('ballot').select('receipt').where('voter', '=', 'elekto-voter').executeTakeFirstOrThrow();
+        assert.equal(written.receipt, null);
         // The adopted user is found case-insensitively and keeps its id.
         const user = await store.users.findByLogin('jberkus');
         assert.ok(user !== null);
@@ -249,7 +259,11 @@ for (const kind of dialects()) {
         await sql`insert into election (id, ${q('key')}, name) values (1, 'e', 'E')`.execute(store.db);
         await sql`insert into ${q('user')} (id, username, github_id) values (1, 'Octo-Cat', 9001), (2, 'someone', null)`.execute(store.db);
         await sql`insert into voter (id, user_id, election_id) values (1, 1, 1), (2, 2, 1), (3, null, 1)`.execute(store.db);
-        assert.deepEqual((await store.migrate()).applied, ['0004_voter_login_sessions', '0005_webhook_deliveries']);
+        assert.deepEqual((await store.migrate()).applied, [
+          '0004_voter_login_sessions',
+          '0005_webhook_deliveries',
+          '0006_receipts_publication',
+        ]);
         const logins = await store.db.selectFrom('voter').select(['id', 'login']).orderBy('id').execute();
         assert.deepEqual(
           logins.map((v) => [v.id, v.login]),
