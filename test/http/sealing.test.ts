@@ -104,9 +104,8 @@ describe('sealing a ballot behind a long derivation queue', () => {
     assert.match(review.body, /name="step" value="change"/);
     assert.deepEqual(await tableCounts(t.service.ctx.store, 'board'), { voters: 1, ballotRows: 3, ballots: 1 }, 'nothing cast by review');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(review.body)?.[1] ?? '';
-    const hidden = Object.fromEntries(
-      [...review.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]),
-    );
+    const hidden: Record<string, string> = {};
+    for (const m of review.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) hidden[m[1] ?? ''] = m[2] ?? '';
     assert.equal(hidden['candidate@ben'], '1');
     const change = await c.post(VOTE, { ...hidden, _csrf: csrf, step: 'change' });
     assert.equal(change.statusCode, 200);
