@@ -14,6 +14,8 @@ export interface BenchResponse {
   status: number;
   cookies: string[];
   body: string;
+  /** The Location header of a redirect ('' otherwise). */
+  location: string;
 }
 
 export class BenchClient {
@@ -49,7 +51,8 @@ export class BenchClient {
             if (value === '') this.cookies.delete(name);
             else this.cookies.set(name, value);
           }
-          resolve({ status: res.statusCode ?? 0, cookies: setCookie, body: Buffer.concat(chunks).toString() });
+          const location = res.headers.location ?? '';
+          resolve({ status: res.statusCode ?? 0, cookies: setCookie, body: Buffer.concat(chunks).toString(), location });
         });
         res.on('error', reject);
       });
