@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { MetaSnapshot } from '../../src/core/meta/types.js';
+import type { DeriveKey } from '../../src/core/ballot/secrecy.js';
 import { FixedCatalogue } from '../../src/metarepo/catalogue.js';
 import { startService, type Service } from '../../src/main.js';
 import { CHEAP_KDF } from './ballotHarness.js';
@@ -52,6 +53,8 @@ export interface BrowserAppOptions {
   snapshot: MetaSnapshot;
   now: Date;
   env?: Record<string, string>;
+  /** The derivation the server's KDF pool bounds (e.g. one a test can hold). */
+  derive?: DeriveKey;
 }
 
 export async function startBrowserApp(options: BrowserAppOptions): Promise<BrowserApp> {
@@ -85,7 +88,14 @@ export async function startBrowserApp(options: BrowserAppOptions): Promise<Brows
     },
   });
   // The real ballot service, as the server builds it, but with cheap key derivation so a test takes seconds.
-  const service = await startService(config, { listen: true, clock, catalogue, logDestination: sink, ballots: { newParams: CHEAP_KDF } });
+  const service = await startService(config, {
+    listen: true,
+    clock,
+    catalogue,
+    logDestination: sink,
+    ballots: { newParams: CHEAP_KDF },
+    ...(options.derive !== undefined ? { derive: options.derive } : {}),
+  });
   return {
     url,
     service,
