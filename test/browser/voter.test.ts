@@ -324,8 +324,8 @@ describe('the voter path in Chromium', { skip }, () => {
     assert.deepEqual(visited.slice(start, start + expectedRows.length), expectedRows);
     assert.deepEqual(
       visited.slice(start + expectedRows.length),
-      ['#password', 'Show passphrase', 'Cast my ballot'],
-      'then the passphrase and the button',
+      ['#password', 'Show passphrase', 'Cast my ballot', 'Review before casting'],
+      'then the passphrase and the buttons',
     );
     await context.close();
   });
