@@ -69,7 +69,7 @@ export function RevokePage({
             The passphrase you chose when you voted. {attemptLimit.max} wrong attempts lock it for {attemptLimit.windowMinutes} minutes.
           </p>
           <div class="button-row">
-            <button type="submit" class="button danger">
+            <button type="submit" class="button danger" data-busy="Revoking your ballot…">
               Yes, revoke my ballot
             </button>
             <a class="button" href={`/app/elections/${key}`}>
