@@ -38,7 +38,11 @@ export function ConfirmationPage({ ctx, election, hasPassphrase, recorded = null
         {recorded !== null ? (
           <>
             <h2>The ballot that was recorded</h2>
-            <RankingTable choices={recorded.choices} caption="Your recorded ranking, first choice first" />
+            <RankingTable
+              choices={recorded.choices}
+              caption="Your recorded ranking, first choice first"
+              approval={election.rules.method === 'approval'}
+            />
             {recorded.receipt !== null ? <ReceiptCode receipt={recorded.receipt} resultsUrl={`/elections/${key}/results`} /> : null}
           </>
         ) : hasPassphrase ? (

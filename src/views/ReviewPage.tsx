@@ -42,8 +42,8 @@ export function ReviewPage({ ctx, election, choices, fields, hasPassphrase, now 
         </p>
       </header>
       <section class="card" aria-labelledby="review-heading">
-        <h2 id="review-heading">{ballotSummary(choices)}</h2>
-        <RankingTable choices={choices} caption="Your ranking, first choice first" />
+        <h2 id="review-heading">{election.rules.method === 'approval' ? 'Your ballot, as it will be cast' : ballotSummary(choices)}</h2>
+        <RankingTable choices={choices} caption="Your ranking, first choice first" approval={election.rules.method === 'approval'} />
         <p>{hasPassphrase ? 'You chose a passphrase: you can view or revoke this ballot later with it.' : 'You chose no passphrase.'}</p>
       </section>
       <form method="post" action={`/app/elections/${key}/vote`} class="review-form">
