@@ -170,7 +170,12 @@ describe('scrutin serve with two workers', () => {
       5_000,
       `the ballots went through both workers (${statuses})`,
     );
-    assert.equal(answers.filter((a) => a.status === 303).length, 1, `one ballot accepted: ${statuses}`);
+    // Issue 15: a repeated cast lands on the confirmation (303) instead of a 409, so the
+    // answers may all be 303; the database says that one ballot was stored.
+    assert.ok(
+      answers.some((a) => a.status === 303),
+      `the ballot was accepted: ${statuses}`,
+    );
     const db = new Database(dbPath, { readonly: true });
     try {
       const row = db
