@@ -426,7 +426,7 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
     // proxy is documented to wait (deploy/nginx, docs/operations.md): 25 + 20 s plus a
     // derivation of a few seconds.
     kdfQueue: {
-      maxWaitMs: r.seconds('KDF_QUEUE_TIMEOUT', 25, 1, 3600),
+      maxWaitMs: r.seconds('KDF_QUEUE_TIMEOUT', 18, 1, 3600),
       maxLength: r.str('KDF_QUEUE_LIMIT') === undefined ? null : r.int('KDF_QUEUE_LIMIT', 0, 0, 100_000),
     },
     // Under ~20 s, so no vote request waits long on the derivation queue (issue 15).

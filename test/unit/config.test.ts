@@ -213,7 +213,7 @@ test('placeholder and short secrets stop production, naming each variable and ne
 test('database limits, the derivation queue and META_MAX_AGE: defaults that fit a 60 s proxy, seconds with decimals, bad values named', () => {
   const d = parseConfig({ APP_ENV: 'development' }, '/');
   assert.deepEqual(d.dbLimits, { acquireMs: 5_000, statementMs: 10_000, lockMs: 5_000, requestMs: 20_000 });
-  assert.deepEqual(d.kdfQueue, { maxWaitMs: 25_000, maxLength: null });
+  assert.deepEqual(d.kdfQueue, { maxWaitMs: 18_000, maxLength: null });
   assert.equal(d.metaMaxAgeMs, 900_000);
   // The queue, the database budget and a derivation of a few seconds stay inside 60 s.
   assert.ok(d.kdfQueue.maxWaitMs + d.dbLimits.requestMs + 10_000 <= 60_000);
