@@ -49,6 +49,16 @@ function candidateFields(body: Body): Record<string, string> {
   return out;
 }
 
+/** What the voter sent for each candidate, to put back on the ballot ("no opinion" as blank). */
+function ballotValues(election: Election, fields: Record<string, string>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const c of election.candidates) {
+    const v = (fields[`candidate@${c.id}`] ?? '').trim();
+    values[c.id] = isNoOpinionValue(v) ? '' : v;
+  }
+  return values;
+}
+
 export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { ctx } = deps;
 
@@ -134,11 +144,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
   ) => {
     const answer = answerTo(outcome);
     if (answer.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
-    const values: Record<string, string> = {};
-    for (const c of election.candidates) {
-      const v = (fields[`candidate@${c.id}`] ?? '').trim();
-      values[c.id] = isNoOpinionValue(v) ? '' : v;
-    }
+    const values = ballotValues(election, fields);
     const candidates = voterOrder(election.candidates, ctx.sessionKey, user.id, election.key);
     return sendPage(
       reply,
@@ -233,11 +239,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const step = text(body.step);
       if (step === 'change') {
         // Back from the review step: the form as filled in (the passphrase is typed again).
-        const values: Record<string, string> = {};
-        for (const c of election.candidates) {
-          const v = (fields[`candidate@${c.id}`] ?? '').trim();
-          values[c.id] = isNoOpinionValue(v) ? '' : v;
-        }
+        const values = ballotValues(election, fields);
         const candidates = voterOrder(election.candidates, ctx.sessionKey, user.id, key);
         return sendPage(
           reply,
