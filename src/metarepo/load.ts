@@ -33,6 +33,11 @@ export interface LoadOptions {
   maxFileBytes?: number;
   /** Parse in this thread instead of a worker (tools that serve nothing: validate, scripts). */
   inProcess?: boolean;
+  /**
+   * Who asked (a community's key): loads of one lane run one at a time, loads of
+   * different lanes side by side in the parsing workers. Default: one lane for all.
+   */
+  lane?: string;
 }
 
 const KIB = 1024;
@@ -313,31 +318,53 @@ function startWorker(entry: URL, memoryMb: number): Worker {
   return startModuleWorker(entry, { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
 }
 
-// One worker serves every load of the process (starting one costs a few hundred
-// milliseconds: the parser's modules load again in each thread). It is replaced
+// A few workers serve every load of the process (starting one costs a few hundred
+// milliseconds: the parser's modules load again in each thread). Loads are asked for
+// in lanes (one per community): a lane's loads run one at a time, so a lane never holds
+// more than one worker, and a hostile push in one community, however long its reading
+// takes, leaves the other workers to the other communities. One repository uses one
+// lane, so a single-community server runs one worker, as before. A worker is replaced
 // after it had to be stopped, and does not keep the process alive while idle.
-let shared: { worker: Worker; entry: string; memoryMb: number } | null = null;
-let nextId = 1;
-let queue: Promise<unknown> = Promise.resolve();
+const LOAD_WORKERS = 2;
 
-function workerFor(current: LoadWorkerSettings): Worker {
-  if (shared !== null && (shared.entry !== current.entry.href || shared.memoryMb !== current.memoryMb)) {
-    void shared.worker.terminate();
-    shared = null;
+interface Slot {
+  current: { worker: Worker; entry: string; memoryMb: number } | null;
+}
+const freeSlots: Slot[] = Array.from({ length: LOAD_WORKERS }, () => ({ current: null }));
+const waitingForSlot: Array<(slot: Slot) => void> = [];
+const laneTails = new Map<string, Promise<unknown>>();
+let nextId = 1;
+
+function acquireSlot(): Promise<Slot> {
+  const slot = freeSlots.pop();
+  if (slot !== undefined) return Promise.resolve(slot);
+  return new Promise((resolve) => waitingForSlot.push(resolve));
+}
+
+function releaseSlot(slot: Slot): void {
+  const next = waitingForSlot.shift();
+  if (next !== undefined) next(slot);
+  else freeSlots.push(slot);
+}
+
+function workerFor(slot: Slot, current: LoadWorkerSettings): Worker {
+  if (slot.current !== null && (slot.current.entry !== current.entry.href || slot.current.memoryMb !== current.memoryMb)) {
+    void slot.current.worker.terminate();
+    slot.current = null;
   }
-  if (shared === null) {
+  if (slot.current === null) {
     const worker = startWorker(current.entry, current.memoryMb);
     const mine = { worker, entry: current.entry.href, memoryMb: current.memoryMb };
     worker.on('exit', () => {
-      if (shared === mine) shared = null;
+      if (slot.current === mine) slot.current = null;
     });
     // Errors are reported to the request in progress; this keeps an idle worker's
     // failure from becoming an uncaught exception.
     worker.on('error', () => undefined);
     worker.unref();
-    shared = mine;
+    slot.current = mine;
   }
-  return shared.worker;
+  return slot.current.worker;
 }
 
 /** How long a worker may take to answer before the first folder (tsx compiles the sources on a cold start). */
@@ -358,10 +385,16 @@ function describeWorkerError(error: unknown): string {
 }
 
 /** One request to the worker, until it is done or the worker stops (time limit, crash). */
-function runRequest(root: string, refs: FolderRef[], maxFileBytes: number | undefined, current: LoadWorkerSettings): Promise<WorkerRun> {
+function runRequest(
+  slot: Slot,
+  root: string,
+  refs: FolderRef[],
+  maxFileBytes: number | undefined,
+  current: LoadWorkerSettings,
+): Promise<WorkerRun> {
   return new Promise((resolve) => {
     const id = nextId++;
-    const worker = workerFor(current);
+    const worker = workerFor(slot, current);
     const entries: ElectionEntry[] = [];
     let at: number | null = null;
     let head: Head | null = null;
@@ -436,12 +469,12 @@ function unreadEntry(ref: FolderRef, reason: string, head: Head | null): Electio
 }
 
 /** Parses `refs` in the worker, starting a new one after one had to be stopped. */
-async function parseInWorker(root: string, refs: FolderRef[], maxFileBytes: number | undefined): Promise<ElectionEntry[]> {
+async function parseInWorker(slot: Slot, root: string, refs: FolderRef[], maxFileBytes: number | undefined): Promise<ElectionEntry[]> {
   const current = settings;
   const out: ElectionEntry[] = [];
   while (out.length < refs.length) {
     const rest = refs.slice(out.length);
-    const run = await runRequest(root, rest, maxFileBytes, current);
+    const run = await runRequest(slot, root, rest, maxFileBytes, current);
     out.push(...run.entries);
     if (run.failure === null) continue;
     const stuck = run.failure.at === null ? undefined : rest[run.failure.at];
@@ -457,14 +490,29 @@ async function parseInWorker(root: string, refs: FolderRef[], maxFileBytes: numb
   return out;
 }
 
-/** One load at a time through the worker; loads asked for meanwhile wait their turn. */
-function parseInTurn(root: string, refs: FolderRef[], maxFileBytes: number | undefined): Promise<ElectionEntry[]> {
-  const run = queue.then(() => parseInWorker(root, refs, maxFileBytes));
-  // The queue must not hold on to the entries (a whole snapshot) once they are returned.
-  queue = run.then(
+/**
+ * One load at a time per lane, each in a free worker; a lane's loads asked for meanwhile
+ * wait their turn, and loads of other lanes run beside it while workers are free.
+ */
+function parseInTurn(lane: string, root: string, refs: FolderRef[], maxFileBytes: number | undefined): Promise<ElectionEntry[]> {
+  const before = laneTails.get(lane) ?? Promise.resolve();
+  const run = before.then(async () => {
+    const slot = await acquireSlot();
+    try {
+      return await parseInWorker(slot, root, refs, maxFileBytes);
+    } finally {
+      releaseSlot(slot);
+    }
+  });
+  // The lane must not hold on to the entries (a whole snapshot) once they are returned.
+  const tail = run.then(
     () => undefined,
     () => undefined,
   );
+  laneTails.set(lane, tail);
+  void tail.then(() => {
+    if (laneTails.get(lane) === tail) laneTails.delete(lane);
+  });
   return run;
 }
 
@@ -480,7 +528,7 @@ export async function loadSnapshot(options: LoadOptions): Promise<MetaSnapshot> 
       ? folders.map((ref) => parseElectionFolder(readElectionFolder(options.root, ref, options.maxFileBytes)))
       : folders.length === 0
         ? []
-        : await parseInTurn(options.root, folders, options.maxFileBytes);
+        : await parseInTurn(options.lane ?? '', options.root, folders, options.maxFileBytes);
   const entries = new Map<string, ElectionEntry>();
   for (const entry of parsed) addEntry(entries, entry, problems);
   return freezeSnapshot({ revision: options.revision ?? null, loadedAt: now(), entries, problems });

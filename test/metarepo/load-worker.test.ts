@@ -192,3 +192,45 @@ test('each kind of file has its own size limit; a file over it is an error of it
     tmp.cleanup();
   }
 });
+
+test('a load held in one lane leaves the other lanes to the other workers; its own lane waits its turn', async () => {
+  await withThree(async (held) => {
+    const other = tempDir('scrutin-worker-other-');
+    try {
+      writeElection(other.path, 'elections/x');
+      const gate = new SharedArrayBuffer(8);
+      const flags = new Int32Array(gate);
+      await withWorker({ key: 'b', action: 'hold', gate }, 60_000, async () => {
+        let firstDone = false;
+        let secondDone = false;
+        const first = loadSnapshot({ root: held, electionDir: 'elections', lane: 'hostile' }).finally(() => {
+          firstDone = true;
+        });
+        let turns = 0;
+        while (Atomics.load(flags, 1) === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          assert.ok(++turns < 4000, 'the worker never reached election b');
+        }
+        // Same lane: waits behind the held load.
+        const second = loadSnapshot({ root: other.path, electionDir: 'elections', lane: 'hostile' }).finally(() => {
+          secondDone = true;
+        });
+        // Another lane: loads in the other worker while the first is still held.
+        const elsewhere = await loadSnapshot({ root: other.path, electionDir: 'elections', lane: 'neighbour' });
+        assert.deepEqual(states(elsewhere), [['x', true]]);
+        assert.equal(firstDone, false, 'the held load is still held');
+        assert.equal(secondDone, false, 'a lane runs one load at a time');
+        Atomics.store(flags, 0, 1);
+        Atomics.notify(flags, 0);
+        assert.deepEqual(states(await first), [
+          ['a', true],
+          ['b', true],
+          ['c', true],
+        ]);
+        assert.deepEqual(states(await second), [['x', true]]);
+      });
+    } finally {
+      other.cleanup();
+    }
+  });
+});
