@@ -111,8 +111,9 @@ export function Layout({ ctx, title, children, script, crumbs, refreshSeconds, s
         <footer class="site-footer">
           <div class="wrap">
             <p>
-              {ctx.appName === 'Scrutin' ? 'Scrutin' : `${ctx.appName} runs on Scrutin`}: ranked elections counted with the Schulze method.
-              Your ballot is secret: it is stored apart from your name.
+              {ctx.appName === 'Scrutin' ? 'Scrutin' : `${ctx.appName} runs on Scrutin`}: elections for open-source communities, counted by
+              the method each election declares (Schulze unless it says otherwise). Your ballot is secret: it is stored apart from your
+              name.
             </p>
           </div>
         </footer>
