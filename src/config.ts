@@ -5,8 +5,9 @@
 // in one message, so an operator fixes them all in one go.
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { formatProblem, parseCommunitiesFile, resolveCommunitySecrets } from './core/communities/file.js';
 
 export type AppEnv = 'production' | 'development' | 'test';
 export type DbKind = 'sqlite' | 'postgresql' | 'mysql';
@@ -14,6 +15,18 @@ export type DbKind = 'sqlite' | 'postgresql' | 'mysql';
 export type DbConfig =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgresql' | 'mysql'; host: string; port: number; database: string; user: string; password: string };
+
+/** One community of a COMMUNITIES file, with its meta settings shaped as META_* are. */
+export interface CommunityConfig {
+  key: string;
+  name: string;
+  hosts: string[];
+  isDefault: boolean;
+  logo: string | null;
+  colour: string | null;
+  contact: string | null;
+  meta: Config['meta'];
+}
 
 export interface Config {
   appName: string;
@@ -47,6 +60,11 @@ export interface Config {
     apiUrl: URL;
   };
   metrics: { token: string | null; port: number | null };
+  /**
+   * The communities of a COMMUNITIES file (SPEC §10), or null without one: then the
+   * service is the single community described by META_* (Elekto's behaviour).
+   */
+  communities: CommunityConfig[] | null;
   /** Maximum simultaneous passphrase key derivations on the machine (shared out among workers); null = one per CPU core. */
   kdfConcurrency: number | null;
   /** Processes serving HTTP (`scrutin serve`, Node's cluster): one per CPU core by default; 1 = a single process. */
@@ -304,6 +322,55 @@ function readTimeouts(r: Reader): Config['timeouts'] {
   return { headers, request, keepAlive };
 }
 
+/**
+ * Reads the COMMUNITIES file: every problem (with file and line) joins the others, so
+ * the operator sees them all at once. Each community's clone lives in its own folder
+ * under META_PATH; a relative local meta_repo is read from the file's folder.
+ */
+function readCommunities(r: Reader, env: Env, cwd: string, base: Config['meta']): CommunityConfig[] | null {
+  const path = r.str('COMMUNITIES');
+  if (path === undefined) return null;
+  const file = resolve(cwd, path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    r.problems.push(`COMMUNITIES names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return null;
+  }
+  const parsed = parseCommunitiesFile(text, file);
+  const secrets = resolveCommunitySecrets(parsed.communities, env, file);
+  for (const problem of [...parsed.problems, ...secrets.problems]) {
+    if (problem.severity === 'error') r.problems.push(`COMMUNITIES ${formatProblem(problem)}`);
+  }
+  for (const name of ['META_REPO', 'META_SECRET', 'META_REPO_TOKEN']) {
+    if (r.str(name) !== undefined)
+      r.problems.push(`${name} is set as well as COMMUNITIES: each community's meta repository is in the file; unset ${name}`);
+  }
+  return parsed.communities.map((c) => {
+    const found = secrets.secrets.get(c.key);
+    const local = !/^[a-z][a-z0-9+.-]*:\/\/|^[^/]+@[^/:]+:/i.test(c.metaRepo);
+    return {
+      key: c.key,
+      name: c.name,
+      hosts: c.hosts,
+      isDefault: c.isDefault,
+      logo: c.logo,
+      colour: c.colour,
+      contact: c.contact,
+      meta: {
+        ...base,
+        repo: local ? resolve(dirname(file), c.metaRepo) : c.metaRepo,
+        electionDir: c.electionDir,
+        path: join(base.path, c.key),
+        branch: c.metaBranch,
+        secret: found?.secret ?? null,
+        token: found?.token ?? null,
+      },
+    };
+  });
+}
+
 export interface LoadOptions {
   /** `serve` needs GitHub and the meta repository in production; other commands do not. */
   purpose?: 'serve' | 'tool';
@@ -369,9 +436,24 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
   if (options.purpose === 'serve' && production) {
     r.require('GITHUB_CLIENT_ID', 'in production: voters sign in with GitHub');
     r.require('GITHUB_CLIENT_SECRET', 'in production: voters sign in with GitHub');
-    r.require('META_REPO', 'in production: elections come from the meta repository');
+    if (r.str('COMMUNITIES') === undefined) r.require('META_REPO', 'in production: elections come from the meta repository');
     if (appUrlRaw === undefined)
       r.problems.push('APP_URL is required in production: it is the public address used for the OAuth callback and secure cookies');
+  }
+  const meta: Config['meta'] = {
+    repo: metaRepo,
+    electionDir,
+    deployment: r.str('META_DEPLOYMENT') ?? 'local',
+    path: resolve(cwd, r.str('META_PATH') ?? 'meta'),
+    branch: r.str('META_BRANCH') ?? 'main',
+    secret: metaSecret,
+    token: r.str('META_REPO_TOKEN') ?? null,
+    followInterval: r.int('META_FOLLOW_INTERVAL', 5, 1, 3600),
+  };
+  const communities = readCommunities(r, env, cwd, meta);
+  for (const c of options.purpose === 'serve' ? (communities ?? []) : []) {
+    if (c.meta.secret === null)
+      warnings.push(`${c.key} has no meta_secret_env: its webhook /c/${c.key}/v1/webhooks/meta/sync will answer 503 until it has one`);
   }
   if (options.purpose === 'serve' && metaRepo !== null && metaSecret === null) {
     warnings.push('META_SECRET is not set: the webhook /v1/webhooks/meta/sync will answer 503 until it is');
@@ -399,16 +481,8 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
     socketPath: resolve(cwd, r.str('APP_SOCKET') ?? 'scrutin.sock'),
     minPasscodeLength: r.int('MIN_PASSCODE_LENGTH', 6, 1, 1024),
     db: readDb(r, cwd),
-    meta: {
-      repo: metaRepo,
-      electionDir,
-      deployment: r.str('META_DEPLOYMENT') ?? 'local',
-      path: resolve(cwd, r.str('META_PATH') ?? 'meta'),
-      branch: r.str('META_BRANCH') ?? 'main',
-      secret: metaSecret,
-      token: r.str('META_REPO_TOKEN') ?? null,
-      followInterval: r.int('META_FOLLOW_INTERVAL', 5, 1, 3600),
-    },
+    meta,
+    communities,
     github: {
       clientId: githubClientId,
       clientSecret: githubClientSecret,
