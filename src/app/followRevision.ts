@@ -10,6 +10,8 @@ export interface FollowDeps {
   settings: { get: (name: string) => Promise<string | null> };
   catalogue: { current: () => MetaSnapshot; requestSync: (request: SyncRequest) => Promise<SyncOutcome> };
   log: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
+  /** The setting holding the revision to follow (one per community); META_REVISION_SETTING by default. */
+  setting?: string;
   /** Seconds between checks. */
   intervalSeconds: number;
   /** True when this replica's last snapshot has not reached the database yet: sync even if the revisions agree. */
@@ -57,7 +59,7 @@ export function followRevision(deps: FollowDeps): Follower {
     }
     let recorded: string | null;
     try {
-      recorded = await deps.settings.get(META_REVISION_SETTING);
+      recorded = await deps.settings.get(deps.setting ?? META_REVISION_SETTING);
     } catch (error) {
       return { status: 'error', error: error instanceof Error ? error.message : String(error) };
     }

@@ -10,6 +10,11 @@ import { eraseDueLinks } from './eraseLinks.js';
 /** The `scrutin_setting` holding the revision of the last sync, which every replica follows. */
 export const META_REVISION_SETTING = 'meta_revision';
 
+/** Each community's replicas follow its own revision; '' (no COMMUNITIES) keeps Elekto-era's name. */
+export function metaRevisionSetting(community: string): string {
+  return community === '' ? META_REVISION_SETTING : `${META_REVISION_SETTING}:${community}`;
+}
+
 export interface SyncMetaDeps {
   store: Store;
   log: { info: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
@@ -67,10 +72,10 @@ export async function syncMeta(deps: SyncMetaDeps, snapshot: MetaSnapshot): Prom
   const { store, now } = deps;
   const elections = [...snapshot.entries.values()].map((e) => ({ key: e.key, name: e.ok ? e.election.name : e.name }));
   const change = await store.elections.syncWith(elections, now);
-  const previousRevision = await store.settings.get(META_REVISION_SETTING);
+  const setting = metaRevisionSetting(store.community);
+  const previousRevision = await store.settings.get(setting);
   // A plain folder (not a git checkout) has no revision to share.
-  if (snapshot.revision !== null && snapshot.revision !== previousRevision)
-    await store.settings.set(META_REVISION_SETTING, snapshot.revision, now);
+  if (snapshot.revision !== null && snapshot.revision !== previousRevision) await store.settings.set(setting, snapshot.revision, now);
   // With several replicas each one applies every sync; only the first one to see a
   // revision (or any replica that actually changed a row) writes the audit entry.
   const audited = hasChanges(change) || snapshot.revision !== previousRevision;

@@ -15,13 +15,18 @@ export interface NewAuditEntry {
 }
 
 export class AuditRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Entries are written for, and listed from, this community only. */
+    private readonly community = '',
+  ) {}
 
   async append(entry: NewAuditEntry): Promise<void> {
     await this.db
       .insertInto('scrutin_audit')
       .values({
         at: toDbTime(entry.at),
+        community: this.community,
         election_key: entry.electionKey,
         actor: entry.actor,
         action: entry.action,
@@ -32,7 +37,7 @@ export class AuditRepo {
 
   /** Newest first. `electionKey` null lists entries that belong to no election (syncs). */
   async list(options: { electionKey?: string | null; limit?: number } = {}): Promise<AuditEntry[]> {
-    let q = this.db.selectFrom('scrutin_audit').selectAll();
+    let q = this.db.selectFrom('scrutin_audit').selectAll().where('community', '=', this.community);
     if (options.electionKey !== undefined) {
       q = options.electionKey === null ? q.where('election_key', 'is', null) : q.where('election_key', '=', options.electionKey);
     }

@@ -135,6 +135,8 @@ export class BallotRepo {
   constructor(
     protected readonly db: Kysely<Database>,
     protected readonly kind: DbKind,
+    /** Lookups by election key read this community's elections only. */
+    protected readonly community = '',
   ) {}
 
   /**
@@ -390,6 +392,7 @@ export class BallotRepo {
       .select('election.key')
       .distinct()
       .where('voter.user_id', '=', userId)
+      .where('election.community', '=', this.community)
       .execute();
     return new Set(rows.map((r) => r.key));
   }

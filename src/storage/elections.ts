@@ -34,10 +34,15 @@ export class ElectionRepo {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly kind: DbKind,
+    /** Every query reads and writes this community's elections only ('' without COMMUNITIES). */
+    private readonly community = '',
   ) {}
 
   private select() {
-    return this.db.selectFrom('election').select(['id', 'key', 'name', 'orphaned_at', 'links_erased_at']);
+    return this.db
+      .selectFrom('election')
+      .select(['id', 'key', 'name', 'orphaned_at', 'links_erased_at'])
+      .where('community', '=', this.community);
   }
 
   private static toRow(r: {
@@ -66,7 +71,10 @@ export class ElectionRepo {
     if (existing !== null) return existing.id;
     try {
       const at = toDbTime(now);
-      return await insertReturningId(this.kind, this.db.insertInto('election').values({ key, name, created_at: at, updated_at: at }));
+      return await insertReturningId(
+        this.kind,
+        this.db.insertInto('election').values({ community: this.community, key, name, created_at: at, updated_at: at }),
+      );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const row = await this.findByKey(key);
@@ -106,6 +114,37 @@ export class ElectionRepo {
       }
     }
     return change;
+  }
+
+  /**
+   * Hands the elections of the single-community days (community '') to this community:
+   * a deployment that adds a COMMUNITIES file keeps every election, ballot, passphrase
+   * and exception request under its default community. Election ids do not change, so
+   * nothing attached to them moves. A key this community already has is left alone and
+   * reported (the operator decides). Also the audit entries.
+   */
+  async adoptUnassigned(now: Date): Promise<{ adopted: string[]; conflicts: string[] }> {
+    if (this.community === '') return { adopted: [], conflicts: [] };
+    const mine = new Set((await this.list()).map((r) => r.key));
+    const unassigned = await this.db.selectFrom('election').select(['id', 'key']).where('community', '=', '').execute();
+    const adopted: string[] = [];
+    const conflicts: string[] = [];
+    for (const row of unassigned) {
+      if (mine.has(row.key)) {
+        conflicts.push(row.key);
+        continue;
+      }
+      await this.db
+        .updateTable('election')
+        .set({ community: this.community, updated_at: toDbTime(now) })
+        .where('id', '=', row.id)
+        .where('community', '=', '')
+        .execute();
+      adopted.push(row.key);
+    }
+    if (adopted.length > 0)
+      await this.db.updateTable('scrutin_audit').set({ community: this.community }).where('community', '=', '').execute();
+    return { adopted, conflicts };
   }
 
   async purgeCounts(electionId: number): Promise<PurgeCounts> {

@@ -11,6 +11,7 @@ import { ballotElectionVoterIndex } from './migrations/0003_ballot_election_vote
 import { voterLoginAndSessions } from './migrations/0004_voter_login_sessions.js';
 import { webhookDeliveries } from './migrations/0005_webhook_deliveries.js';
 import { receiptsAndPublication } from './migrations/0006_receipts_publication.js';
+import { communities } from './migrations/0008_communities.js';
 import type { Database } from './schema.js';
 
 export { MigrationBlocked };
@@ -23,6 +24,7 @@ function provider(kind: DbKind): MigrationProvider {
     '0004_voter_login_sessions': voterLoginAndSessions(kind),
     '0005_webhook_deliveries': webhookDeliveries(kind),
     '0006_receipts_publication': receiptsAndPublication(kind),
+    '0008_communities': communities(kind),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }
@@ -54,14 +56,22 @@ function migratorFor(db: Kysely<Database>, kind: DbKind): Migrator {
 export async function migrateToLatest(db: Kysely<Database>, kind: DbKind): Promise<MigrationReport> {
   if (kind !== 'sqlite') return check(await migratorFor(db, kind).migrateToLatest());
   return db.connection().execute(async (conn) => {
-    await sql`BEGIN IMMEDIATE`.execute(conn);
+    // SQLite's procedure for rebuilding a table (0008) needs foreign keys off, and the
+    // pragma is ignored inside a transaction: off before, on again after, either way.
+    // Migrations that rebuild a table check the foreign keys themselves before COMMIT.
+    await sql`PRAGMA foreign_keys = OFF`.execute(conn);
     try {
-      const report = check(await migratorFor(conn, kind).migrateToLatest());
-      await sql`COMMIT`.execute(conn);
-      return report;
-    } catch (error) {
-      await sql`ROLLBACK`.execute(conn);
-      throw error;
+      await sql`BEGIN IMMEDIATE`.execute(conn);
+      try {
+        const report = check(await migratorFor(conn, kind).migrateToLatest());
+        await sql`COMMIT`.execute(conn);
+        return report;
+      } catch (error) {
+        await sql`ROLLBACK`.execute(conn);
+        throw error;
+      }
+    } finally {
+      await sql`PRAGMA foreign_keys = ON`.execute(conn);
     }
   });
 }

@@ -65,6 +65,8 @@ export class RequestRepo {
   constructor(
     protected readonly db: Kysely<Database>,
     protected readonly kind: DbKind,
+    /** Lookups by election key read this community's elections only. */
+    protected readonly community = '',
   ) {}
 
   protected select() {
@@ -135,6 +137,7 @@ export class RequestRepo {
       .innerJoin('election', 'election.id', 'request.election_id')
       .where('request.user_id', '=', userId)
       .where('election.key', '=', electionKey)
+      .where('election.community', '=', this.community)
       .executeTakeFirst();
     return row === undefined ? null : toRequest(row);
   }

@@ -25,8 +25,13 @@ export interface UserTable {
   session_generation: Generated<number>;
 }
 
+/** Scrutin: a community key; '' is the one community of a deployment without COMMUNITIES. */
+export type CommunityColumn = ColumnType<string, string | undefined, string>;
+
 export interface ElectionTable {
   id: Generated<number>;
+  /** Scrutin (migration 8): the community the election belongs to; the key is unique within it. */
+  community: CommunityColumn;
   key: string;
   name: string | null;
   created_at: NullableTimestamp;
@@ -104,6 +109,8 @@ export interface SettingTable {
 export interface AuditTable {
   id: Generated<number>;
   at: Timestamp;
+  /** Scrutin (migration 8): whose entry it is; officers of one community see only theirs. */
+  community: CommunityColumn;
   election_key: string | null;
   actor: string | null;
   action: string;

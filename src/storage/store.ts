@@ -50,18 +50,33 @@ export class Store {
     readonly monitor: DbMonitor = new DbMonitor(),
     /** Where it was opened from, for the migration's own connection; null when built around a given Kysely. */
     private readonly config: DbConfig | null = null,
+    /**
+     * The community whose elections, audit entries and webhook deliveries this store
+     * reads and writes ('' without a COMMUNITIES file). Users and settings are shared.
+     */
+    readonly community = '',
   ) {
     this.users = new UserRepo(db, kind);
-    this.elections = new ElectionRepo(db, kind);
-    this.ballots = new BallotRepo(db, kind);
-    this.requests = new RequestRepo(db, kind);
+    this.elections = new ElectionRepo(db, kind, community);
+    this.ballots = new BallotRepo(db, kind, community);
+    this.requests = new RequestRepo(db, kind, community);
     this.settings = new SettingRepo(db);
-    this.audit = new AuditRepo(db);
+    this.audit = new AuditRepo(db, community);
     this.attempts = new AttemptRepo(db, kind);
     this.officer = new OfficerRepo(db, kind);
-    this.webhooks = new WebhookDeliveryRepo(db);
+    this.webhooks = new WebhookDeliveryRepo(db, community);
     this.publications = new PublicationRepo(db);
   }
+
+  /** The same database (connections, transaction, faults) seen as one community. */
+  forCommunity(community: string): Store {
+    const view = new Store(this.db, this.kind, this.pool, this.inTransaction, this.monitor, this.config, community);
+    view.isView = true;
+    return view;
+  }
+
+  /** A community's view shares the connections: closing it leaves them to the store it came from. */
+  private isView = false;
 
   static open(config: DbConfig, options: OpenOptions = {}): Store {
     const monitor = new DbMonitor();
@@ -91,7 +106,9 @@ export class Store {
     const attempts = options.attempts ?? 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction().execute((trx) => fn(new Store(trx, this.kind, this.pool, true, this.monitor, this.config)));
+        return await this.db
+          .transaction()
+          .execute((trx) => fn(new Store(trx, this.kind, this.pool, true, this.monitor, this.config, this.community)));
       } catch (error) {
         if (attempt >= attempts || !isRetryableConflict(error)) throw error;
         // Random, growing pauses, so the transactions that collided do not collide again.
@@ -138,6 +155,6 @@ export class Store {
   }
 
   async close(): Promise<void> {
-    if (!this.inTransaction) await this.db.destroy();
+    if (!this.inTransaction && !this.isView) await this.db.destroy();
   }
 }

@@ -10,7 +10,14 @@ import { toDbTime } from './time.js';
 export const DELIVERY_RETENTION_DAYS = 7;
 
 export class WebhookDeliveryRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /**
+     * Deliveries are remembered per community: each community's webhook is its own
+     * GitHub hook, and one community's ids must never silence another's.
+     */
+    private readonly community = '',
+  ) {}
 
   /**
    * Records the delivery; false when it was already recorded (a replay). Ids older
@@ -22,7 +29,7 @@ export class WebhookDeliveryRepo {
     try {
       await this.db
         .insertInto('scrutin_webhook_delivery')
-        .values({ delivery_id: deliveryId, received_at: toDbTime(now) })
+        .values({ delivery_id: this.community === '' ? deliveryId : `${this.community}:${deliveryId}`, received_at: toDbTime(now) })
         .execute();
       return true;
     } catch (error) {

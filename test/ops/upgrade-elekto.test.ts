@@ -75,7 +75,7 @@ for (const kind of dialects()) {
         assert.equal(migrated.code, 0, migrated.stderr);
         assert.match(
           migrated.stdout,
-          /applied 0001_elekto_schema, 0002_scrutin_additions, 0003_ballot_election_voter_index, 0004_voter_login_sessions, 0005_webhook_deliveries, 0006_receipts_publication/,
+          /applied 0001_elekto_schema, 0002_scrutin_additions, 0003_ballot_election_voter_index, 0004_voter_login_sessions, 0005_webhook_deliveries, 0006_receipts_publication, 0008_communities/,
         );
 
         // 3. Scrutin serves the same database; the voter signs in and uses the passphrase.

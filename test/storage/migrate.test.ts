@@ -51,6 +51,7 @@ const ALL_MIGRATIONS = [
   '0004_voter_login_sessions',
   '0005_webhook_deliveries',
   '0006_receipts_publication',
+  '0008_communities',
 ];
 
 async function schemaVersion(store: Store): Promise<number[]> {
@@ -263,6 +264,7 @@ for (const kind of dialects()) {
           '0004_voter_login_sessions',
           '0005_webhook_deliveries',
           '0006_receipts_publication',
+          '0008_communities',
         ]);
         const logins = await store.db.selectFrom('voter').select(['id', 'login']).orderBy('id').execute();
         assert.deepEqual(

@@ -26,6 +26,12 @@ const GOOD = `communities:
     color: "#f5a800"
 `;
 
+function at<T>(list: readonly T[], index: number): T {
+  const item = list[index];
+  assert.ok(item !== undefined, `no item ${index}`);
+  return item;
+}
+
 function errors(text: string): { line: number | undefined; message: string }[] {
   return parseCommunitiesFile(text, 'communities.yaml')
     .problems.filter((p) => p.severity === 'error')
@@ -36,7 +42,8 @@ test('reads every key of SPEC §10, with the defaults', () => {
   const { communities, problems } = parseCommunitiesFile(GOOD, 'communities.yaml');
   assert.deepEqual(problems, []);
   assert.equal(communities.length, 2);
-  const [k8s, otel] = communities;
+  const k8s = at(communities, 0);
+  const otel = at(communities, 1);
   assert.deepEqual(
     { ...k8s, line: undefined },
     {
@@ -183,7 +190,8 @@ test('COMMUNITIES in the configuration: clones under META_PATH, local paths from
   );
   assert.ok(c.communities !== null);
   assert.equal(c.communities.length, 2);
-  const [k8s, otel] = c.communities;
+  const k8s = at(c.communities, 0);
+  const otel = at(c.communities, 1);
   assert.equal(k8s.meta.path, '/var/lib/scrutin/meta/k8s');
   assert.equal(k8s.meta.repo, 'https://github.com/kubernetes/community');
   assert.equal(k8s.meta.secret, 'k8s-secret-0123456789');

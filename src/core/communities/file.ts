@@ -34,8 +34,12 @@ export interface CommunitiesFile {
   problems: Problem[];
 }
 
-/** A community key: lower-case letters, digits and hyphens, starting with a letter or digit. */
-export const COMMUNITY_KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/**
+ * A community key: lower-case letters, digits and hyphens, starting with a letter or
+ * digit; at most 48 characters, so that the names stored per community (settings of 64
+ * characters, `meta_revision:<key>`) always fit.
+ */
+export const COMMUNITY_KEY = /^[a-z0-9][a-z0-9-]{0,47}$/;
 /** Environment variable names as operators write them: upper case, digits, underscores. */
 const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
 /** A host name (no scheme, no path), optionally with a port. */
