@@ -5,7 +5,7 @@ import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import type { Config } from './config.js';
+import type { CommunityConfig, Config } from './config.js';
 import { resolveAppKey, sessionKeyFrom } from './app/appKey.js';
 import { createBallotService, type BallotServiceOptions } from './app/ballots/service.js';
 import { watchCloses, type CloseWatcher } from './app/eraseLinks.js';
@@ -16,7 +16,7 @@ import { Readiness } from './app/readiness.js';
 import type { DeriveKey } from './core/ballot/secrecy.js';
 import type { WorkerLink } from './cluster/worker.js';
 import { defaultKdfConcurrency, KdfPool } from './crypto/kdf.js';
-import type { AppContext } from './http/context.js';
+import type { AppContext, CommunityEntry, CommunityInfo } from './http/context.js';
 import { emptySnapshot, FixedCatalogue } from './metarepo/catalogue.js';
 import { buildServer, httpTimeouts } from './http/server.js';
 import { loggerOptions } from './log.js';
@@ -81,6 +81,9 @@ export async function startService(given: Config, options: StartOptions = {}): P
   });
   let meta: MetaService | null = null;
   let closes: CloseWatcher | null = null;
+  // With COMMUNITIES: one meta service and one close watcher per community.
+  const communityMetas: MetaService[] = [];
+  const communityCloses: CloseWatcher[] = [];
   try {
     await store.ping();
     if (options.cluster === undefined) {
@@ -91,12 +94,13 @@ export async function startService(given: Config, options: StartOptions = {}): P
     if (appKey.source === 'database') log.info('APP_KEY is blank: using the key kept in the database');
 
     const metrics = createMetrics({ pool: () => store.pool.stats() });
+    const communities = config.communities;
     // The first meta sync runs here, before the server listens (a failure leaves it degraded).
     meta =
-      options.catalogue === undefined && options.cluster === undefined
+      options.catalogue === undefined && options.cluster === undefined && communities === null
         ? await startMetaService({ config, store, log, clock, metrics })
         : null;
-    const following = options.cluster?.catalogue ?? null;
+    const following = communities === null ? (options.cluster?.catalogue ?? null) : null;
     if (following !== null) {
       // A worker reads the checkout the primary keeps, before it listens.
       const first = await following.requestSync('startup');
@@ -119,8 +123,11 @@ export async function startService(given: Config, options: StartOptions = {}): P
     metrics.attachKdf(() => ({ queued: kdfPool.queued, running: kdfPool.running }));
     const readiness = new Readiness({
       store,
+      // With COMMUNITIES, one community's broken repository must not take every
+      // replica out of service: readiness is the database's; each community's sync
+      // state is in the metrics and `scrutin communities list`.
       meta:
-        options.catalogue !== undefined || meta !== null || following !== null
+        communities === null && (options.catalogue !== undefined || meta !== null || following !== null)
           ? () => options.cluster?.status() ?? catalogue.status()
           : null,
       clock,
@@ -151,18 +158,29 @@ export async function startService(given: Config, options: StartOptions = {}): P
       sessionKey: sessionKeyFrom(appKey.key),
       ...(meta !== null ? { requestSync: meta.requestSync } : {}),
       ...(following !== null && options.cluster !== undefined ? { requestSync: options.cluster.requestSync } : {}),
+      community: null,
+      communities: () => entries,
     };
-    metrics.attachSync(() => options.cluster?.status() ?? ctx.catalogue.status());
-    // Ballot rows are rewritten when each election ends, not only at the next sync (in a
-    // cluster, by the primary alone).
-    if (options.cluster === undefined) {
-      closes = watchCloses({ store, log, clock, current: () => ctx.catalogue.current() });
-      const watcher = closes;
-      meta?.catalogue.onSwap(() => {
-        watcher.rearm();
-      });
+    const entries: CommunityEntry[] = [];
+    let front = ctx;
+    if (communities === null) {
+      metrics.attachSync(() => options.cluster?.status() ?? ctx.catalogue.status());
+      // Ballot rows are rewritten when each election ends, not only at the next sync (in a
+      // cluster, by the primary alone).
+      if (options.cluster === undefined) {
+        closes = watchCloses({ store, log, clock, current: () => ctx.catalogue.current() });
+        const watcher = closes;
+        meta?.catalogue.onSwap(() => {
+          watcher.rearm();
+        });
+      }
+    } else {
+      await adoptIntoDefault(store, communities, log, clock());
+      const started = await startCommunities(communities, { ctx, options, metas: communityMetas, closes: communityCloses });
+      entries.push(...started);
+      front = entries.find((e) => e.info.isDefault)?.ctx ?? ctx;
     }
-    const app = await buildServer(ctx);
+    const app = await buildServer(front);
 
     let address = 'inject';
     let metricsListener: MetricsListener | null = null;
@@ -205,16 +223,120 @@ export async function startService(given: Config, options: StartOptions = {}): P
         await countPool.close();
         options.cluster?.close();
         await meta?.stop();
+        await Promise.all(communityMetas.map((m) => m.stop()));
         await closes?.stop();
+        await Promise.all(communityCloses.map((c) => c.stop()));
         await store.close();
       },
     };
   } catch (error) {
     await meta?.stop().catch(() => undefined);
+    await Promise.all(communityMetas.map((m) => m.stop().catch(() => undefined)));
     await closes?.stop().catch(() => undefined);
+    await Promise.all(communityCloses.map((c) => c.stop().catch(() => undefined)));
     await store.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** How many communities sync at once at startup: git and parsing, bounded for a 2-core host. */
+const STARTUP_SYNCS = 4;
+
+/**
+ * The elections of the single-community days (community '') belong to the default
+ * community once a COMMUNITIES file names one: every ballot, passphrase and exception
+ * request stays attached (election ids do not change). Without a default they are
+ * left alone and the operator is told.
+ */
+async function adoptIntoDefault(store: Store, communities: readonly CommunityConfig[], log: pino.Logger, now: Date): Promise<void> {
+  const target = communities.find((c) => c.isDefault);
+  if (target === undefined) {
+    const waiting = await store.elections.list();
+    if (waiting.length > 0)
+      log.warn(
+        { elections: waiting.map((e) => e.key) },
+        'this database holds elections from before COMMUNITIES, which no community serves: mark the community they belong to `default: true`',
+      );
+    return;
+  }
+  const view = store.forCommunity(target.key);
+  const { adopted, conflicts } = await view.transaction((tx) => tx.elections.adoptUnassigned(now), { attempts: 3 });
+  if (adopted.length > 0)
+    log.info({ community: target.key, elections: adopted }, 'elections from before COMMUNITIES now belong to the default community');
+  if (conflicts.length > 0)
+    log.warn(
+      { community: target.key, elections: conflicts },
+      'elections from before COMMUNITIES have keys the default community already uses: left as they were (`scrutin elections list`)',
+    );
+}
+
+function infoOf(c: CommunityConfig): CommunityInfo {
+  return { key: c.key, name: c.name, hosts: c.hosts, isDefault: c.isDefault, logo: c.logo, colour: c.colour, contact: c.contact };
+}
+
+/**
+ * One context per community: its own store view, meta service (clone, worker, sync,
+ * follower, webhook secret), catalogue, ballot service and close watcher; the key
+ * derivation pool, the count pool, the metrics and the session key are shared. A
+ * community whose first sync fails, or whose service cannot even start, is served
+ * without elections and never stops the others.
+ */
+async function startCommunities(
+  communities: readonly CommunityConfig[],
+  deps: { ctx: AppContext; options: StartOptions; metas: MetaService[]; closes: CloseWatcher[] },
+): Promise<CommunityEntry[]> {
+  const { ctx: base, options } = deps;
+  const entries: CommunityEntry[] = new Array<CommunityEntry>(communities.length);
+  let next = 0;
+  const startOne = async (c: CommunityConfig): Promise<CommunityEntry> => {
+    const store = base.store.forCommunity(c.key);
+    const config: Config = { ...base.config, meta: c.meta };
+    const log = base.log.child({ community: c.key });
+    const metrics = base.metrics.forCommunity(c.key);
+    let meta: MetaService | null = null;
+    if (options.catalogue === undefined) {
+      try {
+        meta = await startMetaService({ config, store, log, clock: base.clock, metrics });
+      } catch (error) {
+        log.error({ err: error }, 'this community could not start its meta repository service: serving it without elections');
+      }
+    }
+    if (meta !== null) deps.metas.push(meta);
+    const catalogue = meta?.catalogue ?? options.catalogue ?? new FixedCatalogue(emptySnapshot(base.clock()));
+    metrics.attachSync(() => catalogue.status());
+    const ballots = createBallotService(
+      { store, catalogue, clock: base.clock, log, settings: { minPasscodeLength: config.minPasscodeLength }, metrics: base.metrics },
+      base.kdfPool,
+      options.ballots,
+    );
+    const { requestSync: _shared, ...rest } = base;
+    const ctx: AppContext = {
+      ...rest,
+      config,
+      store,
+      catalogue,
+      log,
+      meta,
+      ballots,
+      community: infoOf(c),
+      ...(meta !== null ? { requestSync: meta.requestSync } : {}),
+    };
+    const watcher = watchCloses({ store, log, clock: base.clock, current: () => catalogue.current() });
+    deps.closes.push(watcher);
+    meta?.catalogue.onSwap(() => {
+      watcher.rearm();
+    });
+    return { info: infoOf(c), ctx };
+  };
+  const worker = async () => {
+    while (next < communities.length) {
+      const index = next++;
+      const c = communities[index];
+      if (c !== undefined) entries[index] = await startOne(c);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(STARTUP_SYNCS, communities.length) }, worker));
+  return entries;
 }
 
 /** Where Scrutin itself writes: the SQLite file's folder, and the meta clone it keeps. */

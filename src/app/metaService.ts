@@ -17,7 +17,7 @@ import { createCatalogue, createMetaSource, describeSyncError } from '../metarep
 import { outsideRequest } from '../storage/budget.js';
 import type { Store } from '../storage/store.js';
 import { followRevision, type Follower } from './followRevision.js';
-import { syncMeta } from './syncMeta.js';
+import { metaRevisionSetting, syncMeta } from './syncMeta.js';
 
 export type MetaMode = 'git' | 'folder';
 
@@ -180,6 +180,7 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
     mode === 'git'
       ? followRevision({
           settings: store.settings,
+          setting: metaRevisionSetting(store.community),
           catalogue: { current: () => catalogue.current(), requestSync: sync },
           log,
           intervalSeconds: config.meta.followInterval,

@@ -8,10 +8,19 @@ import type { MetaService } from '../app/metaService.js';
 import type { CountPool } from '../app/officer/countPool.js';
 import type { CatalogueReader } from '../app/ports.js';
 import type { Readiness } from '../app/readiness.js';
-import type { Config } from '../config.js';
+import type { CommunityConfig, Config } from '../config.js';
 import type { KdfPool } from '../crypto/kdf.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Store } from '../storage/store.js';
+
+/** What the pages show of a community (COMMUNITIES). */
+export type CommunityInfo = Pick<CommunityConfig, 'key' | 'name' | 'hosts' | 'isDefault' | 'logo' | 'colour' | 'contact'>;
+
+/** One community of the running service: its description, and the context its pages run in. */
+export interface CommunityEntry {
+  info: CommunityInfo;
+  ctx: AppContext;
+}
 
 /** Asks for a meta repository sync (webhook); resolves when queued, not when done. */
 export type SyncRequester = (reason: string) => void;
@@ -38,4 +47,11 @@ export interface AppContext {
   sessionKey: Buffer;
   /** Prometheus metrics of this service. */
   metrics: Metrics;
+  /**
+   * The community this context serves (its store, catalogue and meta service are that
+   * community's), or null for the one community of a deployment without COMMUNITIES.
+   */
+  community: CommunityInfo | null;
+  /** Every community of the service, in file order (empty without COMMUNITIES): the front page, the dashboard. */
+  communities: () => readonly CommunityEntry[];
 }

@@ -29,12 +29,14 @@ import { publicRoutes } from './routes/public.js';
 import { voteRoutes } from './routes/vote.js';
 import { voterRoutes } from './routes/voter.js';
 import { webhookRoutes } from './routes/webhook.js';
+import { communitiesRoutes } from './routes/communities.js';
+import { prefixHtml, prefixLocation } from './communityLinks.js';
 
 /** Form bodies stay small: the largest is an exception request. */
 export const BODY_LIMIT = 256 * 1024;
 
 function wantsJson(req: FastifyRequest): boolean {
-  if (req.url.startsWith('/v1/') || req.url === '/metrics') return true;
+  if (req.url.startsWith('/v1/') || /^\/c\/[^/]+\/v1\//.test(req.url) || req.url === '/metrics') return true;
   const accept = req.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }
@@ -191,19 +193,52 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     );
   });
 
-  for (const routes of [
-    healthRoutes,
-    homeRoutes,
-    authRoutes,
-    publicRoutes,
-    voterRoutes,
-    voteRoutes,
-    exceptionRoutes,
-    adminRoutes,
-    webhookRoutes,
-    metricsRoutes,
-  ]) {
-    routes(app, deps);
+  // The service's own routes, the same for every community: sessions are shared.
+  for (const routes of [healthRoutes, authRoutes, metricsRoutes]) routes(app, deps);
+  const communities = ctx.communities();
+  if (communities.length === 0) {
+    for (const routes of [homeRoutes, ...COMMUNITY_ROUTES]) routes(app, deps);
+    return app;
   }
+  const depsOf = (c: AppContext): RouteDeps => ({ ctx: c, assets, page: (req, reply) => pageContext(req, reply, { ctx: c, assets }) });
+  for (const { info, ctx: c } of communities) {
+    const base = `/c/${info.key}`;
+    await app.register(
+      (scope, _opts, done) => {
+        scope.addHook('onSend', (_req, reply, payload, next) => {
+          const location = reply.getHeader('location');
+          if (typeof location === 'string') void reply.header('location', prefixLocation(location, base));
+          const type = reply.getHeader('content-type');
+          next(
+            null,
+            typeof payload === 'string' && typeof type === 'string' && type.startsWith('text/html') ? prefixHtml(payload, base) : payload,
+          );
+        });
+        for (const routes of [homeRoutes, ...COMMUNITY_ROUTES]) routes(scope, depsOf(c));
+        done();
+      },
+      { prefix: base },
+    );
+    if (info.hosts.length > 0) {
+      // Its own host names serve it at Elekto's plain URLs. Fastify matches the Host
+      // header (the proxy must pass it on, as deploy/nginx does), with any port.
+      const host = new RegExp(`^(?:${info.hosts.map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?::\\d+)?$`, 'i');
+      await app.register((scope, _opts, done) => {
+        scope.addHook('onRoute', (route) => {
+          route.constraints = { ...route.constraints, host };
+        });
+        for (const routes of [homeRoutes, ...COMMUNITY_ROUTES]) routes(scope, depsOf(c));
+        done();
+      });
+    }
+  }
+  // The plain URLs elsewhere: the default community's pages, if there is one, and the
+  // front page listing every community.
+  const fallback = communities.find((e) => e.info.isDefault);
+  if (fallback !== undefined) for (const routes of COMMUNITY_ROUTES) routes(app, depsOf(fallback.ctx));
+  communitiesRoutes(app, deps, ['/', '/c']);
   return app;
 }
+
+/** The routes each community has (its home `/` aside, which the front page may take). */
+const COMMUNITY_ROUTES = [publicRoutes, voterRoutes, voteRoutes, exceptionRoutes, adminRoutes, webhookRoutes];

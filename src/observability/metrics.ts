@@ -56,6 +56,10 @@ export class Metrics {
   private readiness: (() => Promise<ReadinessState>) | null = null;
   private dbFaults: (() => ReadonlyMap<string, number>) | null = null;
   private elections: { ok: number; broken: number } | null = null;
+  /** Each community's served revision and sync state (COMMUNITIES), read at scrape time. */
+  private readonly communitySync = new Map<string, () => SyncState>();
+  private readonly communityElections = new Map<string, { ok: number; broken: number }>();
+  private readonly communitySyncRuns: Counter<'community' | 'outcome'>;
 
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route'>;
@@ -188,6 +192,53 @@ export class Metrics {
       },
     });
 
+    // With COMMUNITIES, each community's sync has its own series (community=<key>), so
+    // one community's failing repository shows as its own, not as the service's.
+    this.communitySyncRuns = new Counter({
+      name: 'scrutin_community_meta_sync_runs_total',
+      help: 'Meta repository syncs attempted by this process, per community and outcome (ok, failed)',
+      labelNames: ['community', 'outcome'],
+      registers,
+    });
+    const communityElections = new Gauge({
+      name: 'scrutin_community_meta_elections',
+      help: "Elections in each community's served meta snapshot: ok, or broken",
+      labelNames: ['community', 'state'],
+      registers,
+      collect: () => {
+        for (const [community, e] of this.communityElections) {
+          communityElections.set({ community, state: 'ok' }, e.ok);
+          communityElections.set({ community, state: 'broken' }, e.broken);
+        }
+      },
+    });
+    const communityAge = new Gauge({
+      name: 'scrutin_community_meta_snapshot_age_seconds',
+      help: "Seconds since each community's meta repository was last synced successfully by this process",
+      labelNames: ['community'],
+      registers,
+      collect: () => {
+        communityAge.reset();
+        for (const [community, read] of this.communitySync) {
+          const at = read().lastSuccessAt ?? null;
+          if (at !== null) communityAge.set({ community }, Math.max(0, (Date.now() - at.getTime()) / 1000));
+        }
+      },
+    });
+    const communityRevision = new Gauge({
+      name: 'scrutin_community_meta_revision_info',
+      help: 'The meta repository revision this process serves for each community (value is always 1)',
+      labelNames: ['community', 'revision', 'state'],
+      registers,
+      collect: () => {
+        communityRevision.reset();
+        for (const [community, read] of this.communitySync) {
+          const s = read();
+          communityRevision.set({ community, revision: s.revision ?? 'none', state: s.state }, 1);
+        }
+      },
+    });
+
     const pool = options.pool;
     if (pool !== undefined) {
       const connections = new Gauge({
@@ -228,6 +279,26 @@ export class Metrics {
   syncFinished(outcome: 'ok' | 'failed'): void {
     this.syncRuns.inc();
     if (outcome === 'failed') this.syncFailures.inc();
+  }
+
+  /** What one community's meta service reports, labelled with its key. */
+  forCommunity(community: string): {
+    syncFinished: (outcome: 'ok' | 'failed') => void;
+    electionsServed: (ok: number, broken: number) => void;
+    attachSync: (read: () => SyncState) => void;
+  } {
+    return {
+      syncFinished: (outcome) => {
+        this.syncFinished(outcome);
+        this.communitySyncRuns.inc({ community, outcome });
+      },
+      electionsServed: (ok, broken) => {
+        this.communityElections.set(community, { ok, broken });
+      },
+      attachSync: (read) => {
+        this.communitySync.set(community, read);
+      },
+    };
   }
 
   /** A passphrase request was refused before its derivation (the queue's bound, or the client left). */

@@ -148,6 +148,7 @@ export class RequestRepo {
       .innerJoin('election', 'election.id', 'request.election_id')
       .select('election.key as election_key')
       .where('request.user_id', '=', userId)
+      .where('election.community', '=', this.community)
       .execute();
     return new Map(rows.map((r) => [r.election_key, toRequest(r)]));
   }

@@ -24,9 +24,9 @@ export interface DashboardProps {
   /** Running elections whose voter list does not include this user. */
   others: DashboardList<ElectionListItem>;
   /** This user's exception requests, with where each stands. */
-  requests: Array<{ key: string; name: string; request: ExceptionRequest; onVoterList: boolean }>;
+  requests: Array<{ key: string; name: string; request: ExceptionRequest; onVoterList: boolean; href?: string }>;
   /** Elections this user is an officer of. */
-  officer: DashboardList<{ key: string; name: string }>;
+  officer: DashboardList<{ key: string; name: string; href?: string }>;
   /** Running elections still to vote in, all of them (not only those shown). */
   toVote: number;
   /** How long a sign-in lasts at most. */
@@ -80,7 +80,7 @@ function Requests({ requests }: { requests: DashboardProps['requests'] }) {
         {requests.map((r) => (
           <li class="card">
             <h3>
-              <a href={`/app/elections/${r.key}`}>{r.name}</a>
+              <a href={r.href ?? `/app/elections/${r.key}`}>{r.name}</a>
             </h3>
             <ExceptionStatus request={r.request} onVoterList={r.onVoterList} link={`/app/elections/${r.key}/exception`} />
           </li>
@@ -129,7 +129,7 @@ export function DashboardPage({ ctx, now, open, upcoming, past, others, requests
           <ul class="link-list">
             {officer.items.map((o) => (
               <li>
-                <a href={`/app/elections/${o.key}/admin/`}>{o.name}</a> <span class="muted">· officer area</span>
+                <a href={o.href ?? `/app/elections/${o.key}/admin/`}>{o.name}</a> <span class="muted">· officer area</span>
               </li>
             ))}
           </ul>

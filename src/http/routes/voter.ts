@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { electionFacts } from '../../app/electionFacts.js';
-import { dashboardOf, voterElections, type DashboardLine, type DashboardSection } from '../../core/election/dashboard.js';
+import { dashboardOf, voterElections, type Dashboard, type DashboardLine, type DashboardSection } from '../../core/election/dashboard.js';
+import type { ElectionEntry } from '../../core/meta/types.js';
 import { phaseAt } from '../../core/election/phase.js';
 import { loginIndex, sortEntries } from '../../core/meta/snapshotIndex.js';
 import { findCandidate } from '../../core/meta/candidate.js';
@@ -41,15 +42,41 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
     scoped.get('/app', async (req, reply) => {
       const user = userOf(req);
       const now = ctx.clock();
-      const [voted, requested] = await Promise.all([ctx.ballots.votedKeys(user.id), ctx.store.requests.listByUser(user.id)]);
-      const snapshot = ctx.catalogue.current();
-      const requests: DashboardProps['requests'] = [];
-      for (const [key, request] of requested) {
-        const entry = snapshot.entries.get(key);
-        if (entry?.ok !== true) continue;
-        requests.push({ key, name: entry.election.name, request, onVoterList: isEligible(entry.election, user.login) });
-      }
-      const dash = dashboardOf(snapshot, user.login, voted, now, DASHBOARD_LIMITS);
+      // With COMMUNITIES the dashboard gathers every community, each from its own
+      // snapshot's login index (so it costs what this voter is part of, community by
+      // community): this one's elections keep this page's links, the others' point to
+      // /c/<community>/…. Each section keeps the first lines of all communities together.
+      const communities = ctx.communities();
+      const sources =
+        communities.length === 0
+          ? [{ source: ctx, base: null, name: undefined }]
+          : communities.map((c) => ({ source: c.ctx, base: c.ctx === ctx ? null : `/c/${c.info.key}`, name: c.info.name }));
+      const from = new Map<ElectionEntry, { base: string | null; name: string | undefined }>();
+      const gathered = await Promise.all(
+        sources.map(async ({ source, base, name }) => {
+          const [voted, requested] = await Promise.all([source.ballots.votedKeys(user.id), source.store.requests.listByUser(user.id)]);
+          const snapshot = source.catalogue.current();
+          const requests: DashboardProps['requests'] = [];
+          for (const [key, request] of requested) {
+            const entry = snapshot.entries.get(key);
+            if (entry?.ok !== true) continue;
+            requests.push({
+              key,
+              name: `${name !== undefined ? `${name}: ` : ''}${entry.election.name}`,
+              request,
+              onVoterList: isEligible(entry.election, user.login),
+              ...(base !== null ? { href: `${base}/app/elections/${key}` } : {}),
+            });
+          }
+          const dash = dashboardOf(snapshot, user.login, voted, now, DASHBOARD_LIMITS);
+          for (const s of [dash.open, dash.upcoming, dash.past, dash.others])
+            for (const line of s.shown) from.set(line.entry, { base, name });
+          for (const entry of dash.officer.shown) from.set(entry, { base, name });
+          return { dash, requests };
+        }),
+      );
+      const parts = gathered.map((g) => g.dash);
+      const requests = gathered.flatMap((g) => g.requests);
       const note = (line: DashboardLine): ElectionListItem['note'] => {
         if (line.voted) return { text: 'You voted', tone: 'ok' };
         if (!line.eligible) return { text: 'Not on the voter list', tone: 'info' };
@@ -57,27 +84,57 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
           ? { text: 'Not voted yet', tone: 'todo' }
           : { text: 'You can vote', tone: 'info' };
       };
-      const list = (section: DashboardSection<DashboardLine>, more: string): DashboardList<ElectionListItem> => ({
-        items: section.shown.map((line) => listItem(line.entry, now, note(line))),
-        total: section.total,
-        more,
-      });
+      const item = (line: DashboardLine): ElectionListItem => {
+        const where = from.get(line.entry);
+        return {
+          ...listItem(line.entry, now, note(line)),
+          ...(where?.base != null ? { href: `${where.base}/app/elections/${line.entry.key}` } : {}),
+          ...(where?.name !== undefined ? { community: where.name } : {}),
+        };
+      };
+      /** One section over every community: each gave its first lines in list order; the first of all of them are kept. */
+      const gather = <T>(pick: (d: Dashboard) => DashboardSection<T>, entryOf: (line: T) => ElectionEntry, limit: number) => {
+        const lines = parts.flatMap((d) => pick(d).shown);
+        const byEntry = new Map(lines.map((line) => [entryOf(line), line]));
+        const shown = sortEntries(byEntry.keys(), now)
+          .slice(0, limit)
+          .map((e) => byEntry.get(e))
+          .filter((line): line is T => line !== undefined);
+        return { shown, total: parts.reduce((sum, d) => sum + pick(d).total, 0) };
+      };
+      const list = (pick: (d: Dashboard) => DashboardSection<DashboardLine>, more: string, limit = DASHBOARD_LIMITS.mine) => {
+        const section = gather(pick, (line) => line.entry, limit);
+        return { items: section.shown.map(item), total: section.total, more } satisfies DashboardList<ElectionListItem>;
+      };
+      const officer = gather(
+        (d) => d.officer,
+        (e) => e,
+        DASHBOARD_LIMITS.mine,
+      );
       return sendPage(
         reply,
         DashboardPage({
           ctx: deps.page(req, reply),
           now,
-          open: list(dash.open, '/app/elections?status=running&role=voter'),
-          upcoming: list(dash.upcoming, '/app/elections?status=upcoming&role=voter'),
-          past: list(dash.past, '/app/elections?status=completed&role=voter'),
-          others: list(dash.others, '/app/elections?status=running'),
+          open: list((d) => d.open, '/app/elections?status=running&role=voter'),
+          upcoming: list((d) => d.upcoming, '/app/elections?status=upcoming&role=voter'),
+          past: list((d) => d.past, '/app/elections?status=completed&role=voter'),
+          others: list((d) => d.others, '/app/elections?status=running', DASHBOARD_LIMITS.others),
           officer: {
-            items: dash.officer.shown.map((e) => ({ key: e.key, name: e.ok ? e.election.name : (e.name ?? e.key) })),
-            total: dash.officer.total,
+            items: officer.shown.map((e) => {
+              const where = from.get(e);
+              const name = e.ok ? e.election.name : (e.name ?? e.key);
+              return {
+                key: e.key,
+                name: `${where?.name !== undefined ? `${where.name}: ` : ''}${name}`,
+                ...(where?.base != null ? { href: `${where.base}/app/elections/${e.key}/admin/` } : {}),
+              };
+            }),
+            total: officer.total,
             more: '/app/elections?role=officer',
           },
           requests,
-          toVote: dash.toVote,
+          toVote: parts.reduce((sum, d) => sum + d.toVote, 0),
           sessionHours: SESSION_SECONDS / 3600,
         }),
       );

@@ -19,6 +19,10 @@ export interface ElectionListItem {
    * line is rendered each time.
    */
   owner?: object;
+  /** Where it lives when not under the list's base: another community's page (the dashboard). */
+  href?: string;
+  /** The community's name, when the list mixes communities. */
+  community?: string;
 }
 
 function windowLine(item: ElectionListItem, now: Date) {
@@ -44,11 +48,13 @@ function windowLine(item: ElectionListItem, now: Date) {
 }
 
 function Line({ item, now, base, headingLevel }: { item: ElectionListItem; now: Date; base: string; headingLevel: 2 | 3 }) {
-  const title = <a href={`${base}/${item.key}`}>{item.name}</a>;
+  const title = <a href={item.href ?? `${base}/${item.key}`}>{item.name}</a>;
   return (
     <li class="election-item">
       <div class="election-item-main">
-        {item.organization !== null ? <p class="org">{item.organization}</p> : null}
+        {item.community !== undefined || item.organization !== null ? (
+          <p class="org">{[item.community, item.organization].filter((part) => part !== undefined && part !== null).join(' · ')}</p>
+        ) : null}
         {headingLevel === 2 ? <h2 class="election-item-title">{title}</h2> : <h3 class="election-item-title">{title}</h3>}
         <p class="election-item-when">{windowLine(item, now)}</p>
       </div>
@@ -83,7 +89,7 @@ export function ElectionList({
             : item.phase === 'running' && item.end !== null
               ? relativeText(item.end, now)
               : '';
-        const variant = `${base} ${headingLevel} ${item.phase} ${item.note?.tone ?? ''} ${item.note?.text ?? ''} ${rel}`;
+        const variant = `${base} ${headingLevel} ${item.phase} ${item.note?.tone ?? ''} ${item.note?.text ?? ''} ${rel} ${item.href ?? ''} ${item.community ?? ''}`;
         return fragment(item.owner ?? item, variant, () => <Line item={item} now={now} base={base} headingLevel={headingLevel} />);
       })}
     </ul>

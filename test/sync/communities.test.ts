@@ -1,0 +1,282 @@
+// Issue #17's acceptance, as a foundation's operator would try it: three local meta
+// repositories as three communities, two server instances on one database (PostgreSQL
+// when available). Each community's webhook updates only that community, on both
+// instances; a broken push to one leaves the other two usable; officers are scoped; a
+// voter eligible in two communities sees both on the dashboard; an existing
+// single-community database keeps every ballot under the default community.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { LightMyRequestResponse } from 'fastify';
+import { parseConfig } from '../../src/config.js';
+import type { AppContext } from '../../src/http/context.js';
+import { startService, type Service } from '../../src/main.js';
+import { CHEAP_KDF } from '../helpers/ballotHarness.js';
+import { TestClient } from '../helpers/app.js';
+import { dialects, freshDatabase, type TestDatabase } from '../helpers/db.js';
+import { waitFor } from '../helpers/net.js';
+import { candidateFile, tempDir } from '../metarepo/fixture.js';
+import { makeUpstream, type Upstream } from '../metarepo/gitRepo.js';
+import { sign } from './harness.js';
+
+const SECRETS = {
+  alpha: 'alpha-webhook-secret-0123456789',
+  beta: 'beta-webhook-secret-0123456789',
+  gamma: 'gamma-webhook-secret-012345678',
+};
+type Key = keyof typeof SECRETS;
+
+function liveElection(name: string, officers: string[]): string {
+  return `name: ${name}
+organization: Example
+start_datetime: 2020-01-01 00:00:00
+end_datetime: 2099-01-01 00:00:00
+no_winners: 1
+allow_no_opinion: True
+delete_after: False
+election_officers:
+${officers.map((o) => `  - ${o}`).join('\n')}
+eligibility: Members may vote.
+exception_description: Ask.
+exception_due: 2098-01-01 00:00:00
+`;
+}
+
+function addLive(upstream: Upstream, name: string, voters: string[], officers: string[]): void {
+  upstream.write('elections/live/election.yaml', liveElection(name, officers));
+  upstream.write('elections/live/voters.yaml', `eligible_voters:\n${voters.map((v) => `  - ${v}`).join('\n')}\n`);
+  upstream.write('elections/live/candidate-ann.md', candidateFile('ann'));
+  upstream.write('elections/live/candidate-ben.md', candidateFile('ben'));
+  upstream.commit(name);
+  upstream.push();
+}
+
+interface Instance {
+  service: Service;
+  logs: string[];
+  ctxOf: (key: Key) => AppContext;
+}
+
+async function startInstance(database: TestDatabase, file: string, metaBase: string): Promise<Instance> {
+  const config = parseConfig(
+    {
+      APP_ENV: 'development',
+      APP_KEY: 'test-key-0123456789abcdef',
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_PER_MINUTE: '0',
+      COMMUNITIES: file,
+      META_PATH: metaBase,
+      META_FOLLOW_INTERVAL: '1',
+      ALPHA_SECRET: SECRETS.alpha,
+      BETA_SECRET: SECRETS.beta,
+      GAMMA_SECRET: SECRETS.gamma,
+    },
+    process.cwd(),
+    { purpose: 'serve' },
+  );
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
+  const service = await startService(config, { listen: false, logDestination: sink, ballots: { newParams: CHEAP_KDF } });
+  const ctxOf = (key: Key): AppContext => {
+    const entry = service.ctx.communities().find((c) => c.info.key === key);
+    if (entry === undefined) throw new Error(`no community ${key}`);
+    return entry.ctx;
+  };
+  return { service, logs, ctxOf };
+}
+
+function deliver(service: Service, community: Key, secret = SECRETS[community]): Promise<LightMyRequestResponse> {
+  const body = JSON.stringify({ ref: 'refs/heads/main', after: 'f'.repeat(40), repository: { full_name: `example/${community}` } });
+  return service.app.inject({
+    method: 'POST',
+    url: `/c/${community}/v1/webhooks/meta/sync`,
+    payload: body,
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': sign(body, secret),
+    },
+  });
+}
+
+const kind = dialects().includes('postgresql') ? 'postgresql' : 'sqlite';
+
+describe(`three communities, two instances, one ${kind} database`, () => {
+  const upstreams = {} as Record<Key, Upstream>;
+  const folders: Array<{ cleanup: () => void }> = [];
+  let database: TestDatabase;
+  let one: Instance;
+  let two: Instance;
+
+  before(async () => {
+    upstreams.alpha = makeUpstream();
+    upstreams.beta = makeUpstream();
+    upstreams.gamma = makeUpstream();
+    addLive(upstreams.alpha, 'Alpha live', ['alice', 'bob'], ['olivia']);
+    addLive(upstreams.beta, 'Beta live', ['alice', 'carol'], ['oscar']);
+    addLive(upstreams.gamma, 'Gamma live', ['bob'], ['olivia']);
+    const dir = tempDir('scrutin-communities-');
+    folders.push(dir);
+    const file = join(dir.path, 'communities.yaml');
+    writeFileSync(
+      file,
+      `communities:
+  - key: alpha
+    name: Alpha Project
+    meta_repo: ${upstreams.alpha.bare}
+    meta_secret_env: ALPHA_SECRET
+    default: true
+  - key: beta
+    name: Beta Project
+    meta_repo: ${upstreams.beta.bare}
+    meta_secret_env: BETA_SECRET
+    hosts: [elections.beta.test]
+  - key: gamma
+    name: Gamma Project
+    meta_repo: ${upstreams.gamma.bare}
+    meta_secret_env: GAMMA_SECRET
+`,
+    );
+    database = await freshDatabase(kind);
+    one = await startInstance(database, file, join(dir.path, 'meta-one'));
+    two = await startInstance(database, file, join(dir.path, 'meta-two'));
+  });
+
+  after(async () => {
+    await one.service.stop();
+    await two.service.stop();
+    await database.drop();
+    for (const u of Object.values(upstreams)) u.cleanup();
+    for (const f of folders) f.cleanup();
+  });
+
+  test('each community is served under /c/<key>, the default at the plain URLs, a mapped host at them too', async () => {
+    for (const instance of [one, two]) {
+      const c = new TestClient(instance.service);
+      await c.signIn('alice');
+      assert.match((await c.get('/c/alpha/app/elections/live')).body, /Alpha live/);
+      assert.match((await c.get('/c/beta/app/elections/live')).body, /Beta live/);
+      assert.match((await c.get('/c/gamma/elections/live')).body, /Gamma live/);
+      assert.match((await c.get('/app/elections/live')).body, /Alpha live/, 'the old URL answers for the default community');
+      assert.match((await c.get('/app/elections/live', { host: 'elections.beta.test' })).body, /Beta live/);
+      assert.match((await c.get('/app/elections/live', { host: 'ELECTIONS.BETA.TEST:8443' })).body, /Beta live/);
+      // Links on a prefixed page stay in its community; the service's own stay global.
+      const page = (await c.get('/c/beta/app/elections/live')).body;
+      assert.match(page, /href="\/c\/beta\/app\/elections\/live\/vote"/);
+      assert.doesNotMatch(page, /href="\/app\/elections/);
+      assert.match(page, /href="\/assets\//);
+      // The same election key in each community is each community's own election.
+      assert.equal((await c.get('/c/zeta/app/elections/live')).statusCode, 404);
+      // The front page lists every community and its open elections.
+      const front = (await c.get('/c')).body;
+      for (const name of ['Alpha Project', 'Beta Project', 'Gamma Project', 'Alpha live', 'Gamma live'])
+        assert.ok(front.includes(name), name);
+    }
+  });
+
+  test('a voter eligible in two communities sees both on the dashboard, and votes in each', async () => {
+    const c = new TestClient(one.service);
+    await c.signIn('alice');
+    const dashboard = (await c.get('/app')).body;
+    assert.match(dashboard, /Alpha live/);
+    assert.match(dashboard, /Beta live/);
+    assert.match(dashboard, /href="\/c\/beta\/app\/elections\/live"/);
+    assert.doesNotMatch(dashboard, /Gamma live.*Not voted yet/s, 'alice is not on gamma’s list');
+    const voted = await c.post(
+      '/c/beta/app/elections/live/vote',
+      { 'candidate@ann': '1', 'candidate@ben': '2', password: 'beta passphrase' },
+      { csrfFrom: '/c/beta/app/elections/live/vote' },
+    );
+    assert.equal(voted.statusCode, 303);
+    assert.equal(voted.headers.location, '/c/beta/app/elections/live/confirmation');
+    // Voting in beta did not vote in alpha, whose election has the same key.
+    assert.match((await c.get('/c/alpha/app/elections/live')).body, /You have not voted|Vote now|Cast your ballot/i);
+    const onTwo = new TestClient(two.service);
+    await onTwo.signIn('alice');
+    const view = await onTwo.post(
+      '/c/beta/app/elections/live/vote/view',
+      { password: 'beta passphrase' },
+      { csrfFrom: '/c/beta/app/elections/live' },
+    );
+    assert.equal(view.statusCode, 200, 'the other instance opens the ballot with the passphrase');
+  });
+
+  test('officers of one community see nothing of another', async () => {
+    const olivia = new TestClient(one.service);
+    await olivia.signIn('olivia');
+    assert.equal((await olivia.get('/c/alpha/app/elections/live/admin')).statusCode, 200);
+    assert.notEqual((await olivia.get('/c/beta/app/elections/live/admin')).statusCode, 200);
+    const oscar = new TestClient(one.service);
+    await oscar.signIn('oscar');
+    assert.equal((await oscar.get('/c/beta/app/elections/live/admin')).statusCode, 200);
+    for (const url of ['/c/alpha/app/elections/live/admin', '/app/elections/live/admin', '/c/gamma/app/elections/live/admin']) {
+      assert.notEqual((await oscar.get(url)).statusCode, 200, url);
+    }
+  });
+
+  test("each community's webhook updates that community only, on both instances", async () => {
+    const before = { alpha: one.ctxOf('alpha').catalogue.current().revision, gamma: one.ctxOf('gamma').catalogue.current().revision };
+    upstreams.beta.write('elections/extra/election.yaml', liveElection('Beta extra', ['oscar']));
+    upstreams.beta.write('elections/extra/voters.yaml', 'eligible_voters:\n  - carol\n');
+    upstreams.beta.write('elections/extra/candidate-ann.md', candidateFile('ann'));
+    upstreams.beta.commit('extra');
+    upstreams.beta.push();
+    assert.equal((await deliver(one.service, 'beta', SECRETS.alpha)).statusCode, 401, "another community's secret is refused");
+    assert.equal((await deliver(one.service, 'beta')).statusCode, 202);
+    for (const instance of [one, two]) {
+      await waitFor(
+        () => Promise.resolve(instance.ctxOf('beta').catalogue.current().entries.has('extra') ? true : undefined),
+        20_000,
+        'beta has the new election',
+      );
+      assert.equal(instance.ctxOf('alpha').catalogue.current().entries.has('extra'), false);
+      assert.equal(instance.ctxOf('gamma').catalogue.current().entries.has('extra'), false);
+    }
+    assert.equal(one.ctxOf('alpha').catalogue.current().revision, before.alpha);
+    assert.equal(one.ctxOf('gamma').catalogue.current().revision, before.gamma);
+  });
+
+  test('a broken push to one community leaves the other two fully usable', async () => {
+    // A hostile push (an alias bomb) makes gamma's election unavailable…
+    upstreams.gamma.write('elections/live/election.yaml', `a: &a [x]\n${Array.from({ length: 500 }, (_, i) => `k${i}: *a`).join('\n')}\n`);
+    const hostile = upstreams.gamma.commit('hostile');
+    upstreams.gamma.push();
+    assert.equal((await deliver(two.service, 'gamma')).statusCode, 202);
+    await waitFor(
+      () => Promise.resolve(one.ctxOf('gamma').catalogue.current().revision === hostile ? true : undefined),
+      20_000,
+      'gamma synced',
+    );
+    // …then its repository disappears altogether: gamma's syncs fail.
+    rmSync(upstreams.gamma.bare, { recursive: true, force: true });
+    assert.equal((await deliver(one.service, 'gamma')).statusCode, 202);
+    await waitFor(
+      () => Promise.resolve(one.ctxOf('gamma').catalogue.status().lastError !== null ? true : undefined),
+      20_000,
+      'gamma failed',
+    );
+    const bob = new TestClient(two.service);
+    await bob.signIn('bob');
+    assert.equal((await bob.get('/c/gamma/app/elections/live')).statusCode, 503);
+    const voted = await bob.post(
+      '/c/alpha/app/elections/live/vote',
+      { 'candidate@ann': '2', 'candidate@ben': '1', password: 'alpha passphrase' },
+      { csrfFrom: '/c/alpha/app/elections/live/vote' },
+    );
+    assert.equal(voted.statusCode, 303, 'alpha still takes votes');
+    const carol = new TestClient(one.service);
+    await carol.signIn('carol');
+    assert.match((await carol.get('/app/elections/live', { host: 'elections.beta.test' })).body, /Beta live/);
+    assert.equal((await one.service.app.inject({ url: '/health/ready' })).statusCode, 200, 'the instance stays ready');
+  });
+});
