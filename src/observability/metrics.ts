@@ -265,7 +265,8 @@ export class Metrics {
 
   /** Records one answered request; `route` must be the route pattern, not the URL. */
   observeRequest(method: string, route: string | undefined, status: number, seconds: number): void {
-    const r = route ?? UNMATCHED_ROUTE;
+    // Every community has the same routes under /c/<key>: one series per route, not per community.
+    const r = route === undefined ? UNMATCHED_ROUTE : route.replace(/^\/c\/[^/]+(?=\/|$)/, '/c/:community');
     this.httpRequests.inc({ method, route: r, status: String(status) });
     this.httpDuration.observe({ method, route: r }, seconds);
   }

@@ -280,3 +280,75 @@ describe(`three communities, two instances, one ${kind} database`, () => {
     assert.equal((await one.service.app.inject({ url: '/health/ready' })).statusCode, 200, 'the instance stays ready');
   });
 });
+
+describe(`a single-community ${kind} database under a communities file`, () => {
+  test('keeps every ballot and passphrase under the default community, and the old URLs answer', async () => {
+    const upstream = makeUpstream();
+    addLive(upstream, 'Our live', ['alice', 'bob'], ['olivia']);
+    const dir = tempDir('scrutin-adopt-');
+    const database = await freshDatabase(kind);
+    try {
+      // Today's service: META_REPO, no COMMUNITIES.
+      const single = await startService(
+        parseConfig(
+          {
+            APP_ENV: 'development',
+            APP_KEY: 'test-key-0123456789abcdef',
+            DATABASE_URL: database.url,
+            LOG_LEVEL: 'silent',
+            RATE_LIMIT_PER_MINUTE: '0',
+            META_REPO: upstream.bare,
+            META_PATH: join(dir.path, 'meta'),
+            META_SECRET: SECRETS.alpha,
+          },
+          process.cwd(),
+          { purpose: 'serve' },
+        ),
+        { listen: false, ballots: { newParams: CHEAP_KDF } },
+      );
+      const alice = new TestClient(single);
+      await alice.signIn('alice');
+      const cast = await alice.post(
+        '/app/elections/live/vote',
+        { 'candidate@ann': '1', 'candidate@ben': '2', password: 'kept passphrase' },
+        { csrfFrom: '/app/elections/live/vote' },
+      );
+      assert.equal(cast.statusCode, 303);
+      await single.stop();
+
+      const file = join(dir.path, 'communities.yaml');
+      writeFileSync(
+        file,
+        `communities:\n  - key: ours\n    name: Our Project\n    meta_repo: ${upstream.bare}\n    meta_secret_env: ALPHA_SECRET\n    default: true\n  - key: other\n    name: Other\n    meta_repo: ${upstream.bare}\n`,
+      );
+      const instance = await startInstance(database, file, join(dir.path, 'meta-base'));
+      try {
+        const again = new TestClient(instance.service);
+        await again.signIn('alice');
+        for (const base of ['', '/c/ours']) {
+          const view = await again.post(
+            `${base}/app/elections/live/vote/view`,
+            { password: 'kept passphrase' },
+            { csrfFrom: `${base}/app/elections/live` },
+          );
+          assert.equal(view.statusCode, 200, `${base}: the passphrase still opens the ballot`);
+          assert.match(view.body, /Your ballot: 1\. Candidate ann, 2\. Candidate ben\./);
+        }
+        // The other community, on the same repository, is another election: alice has not voted there.
+        const other = await again.post(
+          '/c/other/app/elections/live/vote/view',
+          { password: 'kept passphrase' },
+          { csrfFrom: '/c/other/app/elections/live' },
+        );
+        assert.notEqual(other.statusCode, 200);
+        assert.equal((await instance.service.ctx.store.elections.list()).length, 0, 'nothing is left unassigned');
+      } finally {
+        await instance.service.stop();
+      }
+    } finally {
+      await database.drop();
+      upstream.cleanup();
+      dir.cleanup();
+    }
+  });
+});
