@@ -62,6 +62,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/elections.js')).command,
   },
   {
+    name: 'communities',
+    summary: 'List the communities of the COMMUNITIES file: revision, last sync, problems',
+    load: async () => (await import('./commands/communities.js')).command,
+  },
+  {
     name: 'backup',
     summary: 'Consistent online backup of a SQLite database (prints the dump command for PostgreSQL/MySQL)',
     load: async () => (await import('./commands/backup.js')).command,

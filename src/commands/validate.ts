@@ -14,8 +14,10 @@ import { phaseAt } from '../core/election/phase.js';
 import { loadElection, loadSnapshot } from '../metarepo/load.js';
 import type { Command, CommandIO } from './types.js';
 import { UserError } from './types.js';
+import { validateCommunities } from './validateCommunities.js';
 
 const USAGE = `Usage: scrutin validate [PATH] [options]
+       scrutin validate --communities FILE [--strict]
 
 Checks an Elekto/Scrutin meta repository the way CI should: every file parses, dates
 are valid and in order, candidate IDs match their file names, officers and voters are
@@ -40,6 +42,9 @@ Options:
                              (e.g. "## SIGS,## What I have done")
   --strict                   fail on warnings too (exit 1), to keep the repository clean
   --format text|json|github  output: text (default), json, or GitHub Actions annotations
+  --communities FILE         check a COMMUNITIES file instead: the file itself (with
+                             file and line), the secret variables it names, and every
+                             meta repository it names (cloned into a temporary folder)
   -h, --help                 this help`;
 
 type Format = 'text' | 'json' | 'github';
@@ -57,6 +62,21 @@ interface Options {
   rules: BioRules;
   format: Format;
   strict: boolean;
+}
+
+/** `--communities FILE [--strict]`, or null when the command checks one repository. */
+function communitiesOption(args: string[]): { file: string; strict: boolean } | null {
+  if (!args.some((a) => a === '--communities' || a.startsWith('--communities='))) return null;
+  try {
+    const { values } = parseArgs({ args, strict: true, options: { communities: { type: 'string' }, strict: { type: 'boolean' } } });
+    if (values.communities === undefined || values.communities === '') throw new Error('--communities needs a FILE');
+    return { file: values.communities, strict: values.strict === true };
+  } catch (error) {
+    throw new UserError(
+      `${error instanceof Error ? error.message : String(error)} (--communities takes only --strict; see scrutin validate --help)`,
+      2,
+    );
+  }
 }
 
 function parseOptions(args: string[], io: CommandIO): Options {
@@ -163,6 +183,8 @@ export const command: Command = {
   summary: 'Check a meta repository (or one election folder) the way CI would',
   usage: USAGE,
   run: async (args, io) => {
+    const communities = communitiesOption(args);
+    if (communities !== null) return validateCommunities(communities.file, io, communities.strict);
     const options = parseOptions(args, io);
     let checked: Checked;
     try {
