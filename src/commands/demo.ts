@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dayOf, examplesDir, prepareDemoRepo } from '../demo/prepare.js';
+import { dayOf, examplesDir, prepareDemoRepo, secondExamplesDir } from '../demo/prepare.js';
 import { seedDemoBallots } from '../demo/seed.js';
 import { startService, stopOnSignals } from '../main.js';
 import { configFor } from './common.js';
@@ -19,6 +19,25 @@ function webhookSecret(dataDir: string): string {
   const secret = randomBytes(20).toString('hex');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/** The demo's COMMUNITIES file: the main demo (default, at the plain URLs) and Lantern. */
+function demoCommunities(main: string, lantern: string): string {
+  return [
+    '# Written by `scrutin demo`: two communities, as a foundation hosting several projects has.',
+    'communities:',
+    '  - key: demo',
+    '    name: Example Community',
+    `    meta_repo: ${JSON.stringify(main)}`,
+    '    meta_secret_env: DEMO_META_SECRET',
+    '    default: true',
+    '  - key: lantern',
+    '    name: Lantern Project',
+    `    meta_repo: ${JSON.stringify(lantern)}`,
+    '    meta_secret_env: LANTERN_META_SECRET',
+    '    colour: "#c2410c"',
+    '',
+  ].join('\n');
 }
 
 function completedWindow(today: Date): { start: Date; end: Date } {
@@ -35,9 +54,11 @@ export const command: Command = {
     'Usage: scrutin demo [--port PORT] [--reset]',
     '',
     'Serves Scrutin on http://127.0.0.1:5000 (APP_PORT or --port to change) with an embedded',
-    'SQLite database and a demo meta repository under data/demo/. Three elections: one',
-    'upcoming, one running and one completed with sample ballots. Sign in with the',
-    'development form as any login: alice (voter), olivia (officer), mallory (not eligible).',
+    'SQLite database and two demo communities, each a meta repository under data/demo/:',
+    'the main one (at the plain URLs and /c/demo/) with one upcoming, one running and one',
+    'completed election with sample ballots, and Lantern (/c/lantern/) with one running',
+    'election. Sign in with the development form as any login: alice (voter in both),',
+    'olivia (officer), oscar (officer in both), mallory (not eligible).',
     '',
     'Options:',
     '  --port PORT   port to listen on (default APP_PORT or 5000)',
@@ -50,23 +71,27 @@ export const command: Command = {
     mkdirSync(dataDir, { recursive: true });
     const now = new Date();
     const repo = prepareDemoRepo(dataDir, now);
+    const second = prepareDemoRepo(dataDir, now, secondExamplesDir, 'lantern-repo');
+    const communities = join(dataDir, 'communities.yaml');
+    writeFileSync(communities, demoCommunities(repo.path, second.path));
+    const secret = webhookSecret(dataDir);
     const defaults: Record<string, string> = {
       APP_ENV: 'development',
       APP_NAME: 'Scrutin demo',
       DB_CONNECTION: 'sqlite',
       DB_PATH: join(dataDir, 'scrutin.db'),
-      META_REPO: repo.path,
-      META_PATH: join(dataDir, 'meta-clone'),
-      META_BRANCH: 'main',
-      ELECTION_DIR: 'elections',
-      META_SECRET: webhookSecret(dataDir),
+      COMMUNITIES: communities,
+      META_PATH: join(dataDir, 'meta-clones'),
+      DEMO_META_SECRET: secret,
+      LANTERN_META_SECRET: secret,
     };
     const env = { ...defaults, ...io.env, ...(values.port !== undefined ? { APP_PORT: values.port } : {}) };
     const config = configFor({ ...io, env }, { purpose: 'serve' });
     if (config.appEnv !== 'development')
       throw new UserError('the demo runs with APP_ENV=development only (it signs anyone in); use `scrutin serve` for a real deployment');
     const service = await startService(config, { guardProcess: true });
-    const seeded = await seedDemoBallots(service.ctx.store, completedWindow(dayOf(now)), now);
+    const main = service.ctx.communities().find((c) => c.info.isDefault)?.ctx ?? service.ctx;
+    const seeded = await seedDemoBallots(main.store, completedWindow(dayOf(now)), now);
     if (seeded > 0) service.ctx.log.info({ ballots: seeded }, 'demo: sample ballots added to the completed election');
     io.out(
       [
@@ -74,8 +99,9 @@ export const command: Command = {
         `  Scrutin demo is running: ${config.appUrl.origin}/`,
         '',
         '  Sign in with the development form as:',
-        '    alice    a voter (the 2026 Steering Committee election is open)',
+        '    alice    a voter in both communities (the 2026 Steering Committee and Lantern TSC elections are open)',
         '    olivia   an election officer (turnout, exceptions, results of the mascot vote)',
+        '    oscar    an officer in both communities',
         '    mallory  someone not on the voter list (request an exception)',
         '',
         `  Data: ${dataDir}   (scrutin demo --reset starts afresh)`,

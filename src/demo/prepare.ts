@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const examplesDir = fileURLToPath(new URL('../../examples/meta/', import.meta.url));
+/** The second demo community (`npm start` shows two, as a foundation's Scrutin would). */
+export const secondExamplesDir = fileURLToPath(new URL('../../examples/meta-lantern/', import.meta.url));
 
 type Offsets = Record<string, Record<string, number>>;
 
@@ -52,14 +54,14 @@ export interface DemoRepo {
   revision: string;
 }
 
-export function prepareDemoRepo(dataDir: string, now: Date): DemoRepo {
-  const repo = join(dataDir, 'meta-repo');
+export function prepareDemoRepo(dataDir: string, now: Date, source = examplesDir, name = 'meta-repo'): DemoRepo {
+  const repo = join(dataDir, name);
   mkdirSync(repo, { recursive: true });
   if (!existsSync(join(repo, '.git'))) git(repo, ['init', '-q', '-b', 'main']);
   rmSync(join(repo, 'elections'), { recursive: true, force: true });
-  cpSync(join(examplesDir, 'elections'), join(repo, 'elections'), { recursive: true });
-  cpSync(join(examplesDir, 'README.md'), join(repo, 'README.md'));
-  const offsets = JSON.parse(readFileSync(join(examplesDir, 'demo-dates.json'), 'utf8')) as Offsets;
+  cpSync(join(source, 'elections'), join(repo, 'elections'), { recursive: true });
+  cpSync(join(source, 'README.md'), join(repo, 'README.md'));
+  const offsets = JSON.parse(readFileSync(join(source, 'demo-dates.json'), 'utf8')) as Offsets;
   const today = dayOf(now);
   for (const [dir, fields] of Object.entries(offsets)) {
     const file = join(repo, dir, 'election.yaml');

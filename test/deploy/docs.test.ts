@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { commands } from '../../src/cli.js';
 import { repoRoot } from '../helpers/cli.js';
 
-const guides = ['docs/operations.md', 'docs/upgrading-from-elekto.md'];
+const guides = ['docs/operations.md', 'docs/upgrading-from-elekto.md', 'docs/hosting.md'];
 const text = Object.fromEntries(guides.map((g) => [g, readFileSync(join(repoRoot, g), 'utf8')]));
 const envExample = readFileSync(join(repoRoot, '.env.example'), 'utf8');
 const exampleVariables = [...envExample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);

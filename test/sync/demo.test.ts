@@ -57,3 +57,21 @@ test('the demo environment serves the three example elections after startup', as
     dir.cleanup();
   }
 });
+
+test("the demo's second community (Lantern) has one open election that alice may vote in", async () => {
+  const dir = tempDir('scrutin-demo-');
+  try {
+    const now = new Date();
+    const { secondExamplesDir } = await import('../../src/demo/prepare.js');
+    const repo = prepareDemoRepo(join(dir.path, 'data'), now, secondExamplesDir, 'lantern-repo');
+    const { loadSnapshot } = await import('../../src/metarepo/load.js');
+    const snapshot = await loadSnapshot({ root: repo.path, electionDir: 'elections', inProcess: true });
+    const entry = snapshot.entries.get('tsc---2026');
+    assert.ok(entry?.ok === true);
+    assert.equal(phaseAt(entry.election, now), 'running');
+    assert.ok(entry.election.voters.includes('alice'));
+    assert.deepEqual(entry.problems, []);
+  } finally {
+    dir.cleanup();
+  }
+});
