@@ -94,7 +94,7 @@ async function start(
   database: TestDatabase,
   file: string,
   metaPath: string,
-): Promise<{ service: Service; ms: number; peakMiB: number; port: number }> {
+): Promise<{ service: Service; ms: number; peakMiB: number; beforeMiB: number; port: number }> {
   const port = await freePort();
   const config = parseConfig(
     {
@@ -110,7 +110,8 @@ async function start(
     process.cwd(),
     { purpose: 'serve' },
   );
-  let peak = process.memoryUsage().rss;
+  const before = process.memoryUsage().rss;
+  let peak = before;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 50);
@@ -124,7 +125,7 @@ async function start(
   const service = await startService(config, { logDestination: quiet });
   const ms = performance.now() - started;
   clearInterval(sampler);
-  return { service, ms, peakMiB: peak / 2 ** 20, port };
+  return { service, ms, peakMiB: peak / 2 ** 20, beforeMiB: before / 2 ** 20, port };
 }
 
 function communitiesFile(dir: string, repos: string[]): string {
@@ -158,10 +159,10 @@ async function main(): Promise<void> {
       const big = await start(many, communitiesFile(tmp.path, repos), join(tmp.path, 'meta-many'));
       const served = big.service.ctx.communities().reduce((n, c) => n + c.ctx.catalogue.current().entries.size, 0);
       console.log(
-        `start-up sync, ${COMMUNITIES} communities: ${(big.ms / 1000).toFixed(1)} s, peak RSS ${big.peakMiB.toFixed(0)} MiB, ${served} elections served`,
+        `start-up sync, ${COMMUNITIES} communities: ${(big.ms / 1000).toFixed(1)} s, peak RSS ${big.peakMiB.toFixed(0)} MiB (${big.beforeMiB.toFixed(0)} MiB before), ${served} elections served`,
       );
       const small = await start(one, communitiesFile(tmp.path, repos.slice(0, 1)), join(tmp.path, 'meta-one'));
-      console.log(`start-up sync, 1 community: ${(small.ms / 1000).toFixed(1)} s, peak RSS ${small.peakMiB.toFixed(0)} MiB`);
+      console.log(`start-up sync, 1 community: ${(small.ms / 1000).toFixed(1)} s (started after the other, in the same process)`);
       try {
         const last = COMMUNITIES - 1;
         const run = (port: number, path: string) =>

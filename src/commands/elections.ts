@@ -9,8 +9,8 @@ import type { Command, CommandIO } from './types.js';
 import { UserError } from './types.js';
 
 const USAGE = [
-  'Usage: scrutin elections list [--format text|json]',
-  '       scrutin elections purge KEY [--yes]',
+  'Usage: scrutin elections list [--format text|json] [--community KEY]',
+  '       scrutin elections purge KEY [--yes] [--community KEY]',
   '',
   'list   every election in the database: key, name, whether its folder is still in',
   '       the meta repository (present) or gone (orphaned, as of the last sync), how',
@@ -20,6 +20,9 @@ const USAGE = [
   '       exception requests, passphrase attempts) in one transaction. Without --yes it',
   '       only prints what it would delete. Meant for orphans: an election still in the',
   '       meta repository comes back, empty, at the next sync.',
+  '',
+  'With COMMUNITIES, --community KEY names the community whose elections to list or',
+  'purge (two communities may have elections with the same key).',
 ].join('\n');
 
 function plural(n: number, word: string): string {
@@ -136,7 +139,7 @@ export const command: Command = {
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { yes: { type: 'boolean', default: false }, format: { type: 'string', default: 'text' } },
+      options: { yes: { type: 'boolean', default: false }, format: { type: 'string', default: 'text' }, community: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -149,13 +152,19 @@ export const command: Command = {
     if (sub === 'list' && rest.length > 0) throw new UserError('`scrutin elections list` takes no arguments');
     if (sub === 'purge' && rest.length !== 1) throw new UserError('`scrutin elections purge` takes exactly one election key');
     const config = configFor(io);
-    const store = await openStore(config);
+    const community = values.community;
+    if (community !== undefined && !(config.communities ?? []).some((c) => c.key === community))
+      throw new UserError(`no community "${community}" in the COMMUNITIES file (see \`scrutin communities list\`)`);
+    if (community === undefined && config.communities !== null)
+      throw new UserError('COMMUNITIES is set: name the community with --community KEY (see `scrutin communities list`)');
+    const root = await openStore(config);
+    const store = community === undefined ? root : root.forCommunity(community);
     try {
       if ((await store.pendingMigrations()).length > 0)
         throw new UserError('the database is not migrated yet: run `scrutin migrate` (or start the server) first');
       return sub === 'list' ? await list(store, values.format, io) : await purge(store, rest[0] ?? '', values.yes, io);
     } finally {
-      await store.close();
+      await root.close();
     }
   },
 };

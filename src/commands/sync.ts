@@ -10,6 +10,8 @@ import type { Problem } from '../core/meta/types.js';
 import type { CatalogueLogger } from '../metarepo/catalogue.js';
 import { redact } from '../metarepo/git.js';
 import { MigrationBlocked } from '../storage/migrate.js';
+import type { Config } from '../config.js';
+import type { Store } from '../storage/store.js';
 import { configFor, describeDb, openStore } from './common.js';
 import type { Command, CommandIO } from './types.js';
 import { UserError } from './types.js';
@@ -33,7 +35,7 @@ export const command: Command = {
   name: 'sync',
   summary: 'Clone or update the meta repository and bring the election table in line',
   usage: [
-    'Usage: scrutin sync',
+    'Usage: scrutin sync [--community KEY]',
     '',
     'Does once what `scrutin serve` does at start: migrates the database, clones',
     'META_REPO into META_PATH (or fetches and resets it to origin/META_BRANCH), reads',
@@ -47,10 +49,31 @@ export const command: Command = {
     '',
     'Prints what changed, the revision, and every problem as path:line: message.',
     'Exits 1 when the repository could not be updated (nothing is changed then).',
+    '',
+    'With COMMUNITIES, every community is synced in turn (one failing does not stop the',
+    'others), or only the one named by --community KEY.',
   ].join('\n'),
   async run(args, io) {
-    parseArgs({ args, options: {}, strict: true });
+    const { values } = parseArgs({ args, options: { community: { type: 'string' } }, strict: true });
     const config = configFor(io);
+    if (config.communities === null) {
+      if (values.community !== undefined) throw new UserError('--community needs COMMUNITIES to be set', 2);
+      return syncOne(config, io, (store) => store);
+    }
+    const chosen = config.communities.filter((c) => values.community === undefined || c.key === values.community);
+    if (chosen.length === 0) throw new UserError(`no community "${values.community ?? ''}" in the COMMUNITIES file`, 2);
+    let code = 0;
+    for (const c of chosen) {
+      io.out(`${code === 0 && c === chosen[0] ? '' : '\n'}Community ${c.key} (${c.name})`);
+      code = Math.max(code, await syncOne({ ...config, meta: c.meta }, io, (store) => store.forCommunity(c.key)));
+    }
+    return code;
+  },
+};
+
+/** One meta repository into the election table: the single community's, or one community's. */
+async function syncOne(config: Config, io: CommandIO, scope: (store: Store) => Store): Promise<number> {
+  {
     const log = cliLog(io);
     const clock = (): Date => new Date();
     const configured = catalogueFor(config, clock, log);
@@ -59,7 +82,8 @@ export const command: Command = {
         `there is no meta repository to sync: set META_REPO, or point META_PATH at a folder holding ${config.meta.electionDir === '' ? 'the elections' : `"${config.meta.electionDir}"`} (META_PATH is ${config.meta.path})`,
       );
     }
-    const store = await openStore(config);
+    const root = await openStore(config);
+    const store = scope(root);
     try {
       try {
         const report = await store.migrate();
@@ -123,7 +147,7 @@ export const command: Command = {
       }
       return result.eraseFailed.length > 0 ? 1 : 0;
     } finally {
-      await store.close();
+      await root.close();
     }
-  },
-};
+  }
+}

@@ -102,6 +102,17 @@ test('communities list: revision, last sync, elections and problems per communit
         ['two', 0],
       ],
     );
+    // `sync` runs every community in turn; one failing does not stop the others.
+    const synced = await runInProcess(['sync'], dir.path, env);
+    assert.equal(synced.code, 1);
+    assert.match(synced.out, /^Community one \(One\)$/m);
+    assert.match(synced.out, /^Community two \(Two\)$/m);
+    assert.match(synced.err, /the meta repository could not be updated/);
+    const elections = await runInProcess(['elections', 'list', '--community', 'one', '--format', 'json'], dir.path, env);
+    assert.equal((JSON.parse(elections.out) as { elections: unknown[] }).elections.length, 3);
+    const unnamed = await runInProcess(['elections', 'list'], dir.path, env);
+    assert.match(unnamed.err, /name the community with --community KEY/);
+
     const single = await runInProcess(['communities', 'list'], dir.path, { ...env, COMMUNITIES: '' });
     assert.equal(single.code, 1);
     assert.match(single.err, /COMMUNITIES is not set/);

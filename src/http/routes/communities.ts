@@ -5,8 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { listOrder } from '../../core/meta/snapshotIndex.js';
 import { CommunitiesPage, type CommunityCard } from '../../views/CommunitiesPage.js';
 import { sendPage } from '../session.js';
-import { listItem } from '../voting/listing.js';
 import type { RouteDeps } from './deps.js';
+
+/** Open elections shown per community; the rest are one link away. */
+const SHOWN = 3;
 
 export function communitiesRoutes(app: FastifyInstance, deps: RouteDeps, paths: readonly string[]): void {
   const { ctx } = deps;
@@ -23,7 +25,8 @@ export function communitiesRoutes(app: FastifyInstance, deps: RouteDeps, paths: 
           base: `/c/${info.key}`,
           logo: info.logo,
           contact: info.contact,
-          open: open.map((e) => listItem(e, now)),
+          open: open.slice(0, SHOWN).flatMap((e) => (e.ok ? [{ key: e.key, name: e.election.name, end: e.election.endDatetime }] : [])),
+          openCount: open.length,
           total: snapshot.entries.size,
         };
       });
