@@ -72,11 +72,16 @@ export class GitHubOAuth {
     this.userEndpoint = joinUrl(apiUrl, '/user');
   }
 
-  /** null when no GitHub client is configured. */
-  static fromConfig(config: Config): GitHubOAuth | null {
+  /**
+   * null when no GitHub client is configured. With `host` (a community's own host name
+   * from COMMUNITIES), the callback is on that host, so the sign-in cookies set there
+   * come back to it; only configured host names are ever used, never a Host header.
+   */
+  static fromConfig(config: Config, host?: string): GitHubOAuth | null {
     const { clientId, clientSecret, redirect, url, apiUrl } = config.github;
     if (clientId === null || clientSecret === null) return null;
-    return new GitHubOAuth(clientId, clientSecret, new URL(redirect, config.appUrl).href, url, apiUrl);
+    const base = host === undefined ? config.appUrl : new URL(`${config.appUrl.protocol}//${host}`);
+    return new GitHubOAuth(clientId, clientSecret, new URL(redirect, base).href, url, apiUrl);
   }
 
   newState(): string {

@@ -60,7 +60,12 @@ interface Instance {
   ctxOf: (key: Key) => AppContext;
 }
 
-async function startInstance(database: TestDatabase, file: string, metaBase: string): Promise<Instance> {
+async function startInstance(
+  database: TestDatabase,
+  file: string,
+  metaBase: string,
+  extra: Record<string, string> = {},
+): Promise<Instance> {
   const config = parseConfig(
     {
       APP_ENV: 'development',
@@ -74,6 +79,7 @@ async function startInstance(database: TestDatabase, file: string, metaBase: str
       ALPHA_SECRET: SECRETS.alpha,
       BETA_SECRET: SECRETS.beta,
       GAMMA_SECRET: SECRETS.gamma,
+      ...extra,
     },
     process.cwd(),
     { purpose: 'serve' },
@@ -115,6 +121,8 @@ describe(`three communities, two instances, one ${kind} database`, () => {
   const upstreams = {} as Record<Key, Upstream>;
   const folders: Array<{ cleanup: () => void }> = [];
   let database: TestDatabase;
+  let dir: { path: string; cleanup: () => void };
+  let file: string;
   let one: Instance;
   let two: Instance;
 
@@ -125,9 +133,9 @@ describe(`three communities, two instances, one ${kind} database`, () => {
     addLive(upstreams.alpha, 'Alpha live', ['alice', 'bob'], ['olivia']);
     addLive(upstreams.beta, 'Beta live', ['alice', 'carol'], ['oscar']);
     addLive(upstreams.gamma, 'Gamma live', ['bob'], ['olivia']);
-    const dir = tempDir('scrutin-communities-');
+    dir = tempDir('scrutin-communities-');
     folders.push(dir);
-    const file = join(dir.path, 'communities.yaml');
+    file = join(dir.path, 'communities.yaml');
     writeFileSync(
       file,
       `communities:
@@ -181,6 +189,37 @@ describe(`three communities, two instances, one ${kind} database`, () => {
       const front = (await c.get('/c')).body;
       for (const name of ['Alpha Project', 'Beta Project', 'Gamma Project', 'Alpha live', 'Gamma live'])
         assert.ok(front.includes(name), name);
+    }
+  });
+
+  test("a community's host signs in with a callback on that host; X-Forwarded-Host picks no community", async () => {
+    const withGitHub = await startInstance(database, file, join(dir.path, 'meta-three'), {
+      GITHUB_CLIENT_ID: 'client-id',
+      GITHUB_CLIENT_SECRET: 'client-secret-from-github',
+      TRUST_PROXY: 'true',
+    });
+    try {
+      const c = new TestClient(withGitHub.service);
+      for (const [host, callback] of [
+        ['elections.beta.test', 'http://elections.beta.test/oauth/github/callback'],
+        ['foundation.example.org', 'http://127.0.0.1:5000/oauth/github/callback'],
+      ] as const) {
+        const page = await c.get('/login', { host });
+        const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+        const cookie = [...c.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+        const started = await withGitHub.service.app.inject({
+          method: 'POST',
+          url: '/oauth/github/login',
+          payload: new URLSearchParams({ _csrf: token }).toString(),
+          headers: { host, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        assert.equal(started.statusCode, 303, started.body.slice(0, 300));
+        assert.equal(new URL(String(started.headers.location)).searchParams.get('redirect_uri'), callback, host);
+      }
+      const spoofed = await c.get('/elections/live', { host: 'foundation.example.org', 'x-forwarded-host': 'elections.beta.test' });
+      assert.match(spoofed.body, /Alpha live/);
+    } finally {
+      await withGitHub.service.stop();
     }
   });
 

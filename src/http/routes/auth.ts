@@ -117,7 +117,16 @@ function demoLogins(deps: RouteDeps): string[] {
 
 export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { ctx } = deps;
-  const github = GitHubOAuth.fromConfig(ctx.config);
+  const fallback = GitHubOAuth.fromConfig(ctx.config);
+  // A community served at its own host name signs in there: the OAuth callback (and so
+  // the cookies) must be on that host, not APP_URL's. Register each such callback URL
+  // with the GitHub app (docs/hosting.md).
+  const byHost = new Map<string, GitHubOAuth | null>();
+  for (const { info } of ctx.communities()) for (const host of info.hosts) byHost.set(host, GitHubOAuth.fromConfig(ctx.config, host));
+  const githubFor = (req: FastifyRequest): GitHubOAuth | null => {
+    const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+    return byHost.has(host) ? (byHost.get(host) ?? null) : fallback;
+  };
   const callbackPath = ctx.config.github.redirect.split('?')[0] ?? '/oauth/github/callback';
   const https = ctx.config.appUrl.protocol === 'https:';
   const pendingName = cookieName('scrutin_oauth', https);
@@ -134,6 +143,7 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
   };
 
   app.post('/oauth/github/login', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, (req, reply) => {
+    const github = githubFor(req);
     if (github === null) throw notFound();
     const next = safeNext((req.body as Record<string, unknown> | undefined)?.next);
     const state = github.newState();
@@ -149,6 +159,7 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/oauth/github/login', (_req, reply) => reply.redirect('/login', 303));
 
   app.get(callbackPath, async (req, reply) => {
+    const github = githubFor(req);
     if (github === null) throw notFound();
     const query = req.query as Record<string, unknown>;
     const raw = req.cookies[pendingName];
