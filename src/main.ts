@@ -343,7 +343,8 @@ async function startCommunities(
 function writableFolders(config: Config, metaMode: MetaService['mode'] | null): string[] {
   const folders: string[] = [];
   if (config.db.kind === 'sqlite' && config.db.path !== ':memory:') folders.push(dirname(config.db.path));
-  if (metaMode === 'git' && existsSync(config.meta.path)) folders.push(config.meta.path);
+  // With COMMUNITIES, META_PATH holds every community's clone.
+  if ((metaMode === 'git' || config.communities !== null) && existsSync(config.meta.path)) folders.push(config.meta.path);
   return folders;
 }
 

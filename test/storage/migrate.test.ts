@@ -9,6 +9,8 @@ import { MigrationBlocked } from '../../src/storage/migrate.js';
 import { elektoSchema } from '../../src/storage/migrations/0001_elekto_schema.js';
 import { scrutinAdditions } from '../../src/storage/migrations/0002_scrutin_additions.js';
 import { ballotElectionVoterIndex } from '../../src/storage/migrations/0003_ballot_election_voter_index.js';
+import { voterLoginAndSessions } from '../../src/storage/migrations/0004_voter_login_sessions.js';
+import { communities } from '../../src/storage/migrations/0008_communities.js';
 import { dialects, freshDatabase } from '../helpers/db.js';
 import { runCli } from '../helpers/cli.js';
 import { elektoDdl } from '../fixtures/elekto/ddl.js';
@@ -280,6 +282,37 @@ for (const kind of dialects()) {
           [0, 0],
         );
         assert.deepEqual(await store.audit.list({ electionKey: 'e' }), [], 'no shared login, nothing to tell');
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    });
+
+    test('a migration numbered below one already run is still applied (branches number ahead of each other)', async () => {
+      const database = await freshDatabase(kind);
+      const store = Store.open(database.config);
+      try {
+        const without5 = new Migrator({
+          db: store.db,
+          provider: {
+            getMigrations: () =>
+              Promise.resolve({
+                '0001_elekto_schema': elektoSchema(kind),
+                '0002_scrutin_additions': scrutinAdditions(kind),
+                '0003_ballot_election_voter_index': ballotElectionVoterIndex(kind),
+                '0004_voter_login_sessions': voterLoginAndSessions(kind),
+                '0008_communities': communities(kind),
+              }),
+          },
+          migrationTableName: 'scrutin_migration',
+          migrationLockTableName: 'scrutin_migration_lock',
+        });
+        // As migrate.ts runs them on SQLite: 0008 rebuilds a table, with foreign keys off.
+        if (kind === 'sqlite') await sql`PRAGMA foreign_keys = OFF`.execute(store.db);
+        assert.equal((await without5.migrateToLatest()).error, undefined);
+        if (kind === 'sqlite') await sql`PRAGMA foreign_keys = ON`.execute(store.db);
+        assert.deepEqual((await store.migrate()).applied, ['0005_webhook_deliveries']);
+        assert.equal(await store.webhooks.recordFirst('d', new Date()), true);
       } finally {
         await store.close();
         await database.drop();
