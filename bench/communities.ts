@@ -165,8 +165,12 @@ async function main(): Promise<void> {
       console.log(`start-up sync, 1 community: ${(small.ms / 1000).toFixed(1)} s (started after the other, in the same process)`);
       try {
         const last = COMMUNITIES - 1;
-        const run = (port: number, path: string) =>
-          autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: 8, duration: SECONDS });
+        // Each URL is warmed up for a second first (JIT, connection pools), so the
+        // figures compare steady states rather than whichever ran first.
+        const run = async (port: number, path: string) => {
+          await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: 8, duration: 1 });
+          return autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: 8, duration: SECONDS });
+        };
         console.log(line('election page, 1 community', await run(small.port, '/c/c0/elections/e0')));
         console.log(line(`election page, ${COMMUNITIES} communities`, await run(big.port, `/c/c${last}/elections/e0`)));
         console.log(line('plain URL (default community), 1 community', await run(small.port, '/elections/e0')));
