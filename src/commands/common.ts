@@ -18,6 +18,23 @@ export function describeDb(config: Config): string {
   return db.kind === 'sqlite' ? `SQLite database ${db.path}` : `${db.kind} database ${db.database} on ${db.host}:${db.port}`;
 }
 
+/**
+ * The configuration and store view of one community: with COMMUNITIES, the one
+ * `--community KEY` names (required: two communities may hold the same election key),
+ * its clone under META_PATH/<key>; without, the single community as it always was.
+ */
+export function communityScope(config: Config, key: string | undefined): { config: Config; scope: (store: Store) => Store } {
+  if (config.communities === null) {
+    if (key !== undefined) throw new UserError('--community needs COMMUNITIES to be set', 2);
+    return { config, scope: (store) => store };
+  }
+  if (key === undefined)
+    throw new UserError('COMMUNITIES is set: name the community with --community KEY (see `scrutin communities list`)', 2);
+  const community = config.communities.find((c) => c.key === key);
+  if (community === undefined) throw new UserError(`no community "${key}" in the COMMUNITIES file (see \`scrutin communities list\`)`, 2);
+  return { config: { ...config, meta: community.meta }, scope: (store) => store.forCommunity(key) };
+}
+
 /** Opens the store, turning connection failures into a clear message. */
 export async function openStore(config: Config): Promise<Store> {
   const store = Store.open(config.db);

@@ -78,6 +78,7 @@ const usage = [
   '  --max-selections N        approval: refuse ballots approving more than N candidates',
   '  --compare                 schulze: also show ranked pairs and instant-runoff on the same',
   '                            ballots, for information only',
+  '  --community KEY           with COMMUNITIES: the community whose --election to count',
   '  --election KEY            count the stored ballots of a completed election from the configured',
   '                            database, with its candidates and its rules (ballot_method,',
   '                            max_per_affiliation, continuing_members, tie_break) from the meta',
@@ -92,6 +93,7 @@ const usage = [
 interface Options {
   file: string | undefined;
   election: string | undefined;
+  community: string | undefined;
   method: BallotMethod;
   seats: number | undefined;
   format: Format;
@@ -124,6 +126,7 @@ function parseOptions(args: string[]): Options {
         winners: { type: 'string' },
         format: { type: 'string', default: 'text' },
         election: { type: 'string' },
+        community: { type: 'string' },
         'tie-break-seed': { type: 'string' },
         'max-per-affiliation': { type: 'string' },
         affiliations: { type: 'string' },
@@ -182,9 +185,11 @@ function parseOptions(args: string[]): Options {
         `--${fileOnly[0] ?? ''} is for counting a CSV file; with --election the count follows the election's own election.yaml`,
       );
   }
+  if (values.community !== undefined && values.election === undefined) throw usageError('--community goes with --election KEY');
   return {
     file,
     election: values.election,
+    community: values.community,
     method,
     seats: seatsGiven ?? winnersGiven,
     format,
@@ -315,7 +320,17 @@ export const command: Command = {
     if (options.file === undefined) {
       // Loaded only here: counting a file must not pay for the database drivers.
       const { tallyStoredElection } = await import('./tallyElection.js');
-      io.out(await tallyStoredElection({ key: options.election ?? '', winners: options.seats, format: options.format }, io));
+      io.out(
+        await tallyStoredElection(
+          {
+            key: options.election ?? '',
+            winners: options.seats,
+            format: options.format,
+            ...(options.community !== undefined ? { community: options.community } : {}),
+          },
+          io,
+        ),
+      );
       return 0;
     }
     io.out(await countFile(options, io));

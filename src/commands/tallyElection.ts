@@ -24,7 +24,7 @@ import {
   toTallyJson,
 } from '../core/tally/index.js';
 import { loadSnapshot } from '../metarepo/load.js';
-import { configFor, openStore } from './common.js';
+import { communityScope, configFor, openStore } from './common.js';
 import type { CommandIO } from './types.js';
 import { UserError } from './types.js';
 
@@ -33,6 +33,8 @@ export interface StoredTallyOptions {
   /** --winners; the election's no_winners when absent. */
   winners: number | undefined;
   format: 'text' | 'json' | 'markdown';
+  /** --community, with COMMUNITIES. */
+  community?: string;
 }
 
 function utc(date: Date): string {
@@ -95,7 +97,7 @@ function formatCount(count: ElectionCount, format: StoredTallyOptions['format'],
 }
 
 export async function tallyStoredElection(options: StoredTallyOptions, io: CommandIO): Promise<string> {
-  const config = configFor(io);
+  const { config, scope } = communityScope(configFor(io), options.community);
   const election = await electionFromClone(options.key, config.meta.path, config.meta.electionDir);
   const now = new Date();
   const phase = phaseAt(election, now);
@@ -103,7 +105,8 @@ export async function tallyStoredElection(options: StoredTallyOptions, io: Comma
     const when = phase === 'upcoming' ? `has not started yet (voting runs from ${utc(election.startDatetime)})` : 'is still running';
     throw new UserError(`election "${options.key}" ${when}: ballots are counted once voting closes at ${utc(election.endDatetime)}`);
   }
-  const store = await openStore(config);
+  const root = await openStore(config);
+  const store = scope(root);
   try {
     const pending = await store.pendingMigrations();
     if (pending.length > 0) throw new UserError('the database schema is not up to date: run `scrutin migrate` first');
@@ -137,6 +140,6 @@ export async function tallyStoredElection(options: StoredTallyOptions, io: Comma
       });
     return formatCount(count, options.format, election.name);
   } finally {
-    await store.close();
+    await root.close();
   }
 }

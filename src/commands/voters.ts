@@ -35,6 +35,7 @@ const usage = [
   '  --exceptions FILE    approved exceptions: one login per line ("- login" and # comments allowed)',
   '  --election KEY       also add the requests officers approved for this election in the',
   '                       configured database (DATABASE_URL / DB_* as for `scrutin serve`)',
+  '  --community KEY      with COMMUNITIES: the community whose --election it is',
   "  --login-column NAME  the export's login column (or JSON key)",
   "  --count-column NAME  the export's count column (or JSON key)",
   '  --out FILE           write the roll there (without it the roll is printed)',
@@ -50,6 +51,8 @@ interface Options {
   threshold: number;
   exceptions: string | undefined;
   election: string | undefined;
+  /** With COMMUNITIES: whose --election. */
+  community: string | undefined;
   loginColumn: string | undefined;
   countColumn: string | undefined;
   out: string | undefined;
@@ -76,6 +79,7 @@ function parseOptions(args: string[]): Options {
         threshold: { type: 'string' },
         exceptions: { type: 'string' },
         election: { type: 'string' },
+        community: { type: 'string' },
         'login-column': { type: 'string' },
         'count-column': { type: 'string' },
         out: { type: 'string' },
@@ -105,6 +109,7 @@ function parseOptions(args: string[]): Options {
     threshold: Number(values.threshold),
     exceptions: values.exceptions,
     election: values.election,
+    community: values.community,
     loginColumn: values['login-column'],
     countColumn: values['count-column'],
     out: values.out,
@@ -135,10 +140,12 @@ function report(io: CommandIO, file: string, problems: readonly ExportProblem[])
 }
 
 /** Logins whose exception requests officers approved for `key`, from the configured database. */
-async function approvedRequests(io: CommandIO, key: string): Promise<string[]> {
+async function approvedRequests(io: CommandIO, key: string, community: string | undefined): Promise<string[]> {
   // Loaded only here: building from files must not need the database drivers.
-  const { configFor, openStore } = await import('./common.js');
-  const store = await openStore(configFor(io));
+  const { communityScope, configFor, openStore } = await import('./common.js');
+  const { config, scope } = communityScope(configFor(io), community);
+  const root = await openStore(config);
+  const store = scope(root);
   try {
     if ((await store.pendingMigrations()).length > 0)
       throw new UserError('the database schema is not up to date: run `scrutin migrate` first');
@@ -150,7 +157,7 @@ async function approvedRequests(io: CommandIO, key: string): Promise<string[]> {
     const requests = await store.requests.listByElection(election.id);
     return requests.filter((r) => r.decision === 'approved' && r.login !== '').map((r) => r.login);
   } finally {
-    await store.close();
+    await root.close();
   }
 }
 
@@ -182,7 +189,7 @@ export const command: Command = {
       sources.push(options.exceptions);
     }
     if (options.election !== undefined) {
-      exceptions.push(...(await approvedRequests(io, options.election)));
+      exceptions.push(...(await approvedRequests(io, options.election, options.community)));
       sources.push(`election ${options.election}`);
     }
     const roll = buildRoll({ contributions: read.rows, threshold: options.threshold, exceptions });

@@ -113,6 +113,16 @@ test('communities list: revision, last sync, elections and problems per communit
     const unnamed = await runInProcess(['elections', 'list'], dir.path, env);
     assert.match(unnamed.err, /name the community with --community KEY/);
 
+    // The officers' tools name the community: two may hold the same election key.
+    const tallyUnnamed = await runInProcess(['tally', '--election', '2021---GB'], dir.path, env);
+    assert.equal(tallyUnnamed.code, 2);
+    assert.match(tallyUnnamed.err, /name the community with --community KEY/);
+    const tallied = await runInProcess(['tally', '--election', '2021---GB', '--community', 'one', '--format', 'json'], dir.path, env);
+    assert.equal(tallied.code, 0, tallied.err);
+    assert.equal((JSON.parse(tallied.out) as { ballots: number }).ballots, 0);
+    const elsewhere = await runInProcess(['tally', '--election', '2021---GB', '--community', 'two'], dir.path, env);
+    assert.equal(elsewhere.code, 1, 'community two has no clone, so no such election');
+
     const single = await runInProcess(['communities', 'list'], dir.path, { ...env, COMMUNITIES: '' });
     assert.equal(single.code, 1);
     assert.match(single.err, /COMMUNITIES is not set/);
