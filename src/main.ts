@@ -55,6 +55,8 @@ export interface StartOptions {
    * the catalogue that follows the primary, and its share of the machine's limits.
    */
   cluster?: WorkerLink;
+  /** With COMMUNITIES: how long start-up waits for one community's first sync (tests shorten it). */
+  communityFirstSyncWaitMs?: number;
 }
 
 export async function startService(given: Config, options: StartOptions = {}): Promise<Service> {
@@ -241,6 +243,12 @@ export async function startService(given: Config, options: StartOptions = {}): P
 
 /** How many communities sync at once at startup: git and parsing, bounded for a 2-core host. */
 const STARTUP_SYNCS = 4;
+/**
+ * How long start-up waits for one community's first sync. A slow or hung git host
+ * then delays the service by this much at most; that community's elections appear when
+ * its sync finishes.
+ */
+const COMMUNITY_FIRST_SYNC_WAIT_MS = 30_000;
 
 /**
  * The elections of the single-community days (community '') belong to the default
@@ -296,7 +304,14 @@ async function startCommunities(
     let meta: MetaService | null = null;
     if (options.catalogue === undefined) {
       try {
-        meta = await startMetaService({ config, store, log, clock: base.clock, metrics });
+        meta = await startMetaService({
+          config,
+          store,
+          log,
+          clock: base.clock,
+          metrics,
+          firstSyncWaitMs: options.communityFirstSyncWaitMs ?? COMMUNITY_FIRST_SYNC_WAIT_MS,
+        });
       } catch (error) {
         log.error({ err: error }, 'this community could not start its meta repository service: serving it without elections');
       }

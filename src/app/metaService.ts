@@ -93,6 +93,12 @@ export interface MetaServiceDeps {
   metrics?: { syncFinished: (outcome: 'ok' | 'failed') => void; electionsServed?: (ok: number, broken: number) => void };
   /** In a cluster's primary: git updates wait for the workers reading the checkout. */
   exclusive?: Exclusive;
+  /**
+   * Wait at most this long (ms) for the first sync before returning; it goes on in the
+   * background and swaps when done. For COMMUNITIES: a slow git host must not hold the
+   * service's start-up (and every other community) hostage. Unset: wait for it.
+   */
+  firstSyncWaitMs?: number;
 }
 
 export interface MetaService {
@@ -105,6 +111,26 @@ export interface MetaService {
   /** A sync whose outcome the caller waits for (tests, the follower). */
   sync: (request: SyncRequest | string) => Promise<SyncOutcome>;
   stop: () => Promise<void>;
+}
+
+/** The first sync's outcome, or a failure saying it is still running after `waitMs`. */
+async function firstSync(run: Promise<SyncOutcome>, waitMs: number | undefined): Promise<SyncOutcome> {
+  if (waitMs === undefined) return run;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<SyncOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      resolve({
+        status: 'failed',
+        error: `the first sync is still running after ${Math.round(waitMs / 1000)} s; its elections are served once it finishes`,
+      });
+    }, waitMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([run, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** How long stopping waits for a sync in progress before letting the store close. */
@@ -169,7 +195,7 @@ export async function startMetaService(deps: MetaServiceDeps): Promise<MetaServi
     return run;
   };
 
-  const first = await sync('startup');
+  const first = await firstSync(sync('startup'), deps.firstSyncWaitMs);
   if (first.status === 'failed') {
     log.error(
       { error: first.error, mode },

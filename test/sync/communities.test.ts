@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
@@ -390,4 +391,45 @@ describe(`a single-community ${kind} database under a communities file`, () => {
       dir.cleanup();
     }
   });
+});
+
+test('a git host that never answers delays neither start-up beyond its bound nor the other communities', async () => {
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as AddressInfo).port;
+  const good = makeUpstream();
+  addLive(good, 'Good live', ['alice'], ['olivia']);
+  const dir = tempDir('scrutin-slow-');
+  const database = await freshDatabase('sqlite');
+  let service: Service | null = null;
+  try {
+    const file = join(dir.path, 'communities.yaml');
+    writeFileSync(
+      file,
+      `communities:\n  - key: slow\n    name: Slow\n    meta_repo: http://127.0.0.1:${port}/meta.git\n  - key: good\n    name: Good\n    meta_repo: ${good.bare}\n    default: true\n`,
+    );
+    const config = parseConfig(
+      { APP_ENV: 'development', DATABASE_URL: database.url, COMMUNITIES: file, META_PATH: join(dir.path, 'meta'), LOG_LEVEL: 'silent' },
+      dir.path,
+      { purpose: 'serve' },
+    );
+    service = await startService(config, { listen: false, communityFirstSyncWaitMs: 500 });
+    const slow = service.ctx.communities().find((c) => c.info.key === 'slow');
+    assert.equal(slow?.ctx.catalogue.current().entries.size, 0, 'the hung community serves nothing yet');
+    assert.equal((await service.app.inject('/c/slow/elections')).statusCode, 200);
+    assert.match((await service.app.inject('/elections/live')).body, /Good live/);
+    assert.match((await service.app.inject('/c/good/elections/live')).body, /Good live/);
+  } finally {
+    // The hung connections end, so git gives up and the service stops promptly.
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+    await service?.stop();
+    await database.drop();
+    good.cleanup();
+    dir.cleanup();
+  }
 });
