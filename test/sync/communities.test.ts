@@ -284,6 +284,12 @@ describe(`three communities, two instances, one ${kind} database`, () => {
     }
     assert.equal(one.ctxOf('alpha').catalogue.current().revision, before.alpha);
     assert.equal(one.ctxOf('gamma').catalogue.current().revision, before.gamma);
+    // Each community's syncs and elections are counted under its own label.
+    const metrics = await one.service.ctx.metrics.render();
+    assert.match(metrics, /^scrutin_community_meta_sync_runs_total\{community="beta",outcome="ok"\} [2-9]/m);
+    assert.match(metrics, /^scrutin_community_meta_sync_runs_total\{community="alpha",outcome="ok"\} 1$/m);
+    assert.match(metrics, /^scrutin_community_meta_elections\{community="beta",state="ok"\} 5$/m);
+    assert.match(metrics, /^scrutin_community_meta_revision_info\{community="gamma",revision="[0-9a-f]{40}",state="ok"\} 1$/m);
   });
 
   test('a broken push to one community leaves the other two fully usable', async () => {
@@ -401,8 +407,8 @@ test('a git host that never answers delays neither start-up beyond its bound nor
   });
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const port = (silent.address() as AddressInfo).port;
-  const good = makeUpstream();
-  addLive(good, 'Good live', ['alice'], ['olivia']);
+  const upstream = makeUpstream();
+  addLive(upstream, 'Good live', ['alice'], ['olivia']);
   const dir = tempDir('scrutin-slow-');
   const database = await freshDatabase('sqlite');
   let service: Service | null = null;
@@ -410,14 +416,22 @@ test('a git host that never answers delays neither start-up beyond its bound nor
     const file = join(dir.path, 'communities.yaml');
     writeFileSync(
       file,
-      `communities:\n  - key: slow\n    name: Slow\n    meta_repo: http://127.0.0.1:${port}/meta.git\n  - key: good\n    name: Good\n    meta_repo: ${good.bare}\n    default: true\n`,
+      `communities:\n  - key: slow\n    name: Slow\n    meta_repo: http://127.0.0.1:${port}/meta.git\n  - key: good\n    name: Good\n    meta_repo: ${upstream.bare}\n    default: true\n`,
     );
     const config = parseConfig(
       { APP_ENV: 'development', DATABASE_URL: database.url, COMMUNITIES: file, META_PATH: join(dir.path, 'meta'), LOG_LEVEL: 'silent' },
       dir.path,
       { purpose: 'serve' },
     );
-    service = await startService(config, { listen: false, communityFirstSyncWaitMs: 500 });
+    service = await startService(config, { listen: false, communityFirstSyncWaitMs: 2_000 });
+    const good = service.ctx.communities().find((c) => c.info.key === 'good');
+    // On a loaded machine the good repository's first sync may outlast the wait too: it
+    // then swaps in when done, which is the point.
+    await waitFor(
+      () => Promise.resolve(good?.ctx.catalogue.current().entries.has('live') === true ? true : undefined),
+      20_000,
+      'good synced',
+    );
     const slow = service.ctx.communities().find((c) => c.info.key === 'slow');
     assert.equal(slow?.ctx.catalogue.current().entries.size, 0, 'the hung community serves nothing yet');
     assert.equal((await service.app.inject('/c/slow/elections')).statusCode, 200);
@@ -429,7 +443,7 @@ test('a git host that never answers delays neither start-up beyond its bound nor
     silent.close();
     await service?.stop();
     await database.drop();
-    good.cleanup();
+    upstream.cleanup();
     dir.cleanup();
   }
 });
