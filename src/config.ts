@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { formatProblem, parseCommunitiesFile, resolveCommunitySecrets } from './core/communities/file.js';
+import { formatProblem, isRemoteRepo, parseCommunitiesFile, resolveCommunitySecrets } from './core/communities/file.js';
 
 export type AppEnv = 'production' | 'development' | 'test';
 export type DbKind = 'sqlite' | 'postgresql' | 'mysql';
@@ -349,7 +349,7 @@ function readCommunities(r: Reader, env: Env, cwd: string, base: Config['meta'])
   }
   return parsed.communities.map((c) => {
     const found = secrets.secrets.get(c.key);
-    const local = !/^[a-z][a-z0-9+.-]*:\/\/|^[^/]+@[^/:]+:/i.test(c.metaRepo);
+    const local = !isRemoteRepo(c.metaRepo);
     return {
       key: c.key,
       name: c.name,

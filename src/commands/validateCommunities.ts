@@ -6,7 +6,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { formatProblem, parseCommunitiesFile, resolveCommunitySecrets, type CommunityDecl } from '../core/communities/file.js';
+import {
+  formatProblem,
+  isRemoteRepo,
+  parseCommunitiesFile,
+  resolveCommunitySecrets,
+  type CommunityDecl,
+} from '../core/communities/file.js';
 import type { Problem } from '../core/meta/types.js';
 import { readEnvironment } from '../config.js';
 import { createMetaSource, describeSyncError } from '../metarepo/source.js';
@@ -22,7 +28,7 @@ function plural(n: number, word: string): string {
 
 /** A local meta_repo is relative to the file's folder, as the server reads it. */
 function repoOf(decl: CommunityDecl, file: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\/|^[^/]+@[^/:]+:/i.test(decl.metaRepo) ? decl.metaRepo : resolve(dirname(file), decl.metaRepo);
+  return isRemoteRepo(decl.metaRepo) ? decl.metaRepo : resolve(dirname(file), decl.metaRepo);
 }
 
 interface CommunityCheck {

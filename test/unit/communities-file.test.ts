@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCommunitiesFile, resolveCommunitySecrets } from '../../src/core/communities/file.js';
+import { isRemoteRepo, parseCommunitiesFile, resolveCommunitySecrets } from '../../src/core/communities/file.js';
 import { ConfigError, parseConfig } from '../../src/config.js';
 
 const GOOD = `communities:
@@ -241,4 +241,10 @@ test('production with COMMUNITIES needs no META_REPO', () => {
   );
   assert.equal(c.communities?.[0]?.key, 'a');
   assert.ok(c.warnings.some((w) => w.includes('/c/a/v1/webhooks/meta/sync will answer 503')));
+});
+
+test('meta_repo: URLs and ssh are remote; anything else is a local path', () => {
+  for (const remote of ['https://github.com/k/c', 'ssh://git@github.com/k/c.git', 'git@github.com:k/c.git', 'file:///srv/meta.git'])
+    assert.equal(isRemoteRepo(remote), true, remote);
+  for (const local of ['../meta', '/srv/meta.git', 'meta', './a:b/c']) assert.equal(isRemoteRepo(local), false, local);
 });

@@ -272,6 +272,11 @@ export function parseCommunitiesFile(text: string, file: string): CommunitiesFil
   return { communities, problems };
 }
 
+/** Whether `meta_repo` is a URL (scheme or scp-like ssh) rather than a local path. */
+export function isRemoteRepo(repo: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/|^[^/]+@[^/:]+:/i.test(repo);
+}
+
 /** A community with its secrets looked up. */
 export interface CommunitySecrets {
   secret: string | null;
