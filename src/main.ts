@@ -9,6 +9,7 @@ import type { CommunityConfig, Config } from './config.js';
 import { resolveAppKey, sessionKeyFrom } from './app/appKey.js';
 import { createBallotService, type BallotServiceOptions } from './app/ballots/service.js';
 import { watchCloses, type CloseWatcher } from './app/eraseLinks.js';
+import { adoptIntoDefault, COMMUNITY_FIRST_SYNC_WAIT_MS, STARTUP_SYNCS } from './app/communityStartup.js';
 import { CountPool } from './app/officer/countPool.js';
 import { startMetaService, type MetaService } from './app/metaService.js';
 import type { CatalogueReader } from './app/ports.js';
@@ -177,7 +178,8 @@ export async function startService(given: Config, options: StartOptions = {}): P
         });
       }
     } else {
-      await adoptIntoDefault(store, communities, log, clock());
+      // In a cluster the primary has handed the old elections over already.
+      if (options.cluster === undefined) await adoptIntoDefault(store, communities, log, clock());
       const started = await startCommunities(communities, { ctx, options, metas: communityMetas, closes: communityCloses });
       entries.push(...started);
       front = entries.find((e) => e.info.isDefault)?.ctx ?? ctx;
@@ -241,43 +243,6 @@ export async function startService(given: Config, options: StartOptions = {}): P
   }
 }
 
-/** How many communities sync at once at startup: git and parsing, bounded for a 2-core host. */
-const STARTUP_SYNCS = 4;
-/**
- * How long start-up waits for one community's first sync. A slow or hung git host
- * then delays the service by this much at most; that community's elections appear when
- * its sync finishes.
- */
-const COMMUNITY_FIRST_SYNC_WAIT_MS = 30_000;
-
-/**
- * The elections of the single-community days (community '') belong to the default
- * community once a COMMUNITIES file names one: every ballot, passphrase and exception
- * request stays attached (election ids do not change). Without a default they are
- * left alone and the operator is told.
- */
-async function adoptIntoDefault(store: Store, communities: readonly CommunityConfig[], log: pino.Logger, now: Date): Promise<void> {
-  const target = communities.find((c) => c.isDefault);
-  if (target === undefined) {
-    const waiting = await store.elections.list();
-    if (waiting.length > 0)
-      log.warn(
-        { elections: waiting.map((e) => e.key) },
-        'this database holds elections from before COMMUNITIES, which no community serves: mark the community they belong to `default: true`',
-      );
-    return;
-  }
-  const view = store.forCommunity(target.key);
-  const { adopted, conflicts } = await view.transaction((tx) => tx.elections.adoptUnassigned(now), { attempts: 3 });
-  if (adopted.length > 0)
-    log.info({ community: target.key, elections: adopted }, 'elections from before COMMUNITIES now belong to the default community');
-  if (conflicts.length > 0)
-    log.warn(
-      { community: target.key, elections: conflicts },
-      'elections from before COMMUNITIES have keys the default community already uses: left as they were (`scrutin elections list`)',
-    );
-}
-
 function infoOf(c: CommunityConfig): CommunityInfo {
   return { key: c.key, name: c.name, hosts: c.hosts, isDefault: c.isDefault, logo: c.logo, colour: c.colour, contact: c.contact };
 }
@@ -302,7 +267,9 @@ async function startCommunities(
     const log = base.log.child({ community: c.key });
     const metrics = base.metrics.forCommunity(c.key);
     let meta: MetaService | null = null;
-    if (options.catalogue === undefined) {
+    // In a cluster worker: the primary syncs this community; the worker reads its checkout.
+    const followed = options.cluster?.communities.get(c.key) ?? null;
+    if (options.catalogue === undefined && options.cluster === undefined) {
       try {
         meta = await startMetaService({
           config,
@@ -317,8 +284,13 @@ async function startCommunities(
       }
     }
     if (meta !== null) deps.metas.push(meta);
-    const catalogue = meta?.catalogue ?? options.catalogue ?? new FixedCatalogue(emptySnapshot(base.clock()));
-    metrics.attachSync(() => catalogue.status());
+    if (followed?.catalogue != null) {
+      const first = await followed.catalogue.requestSync('startup');
+      if (first.status === 'failed')
+        log.error({ error: first.error }, "could not read this community's checkout the primary keeps; serving no elections until it can");
+    }
+    const catalogue = meta?.catalogue ?? options.catalogue ?? followed?.catalogue ?? new FixedCatalogue(emptySnapshot(base.clock()));
+    metrics.attachSync(() => followed?.status() ?? catalogue.status());
     const ballots = createBallotService(
       { store, catalogue, clock: base.clock, log, settings: { minPasscodeLength: config.minPasscodeLength }, metrics: base.metrics },
       base.kdfPool,
@@ -335,12 +307,16 @@ async function startCommunities(
       ballots,
       community: infoOf(c),
       ...(meta !== null ? { requestSync: meta.requestSync } : {}),
+      ...(followed?.catalogue != null ? { requestSync: followed.requestSync } : {}),
     };
-    const watcher = watchCloses({ store, log, clock: base.clock, current: () => catalogue.current() });
-    deps.closes.push(watcher);
-    meta?.catalogue.onSwap(() => {
-      watcher.rearm();
-    });
+    // Ballot rows are rewritten when each election ends (in a cluster, by the primary alone).
+    if (options.cluster === undefined) {
+      const watcher = watchCloses({ store, log, clock: base.clock, current: () => catalogue.current() });
+      deps.closes.push(watcher);
+      meta?.catalogue.onSwap(() => {
+        watcher.rearm();
+      });
+    }
     return { info: infoOf(c), ctx };
   };
   const worker = async () => {

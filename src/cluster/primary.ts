@@ -8,13 +8,16 @@
 // crashes (a non-zero exit or a signal) is started again, after a pause that grows while
 // they keep crashing at once.
 // SIGTERM/SIGINT stop the workers (letting their requests finish), then the primary.
+// With COMMUNITIES the primary does all of this for each community (its clone, gate,
+// close watcher and sync state), and every message about a checkout names the community.
 import cluster, { type Worker } from 'node:cluster';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import pino from 'pino';
-import type { Config } from '../config.js';
+import type { CommunityConfig, Config } from '../config.js';
 import { resolveAppKey } from '../app/appKey.js';
-import { watchCloses } from '../app/eraseLinks.js';
+import { watchCloses, type CloseWatcher } from '../app/eraseLinks.js';
 import { startMetaService, type MetaService } from '../app/metaService.js';
+import { adoptIntoDefault, COMMUNITY_FIRST_SYNC_WAIT_MS, STARTUP_SYNCS } from '../app/communityStartup.js';
 import { emptySnapshot } from '../metarepo/catalogue.js';
 import { loggerOptions } from '../log.js';
 import { Store } from '../storage/store.js';
@@ -25,6 +28,18 @@ export interface PrimaryOptions {
   logDestination?: pino.DestinationStream;
   /** Told once every worker listens, with their count. */
   onListening?: (workers: number) => void;
+  /** With COMMUNITIES: how long start-up waits for one community's first sync (tests shorten it). */
+  communityFirstSyncWaitMs?: number;
+}
+
+/** One checkout the primary keeps: the single meta repository (community null) or a community's. */
+interface Kept {
+  community: string | null;
+  meta: MetaService | null;
+  gate: CheckoutGate;
+  closes: CloseWatcher | null;
+  /** The sync state last told to the workers (JSON), to tell only changes. */
+  told: string;
 }
 
 export interface Primary {
@@ -49,22 +64,32 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
   for (const warning of config.warnings) log.warn(warning);
   const clock = () => new Date();
   const store = Store.open(config.db, { limits: config.dbLimits });
-  const gate = new CheckoutGate();
-  let meta: MetaService | null = null;
+  const kept = new Map<string | null, Kept>();
   try {
     await store.ping();
     const report = await store.migrate();
     if (report.applied.length > 0) log.info({ applied: report.applied }, 'database migrated');
     // A blank APP_KEY is made once and kept in the database, where every worker reads it.
     await resolveAppKey(config.appKey, store, clock());
-    meta = await startMetaService({ config, store, log, clock, exclusive: (update) => gate.write(update) });
+    if (config.communities === null) {
+      const gate = new CheckoutGate();
+      const meta = await startMetaService({ config, store, log, clock, exclusive: (update) => gate.write(update) });
+      kept.set(null, { community: null, meta, gate, closes: null, told: '' });
+    } else {
+      await adoptIntoDefault(store, config.communities, log, clock());
+      await keepCommunities(config, config.communities, { store, log, clock, kept, options });
+    }
   } catch (error) {
-    await meta?.stop().catch(() => undefined);
+    await Promise.all([...kept.values()].map((k) => k.meta?.stop().catch(() => undefined) ?? Promise.resolve()));
     await store.close().catch(() => undefined);
     throw error;
   }
-  const current = meta?.catalogue ?? null;
-  const closes = watchCloses({ store, log, clock, current: () => current?.current() ?? emptySnapshot(clock()) });
+  for (const k of kept.values()) {
+    const current = k.meta?.catalogue ?? null;
+    const keptLog = k.community === null ? log : log.child({ community: k.community });
+    const keptStore = k.community === null ? store : store.forCommunity(k.community);
+    k.closes = watchCloses({ store: keptStore, log: keptLog, clock, current: () => current?.current() ?? emptySnapshot(clock()) });
+  }
 
   const broadcast = (message: ToWorker): void => {
     for (const worker of Object.values(cluster.workers ?? {})) {
@@ -73,12 +98,12 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
   };
   // The sync state, told to the workers when it changes (their readiness and metrics say
   // "degraded" while the primary cannot fetch), and to each new worker.
-  let told = '';
-  const syncState = (): ToWorker | null => {
-    if (meta === null) return null;
-    const s = meta.catalogue.status();
+  const syncState = (k: Kept): ToWorker | null => {
+    if (k.meta === null) return null;
+    const s = k.meta.catalogue.status();
     return {
       scrutin: 'sync-state',
+      community: k.community,
       state: s.state,
       lastError: s.lastError,
       lastSuccessAt: s.lastSuccessAt?.getTime() ?? null,
@@ -86,19 +111,23 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
     };
   };
   const tellSyncState = (): void => {
-    const state = syncState();
-    if (state === null) return;
-    const text = JSON.stringify(state);
-    if (text === told) return;
-    told = text;
-    broadcast(state);
+    for (const k of kept.values()) {
+      const state = syncState(k);
+      if (state === null) continue;
+      const text = JSON.stringify(state);
+      if (text === k.told) continue;
+      k.told = text;
+      broadcast(state);
+    }
   };
   const stateTimer = setInterval(tellSyncState, SYNC_STATE_EVERY_MS);
   stateTimer.unref();
-  meta?.catalogue.onSwap((snapshot) => {
-    closes.rearm();
-    broadcast({ scrutin: 'meta', revision: snapshot.revision });
-  });
+  for (const k of kept.values()) {
+    k.meta?.catalogue.onSwap((snapshot) => {
+      k.closes?.rearm();
+      broadcast({ scrutin: 'meta', revision: snapshot.revision, community: k.community });
+    });
+  }
 
   if (config.connect === 'socket' && existsSync(config.socketPath)) rmSync(config.socketPath);
 
@@ -131,10 +160,18 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
     if (message === null) return;
     const held = leases.get(worker.id);
     if (message.scrutin === 'hello') {
-      const state = syncState();
-      if (state !== null) worker.send(state);
+      for (const k of kept.values()) {
+        const state = syncState(k);
+        if (state !== null) worker.send(state);
+      }
     } else if (message.scrutin === 'lease') {
-      void gate.read().then((release) => {
+      const k = kept.get(message.community);
+      if (k === undefined) {
+        // A checkout this primary does not keep (a worker's configuration differs): read it unguarded.
+        worker.send({ scrutin: 'leased', id: message.id } satisfies ToWorker);
+        return;
+      }
+      void k.gate.read().then((release) => {
         if (held === undefined || !worker.isConnected()) {
           release();
           return;
@@ -146,7 +183,7 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
       held?.get(message.id)?.();
       held?.delete(message.id);
     } else {
-      meta?.requestSync(`${message.reason} (through worker ${worker.id})`);
+      kept.get(message.community)?.meta?.requestSync(`${message.reason} (through worker ${worker.id})`);
     }
   };
 
@@ -208,8 +245,8 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
           }),
       ),
     );
-    await meta?.stop();
-    await closes.stop();
+    await Promise.all([...kept.values()].map((k) => k.meta?.stop() ?? Promise.resolve()));
+    await Promise.all([...kept.values()].map((k) => k.closes?.stop() ?? Promise.resolve()));
     await store.close();
     log.info('stopped');
     resolveStopped(code);
@@ -222,4 +259,43 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   return { stopped, stop: () => stop(0) };
+}
+
+/**
+ * Starts each community's meta service (clone under META_PATH/<key>, sync, follower,
+ * the election table of that community), a few at a time, each behind its own gate. A
+ * community whose service cannot start is kept without one: its workers serve it
+ * without elections and the others are not held back.
+ */
+async function keepCommunities(
+  config: Config,
+  communities: readonly CommunityConfig[],
+  deps: { store: Store; log: pino.Logger; clock: () => Date; kept: Map<string | null, Kept>; options: PrimaryOptions },
+): Promise<void> {
+  let next = 0;
+  const startOne = async (c: CommunityConfig): Promise<void> => {
+    const gate = new CheckoutGate();
+    const log = deps.log.child({ community: c.key });
+    let meta: MetaService | null = null;
+    try {
+      meta = await startMetaService({
+        config: { ...config, meta: c.meta },
+        store: deps.store.forCommunity(c.key),
+        log,
+        clock: deps.clock,
+        exclusive: (update) => gate.write(update),
+        firstSyncWaitMs: deps.options.communityFirstSyncWaitMs ?? COMMUNITY_FIRST_SYNC_WAIT_MS,
+      });
+    } catch (error) {
+      log.error({ err: error }, 'this community could not start its meta repository service: serving it without elections');
+    }
+    deps.kept.set(c.key, { community: c.key, meta, gate, closes: null, told: '' });
+  };
+  const worker = async () => {
+    while (next < communities.length) {
+      const c = communities[next++];
+      if (c !== undefined) await startOne(c);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(STARTUP_SYNCS, communities.length) }, worker));
 }

@@ -11,51 +11,77 @@ import { createMetaSource, describeSyncError } from '../metarepo/source.js';
 import type { CatalogueStatus } from '../metarepo/catalogue.js';
 import { toWorker, type PrimarySync, type ToPrimary } from './messages.js';
 
-export interface WorkerLink {
-  /** How many workers share the machine (limits and pools are divided by it). */
-  workers: number;
+/** One meta repository as a worker follows it: the single one, or one community's. */
+interface FollowedMeta {
   /** Null when no meta repository is configured (no elections, as in one process). */
   catalogue: Catalogue | null;
   /** Passes a sync request (the webhook's) on to the primary. */
   requestSync: (reason: string) => void;
   /** This worker's catalogue status, with the primary's sync state (its failures, its last success) in place of the worker's own. */
   status: () => CatalogueStatus | null;
+}
+
+export interface WorkerLink extends FollowedMeta {
+  /** How many workers share the machine (limits and pools are divided by it). */
+  workers: number;
+  /** With COMMUNITIES: each community's repository, by key (the single one above is then null). */
+  communities: ReadonlyMap<string, FollowedMeta>;
   /** Stops listening to the primary. */
   close: () => void;
 }
 
 type Send = (message: ToPrimary) => void;
 
+/** Read leases from the primary, numbered for the whole worker (every community's share one channel). */
+interface Leases {
+  take: (community: string | null) => Promise<number>;
+  give: (id: number) => void;
+  granted: (id: number) => void;
+}
+
+function leasesOver(send: Send): Leases {
+  const waiting = new Map<number, () => void>();
+  let nextId = 1;
+  return {
+    take: (community) => {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        waiting.set(id, () => {
+          resolve(id);
+        });
+        send({ scrutin: 'lease', id, community });
+      });
+    },
+    give: (id) => {
+      send({ scrutin: 'release', id });
+    },
+    granted: (id) => {
+      waiting.get(id)?.();
+      waiting.delete(id);
+    },
+  };
+}
+
 /** Reads the checkout under a lease from the primary; `load` hands back what `update` read. */
-function leasedSource(config: Config, clock: () => Date, send: Send, leases: Map<number, () => void>): SyncSource {
+function leasedSource(meta: Config['meta'], community: string | null, clock: () => Date, leases: Leases): SyncSource {
   const folder = createMetaSource({
     repo: null,
-    path: config.meta.path,
-    branch: config.meta.branch,
-    electionDir: config.meta.electionDir,
+    path: meta.path,
+    branch: meta.branch,
+    electionDir: meta.electionDir,
     now: clock,
   });
-  let nextId = 1;
   let read: { revision: string | null; snapshot: MetaSnapshot } | null = null;
-  const lease = (): Promise<number> => {
-    const id = nextId++;
-    return new Promise((resolve) => {
-      leases.set(id, () => {
-        resolve(id);
-      });
-      send({ scrutin: 'lease', id });
-    });
-  };
   return {
     // Read and load in one lease: the catalogue calls load() right after, with this revision.
     update: async () => {
-      const id = await lease();
+      const id = await leases.take(community);
       try {
         const revision = await folder.update();
         read = { revision, snapshot: await folder.load(revision) };
         return revision;
       } finally {
-        send({ scrutin: 'release', id });
+        leases.give(id);
       }
     },
     load: async (revision) => {
@@ -63,52 +89,45 @@ function leasedSource(config: Config, clock: () => Date, send: Send, leases: Map
       read = null;
       if (done !== null && done.revision === revision) return done.snapshot;
       // Not expected (the catalogue loads what update() returned); read again, leased.
-      const id = await lease();
+      const id = await leases.take(community);
       try {
         return await folder.load(revision);
       } finally {
-        send({ scrutin: 'release', id });
+        leases.give(id);
       }
     },
   };
 }
 
-/** In a cluster worker: the catalogue following the primary, and the way to ask it for a sync. */
-export function linkToPrimary(config: Config, workers: number, clock: () => Date, log?: CatalogueLogger): WorkerLink {
-  const send: Send = (message) => {
-    process.send?.(message);
-  };
-  const leases = new Map<number, () => void>();
-  const configured = config.meta.repo !== null || folderModeAvailable(config.meta);
+/** A followed repository, and what to do with the primary's news about it. */
+interface Follower extends FollowedMeta {
+  swapped: () => void;
+  primarySays: (state: PrimarySync) => void;
+}
+
+function follow(
+  meta: Config['meta'],
+  community: string | null,
+  clock: () => Date,
+  send: Send,
+  leases: Leases,
+  log: CatalogueLogger | undefined,
+): Follower {
+  const configured = meta.repo !== null || folderModeAvailable(meta);
   const catalogue = configured
     ? new Catalogue({
-        source: leasedSource(config, clock, send, leases),
+        source: leasedSource(meta, community, clock, leases),
         initial: emptySnapshot(clock()),
         clock,
         ...(log !== undefined ? { log } : {}),
-        describeError: (error) => describeSyncError(error, config.meta.token),
+        describeError: (error) => describeSyncError(error, meta.token),
       })
     : null;
   let primary: PrimarySync | null = null;
-  const onMessage = (raw: unknown): void => {
-    const message = toWorker(raw);
-    if (message === null) return;
-    if (message.scrutin === 'leased') {
-      leases.get(message.id)?.();
-      leases.delete(message.id);
-    } else if (message.scrutin === 'sync-state') {
-      primary = message;
-    } else {
-      void catalogue?.requestSync({ reason: 'the primary synced', force: true });
-    }
-  };
-  process.on('message', onMessage);
-  send({ scrutin: 'hello' });
   return {
-    workers,
     catalogue,
     requestSync: (reason) => {
-      send({ scrutin: 'sync', reason });
+      send({ scrutin: 'sync', reason, community });
     },
     status: () => {
       if (catalogue === null) return null;
@@ -123,6 +142,48 @@ export function linkToPrimary(config: Config, workers: number, clock: () => Date
         lastSuccessAt: at(primary.lastSuccessAt) ?? own.lastSuccessAt,
       };
     },
+    swapped: () => {
+      void catalogue?.requestSync({ reason: 'the primary synced', force: true });
+    },
+    primarySays: (state) => {
+      primary = state;
+    },
+  };
+}
+
+/**
+ * In a cluster worker: the catalogue following the primary, and the way to ask it for a
+ * sync; with COMMUNITIES one of each per community (a community's clone, under
+ * META_PATH/<key>, is read only when the primary says that community swapped).
+ */
+export function linkToPrimary(config: Config, workers: number, clock: () => Date, log?: CatalogueLogger): WorkerLink {
+  const send: Send = (message) => {
+    process.send?.(message);
+  };
+  const leases = leasesOver(send);
+  const single =
+    config.communities === null
+      ? follow(config.meta, null, clock, send, leases, log)
+      : { catalogue: null, requestSync: () => undefined, status: () => null, swapped: () => undefined, primarySays: () => undefined };
+  const communities = new Map<string, Follower>(
+    (config.communities ?? []).map((c) => [c.key, follow(c.meta, c.key, clock, send, leases, log)]),
+  );
+  const followerOf = (community: string | null): Follower | undefined => (community === null ? single : communities.get(community));
+  const onMessage = (raw: unknown): void => {
+    const message = toWorker(raw);
+    if (message === null) return;
+    if (message.scrutin === 'leased') leases.granted(message.id);
+    else if (message.scrutin === 'sync-state') followerOf(message.community)?.primarySays(message);
+    else followerOf(message.community)?.swapped();
+  };
+  process.on('message', onMessage);
+  send({ scrutin: 'hello' });
+  return {
+    workers,
+    catalogue: single.catalogue,
+    requestSync: single.requestSync,
+    status: single.status,
+    communities,
     close: () => {
       process.off('message', onMessage);
     },

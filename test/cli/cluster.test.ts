@@ -4,15 +4,17 @@
 // voter signed in through one worker is signed in on the other; two ballots sent at
 // the same moment through both store one; a webhook reaching one worker updates both;
 // a worker that dies is replaced. SQLite: the database every worker shares is a file.
+// With COMMUNITIES the primary syncs each community and a community's webhook, reaching
+// either worker, updates that community (and only it) on both.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { renameSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { binPath, repoRoot } from '../helpers/cli.js';
 import { freePort, waitFor } from '../helpers/net.js';
-import { GOOD_VOTERS, candidateFile } from '../metarepo/fixture.js';
+import { GOOD_VOTERS, candidateFile, tempDir } from '../metarepo/fixture.js';
 import { makeUpstream, type Upstream } from '../metarepo/gitRepo.js';
 import { SECRET, sign } from '../sync/harness.js';
 
@@ -270,5 +272,166 @@ describe('scrutin serve with two workers', () => {
     await waitFor(() => Promise.resolve(answeredBy(out, '/elections', after).size === 2 ? true : undefined), 5_000, 'two workers again');
     const pids = answeredBy(out, '/elections', after);
     assert.ok(!pids.has(victim), 'the dead one is not among them');
+  });
+});
+
+const COMMUNITY_SECRETS = { alpha: 'alpha-cluster-secret-0123456789', beta: 'beta-cluster-secret-01234567890' };
+
+describe('scrutin serve with two workers and two communities', () => {
+  const upstreams = { alpha: makeUpstream(), beta: makeUpstream() };
+  const dir = tempDir('scrutin-cluster-communities-');
+  let child: ChildProcess;
+  let port: number;
+  let out = '';
+  let exited: Promise<number | null>;
+
+  const addElection = (key: 'alpha' | 'beta', folder: string, name: string): string => {
+    const upstream = upstreams[key];
+    upstream.write(`elections/${folder}/election.yaml`, RUNNING.replace('Running election', name));
+    upstream.write(`elections/${folder}/voters.yaml`, GOOD_VOTERS);
+    upstream.write(`elections/${folder}/candidate-ann.md`, candidateFile('ann'));
+    const revision = upstream.commit(name);
+    upstream.push();
+    return revision;
+  };
+
+  /** Four answers on fresh connections (so both workers answer), their statuses. */
+  const fourTimes = async (path: string): Promise<Answer[]> => Promise.all([0, 1, 2, 3].map(() => fresh(port, path)));
+
+  before(async () => {
+    addElection('alpha', 'live', 'Alpha live');
+    addElection('beta', 'live', 'Beta live');
+    const file = join(dir.path, 'communities.yaml');
+    writeFileSync(
+      file,
+      `communities:
+  - key: alpha
+    name: Alpha Project
+    meta_repo: ${upstreams.alpha.bare}
+    meta_secret_env: ALPHA_SECRET
+  - key: beta
+    name: Beta Project
+    meta_repo: ${upstreams.beta.bare}
+    meta_secret_env: BETA_SECRET
+`,
+    );
+    port = await freePort();
+    child = spawn(process.execPath, [binPath, 'serve'], {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        APP_ENV: 'development',
+        APP_KEY: 'cluster-test-app-key-0123456789',
+        APP_PORT: String(port),
+        DB_CONNECTION: 'sqlite',
+        DB_PATH: join(dir.path, 'scrutin.db'),
+        COMMUNITIES: file,
+        META_PATH: join(dir.path, 'meta'),
+        ALPHA_SECRET: COMMUNITY_SECRETS.alpha,
+        BETA_SECRET: COMMUNITY_SECRETS.beta,
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_PER_MINUTE: '0',
+        WORKERS: '2',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    exited = new Promise((resolve) => child.on('exit', resolve));
+    await waitFor(() => Promise.resolve(out.includes('with 2 workers') ? true : undefined), 90_000, `two workers listening: ${out}`);
+  });
+
+  after(async () => {
+    child.kill('SIGTERM');
+    const code = await exited;
+    upstreams.alpha.cleanup();
+    upstreams.beta.cleanup();
+    dir.cleanup();
+    assert.equal(code, 0, `the primary stops cleanly after its workers:\n${out.slice(-3000)}`);
+  });
+
+  test('both workers serve both communities, synced once each by the primary', async () => {
+    const since = out.length;
+    for (const [path, name] of [
+      ['/c/alpha/elections/live', 'Alpha live'],
+      ['/c/beta/elections/live', 'Beta live'],
+    ] as const) {
+      for (const page of await fourTimes(path)) {
+        assert.equal(page.status, 200, path);
+        assert.ok(page.body.includes(name), `${path} shows ${name}`);
+      }
+    }
+    await waitFor(
+      () => Promise.resolve(answeredBy(out, '/c/beta/elections/live', since).size === 2 ? true : undefined),
+      5_000,
+      'both workers answered',
+    );
+    // The primary cloned each community once; the workers never ran git.
+    for (const key of ['alpha', 'beta']) {
+      const synced = out.split('\n').filter((l) => l.includes('"msg":"meta repository synced"') && l.includes(`"community":"${key}"`));
+      assert.ok(synced.length >= 1, `${key} synced`);
+      assert.ok(
+        synced.every((l) => l.includes('"role":"primary"')),
+        `only the primary syncs ${key}`,
+      );
+    }
+  });
+
+  test("a community's webhook reaching one worker updates that community on both, and only it", async () => {
+    assert.equal((await fresh(port, '/c/beta/elections/later')).status, 404);
+    // Alpha changes too, but no webhook tells about it: it must stay as it was.
+    addElection('alpha', 'later', 'Alpha later');
+    const revision = addElection('beta', 'later', 'Beta later');
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: revision });
+    // Signed with alpha's secret, beta's webhook is refused.
+    const wrong = await fetch(`http://127.0.0.1:${port}/c/beta/v1/webhooks/meta/sync`, {
+      method: 'POST',
+      headers: {
+        connection: 'close',
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-hub-signature-256': sign(body, COMMUNITY_SECRETS.alpha),
+      },
+      body,
+    });
+    assert.equal(wrong.status, 401);
+    const since = out.length;
+    const res = await fetch(`http://127.0.0.1:${port}/c/beta/v1/webhooks/meta/sync`, {
+      method: 'POST',
+      headers: {
+        connection: 'close',
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-hub-signature-256': sign(body, COMMUNITY_SECRETS.beta),
+      },
+      body,
+    });
+    assert.equal(res.status, 202);
+    await waitFor(
+      async () => {
+        const pages = await fourTimes('/c/beta/elections/later');
+        return pages.every((p) => p.status === 200 && p.body.includes('Beta later')) ? true : undefined;
+      },
+      20_000,
+      `both workers to serve beta's new election:\n${out.slice(-2000)}`,
+    );
+    for (let i = 0; i < 4; i++) assert.equal((await fresh(port, '/c/beta/elections/later')).status, 200);
+    await waitFor(
+      () => Promise.resolve(answeredBy(out, '/c/beta/elections/later', since).size === 2 ? true : undefined),
+      5_000,
+      'both workers answered',
+    );
+    for (const page of await fourTimes('/c/alpha/elections/later')) assert.equal(page.status, 404, "alpha's push was not announced");
+    for (const page of await fourTimes('/c/alpha/elections/live')) assert.equal(page.status, 200);
+    const syncs = out
+      .slice(since)
+      .split('\n')
+      .filter((l) => l.includes('"msg":"meta repository synced"'));
+    assert.ok(
+      syncs.some((l) => l.includes('"community":"beta"')),
+      'beta synced',
+    );
+    assert.ok(!syncs.some((l) => l.includes('"community":"alpha"')), 'alpha did not');
   });
 });
