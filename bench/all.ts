@@ -4,12 +4,14 @@
 // regression shows in review. Each benchmark's full output goes to the terminal as it
 // runs. Asserts nothing: on a shared machine read CPU figures and ratios, and the load.
 //
-//   npm run bench [-- --skip tally,vote] [--out bench/RESULTS.md]
+//   npm run bench [-- --skip tally,vote] [--with communities] [--out bench/RESULTS.md]
 //
 // What it runs: the CLI's start-up (measured here), bench/pages.ts (server CPU per
 // request), bench/http.ts (throughput with the default workers), bench/passphraseRush.ts
 // (100 passphrase voters at once), bench/meta.ts (parse), bench/vote.ts (shortened:
 // 300 votes, 20 with a passphrase) and bench/tally.ts (one run, no Python reference).
+// Only when asked (`--with communities`, it takes minutes): bench/communities.ts (100
+// communities' start-up sync, memory and pages; PostgreSQL when TEST_POSTGRES_URL is set).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -21,9 +23,15 @@ import { generateMetaRepo } from './meta.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
-  options: { skip: { type: 'string', default: '' }, out: { type: 'string', default: join(root, 'bench', 'RESULTS.md') } },
+  options: {
+    skip: { type: 'string', default: '' },
+    with: { type: 'string', default: '' },
+    out: { type: 'string', default: join(root, 'bench', 'RESULTS.md') },
+  },
 });
 const skip = new Set(values.skip.split(',').filter((s) => s !== ''));
+/** Benchmarks too slow to run every time, run when named. */
+const extra = new Set(values.with.split(',').filter((s) => s !== ''));
 
 interface Figure {
   name: string;
@@ -211,6 +219,17 @@ async function tally(): Promise<void> {
   add('tally, 1,000,000 ballots × 10 candidates (dist: wall, CPU)', times === null ? '—' : `${times[1]}, ${times[2]} CPU`);
 }
 
+async function communities(): Promise<void> {
+  console.log('\n# Communities (bench/communities.ts, 100 communities × 20 elections × 2,000 voters)');
+  const { out } = await node(['bench/communities.ts'], { BENCH_COMMUNITIES: '100', BENCH_SECONDS: '3' });
+  const startup = /start-up sync, (\d+) communities: ([\d.]+ s), peak RSS (\d+ MiB)/.exec(out);
+  add('communities: start-up sync, 100 communities (wall, peak RSS)', startup === null ? '—' : `${startup[2]}, ${startup[3]}`, '');
+  for (const label of ['election page, 100 communities', 'front page, 100 communities']) {
+    const row = new RegExp(`${label}\\s+p50\\s+(\\d+) ms\\s+p99\\s+(\\d+) ms\\s+(\\d+) req/s`).exec(out);
+    add(`communities: ${label} (p50, p99, req/s)`, row === null ? '—' : `${row[1]} ms, ${row[2]} ms, ${row[3]} req/s`);
+  }
+}
+
 const load = {
   before: loadavg()
     .map((l) => l.toFixed(2))
@@ -225,6 +244,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['meta', meta],
   ['vote', vote],
   ['tally', tally],
+  ...(extra.has('communities') ? ([['communities', communities]] as Array<[string, () => Promise<void>]>) : []),
 ];
 try {
   for (const [name, run] of sections) {
