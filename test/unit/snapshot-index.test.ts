@@ -3,7 +3,7 @@
 // insensitive logins, the order following elections as they open and close.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dashboardOf, voterElections } from '../../src/core/election/dashboard.js';
+import { dashboardOf, mergeDashboards, voterElections } from '../../src/core/election/dashboard.js';
 import { listOrder, loginIndex, sortEntries } from '../../src/core/meta/snapshotIndex.js';
 import type { ElectionEntry } from '../../src/core/meta/types.js';
 import { entryOf, makeElection, snapshotOf } from '../helpers/meta.js';
@@ -96,4 +96,59 @@ test('each section shows its first lines and counts them all', () => {
   assert.equal(dash.toVote, 24, 'every open election still to vote in, not only those shown');
   assert.deepEqual(keys(dash.others.shown.map((l) => l.entry)), ['e25', 'e26', 'e27']);
   assert.equal(dash.others.total, 5);
+});
+
+test("several communities' dashboards as one: each section in list order, cut at the limit, totals summed", () => {
+  // Two communities, each with its own snapshot: alice is on three running elections in
+  // each (closing on interleaved days) and runs one election in each.
+  const community = (prefix: string, days: number[]) =>
+    snapshotOf(
+      days.map((d, i) =>
+        entryOf(
+          makeElection({
+            key: `${prefix}-${String(i)}`,
+            startDatetime: at(-1),
+            endDatetime: at(d),
+            voters: ['alice'],
+            officers: i === 0 ? ['alice'] : ['olivia'],
+          }),
+        ),
+      ),
+    );
+  const a = community('a', [1, 3, 5]);
+  const b = community('b', [2, 4, 6]);
+  const limit = { mine: 4, others: 10 };
+  const merged = mergeDashboards(
+    [
+      { dashboard: dashboardOf(a, 'alice', new Set(['a-1']), NOW, limit), tag: 'A' },
+      { dashboard: dashboardOf(b, 'alice', new Set(), NOW, limit), tag: 'B' },
+    ],
+    NOW,
+    limit,
+  );
+  assert.deepEqual(
+    merged.open.shown.map(({ line, tag }) => `${tag}:${line.entry.key}`),
+    ['A:a-0', 'B:b-0', 'A:a-1', 'B:b-1'],
+    'closing soonest first across communities, four shown',
+  );
+  assert.equal(merged.open.total, 6, 'every community counted');
+  assert.equal(merged.toVote, 5, 'voted in one of six');
+  assert.deepEqual(
+    merged.officer.shown.map(({ line, tag }) => `${tag}:${line.key}`),
+    ['A:a-0', 'B:b-0'],
+  );
+  // The same snapshot serving two communities still gives each its own lines.
+  const twice = mergeDashboards(
+    [
+      { dashboard: dashboardOf(a, 'alice', new Set(), NOW, limit), tag: 1 },
+      { dashboard: dashboardOf(a, 'alice', new Set(), NOW, limit), tag: 2 },
+    ],
+    NOW,
+    limit,
+  );
+  assert.deepEqual(
+    twice.open.shown.map(({ line, tag }) => `${String(tag)}:${line.entry.key}`),
+    ['1:a-0', '2:a-0', '1:a-1', '2:a-1'],
+  );
+  assert.deepEqual(mergeDashboards([], NOW, limit).open, { shown: [], total: 0 }, 'no community, nothing');
 });

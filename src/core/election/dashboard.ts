@@ -88,3 +88,77 @@ export function dashboardOf(
     toVote: open.filter((l) => l.eligible && !l.voted).length,
   };
 }
+
+/** A line and where it comes from (with COMMUNITIES: its community). */
+export interface Tagged<T, Tag> {
+  line: T;
+  tag: Tag;
+}
+
+export interface MergedDashboard<Tag> {
+  open: DashboardSection<Tagged<DashboardLine, Tag>>;
+  upcoming: DashboardSection<Tagged<DashboardLine, Tag>>;
+  past: DashboardSection<Tagged<DashboardLine, Tag>>;
+  others: DashboardSection<Tagged<DashboardLine, Tag>>;
+  officer: DashboardSection<Tagged<ElectionEntry, Tag>>;
+  toVote: number;
+}
+
+/** Of each part's first lines (each in list order), the first `limit` of all of them in list order; the total is every part's. */
+function mergeSection<T, Tag>(
+  parts: ReadonlyArray<{ section: DashboardSection<T>; tag: Tag }>,
+  entryOf: (line: T) => ElectionEntry,
+  now: Date,
+  limit: number,
+): DashboardSection<Tagged<T, Tag>> {
+  // Keyed by entry object: each snapshot has its own, but the same one may come twice
+  // (one catalogue serving two communities in tests), so each key holds a queue.
+  const byEntry = new Map<ElectionEntry, Array<Tagged<T, Tag>>>();
+  const entries: ElectionEntry[] = [];
+  for (const { section, tag } of parts)
+    for (const line of section.shown) {
+      const entry = entryOf(line);
+      const queue = byEntry.get(entry) ?? [];
+      queue.push({ line, tag });
+      byEntry.set(entry, queue);
+      entries.push(entry);
+    }
+  const shown: Array<Tagged<T, Tag>> = [];
+  for (const entry of sortEntries(entries, now).slice(0, limit)) {
+    const next = byEntry.get(entry)?.shift();
+    if (next !== undefined) shown.push(next);
+  }
+  return { shown, total: parts.reduce((sum, p) => sum + p.section.total, 0) };
+}
+
+/**
+ * Several snapshots' dashboards as one (with COMMUNITIES, one per community): each was
+ * computed from its own snapshot's index, so the whole still costs what this voter is
+ * part of; each section keeps the first lines of all of them, in list order.
+ */
+export function mergeDashboards<Tag>(
+  parts: ReadonlyArray<{ dashboard: Dashboard; tag: Tag }>,
+  now: Date,
+  limit: { mine: number; others: number },
+): MergedDashboard<Tag> {
+  const lines = (pick: (d: Dashboard) => DashboardSection<DashboardLine>, max: number) =>
+    mergeSection(
+      parts.map((p) => ({ section: pick(p.dashboard), tag: p.tag })),
+      (line) => line.entry,
+      now,
+      max,
+    );
+  return {
+    open: lines((d) => d.open, limit.mine),
+    upcoming: lines((d) => d.upcoming, limit.mine),
+    past: lines((d) => d.past, limit.mine),
+    others: lines((d) => d.others, limit.others),
+    officer: mergeSection(
+      parts.map((p) => ({ section: p.dashboard.officer, tag: p.tag })),
+      (entry) => entry,
+      now,
+      limit.mine,
+    ),
+    toVote: parts.reduce((sum, p) => sum + p.dashboard.toVote, 0),
+  };
+}

@@ -5,8 +5,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { electionFacts } from '../../app/electionFacts.js';
-import { dashboardOf, voterElections, type Dashboard, type DashboardLine, type DashboardSection } from '../../core/election/dashboard.js';
-import type { ElectionEntry } from '../../core/meta/types.js';
+import {
+  dashboardOf,
+  mergeDashboards,
+  voterElections,
+  type DashboardLine,
+  type DashboardSection,
+  type Tagged,
+} from '../../core/election/dashboard.js';
 import { phaseAt } from '../../core/election/phase.js';
 import { loginIndex, sortEntries } from '../../core/meta/snapshotIndex.js';
 import { findCandidate } from '../../core/meta/candidate.js';
@@ -31,6 +37,11 @@ const keyParams = z.object({ key: z.string() });
 
 /** Lines per dashboard section (the rest are one link away, in the paginated list). */
 const DASHBOARD_LIMITS = { mine: 20, others: 10 };
+/** Where a dashboard line's election lives: another community's prefix (null: this page's), and its community's name. */
+interface Where {
+  base: string | null;
+  name: string | undefined;
+}
 const candidateParams = z.object({ key: z.string(), id: z.string() });
 
 export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -45,14 +56,13 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       // With COMMUNITIES the dashboard gathers every community, each from its own
       // snapshot's login index (so it costs what this voter is part of, community by
       // community): this one's elections keep this page's links, the others' point to
-      // /c/<community>/…. Each section keeps the first lines of all communities together.
+      // /c/<community>/….
       const communities = ctx.communities();
       const sources =
         communities.length === 0
           ? [{ source: ctx, base: null, name: undefined }]
           : communities.map((c) => ({ source: c.ctx, base: c.ctx === ctx ? null : `/c/${c.info.key}`, name: c.info.name }));
-      const from = new Map<ElectionEntry, { base: string | null; name: string | undefined }>();
-      const gathered = await Promise.all(
+      const parts = await Promise.all(
         sources.map(async ({ source, base, name }) => {
           const [voted, requested] = await Promise.all([source.ballots.votedKeys(user.id), source.store.requests.listByUser(user.id)]);
           const snapshot = source.catalogue.current();
@@ -68,15 +78,10 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
               ...(base !== null ? { href: `${base}/app/elections/${key}` } : {}),
             });
           }
-          const dash = dashboardOf(snapshot, user.login, voted, now, DASHBOARD_LIMITS);
-          for (const s of [dash.open, dash.upcoming, dash.past, dash.others])
-            for (const line of s.shown) from.set(line.entry, { base, name });
-          for (const entry of dash.officer.shown) from.set(entry, { base, name });
-          return { dash, requests };
+          return { dashboard: dashboardOf(snapshot, user.login, voted, now, DASHBOARD_LIMITS), tag: { base, name }, requests };
         }),
       );
-      const parts = gathered.map((g) => g.dash);
-      const requests = gathered.flatMap((g) => g.requests);
+      const dash = mergeDashboards(parts, now, DASHBOARD_LIMITS);
       const note = (line: DashboardLine): ElectionListItem['note'] => {
         if (line.voted) return { text: 'You voted', tone: 'ok' };
         if (!line.eligible) return { text: 'Not on the voter list', tone: 'info' };
@@ -84,57 +89,35 @@ export function voterRoutes(app: FastifyInstance, deps: RouteDeps): void {
           ? { text: 'Not voted yet', tone: 'todo' }
           : { text: 'You can vote', tone: 'info' };
       };
-      const item = (line: DashboardLine): ElectionListItem => {
-        const where = from.get(line.entry);
-        return {
+      const list = (section: DashboardSection<Tagged<DashboardLine, Where>>, more: string): DashboardList<ElectionListItem> => ({
+        items: section.shown.map(({ line, tag }) => ({
           ...listItem(line.entry, now, note(line)),
-          ...(where?.base != null ? { href: `${where.base}/app/elections/${line.entry.key}` } : {}),
-          ...(where?.name !== undefined ? { community: where.name } : {}),
-        };
-      };
-      /** One section over every community: each gave its first lines in list order; the first of all of them are kept. */
-      const gather = <T>(pick: (d: Dashboard) => DashboardSection<T>, entryOf: (line: T) => ElectionEntry, limit: number) => {
-        const lines = parts.flatMap((d) => pick(d).shown);
-        const byEntry = new Map(lines.map((line) => [entryOf(line), line]));
-        const shown = sortEntries(byEntry.keys(), now)
-          .slice(0, limit)
-          .map((e) => byEntry.get(e))
-          .filter((line): line is T => line !== undefined);
-        return { shown, total: parts.reduce((sum, d) => sum + pick(d).total, 0) };
-      };
-      const list = (pick: (d: Dashboard) => DashboardSection<DashboardLine>, more: string, limit = DASHBOARD_LIMITS.mine) => {
-        const section = gather(pick, (line) => line.entry, limit);
-        return { items: section.shown.map(item), total: section.total, more } satisfies DashboardList<ElectionListItem>;
-      };
-      const officer = gather(
-        (d) => d.officer,
-        (e) => e,
-        DASHBOARD_LIMITS.mine,
-      );
+          ...(tag.base !== null ? { href: `${tag.base}/app/elections/${line.entry.key}` } : {}),
+          ...(tag.name !== undefined ? { community: tag.name } : {}),
+        })),
+        total: section.total,
+        more,
+      });
       return sendPage(
         reply,
         DashboardPage({
           ctx: deps.page(req, reply),
           now,
-          open: list((d) => d.open, '/app/elections?status=running&role=voter'),
-          upcoming: list((d) => d.upcoming, '/app/elections?status=upcoming&role=voter'),
-          past: list((d) => d.past, '/app/elections?status=completed&role=voter'),
-          others: list((d) => d.others, '/app/elections?status=running', DASHBOARD_LIMITS.others),
+          open: list(dash.open, '/app/elections?status=running&role=voter'),
+          upcoming: list(dash.upcoming, '/app/elections?status=upcoming&role=voter'),
+          past: list(dash.past, '/app/elections?status=completed&role=voter'),
+          others: list(dash.others, '/app/elections?status=running'),
           officer: {
-            items: officer.shown.map((e) => {
-              const where = from.get(e);
-              const name = e.ok ? e.election.name : (e.name ?? e.key);
-              return {
-                key: e.key,
-                name: `${where?.name !== undefined ? `${where.name}: ` : ''}${name}`,
-                ...(where?.base != null ? { href: `${where.base}/app/elections/${e.key}/admin/` } : {}),
-              };
-            }),
-            total: officer.total,
+            items: dash.officer.shown.map(({ line: e, tag }) => ({
+              key: e.key,
+              name: `${tag.name !== undefined ? `${tag.name}: ` : ''}${e.ok ? e.election.name : (e.name ?? e.key)}`,
+              ...(tag.base !== null ? { href: `${tag.base}/app/elections/${e.key}/admin/` } : {}),
+            })),
+            total: dash.officer.total,
             more: '/app/elections?role=officer',
           },
-          requests,
-          toVote: parts.reduce((sum, d) => sum + d.toVote, 0),
+          requests: parts.flatMap((p) => p.requests),
+          toVote: dash.toVote,
           sessionHours: SESSION_SECONDS / 3600,
         }),
       );
