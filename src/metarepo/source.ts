@@ -46,7 +46,10 @@ export function createMetaSource(options: MetaSourceOptions): SyncSource {
   };
   return {
     update: exclusive === undefined ? update : () => exclusive(update),
-    load: (revision) => loadSnapshot({ root: options.path, electionDir: options.electionDir, revision, now: options.now }),
+    // One parsing lane per checkout (with COMMUNITIES, per community: META_PATH/<key>), so a
+    // hostile push in one community never queues another's loads behind it (load.ts).
+    load: (revision) =>
+      loadSnapshot({ root: options.path, electionDir: options.electionDir, revision, now: options.now, lane: options.path }),
   };
 }
 
