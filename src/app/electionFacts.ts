@@ -45,14 +45,17 @@ export interface FactsPorts {
 export async function electionFacts(ports: FactsPorts, user: Voter, entry: ElectionEntry & { ok: true }): Promise<ElectionFacts> {
   const election = entry.election;
   const now = ports.clock();
+  const phase = phaseAt(election, now);
   const [status, request, publishedAt] = await Promise.all([
     ports.ballots.status(user, election.key),
     ports.store.requests.findByUserAndElectionKey(user.id, election.key),
-    publicationTime(ports.store, election.key),
+    // Results are published only after the close: the two queries are not asked on the
+    // busy pages of a running election.
+    phase === 'completed' ? publicationTime(ports.store, election.key) : null,
   ]);
   const who = { login: user.login, hasVoted: status.voted, loginTaken: status.loginTaken };
   return {
-    phase: phaseAt(election, now),
+    phase,
     now,
     eligible: isEligible(election, user.login),
     officer: isOfficer(entry, user.login),
