@@ -133,32 +133,37 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
     req.session.set('casting', Object.keys(all).length === 0 ? undefined : all);
   };
 
-  /** The ballot form again, as the voter filled it in, with the service's answer. */
+  /**
+   * The ballot form again, as the voter filled it in: with the service's answer after a
+   * refused cast, or as it was (the review step's "Change").
+   */
   const ballotAgain = (
     req: FastifyRequest,
     reply: FastifyReply,
     user: SessionUser,
     election: Election,
     fields: Record<string, string>,
-    outcome: Extract<CastOutcome, { ok: false }>,
+    outcome?: Extract<CastOutcome, { ok: false }>,
   ) => {
-    const answer = answerTo(outcome);
-    if (answer.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
-    const values = ballotValues(election, fields);
-    const candidates = voterOrder(election.candidates, ctx.sessionKey, user.id, election.key);
+    const answer = outcome === undefined ? undefined : answerTo(outcome);
+    if (answer?.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
     return sendPage(
       reply,
       BallotPage({
         ctx: deps.page(req, reply),
         election,
-        candidates,
+        candidates: voterOrder(election.candidates, ctx.sessionKey, user.id, election.key),
         now: ctx.clock(),
-        values,
+        values: ballotValues(election, fields),
         minPasscodeLength: ctx.config.minPasscodeLength,
-        problem: { message: answer.message, fieldErrors: outcome.code === 'invalid-ballot' ? outcome.fieldErrors : {} },
-        needsAbstention: outcome.code === 'abstention-unconfirmed',
+        ...(outcome === undefined || answer === undefined
+          ? {}
+          : {
+              problem: { message: answer.message, fieldErrors: outcome.code === 'invalid-ballot' ? outcome.fieldErrors : {} },
+              needsAbstention: outcome.code === 'abstention-unconfirmed',
+            }),
       }),
-      answer.status,
+      answer?.status,
     );
   };
 
@@ -239,19 +244,7 @@ export function voteRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const step = text(body.step);
       if (step === 'change') {
         // Back from the review step: the form as filled in (the passphrase is typed again).
-        const values = ballotValues(election, fields);
-        const candidates = voterOrder(election.candidates, ctx.sessionKey, user.id, key);
-        return sendPage(
-          reply,
-          BallotPage({
-            ctx: deps.page(req, reply),
-            election,
-            candidates,
-            now: ctx.clock(),
-            values,
-            minPasscodeLength: ctx.config.minPasscodeLength,
-          }),
-        );
+        return ballotAgain(req, reply, user, election, fields);
       }
       if (step === 'review') {
         const review = await ctx.ballots.review(request);
