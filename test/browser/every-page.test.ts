@@ -24,6 +24,7 @@ import { entryOf, makeCandidate, makeElection, snapshotOf } from '../helpers/met
 import { renderMarkdown } from '../../src/core/meta/markdown.js';
 import { mascot, NOW, steering, toc } from './fixtures.js';
 import { needTool } from '../helpers/tools.js';
+import { waitFor } from '../helpers/net.js';
 
 /**
  * The id of the focused element, once it is `expected` or after 5 s. Chromium applies
@@ -32,13 +33,11 @@ import { needTool } from '../helpers/tools.js';
  */
 async function focusedId(page: Page, expected: string): Promise<string> {
   const read = async () => String(await page.evaluate('document.activeElement ? document.activeElement.id : ""'));
-  const deadline = Date.now() + 5000;
-  let id = await read();
-  while (id !== expected && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    id = await read();
+  try {
+    return await waitFor(async () => ((await read()) === expected ? expected : undefined), 5000, `focus on #${expected}`);
+  } catch {
+    return read();
   }
-  return id;
 }
 
 const skip = needTool(browserSkipReason());
