@@ -152,10 +152,15 @@ export function currentUser(req: FastifyRequest): SessionUser | null {
   return req.sessionUser;
 }
 
-/** Starts a fresh session for `user` (a new CSRF secret too: no session fixation). */
-export async function signIn(req: FastifyRequest, ctx: AppContext, user: SessionUser): Promise<void> {
+/**
+ * Starts a fresh session for `user` with a new CSRF secret (no session fixation). The
+ * secret is made now, in the cookie that sign-in sets anyway, rather than by the first
+ * page with a form: otherwise that page would have to write the cookie again.
+ */
+export async function signIn(req: FastifyRequest, reply: FastifyReply, ctx: AppContext, user: SessionUser): Promise<void> {
   const state = await ctx.store.users.sessionState(user.id);
   req.session.regenerate();
+  reply.generateCsrf();
   req.session.set('user', user);
   req.session.set('signedInAt', ctx.clock().getTime());
   req.session.set('generation', state?.generation ?? 0);

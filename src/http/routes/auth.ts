@@ -190,7 +190,7 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
       return backToLogin(req, reply, error.message, pending.next);
     }
     const user = await ctx.store.users.recordSignIn({ login: profile.login, name: profile.name, githubId: profile.id, now: ctx.clock() });
-    await signIn(req, ctx, { id: user.id, login: user.login, name: user.name });
+    await signIn(req, reply, ctx, { id: user.id, login: user.login, name: user.name });
     req.log.info({ userId: user.id }, 'GitHub sign-in');
     return reply.redirect(pending.next ?? '/app', 303);
   });
@@ -214,7 +214,7 @@ export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = devForm.safeParse(req.body);
     if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'Enter a GitHub login.', ['Back to sign-in', '/login']);
     const user = await ctx.store.users.recordSignIn({ login: parsed.data.username, name: null, githubId: null, now: ctx.clock() });
-    await signIn(req, ctx, { id: user.id, login: user.login, name: user.name });
+    await signIn(req, reply, ctx, { id: user.id, login: user.login, name: user.name });
     req.log.info({ userId: user.id }, 'development sign-in');
     return reply.redirect(safeNext(parsed.data.next) ?? '/app', 303);
   });
