@@ -52,6 +52,48 @@ describe('HTTP skeleton', () => {
     assert.doesNotMatch(res.body, /(src|href)="https?:\/\//, 'nothing loaded from another origin');
   });
 
+  test('every answer (page, 404, asset, POST refused) carries the same full set of security headers', async () => {
+    const expected = {
+      'content-security-policy':
+        "default-src 'self';script-src 'self';style-src 'self';img-src 'self';font-src 'self';connect-src 'self';" +
+        "form-action 'self' https://github.com;frame-ancestors 'none';base-uri 'none';object-src 'none'",
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'same-origin',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'SAMEORIGIN',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    };
+    const c = t.client();
+    const login = await c.get('/login');
+    const css = /href="(\/assets\/app\.css[^"]*)"/.exec(login.body)?.[1] ?? '';
+    const answers = [login, await c.get('/no/such/page'), await c.get(css), await c.post('/logout', {})];
+    assert.deepEqual(
+      answers.map((r) => r.statusCode),
+      [200, 404, 200, 403],
+    );
+    for (const res of answers) {
+      for (const [name, value] of Object.entries(expected)) assert.equal(res.headers[name], value, `${name} on a ${res.statusCode}`);
+      // Plain http here: no HSTS (an https APP_URL sends it: test/deploy/nginx.test.ts).
+      assert.equal(res.headers['strict-transport-security'], undefined);
+    }
+  });
+
+  test('sign-in sets the whole session at once: later pages with forms do not write the cookie again', async () => {
+    const c = t.client();
+    await c.signIn('alice');
+    for (const path of ['/app', '/app/elections', '/app']) {
+      const res = await c.get(path);
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /name="_csrf" value="[^"]+"/, `${path} has a form`);
+      assert.equal(res.headers['set-cookie'], undefined, `${path} leaves the cookie as it is`);
+    }
+  });
+
   test('the session cookie is HttpOnly and SameSite=Lax', async () => {
     const res = await t.client().get('/login');
     const cookie = String(res.headers['set-cookie']);
