@@ -60,7 +60,24 @@ export function relativeText(date: Date, now: Date): string {
     ['minute', 60],
   ];
   for (const [unit, size] of units) {
-    if (abs >= size) return relative.format(Math.trunc(seconds / size), unit);
+    if (abs >= size) return relativePhrase(Math.trunc(seconds / size), unit);
   }
-  return relative.format(Math.trunc(seconds / 60), 'minute');
+  return relativePhrase(Math.trunc(seconds / 60), 'minute');
+}
+
+/**
+ * Intl.RelativeTimeFormat costs microseconds a call, and the list pages ask for dozens
+ * of phrases per request, nearly all of them the same few ("in 3 days"): remembered,
+ * up to a bound.
+ */
+const phrases = new Map<string, string>();
+function relativePhrase(value: number, unit: Intl.RelativeTimeFormatUnit): string {
+  const key = `${value}${unit}`;
+  let phrase = phrases.get(key);
+  if (phrase === undefined) {
+    phrase = relative.format(value, unit);
+    if (phrases.size >= 10_000) phrases.clear();
+    phrases.set(key, phrase);
+  }
+  return phrase;
 }
