@@ -12,6 +12,7 @@ import { NO_OPINION_RANK } from '../core/ballot/rank.js';
 import { normalizeLogin } from '../core/meta/types.js';
 import type { Database } from './schema.js';
 import { fromDbTime, toDbTime } from './time.js';
+import { prepared } from './prepared.js';
 
 /** A `voter` row as stored; link columns are raw, since Elekto-era rows may hold anything. */
 export interface VoterRecord {
@@ -191,16 +192,34 @@ export class BallotRepo {
   }
 
   /** The voter row of (user, election), or null when the user has not voted. */
-  async findVoter(userId: number, electionId: number): Promise<VoterRecord | null> {
-    const row = await this.db
+  readonly #voter = prepared(([userId, electionId]: [number, number]) =>
+    this.db
       .selectFrom('voter')
       .select(['id', 'user_id', 'election_id', 'created_at', 'salt', 'ballot_id', 'kdf'])
       .where('user_id', '=', userId)
       .where('election_id', '=', electionId)
-      .orderBy('id')
-      .executeTakeFirst();
+      .orderBy('id'),
+  );
+
+  async findVoter(userId: number, electionId: number): Promise<VoterRecord | null> {
+    const [row] = await this.#voter(this.db, [userId, electionId]);
     return row === undefined ? null : toVoterRecord(row);
   }
+
+  readonly #voterByLogin = prepared(([electionId, login]: [number, string]) =>
+    this.db.selectFrom('voter').select(['id', 'user_id']).where('election_id', '=', electionId).where('login', '=', login),
+  );
+
+  readonly #unrecordedVoterByLogin = prepared(([electionId, login]: [number, string]) =>
+    this.db
+      .selectFrom('voter')
+      .innerJoin('user', 'user.id', 'voter.user_id')
+      .select(['voter.id', 'voter.user_id'])
+      .where('voter.election_id', '=', electionId)
+      .where('voter.login', 'is', null)
+      .where(sql`lower(${sql.ref('user.username')})`, '=', login)
+      .orderBy('voter.id'),
+  );
 
   /**
    * Which user cast a ballot under this login in this election, if any: the row that
@@ -211,22 +230,9 @@ export class BallotRepo {
    */
   async findVoterByLogin(electionId: number, login: string): Promise<{ id: number; userId: number | null } | null> {
     const key = normalizeLogin(login);
-    const row = await this.db
-      .selectFrom('voter')
-      .select(['id', 'user_id'])
-      .where('election_id', '=', electionId)
-      .where('login', '=', key)
-      .executeTakeFirst();
+    const [row] = await this.#voterByLogin(this.db, [electionId, key]);
     if (row !== undefined) return { id: row.id, userId: row.user_id };
-    const unrecorded = await this.db
-      .selectFrom('voter')
-      .innerJoin('user', 'user.id', 'voter.user_id')
-      .select(['voter.id', 'voter.user_id'])
-      .where('voter.election_id', '=', electionId)
-      .where('voter.login', 'is', null)
-      .where(sql`lower(${sql.ref('user.username')})`, '=', key)
-      .orderBy('voter.id')
-      .executeTakeFirst();
+    const [unrecorded] = await this.#unrecordedVoterByLogin(this.db, [electionId, key]);
     return unrecorded === undefined ? null : { id: unrecorded.id, userId: unrecorded.user_id };
   }
 
@@ -385,15 +391,18 @@ export class BallotRepo {
   }
 
   /** Keys of the elections this user has voted in (dashboard). */
-  async votedKeys(userId: number): Promise<Set<string>> {
-    const rows = await this.db
+  readonly #votedKeys = prepared(([userId]: [number]) =>
+    this.db
       .selectFrom('voter')
       .innerJoin('election', 'election.id', 'voter.election_id')
       .select('election.key')
       .distinct()
       .where('voter.user_id', '=', userId)
-      .where('election.community', '=', this.community)
-      .execute();
+      .where('election.community', '=', this.community),
+  );
+
+  async votedKeys(userId: number): Promise<Set<string>> {
+    const rows = await this.#votedKeys(this.db, [userId]);
     return new Set(rows.map((r) => r.key));
   }
 

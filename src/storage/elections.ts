@@ -8,6 +8,7 @@ import { isUniqueViolation } from './errors.js';
 import { insertReturningId } from './insert.js';
 import type { Database } from './schema.js';
 import { fromDbTime, toDbTime } from './time.js';
+import { prepared } from './prepared.js';
 
 export interface ElectionRow {
   id: number;
@@ -60,8 +61,10 @@ export class ElectionRepo {
     return rows.map((r) => ElectionRepo.toRow(r));
   }
 
+  readonly #byKey = prepared(([key]: [string]) => this.select().where('key', '=', key));
+
   async findByKey(key: string): Promise<ElectionRow | null> {
-    const row = await this.select().where('key', '=', key).executeTakeFirst();
+    const [row] = await this.#byKey(this.db, [key]);
     return row === undefined ? null : ElectionRepo.toRow(row);
   }
 

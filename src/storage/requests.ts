@@ -8,6 +8,7 @@ import { insertReturningId } from './insert.js';
 import type { Database } from './schema.js';
 import { fromDbTime, toDbTime } from './time.js';
 import type { ExceptionRequest } from '../core/records.js';
+import { prepared } from './prepared.js';
 
 export interface NewRequest {
   userId: number;
@@ -132,13 +133,16 @@ export class RequestRepo {
   }
 
   /** The user's request for the election with this key (one query, for every election page). */
-  async findByUserAndElectionKey(userId: number, electionKey: string): Promise<ExceptionRequest | null> {
-    const row = await this.select()
+  readonly #byUserAndKey = prepared(([userId, electionKey]: [number, string]) =>
+    this.select()
       .innerJoin('election', 'election.id', 'request.election_id')
       .where('request.user_id', '=', userId)
       .where('election.key', '=', electionKey)
-      .where('election.community', '=', this.community)
-      .executeTakeFirst();
+      .where('election.community', '=', this.community),
+  );
+
+  async findByUserAndElectionKey(userId: number, electionKey: string): Promise<ExceptionRequest | null> {
+    const [row] = await this.#byUserAndKey(this.db, [userId, electionKey]);
     return row === undefined ? null : toRequest(row);
   }
 

@@ -9,6 +9,7 @@ import { isUniqueViolation } from './errors.js';
 import { insertReturningId } from './insert.js';
 import type { Database } from './schema.js';
 import { toDbTime } from './time.js';
+import { prepared } from './prepared.js';
 
 /** Marks a login a row let go of when another GitHub account signed in with it: `<login>~released-<id>`. */
 export const RELEASED_MARK = '~released-';
@@ -151,8 +152,13 @@ export class UserRepo {
    * generation and the login and name as last recorded. One primary-key lookup.
    * Null when the user row is gone.
    */
+  readonly #sessionState = prepared(([id]: [number]) =>
+    this.db.selectFrom('user').select(['session_generation', 'username', 'name']).where('id', '=', id),
+  );
+
+  /** Asked on every request of a signed-in user (src/http/session.ts). */
   async sessionState(id: number): Promise<{ generation: number; login: string | null; name: string | null } | null> {
-    const row = await this.db.selectFrom('user').select(['session_generation', 'username', 'name']).where('id', '=', id).executeTakeFirst();
+    const [row] = await this.#sessionState(this.db, [id]);
     if (row === undefined) return null;
     return { generation: row.session_generation, login: row.username, name: row.name };
   }
