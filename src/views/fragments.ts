@@ -5,13 +5,14 @@
 // Candidate of one snapshot) in a WeakMap: it is per revision and per election by
 // construction (a sync builds new objects, and the old fragments go with the old
 // snapshot), and it can never be served for another election or revision. Each object
-// keeps at most a few variants (a list line changes with its phase and its "in 3 days"),
-// the oldest dropped first, so the cache is bounded by the snapshot it belongs to.
+// keeps at most a few variants (a list line or a page header changes with its phase
+// and its "in 3 days"), the oldest dropped first, so the cache is bounded by the
+// snapshot it belongs to.
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { trusted } from './render.js';
 
-const VARIANTS_PER_OBJECT = 8;
+export const VARIANTS_PER_OBJECT = 16;
 
 const kept = new WeakMap<object, Map<string, HtmlEscapedString>>();
 

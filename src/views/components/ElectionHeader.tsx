@@ -1,5 +1,10 @@
+// The title block and the dates of an election. Both depend on the snapshot's election
+// and on the moment only through the phase and the relative phrase ("in 3 days"), so
+// they are rendered once per variant of those (src/views/fragments.ts).
 import type { Phase } from '../../core/election/phase.js';
 import type { Election } from '../../core/meta/types.js';
+import { relativeText } from '../format.js';
+import { fragment } from '../fragments.js';
 import { PhaseBadge } from './PhaseBadge.js';
 import { When } from './When.js';
 
@@ -17,7 +22,9 @@ export function ElectionHeader({
   title?: string;
   kicker?: string;
 }) {
-  return (
+  const moment = phase === 'upcoming' ? election.startDatetime : phase === 'running' ? election.endDatetime : null;
+  const relative = moment === null ? '' : relativeText(moment, now);
+  return fragment(election, `header\0${phase}\0${relative}\0${title ?? ''}\0${kicker ?? ''}`, () => (
     <header class="page-head">
       <p class="org">{kicker ?? election.organization ?? 'Election'}</p>
       <h1>{title ?? election.name}</h1>
@@ -40,13 +47,14 @@ export function ElectionHeader({
         ) : null}
       </p>
     </header>
-  );
+  ));
 }
 
 /** Opening, closing and exception deadline as a description list, in the tense `now` calls for. */
 export function ElectionDates({ election, now }: { election: Election; now: Date }) {
   const past = (date: Date) => date.getTime() <= now.getTime();
-  return (
+  const tenses = [election.startDatetime, election.endDatetime, election.exceptionDue].map((d) => (past(d) ? 'past' : 'to come'));
+  return fragment(election, `dates\0${tenses.join('\0')}`, () => (
     <dl class="facts">
       <div>
         <dt>{past(election.startDatetime) ? 'Voting opened' : 'Voting opens'}</dt>
@@ -71,5 +79,5 @@ export function ElectionDates({ election, now }: { election: Election; now: Date
         <dd>{election.noWinners === 1 ? '1 winner' : `${election.noWinners} winners`}</dd>
       </div>
     </dl>
-  );
+  ));
 }

@@ -5,6 +5,7 @@
 import type { Election } from '../../core/meta/types.js';
 import { capWords } from '../../core/governance/rules.js';
 import { STV_VARIANT } from '../../core/tally/formatStv.js';
+import { fragment } from '../fragments.js';
 
 export function ElectionRules({ election }: { election: Election }) {
   const { rules } = election;
@@ -15,7 +16,7 @@ export function ElectionRules({ election }: { election: Election }) {
       : rules.method === 'stv'
         ? `Single transferable vote (${STV_VARIANT}): you rank the candidates, each on a different number.`
         : 'The Schulze method: you rank the candidates; ties between them are allowed.';
-  return (
+  return fragment(election, 'rules', () => (
     <section class="card" aria-labelledby="rules">
       <h2 id="rules">How it is counted</h2>
       <ul>
@@ -37,5 +38,5 @@ export function ElectionRules({ election }: { election: Election }) {
         ) : null}
       </ul>
     </section>
-  );
+  ));
 }
