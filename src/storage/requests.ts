@@ -146,14 +146,17 @@ export class RequestRepo {
     return row === undefined ? null : toRequest(row);
   }
 
-  /** The user's requests, by election key: the dashboard shows each one's decision. */
-  async listByUser(userId: number): Promise<Map<string, ExceptionRequest>> {
-    const rows = await this.select()
+  readonly #byUser = prepared(([userId]: [number]) =>
+    this.select()
       .innerJoin('election', 'election.id', 'request.election_id')
       .select('election.key as election_key')
       .where('request.user_id', '=', userId)
-      .where('election.community', '=', this.community)
-      .execute();
+      .where('election.community', '=', this.community),
+  );
+
+  /** The user's requests, by election key: the dashboard shows each one's decision. */
+  async listByUser(userId: number): Promise<Map<string, ExceptionRequest>> {
+    const rows = await this.#byUser(this.db, [userId]);
     return new Map(rows.map((r) => [r.election_key, toRequest(r)]));
   }
 
