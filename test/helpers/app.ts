@@ -49,6 +49,12 @@ export interface TestAppOptions {
   database?: TestDatabase;
   env?: Record<string, string>;
   snapshot?: MetaSnapshot;
+  /**
+   * `configured`: the service reads the meta repositories `env` names (META_REPO, or
+   * COMMUNITIES with META_PATH), as it does in production, and `catalogue` is unused.
+   * Default: the fixed `snapshot`.
+   */
+  meta?: 'snapshot' | 'configured';
   now?: Date;
   /** Options of the real ballot service (default: cheap KDF parameters for new links). */
   ballots?: BallotServiceOptions;
@@ -81,7 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const service = await startService(config, {
     listen: false,
     clock,
-    catalogue,
+    ...(options.meta === 'configured' ? {} : { catalogue }),
     logDestination: sink,
     ballots,
     ...(options.derive !== undefined ? { derive: options.derive } : {}),
