@@ -327,7 +327,13 @@ function readTimeouts(r: Reader): Config['timeouts'] {
  * the operator sees them all at once. Each community's clone lives in its own folder
  * under META_PATH; a relative local meta_repo is read from the file's folder.
  */
-function readCommunities(r: Reader, env: Env, cwd: string, base: Config['meta']): CommunityConfig[] | null {
+function readCommunities(
+  r: Reader,
+  env: Env,
+  cwd: string,
+  base: Config['meta'],
+  checkSecret: (name: string, value: string, risk: string | null) => void,
+): CommunityConfig[] | null {
   const path = r.str('COMMUNITIES');
   if (path === undefined) return null;
   const file = resolve(cwd, path);
@@ -349,6 +355,10 @@ function readCommunities(r: Reader, env: Env, cwd: string, base: Config['meta'])
   }
   return parsed.communities.map((c) => {
     const found = secrets.secrets.get(c.key);
+    // Judged as META_SECRET and META_REPO_TOKEN are: the example Secret's placeholders too.
+    if (c.metaSecretEnv !== null && found?.secret != null)
+      checkSecret(c.metaSecretEnv, found.secret, `anyone could sign ${c.key}'s webhook deliveries`);
+    if (c.metaTokenEnv !== null && found?.token != null) checkSecret(c.metaTokenEnv, found.token, null);
     const local = !isRemoteRepo(c.metaRepo);
     return {
       key: c.key,
@@ -393,27 +403,25 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
     else warnings.push(`APP_KEY ${appKeyWeakness}; acceptable only outside production`);
   }
   // The other secrets: a placeholder left from an example file (or a short token) stops
-  // production as APP_KEY does, naming the variable and never echoing the value.
-  const chosen: [name: string, risk: string][] = [
-    ['METRICS_TOKEN', 'anyone could read the metrics'],
-    ['META_SECRET', 'anyone could sign webhook deliveries'],
-  ];
-  for (const [name, risk] of chosen) {
-    const value = r.str(name);
-    const weakness = value === undefined ? null : weakSecret(value, MIN_TOKEN_LENGTH);
-    if (weakness === null) continue;
-    if (production)
+  // production as APP_KEY does, naming the variable and never echoing the value. `risk`:
+  // a secret the operator chooses (judged by length and common words too), and what a
+  // weak one would let anyone do; null: one issued elsewhere (only placeholders are caught).
+  const checkSecret = (name: string, value: string | undefined, risk: string | null): void => {
+    if (value === undefined) return;
+    const weakness = risk === null ? weakSecret(value, 0, false) : weakSecret(value, MIN_TOKEN_LENGTH);
+    if (weakness === null) return;
+    if (risk === null) {
+      if (production) r.problems.push(`${name} is still the example file's placeholder: set the real value`);
+      else warnings.push(`${name} is still the example file's placeholder`);
+    } else if (production)
       r.problems.push(
         `${name} ${weakness}, so ${risk}: set a random value of at least ${MIN_TOKEN_LENGTH} characters (\`npx scrutin key\` prints one)`,
       );
     else warnings.push(`${name} ${weakness}; acceptable only outside production`);
-  }
-  for (const name of ['GITHUB_CLIENT_SECRET', 'DB_PASSWORD', 'META_REPO_TOKEN']) {
-    const value = r.str(name);
-    if (value === undefined || weakSecret(value, 0, false) === null) continue;
-    if (production) r.problems.push(`${name} is still the example file's placeholder: set the real value`);
-    else warnings.push(`${name} is still the example file's placeholder`);
-  }
+  };
+  checkSecret('METRICS_TOKEN', r.str('METRICS_TOKEN'), 'anyone could read the metrics');
+  checkSecret('META_SECRET', r.str('META_SECRET'), 'anyone could sign webhook deliveries');
+  for (const name of ['GITHUB_CLIENT_SECRET', 'DB_PASSWORD', 'META_REPO_TOKEN']) checkSecret(name, r.str(name), null);
 
   const port = r.int('APP_PORT', 5000, 1, 65535);
   const host = r.str('APP_HOST') ?? '127.0.0.1';
@@ -450,7 +458,7 @@ export function parseConfig(env: Env, cwd: string, options: LoadOptions = {}): C
     token: r.str('META_REPO_TOKEN') ?? null,
     followInterval: r.int('META_FOLLOW_INTERVAL', 5, 1, 3600),
   };
-  const communities = readCommunities(r, env, cwd, meta);
+  const communities = readCommunities(r, env, cwd, meta, checkSecret);
   for (const c of options.purpose === 'serve' ? (communities ?? []) : []) {
     if (c.meta.secret === null)
       warnings.push(`${c.key} has no meta_secret_env: its webhook /c/${c.key}/v1/webhooks/meta/sync will answer 503 until it has one`);

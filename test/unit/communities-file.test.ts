@@ -243,6 +243,43 @@ test('production with COMMUNITIES needs no META_REPO', () => {
   assert.ok(c.warnings.some((w) => w.includes('/c/a/v1/webhooks/meta/sync will answer 503')));
 });
 
+test("a community's secrets are judged as META_SECRET and META_REPO_TOKEN are: placeholders stop production, unechoed", () => {
+  const { file } = writeFile(
+    'communities:\n  - key: a\n    name: A\n    meta_repo: https://example.org/a\n    meta_secret_env: A_SECRET\n    meta_token_env: A_TOKEN\n  - key: b\n    name: B\n    meta_repo: https://example.org/b\n    meta_secret_env: B_SECRET\n',
+  );
+  const production = {
+    COMMUNITIES: file,
+    APP_KEY: 'a-strong-enough-key-here',
+    APP_URL: 'https://elections.example.org',
+    GITHUB_CLIENT_ID: 'id',
+    GITHUB_CLIENT_SECRET: 'secret-from-github',
+  };
+  const placeholders = { A_SECRET: 'REPLACE-ME-a-webhook-secret', A_TOKEN: 'REPLACE-ME-a-token', B_SECRET: 'hunter2' };
+  let problems: readonly string[] = [];
+  assert.throws(
+    () => parseConfig({ ...production, ...placeholders }, '/', { purpose: 'serve' }),
+    (e: unknown) => e instanceof ConfigError && (problems = e.problems).length > 0,
+  );
+  assert.deepEqual(
+    problems.map((p) => p.split(',')[0]),
+    [
+      'A_SECRET is a well-known placeholder',
+      "A_TOKEN is still the example file's placeholder: set the real value",
+      'B_SECRET is shorter than 16 characters',
+    ],
+  );
+  assert.ok(problems[0]?.includes("anyone could sign a's webhook deliveries"));
+  for (const value of Object.values(placeholders)) assert.ok(!problems.some((p) => p.includes(value)), `${value} is not echoed`);
+  // Real values pass; development warns.
+  const real = { A_SECRET: 'a4f0c1d2e3b4a5968778', A_TOKEN: 'ghp_issuedElsewhere', B_SECRET: 'Zq8m1-random-secret-value' };
+  assert.deepEqual(parseConfig({ ...production, ...real }, '/', { purpose: 'serve' }).warnings, []);
+  const dev = parseConfig({ ...production, ...placeholders, APP_ENV: 'development' }, '/', { purpose: 'serve' });
+  assert.deepEqual(
+    dev.warnings.map((w) => w.split(' ')[0]),
+    ['A_SECRET', 'A_TOKEN', 'B_SECRET'],
+  );
+});
+
 test('meta_repo: URLs and ssh are remote; anything else is a local path', () => {
   for (const remote of ['https://github.com/k/c', 'ssh://git@github.com/k/c.git', 'git@github.com:k/c.git', 'file:///srv/meta.git'])
     assert.equal(isRemoteRepo(remote), true, remote);
