@@ -12,57 +12,12 @@ import { parseAllDocuments } from 'yaml';
 import { ConfigError, parseConfig } from '../../src/config.js';
 import { repoRoot } from '../helpers/cli.js';
 import { readDockerfile } from './dockerfile.js';
+import { at, list, loadManifests, obj, oneOf, secretValues, type Obj } from './manifests.js';
 
 const dir = join(repoRoot, 'deploy', 'kubernetes');
 
-type Obj = Record<string, unknown>;
-
-/** The value at a dotted path (`spec.template.spec`, `ports.0.name`), or undefined. */
-function at(value: unknown, path: string): unknown {
-  let cur = value;
-  for (const key of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = Array.isArray(cur) ? (cur as unknown[])[Number(key)] : (cur as Obj)[key];
-  }
-  return cur;
-}
-
-function obj(value: unknown, path = ''): Obj {
-  const v = path === '' ? value : at(value, path);
-  assert.ok(v !== null && typeof v === 'object' && !Array.isArray(v), `${path} is a mapping`);
-  return v as Obj;
-}
-
-function list(value: unknown, path: string): Obj[] {
-  const v = at(value, path);
-  assert.ok(Array.isArray(v), `${path} is a list`);
-  return v as Obj[];
-}
-
-interface Manifest {
-  file: string;
-  doc: Obj;
-}
-
-function load(): Manifest[] {
-  const out: Manifest[] = [];
-  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-    for (const d of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
-      assert.deepEqual(d.errors, [], `${file} parses`);
-      const doc: unknown = d.toJS();
-      if (doc !== null) out.push({ file, doc: obj(doc) });
-    }
-  }
-  return out;
-}
-
-const manifests = load();
-
-function one(kind: string): Obj {
-  const found = manifests.filter((m) => m.doc.kind === kind);
-  assert.equal(found.length, 1, `exactly one ${kind}`);
-  return found[0]!.doc;
-}
+const manifests = loadManifests(dir);
+const one = (kind: string): Obj => oneOf(manifests, kind);
 
 /** Kubernetes quantities in bytes (memory) or cores (cpu). */
 function quantity(q: unknown): number {
@@ -81,12 +36,11 @@ const container = list(pod, 'containers')[0]!;
 const configMap = one('ConfigMap');
 const secret = one('Secret');
 const config = obj(configMap, 'data') as Record<string, string>;
-const secretValues = { ...((secret.stringData ?? {}) as Record<string, string>) };
-for (const [k, v] of Object.entries((secret.data ?? {}) as Record<string, string>)) secretValues[k] = Buffer.from(v, 'base64').toString();
+const secrets = secretValues(secret);
 
 /** What the pod's environment holds: the ConfigMap, then the Secret (envFrom order). */
 function podEnvironment(overrides: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string | undefined> = { ...config, ...secretValues, ...overrides };
+  const env: Record<string, string | undefined> = { ...config, ...secrets, ...overrides };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
@@ -144,8 +98,8 @@ describe('Kubernetes manifests', () => {
   it('keep secrets out of the ConfigMap and provide them through the Secret', () => {
     const secretLooking = /(SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL)$/;
     assert.deepEqual(Object.keys(config).filter((k) => secretLooking.test(k)), []);
-    for (const k of ['APP_KEY', 'DB_PASSWORD', 'META_SECRET', 'GITHUB_CLIENT_SECRET']) assert.ok(k in secretValues, `${k} in the Secret`);
-    for (const [k, v] of Object.entries(secretValues)) assert.ok(v === '' || v.startsWith('REPLACE-ME'), `${k} holds a placeholder, not a real value`);
+    for (const k of ['APP_KEY', 'DB_PASSWORD', 'META_SECRET', 'GITHUB_CLIENT_SECRET']) assert.ok(k in secrets, `${k} in the Secret`);
+    for (const [k, v] of Object.entries(secrets)) assert.ok(v === '' || v.startsWith('REPLACE-ME'), `${k} holds a placeholder, not a real value`);
     const from = list(container, 'envFrom').map((e) => at(e, 'configMapRef.name') ?? at(e, 'secretRef.name'));
     assert.deepEqual(from, [at(configMap, 'metadata.name'), at(secret, 'metadata.name')]);
   });
@@ -169,7 +123,7 @@ describe('Kubernetes manifests', () => {
       message = e instanceof ConfigError ? e.message : '';
       return e instanceof ConfigError;
     });
-    for (const [k, v] of Object.entries(secretValues)) {
+    for (const [k, v] of Object.entries(secrets)) {
       if (v.startsWith('REPLACE-ME')) assert.ok(message.includes(`${k} `), `${k} is named`);
       if (v !== '') assert.ok(!message.includes(v), `the value of ${k} is not repeated`);
     }
