@@ -12,7 +12,7 @@ import { normalizeLogin } from './types.js';
 import { candidateIdFromFileName, isCandidateFileName, normalizeText, parseCandidate } from './candidate.js';
 import { FieldReader, type LocatedLogin } from './fields.js';
 import { scanSimpleVoterLines } from './fastVoters.js';
-import { ELECTION_KEYS, VOTERS_KEYS, nearestKey } from './keys.js';
+import { ELECTION_KEYS, VOTERS_KEYS, electionValue, nearestKey, type ElectionKey } from './keys.js';
 import { candidateAffiliationProblems, readGovernance } from './governance.js';
 import { renderMarkdownFile } from './markdown.js';
 import { defaultRules, type GovernanceRules } from '../governance/rules.js';
@@ -114,7 +114,7 @@ function readElectionYaml(file: string, text: string | undefined, out: Problem[]
   } else {
     r.error(root, 'election.yaml must be a map of "key: value" settings');
   }
-  const get = (key: string): Node | null => entries.get(key)?.value ?? null;
+  const get = (key: ElectionKey): Node | null => electionValue(entries, key);
   const keyLine = (key: string): number | undefined => {
     const entry = entries.get(key);
     return entry === undefined ? undefined : y.lineOf(entry.keyNode);

@@ -19,20 +19,11 @@ import { affiliationKey, infoValue } from '../governance/affiliation.js';
 import type { SeatRules } from '../governance/seats.js';
 import { normalizeText } from './candidate.js';
 import { FieldReader } from './fields.js';
+import { electionValue, type ElectionKey } from './keys.js';
 import { loginProblem } from './login.js';
 import type { CandidateField, Problem } from './types.js';
 import { deref, isMap, isNullNode, isScalar, isSeq, mapEntries, parseYaml, scalarText } from './yaml.js';
 import type { MapEntry, Node, YamlFile } from './yaml.js';
-
-/** The extension keys this module reads, as SPEC §10 spells them. */
-export const GOVERNANCE_KEYS = [
-  'ballot_method',
-  'max_selections',
-  'max_per_affiliation',
-  'affiliation_field',
-  'continuing_members',
-  'tie_break',
-] as const;
 
 function quoted(text: string): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
@@ -176,7 +167,7 @@ function readTieBreak(r: FieldReader, node: Node | null): TieBreakRule | null {
  */
 export function readGovernance(y: YamlFile, entries: ReadonlyMap<string, MapEntry>, problems: Problem[]): GovernanceRules {
   const r = new FieldReader(y, problems);
-  const get = (key: string): Node | null => entries.get(key)?.value ?? null;
+  const get = (key: ElectionKey): Node | null => electionValue(entries, key);
   const rules = defaultRules();
   rules.method = readMethod(r, get('ballot_method'));
   rules.maxSelections = readMaxSelections(r, get('max_selections'), rules.method);

@@ -2,6 +2,7 @@
 // a misspelling. Unknown keys are ignored, as Elekto ignores them, so a typo silently
 // changes what an election means (`exceptions_due` leaves exception requests closing
 // at the start): the warning is the only way an officer hears of it.
+import type { MapEntry, Node } from './yaml.js';
 
 /** election.yaml keys Elekto reads. */
 export const ELEKTO_ELECTION_KEYS = [
@@ -30,7 +31,18 @@ export const EXTENSION_ELECTION_KEYS = [
   'ballot_receipts',
 ] as const;
 
+/** A key of election.yaml that Scrutin reads: Elekto's or an extension. */
+export type ElectionKey = (typeof ELEKTO_ELECTION_KEYS)[number] | (typeof EXTENSION_ELECTION_KEYS)[number];
 export const ELECTION_KEYS: readonly string[] = [...ELEKTO_ELECTION_KEYS, ...EXTENSION_ELECTION_KEYS];
+
+/**
+ * The value of election.yaml's top-level entry `key` (as `mapEntries` returns them), or
+ * null. Typed with the lists above, so the readers cannot read a key that the check
+ * below would report as a misspelling: it does not compile.
+ */
+export function electionValue(entries: ReadonlyMap<string, MapEntry>, key: ElectionKey): Node | null {
+  return entries.get(key)?.value ?? null;
+}
 export const VOTERS_KEYS: readonly string[] = ['eligible_voters'];
 export const CANDIDATE_KEYS: readonly string[] = ['name', 'ID', 'info'];
 
