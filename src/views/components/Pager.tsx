@@ -1,21 +1,12 @@
 // Previous / next links for a list shown a page at a time, announced as navigation with
 // the list's name, the current page marked for screen readers, and links that work
 // without JavaScript.
-
-export interface PageOf<T> {
-  /** The lines of this page. */
-  items: T[];
-  /** 1-based, within 1..pages. */
-  page: number;
-  pages: number;
-  total: number;
-}
+import { pageWindow, type PageOf } from '../../core/paging.js';
 
 /** The `page` (clamped to the last page) of `all`, `size` at a time. */
 export function pageOf<T>(all: readonly T[], page: number, size: number): PageOf<T> {
-  const pages = Math.max(1, Math.ceil(all.length / size));
-  const at = Math.min(Math.max(1, page), pages);
-  return { items: all.slice((at - 1) * size, at * size), page: at, pages, total: all.length };
+  const at = pageWindow(all.length, page, size);
+  return { items: all.slice(at.offset, at.offset + size), page: at.page, pages: at.pages, total: all.length };
 }
 
 export function Pager({ label, of, href }: { label: string; of: PageOf<unknown>; href: (page: number) => string }) {
