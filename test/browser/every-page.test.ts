@@ -399,6 +399,20 @@ for (const mode of ['production', 'demo'] as const) {
       await check(officer.page, 'officer overview (decided)');
       await officer.page.goto(`${app.url}/app/elections/${toc.key}/admin/`);
       await check(officer.page, 'officer overview (closed)');
+      // A long audit trail: its second page, with both pager links.
+      for (let i = 1; i <= 120; i++)
+        await app.service.ctx.store.audit.append({
+          at: NOW,
+          electionKey: toc.key,
+          actor: 'olivia',
+          action: 'voters.downloaded',
+          detail: `entry ${i}`,
+        });
+      await officer.page.goto(`${app.url}/app/elections/${toc.key}/admin/?audit=2#audit`);
+      const trailPager = officer.page.getByRole('navigation', { name: 'Pages of the audit trail' });
+      assert.match((await trailPager.textContent()) ?? '', /Page 2 of 3/);
+      assert.equal(await trailPager.getByRole('link').count(), 2, 'previous and next');
+      await check(officer.page, 'officer overview (audit trail, page 2)');
       await officer.page.goto(`${app.url}/app/elections/${toc.key}/admin/results`);
       await tablesScroll(officer.page);
       await check(officer.page, 'officer results');

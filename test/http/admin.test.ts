@@ -602,4 +602,66 @@ describe('the officer area pages its long lists', () => {
       assert.equal((await c.get(`/app/elections/crowd/admin/?waiting=${bad}`)).statusCode, 400, bad);
     }
   });
+
+  test('the audit trail and the syncs, 50 and 10 a page: older entries on later pages, links keep the other lists, bad pages 400', async () => {
+    const { store } = t.service.ctx;
+    const at = new Date('2026-05-05T10:00:00Z');
+    // 120 entries of this election written within one second, 23 syncs, and another election's entry.
+    for (let i = 1; i <= 120; i++)
+      await store.audit.append({ at, electionKey: 'crowd', actor: 'olivia', action: 'results.viewed', detail: `look ${i}` });
+    for (let i = 1; i <= 23; i++)
+      await store.audit.append({ at, electionKey: null, actor: 'sync', action: 'meta.sync', detail: `revision ${i}` });
+    await store.audit.append({ at, electionKey: 'elsewhere', actor: 'oscar', action: 'results.viewed', detail: 'not crowd' });
+    const c = t.client();
+    await c.signIn('olivia');
+    const trailOf = (body: string) => /<h2 id="audit">Audit trail<\/h2>([\s\S]*?)<h3 id="syncs">/.exec(body)?.[1] ?? '';
+    const syncsOf = (body: string) => /<h3 id="syncs">([\s\S]*?)<\/section>/.exec(body)?.[1] ?? '';
+    const looks = (html: string) => [...html.matchAll(/<td class="detail">look (\d+)<\/td>/g)].map((m) => Number(m[1]));
+    const revisions = (html: string) => [...html.matchAll(/<td class="detail">revision (\d+)<\/td>/g)].map((m) => Number(m[1]));
+    const range = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, i) => from - i);
+
+    const first = await c.get('/app/elections/crowd/admin/');
+    assert.equal(first.statusCode, 200);
+    const trail = trailOf(first.body);
+    assert.deepEqual(looks(trail), range(120, 71), 'the newest 50, newest first');
+    assert.match(trail, /<nav aria-label="Pages of the audit trail" class="pager">/);
+    assert.match(trail, /Page 1 of 3 \(120\)/);
+    assert.match(trail, /href="\/app\/elections\/crowd\/admin\/\?audit=2#audit" rel="next"/);
+    assert.doesNotMatch(trail, /rel="prev"/);
+    assert.doesNotMatch(first.body, /not crowd/, "another election's entries are not in this trail");
+    assert.deepEqual(revisions(syncsOf(first.body)), range(23, 14));
+    assert.match(syncsOf(first.body), /Page 1 of 3 \(23\)/);
+    assert.match(syncsOf(first.body), /href="\/app\/elections\/crowd\/admin\/\?syncs=2#syncs" rel="next"/);
+
+    const second = await c.get('/app/elections/crowd/admin/?audit=2');
+    assert.deepEqual(looks(trailOf(second.body)), range(70, 21), 'page 2 holds the next older entries');
+    assert.match(trailOf(second.body), /href="\/app\/elections\/crowd\/admin\/#audit" rel="prev"/);
+    assert.match(trailOf(second.body), /href="\/app\/elections\/crowd\/admin\/\?audit=3#audit" rel="next"/);
+    assert.deepEqual(revisions(syncsOf(second.body)), range(23, 14), 'the syncs stay on their own page');
+
+    const last = await c.get('/app/elections/crowd/admin/?audit=3&syncs=3&waiting=2');
+    assert.deepEqual(looks(trailOf(last.body)), range(20, 1));
+    assert.doesNotMatch(trailOf(last.body), /rel="next"/);
+    assert.deepEqual(revisions(syncsOf(last.body)), [3, 2, 1]);
+    assert.match(
+      trailOf(last.body),
+      /href="\/app\/elections\/crowd\/admin\/\?waiting=2&amp;audit=2&amp;syncs=3#audit" rel="prev"/,
+      'the other lists stay on their pages',
+    );
+    assert.match(waitingOf(last.body), /href="\/app\/elections\/crowd\/admin\/\?waiting=3&amp;audit=3&amp;syncs=3#waiting" rel="next"/);
+
+    const past = await c.get('/app/elections/crowd/admin/?audit=99999&syncs=100000');
+    assert.equal(past.statusCode, 200);
+    assert.match(trailOf(past.body), /Page 3 of 3 \(120\)/, 'a page past the end shows the last');
+    assert.deepEqual(looks(trailOf(past.body)), range(20, 1));
+    assert.match(syncsOf(past.body), /Page 3 of 3 \(23\)/);
+    // As the other lists: past 100,000 (or not a positive whole number) is a mistake, said as such.
+    for (const bad of ['0', '-1', 'abc', '1.5', '999999', '']) {
+      for (const list of ['audit', 'syncs']) {
+        const res = await c.get(`/app/elections/crowd/admin/?${list}=${bad}`);
+        assert.equal(res.statusCode, 400, `${list}=${bad}`);
+        assert.match(res.body, /A page of a list must be a positive whole number/);
+      }
+    }
+  });
 });

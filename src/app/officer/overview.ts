@@ -4,6 +4,7 @@
 import type { ElectionEntry } from '../../core/meta/types.js';
 import { CSV_EOL, csvCell } from '../../core/officer/ballotsCsv.js';
 import { fillDays, turnoutOf, type DayCount, type Turnout } from '../../core/officer/turnout.js';
+import type { PageOf } from '../../core/paging.js';
 import type { AuditEntry } from '../../core/records.js';
 import type { VotedLogins } from '../../storage/officer.js';
 import type { ExceptionRequest } from '../../core/records.js';
@@ -18,23 +19,30 @@ export interface OfficerOverview {
   /** Ballots cast under a login whose account has been renamed since (see VotedLogins). */
   renamed: VotedLogins['renamed'];
   requests: ExceptionRequest[];
-  /** This election's audit trail, newest first. */
-  audit: AuditEntry[];
-  /** The latest syncs of the meta repository (they belong to no one election). */
-  syncs: AuditEntry[];
+  /** The page asked for of this election's audit trail, newest first. */
+  audit: PageOf<AuditEntry>;
+  /** The page asked for of the syncs of the meta repository (they belong to no one election), newest first. */
+  syncs: PageOf<AuditEntry>;
 }
 
-export const AUDIT_SHOWN = 200;
-export const SYNCS_SHOWN = 5;
+/** Entries a page of the audit trail, and of the syncs under it. */
+export const AUDIT_PER_PAGE = 50;
+export const SYNCS_PER_PAGE = 10;
 
-export async function officerOverview(store: Store, entry: ElectionEntry, now: Date): Promise<OfficerOverview> {
+/** Which page of the audit trail and of the syncs to read (1-based; a page past the end is the last). */
+export interface AuditPages {
+  audit: number;
+  syncs: number;
+}
+
+export async function officerOverview(store: Store, entry: ElectionEntry, now: Date, pages: AuditPages): Promise<OfficerOverview> {
   const row = await store.elections.findByKey(entry.key);
   const [voted, daily, requests, audit, syncs] = await Promise.all([
     row === null ? { logins: [], withoutLogin: 0, renamed: [] } : store.officer.votedLogins(row.id),
     row === null ? { days: [], undated: 0 } : store.officer.votesPerDay(row.id),
     row === null ? [] : store.requests.listByElection(row.id),
-    store.audit.list({ electionKey: entry.key, limit: AUDIT_SHOWN }),
-    store.audit.list({ electionKey: null, limit: SYNCS_SHOWN }),
+    store.audit.page({ electionKey: entry.key, page: pages.audit, size: AUDIT_PER_PAGE }),
+    store.audit.page({ electionKey: null, page: pages.syncs, size: SYNCS_PER_PAGE }),
   ]);
   if (!entry.ok) return { turnout: null, days: [], undatedVotes: daily.undated, renamed: voted.renamed, requests, audit, syncs };
   const e = entry.election;

@@ -35,14 +35,15 @@ import type { RouteDeps } from './deps.js';
 const keyParams = z.object({ key: z.string() });
 
 const listPage = z.coerce.number().int().min(1).max(100_000).optional();
-const officerPagesQuery = z.object({ waiting: listPage, voted: listPage, requests: listPage });
+const officerPagesQuery = z.object({ waiting: listPage, voted: listPage, requests: listPage, audit: listPage, syncs: listPage });
 
 /** Which page of each long list of the overview to show; a page past the end shows the last. */
 function parseOfficerPages(query: unknown, key: string): OfficerPages {
   const parsed = officerPagesQuery.safeParse(query);
   if (!parsed.success)
     throw badRequest('A page of a list must be a positive whole number.', ['Back to the officer area', `${adminBase(key)}/`]);
-  return { waiting: parsed.data.waiting ?? 1, voted: parsed.data.voted ?? 1, requests: parsed.data.requests ?? 1 };
+  const { waiting = 1, voted = 1, requests = 1, audit = 1, syncs = 1 } = parsed.data;
+  return { waiting, voted, requests, audit, syncs };
 }
 const requestParams = z.object({ key: z.string(), id: z.string() });
 
@@ -181,7 +182,7 @@ export function adminRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const officer = officerOf(req);
       const { entry, now } = officer;
       const pages = parseOfficerPages(req.query, entry.key);
-      const overview = await officerOverview(ctx.store, entry, now);
+      const overview = await officerOverview(ctx.store, entry, now, pages);
       const problems = uniqueProblems(entry.ok ? [...entry.problems, ...entry.election.warnings] : entry.problems);
       return sendPage(
         reply,

@@ -2,6 +2,7 @@ import type { OfficerOverview } from '../../app/officer/overview.js';
 import type { Phase } from '../../core/election/phase.js';
 import type { Election, Problem } from '../../core/meta/types.js';
 import { percent } from '../../core/officer/resultsDraft.js';
+import type { PageOf } from '../../core/paging.js';
 import { Pager, pageOf } from '../components/Pager.js';
 import { PhaseBadge } from '../components/PhaseBadge.js';
 import { When } from '../components/When.js';
@@ -9,11 +10,13 @@ import { adminBase, OfficerLayout, ScrollTable, type OfficerFrame } from './Offi
 import { VotesChart } from './VotesChart.js';
 import type { AuditEntry, ExceptionRequest } from '../../core/records.js';
 
-/** Which page of each long list the officer is reading (`?waiting=2&voted=1&requests=1`). */
+/** Which page of each long list the officer is reading (`?waiting=2&voted=1&requests=1&audit=3&syncs=2`). */
 export interface OfficerPages {
   waiting: number;
   voted: number;
   requests: number;
+  audit: number;
+  syncs: number;
 }
 
 /** Logins per page of the voter lists, and requests per page of their table. */
@@ -24,7 +27,7 @@ export const REQUESTS_PER_PAGE = 50;
 function listHref(frame: OfficerFrame, pages: OfficerPages, list: keyof OfficerPages, page: number, anchor: string): string {
   const at = { ...pages, [list]: page };
   const params = new URLSearchParams();
-  for (const key of ['waiting', 'voted', 'requests'] as const) if (at[key] > 1) params.set(key, String(at[key]));
+  for (const key of ['waiting', 'voted', 'requests', 'audit', 'syncs'] as const) if (at[key] > 1) params.set(key, String(at[key]));
   const query = params.toString();
   return `${adminBase(frame.electionKey)}/${query === '' ? '' : `?${query}`}#${anchor}`;
 }
@@ -328,34 +331,39 @@ function ResultsLinks({ frame, election, now }: { frame: OfficerFrame; election:
   );
 }
 
-function AuditTable({ entries, caption, id }: { entries: AuditEntry[]; caption: string; id: string }) {
-  if (entries.length === 0) return <p class="empty">Nothing recorded yet.</p>;
+/** One page of audit entries, with links to the others (`href` of a page number, named for `label`). */
+function AuditTable(props: { entries: PageOf<AuditEntry>; caption: string; id: string; label: string; href: (page: number) => string }) {
+  const { entries, caption, id } = props;
+  if (entries.total === 0) return <p class="empty">Nothing recorded yet.</p>;
   return (
-    <ScrollTable label={caption}>
-      <table class="audit" aria-describedby={id}>
-        <caption class="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
+    <>
+      <ScrollTable label={caption}>
+        <table class="audit" aria-describedby={id}>
+          <caption class="visually-hidden">{caption}</caption>
+          <thead>
             <tr>
-              <td class="nowrap">
-                <When date={e.at} seconds />
-              </td>
-              <td>{e.actor ?? 'Scrutin'}</td>
-              <td>{actionLabel(e.action)}</td>
-              <td class="detail">{e.detail ?? ''}</td>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">What</th>
+              <th scope="col">Details</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </ScrollTable>
+          </thead>
+          <tbody>
+            {entries.items.map((e) => (
+              <tr>
+                <td class="nowrap">
+                  <When date={e.at} seconds />
+                </td>
+                <td>{e.actor ?? 'Scrutin'}</td>
+                <td>{actionLabel(e.action)}</td>
+                <td class="detail">{e.detail ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollTable>
+      <Pager label={props.label} of={entries} href={props.href} />
+    </>
   );
 }
 
@@ -385,12 +393,24 @@ export function OfficerPage({ frame, election, phase, now, problems, overview, p
         <p class="hint" id="audit-hint">
           Officer actions on this election, newest first. Voting itself is never recorded here: nothing links a voter to a ballot.
         </p>
-        <AuditTable entries={overview.audit} caption="Officer actions on this election" id="audit-hint" />
-        <h3 id="syncs">Latest syncs of the meta repository</h3>
+        <AuditTable
+          entries={overview.audit}
+          caption="Officer actions on this election"
+          id="audit-hint"
+          label="the audit trail"
+          href={(p) => listHref(frame, pages, 'audit', p, 'audit')}
+        />
+        <h3 id="syncs">Syncs of the meta repository</h3>
         <p class="hint" id="syncs-hint">
-          Every sync, for all elections: the revision read and what changed in the election table.
+          Every sync that changed something, for all elections, newest first: the revision read and what changed in the election table.
         </p>
-        <AuditTable entries={overview.syncs} caption="Latest syncs of the meta repository" id="syncs-hint" />
+        <AuditTable
+          entries={overview.syncs}
+          caption="Syncs of the meta repository"
+          id="syncs-hint"
+          label="syncs of the meta repository"
+          href={(p) => listHref(frame, pages, 'syncs', p, 'syncs')}
+        />
       </section>
     </OfficerLayout>
   );
