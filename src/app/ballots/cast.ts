@@ -105,7 +105,7 @@ export async function castBallot(ctx: BallotContext, request: CastRequest, elect
   if (passphrase !== null) {
     // Checked here, once the cast is known to need a derivation (a duplicate of a cast in
     // progress is refused as "already voted" above without one).
-    const place = ctx.throttle.take(voterKey(user, election.key), now);
+    const place = await ctx.throttle.take(voterKey(user, election.key), now);
     if (!place.ok) return throttled(place.retryAfterSeconds, ctx.throttle.limit);
     try {
       link = await sealVoterId({

@@ -8,7 +8,7 @@ import type { VoterRecord } from '../../storage/ballots.js';
 import type { CatalogueReader, Clock, Log, Store } from '../ports.js';
 import type { Refusal } from '../refusals.js';
 import type { AttemptLimiter } from './attemptLimiter.js';
-import type { DerivationLimit, DerivationThrottle } from './derivationThrottle.js';
+import type { DerivationLimit, DerivationLimiter, DerivationLimiterFactory } from './derivationThrottle.js';
 import type { Voter } from './types.js';
 
 export interface BallotPorts {
@@ -22,6 +22,11 @@ export interface BallotPorts {
   };
   /** Counts cast ballots (Prometheus), when the service has metrics. */
   metrics?: { voteCast: (electionKey: string) => void };
+  /**
+   * Where a voter's derivations per window are counted: this process by default; in a
+   * cluster worker, the primary (one count for the whole instance).
+   */
+  derivationLimiter?: DerivationLimiterFactory;
 }
 
 export interface BallotContext {
@@ -30,7 +35,7 @@ export interface BallotContext {
   pool: KdfPool;
   /** KDF parameters for new sealed links. */
   newParams: KdfParams;
-  throttle: DerivationThrottle;
+  throttle: DerivationLimiter;
   attempts: AttemptLimiter;
 }
 

@@ -4,8 +4,11 @@
 // stops a voter (or two accounts) looping on "view my ballot" with the right
 // passphrase from holding the derivation slots every other voter needs.
 //
-// It is kept per process, like the derivation pool it protects: each replica has its
-// own slots, so each replica's share of one account's derivations is what matters.
+// The window arithmetic is here, once (DerivationThrottle). The ballot service asks a
+// DerivationLimiter, which has two implementations: LocalDerivationLimiter (this
+// process's memory: one process, and each replica, since each replica has its own
+// derivation slots) and the cluster's (src/cluster/derivations.ts), whose worker asks
+// the primary, which keeps one DerivationThrottle for the whole instance.
 
 export interface DerivationLimit {
   max: number;
@@ -22,13 +25,28 @@ export interface DerivationTicket {
 
 export type ThrottleAnswer = { ok: true; ticket: DerivationTicket } | { ok: false; retryAfterSeconds: number };
 
+/** What the ballot service asks before each derivation (a port: in-process, or shared by a cluster's workers). */
+export interface DerivationLimiter {
+  readonly limit: DerivationLimit;
+  /** Takes a place for one derivation of `who` at `now`, or says how long until one frees up. */
+  take: (who: string, now: Date) => Promise<ThrottleAnswer>;
+}
+
+/** Builds the limiter a ballot service uses, for its limit. */
+export type DerivationLimiterFactory = (limit: DerivationLimit) => DerivationLimiter;
+
+/** Whether `limit` is one a throttle accepts (also checks limits that arrive over IPC). */
+export function validDerivationLimit(limit: DerivationLimit): boolean {
+  return Number.isInteger(limit.max) && limit.max >= 1 && limit.windowMinutes > 0 && Number.isFinite(limit.windowMinutes);
+}
+
 export class DerivationThrottle {
   /** Per `${userId}|${key}`: times (ms) of the derivations in the window, oldest first. */
   private readonly recent = new Map<string, number[]>();
   private taken = 0;
 
   constructor(readonly limit: DerivationLimit = DEFAULT_DERIVATION_LIMIT) {
-    if (!Number.isInteger(limit.max) || limit.max < 1 || !(limit.windowMinutes > 0)) {
+    if (!validDerivationLimit(limit)) {
       throw new RangeError('the derivation limit needs max ≥ 1 and a positive window');
     }
   }
@@ -56,12 +74,17 @@ export class DerivationThrottle {
         giveBack: () => {
           if (given) return;
           given = true;
-          const list = this.recent.get(who);
-          const i = list?.lastIndexOf(t) ?? -1;
-          if (list !== undefined && i >= 0) list.splice(i, 1);
+          this.giveBack(who, t);
         },
       },
     };
+  }
+
+  /** Gives back the place `who` took at `at` (ms), if it is still counted (a ticket handed back by its time). */
+  giveBack(who: string, at: number): void {
+    const list = this.recent.get(who);
+    const i = list?.lastIndexOf(at) ?? -1;
+    if (list !== undefined && i >= 0) list.splice(i, 1);
   }
 
   /** Forgets users whose derivations have all left the window (bounded memory). */
@@ -69,5 +92,18 @@ export class DerivationThrottle {
     for (const [who, times] of this.recent) {
       if (times.every((at) => at <= t - this.windowMs)) this.recent.delete(who);
     }
+  }
+}
+
+/** The limiter of one process: its own DerivationThrottle. */
+export class LocalDerivationLimiter implements DerivationLimiter {
+  readonly #throttle: DerivationThrottle;
+
+  constructor(readonly limit: DerivationLimit = DEFAULT_DERIVATION_LIMIT) {
+    this.#throttle = new DerivationThrottle(limit);
+  }
+
+  take(who: string, now: Date): Promise<ThrottleAnswer> {
+    return Promise.resolve(this.#throttle.take(who, now));
   }
 }

@@ -4,7 +4,7 @@
 //  - open.ts: viewing or revoking with the passphrase;
 //  - attemptLimiter.ts: wrong passphrases limited per user and election, in the database;
 //  - derivationThrottle.ts: every key derivation of a user for an election counted per
-//    process, right passphrases included, so nobody hogs the derivation pool (whose
+//    process (per instance in a cluster: the primary counts), right passphrases included, so nobody hogs the derivation pool (whose
 //    queue is bounded: beyond it the voter is told to try again in a minute);
 //  - keyedQueue.ts: one request at a time per user and election in this process, so a
 //    double-clicked form does not queue two multi-second derivations;
@@ -17,7 +17,7 @@ import type { KdfPool } from '../../crypto/kdf.js';
 import { AttemptLimiter, type AttemptLimit } from './attemptLimiter.js';
 import { castBallot, reviewBallot } from './cast.js';
 import { findElection, throttled, voterKey, voterOf, type BallotContext, type BallotPorts } from './context.js';
-import { DEFAULT_DERIVATION_LIMIT, DerivationThrottle, type DerivationLimit } from './derivationThrottle.js';
+import { DEFAULT_DERIVATION_LIMIT, LocalDerivationLimiter, type DerivationLimit } from './derivationThrottle.js';
 import { KeyedQueue } from './keyedQueue.js';
 import { LinkErasure } from './linkErasure.js';
 import { openBallot, type OpenAction, type OpenProgress } from './open.js';
@@ -42,7 +42,7 @@ export interface BallotServiceOptions {
   newParams?: KdfParams;
   /** Passphrase attempts per user and election. */
   attempts?: AttemptLimit;
-  /** Key derivations (right or wrong, any action) per user and election in this process. */
+  /** Key derivations (right or wrong, any action) per user and election (in this process, or the cluster's instance). */
   derivations?: DerivationLimit;
 }
 
@@ -61,7 +61,9 @@ class Ballots implements BallotService {
       ports,
       pool,
       newParams: options.newParams ?? DEFAULT_KDF_PARAMS,
-      throttle: new DerivationThrottle(options.derivations ?? DEFAULT_DERIVATION_LIMIT),
+      throttle: (ports.derivationLimiter ?? ((limit) => new LocalDerivationLimiter(limit)))(
+        options.derivations ?? DEFAULT_DERIVATION_LIMIT,
+      ),
       attempts: new AttemptLimiter(ports.store, options.attempts),
     };
     this.#erasure = new LinkErasure(ports);
@@ -134,7 +136,7 @@ class Ballots implements BallotService {
     const now = ctx.ports.clock();
     const early = request.passphrase === '' ? null : await ctx.attempts.exhausted(request.user.id, found.election.key, who, now);
     if (early !== null) return early;
-    const place = request.passphrase === '' ? null : ctx.throttle.take(who, now);
+    const place = request.passphrase === '' ? null : await ctx.throttle.take(who, now);
     if (place !== null && !place.ok) return throttled(place.retryAfterSeconds, ctx.throttle.limit);
     const progress: OpenProgress = { derived: false };
     const pending = ctx.attempts.admit(who);
