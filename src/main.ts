@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { CommunityConfig, Config } from './config.js';
 import { resolveAppKey, sessionKeyFrom } from './app/appKey.js';
+import type { DerivationLimit } from './app/ballots/derivationThrottle.js';
 import { createBallotService, type BallotServiceOptions } from './app/ballots/service.js';
 import { watchCloses, type CloseWatcher } from './app/eraseLinks.js';
 import { adoptIntoDefault, COMMUNITY_FIRST_SYNC_WAIT_MS, STARTUP_SYNCS } from './app/communityStartup.js';
@@ -15,11 +16,13 @@ import { startMetaService, type MetaService } from './app/metaService.js';
 import type { CatalogueReader } from './app/ports.js';
 import { Readiness } from './app/readiness.js';
 import type { DeriveKey } from './core/ballot/secrecy.js';
+import type { MetricJson } from './cluster/messages.js';
 import type { WorkerLink } from './cluster/worker.js';
 import { defaultKdfConcurrency, KdfPool } from './crypto/kdf.js';
 import type { AppContext, CommunityEntry, CommunityInfo } from './http/context.js';
 import { emptySnapshot, FixedCatalogue } from './metarepo/catalogue.js';
-import { buildServer, httpTimeouts } from './http/server.js';
+import { buildServer } from './http/server.js';
+import { httpTimeouts } from './http/timeouts.js';
 import { loggerOptions } from './log.js';
 import { startMetricsListener, type MetricsListener } from './observability/listener.js';
 import { createMetrics } from './observability/metrics.js';
@@ -96,7 +99,19 @@ export async function startService(given: Config, options: StartOptions = {}): P
     const appKey = await resolveAppKey(config.appKey, store, clock());
     if (appKey.source === 'database') log.info('APP_KEY is blank: using the key kept in the database');
 
-    const metrics = createMetrics({ pool: () => store.pool.stats() });
+    const cluster = options.cluster;
+    // In a cluster worker the process metrics carry its id; a scrape answers with the
+    // instance's figures, gathered by the primary, which asks this worker for its own.
+    const metrics = createMetrics({
+      pool: () => store.pool.stats(),
+      ...(cluster !== undefined ? { processLabels: { worker: cluster.id } } : {}),
+    });
+    if (cluster !== undefined) {
+      cluster.useLog(log);
+      // prom-client's JSON is what MetricJson describes (its typings give `type` as an enum; it is the name).
+      cluster.metrics.report(async () => (await metrics.registry.getMetricsAsJSON()) as unknown as MetricJson[]);
+      metrics.attachInstance(cluster.metrics.scrape);
+    }
     const communities = config.communities;
     // The first meta sync runs here, before the server listens (a failure leaves it degraded).
     meta =
@@ -142,7 +157,16 @@ export async function startService(given: Config, options: StartOptions = {}): P
     metrics.attachReadiness(() => readiness.recent(5_000));
     metrics.attachDb(() => store.monitor.faultCounts());
     const ballots = createBallotService(
-      { store, catalogue, clock, log, settings: { minPasscodeLength: config.minPasscodeLength }, metrics },
+      {
+        store,
+        catalogue,
+        clock,
+        log,
+        settings: { minPasscodeLength: config.minPasscodeLength },
+        metrics,
+        // In a cluster the primary counts each voter's derivations for the whole instance.
+        ...(cluster !== undefined ? { derivationLimiter: (limit: DerivationLimit) => cluster.derivationLimiter(limit, null) } : {}),
+      },
       kdfPool,
       options.ballots,
     );
@@ -199,7 +223,8 @@ export async function startService(given: Config, options: StartOptions = {}): P
         await app.listen({ host: config.host, port: config.port });
         address = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
       }
-      if (config.metrics.port !== null) {
+      // In a cluster the primary serves METRICS_PORT, with the instance's figures.
+      if (config.metrics.port !== null && cluster === undefined) {
         metricsListener = await startMetricsListener({
           metrics,
           host: config.host,
@@ -291,8 +316,17 @@ async function startCommunities(
     }
     const catalogue = meta?.catalogue ?? options.catalogue ?? followed?.catalogue ?? new FixedCatalogue(emptySnapshot(base.clock()));
     metrics.attachSync(() => followed?.status() ?? catalogue.status());
+    const cluster = options.cluster;
     const ballots = createBallotService(
-      { store, catalogue, clock: base.clock, log, settings: { minPasscodeLength: config.minPasscodeLength }, metrics: base.metrics },
+      {
+        store,
+        catalogue,
+        clock: base.clock,
+        log,
+        settings: { minPasscodeLength: config.minPasscodeLength },
+        metrics: base.metrics,
+        ...(cluster !== undefined ? { derivationLimiter: (limit: DerivationLimit) => cluster.derivationLimiter(limit, c.key) } : {}),
+      },
       base.kdfPool,
       options.ballots,
     );

@@ -10,6 +10,10 @@
 // SIGTERM/SIGINT stop the workers (letting their requests finish), then the primary.
 // With COMMUNITIES the primary does all of this for each community (its clone, gate,
 // close watcher and sync state), and every message about a checkout names the community.
+// It also keeps what must be counted once for the instance: each voter's derivations
+// (derivations.ts), and it answers scrapes with every process's metrics merged
+// (instanceMetrics.ts): on METRICS_PORT, which it serves itself, and for a worker
+// whose main listener was scraped.
 import cluster, { type Worker } from 'node:cluster';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import pino from 'pino';
@@ -21,8 +25,13 @@ import { adoptIntoDefault, COMMUNITY_FIRST_SYNC_WAIT_MS, STARTUP_SYNCS } from '.
 import { emptySnapshot } from '../metarepo/catalogue.js';
 import { loggerOptions } from '../log.js';
 import { Store } from '../storage/store.js';
+import { httpTimeouts } from '../http/timeouts.js';
+import { startMetricsListener, type MetricsListener } from '../observability/listener.js';
+import { createMetrics } from '../observability/metrics.js';
+import { InstanceDerivations } from './derivations.js';
 import { CheckoutGate, type Release } from './gate.js';
-import { toPrimary, type ToWorker } from './messages.js';
+import { MetricsGatherer } from './instanceMetrics.js';
+import { toPrimary, type MetricJson, type ToWorker } from './messages.js';
 
 export interface PrimaryOptions {
   logDestination?: pino.DestinationStream;
@@ -65,6 +74,23 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
   const clock = () => new Date();
   const store = Store.open(config.db, { limits: config.dbLimits });
   const kept = new Map<string | null, Kept>();
+  // The primary's own figures (its syncs, its database pool and faults, its process),
+  // merged into every scrape with the workers'.
+  const metrics = createMetrics({ serving: false, processLabels: { worker: 'primary' }, pool: () => store.pool.stats() });
+  metrics.attachDb(() => store.monitor.faultCounts());
+  /** Workers that listen: those a scrape asks for their figures. */
+  const listeners = new Set<number>();
+  const gatherer = new MetricsGatherer({
+    own: async () => (await metrics.registry.getMetricsAsJSON()) as unknown as MetricJson[],
+    peers: () =>
+      [...listeners].flatMap((id) => {
+        const worker = cluster.workers?.[id];
+        if (worker?.isConnected() !== true) return [];
+        return [{ id, ask: (requestId: number) => worker.send({ scrutin: 'metrics-ask', id: requestId } satisfies ToWorker) }];
+      }),
+  });
+  const derivations = new InstanceDerivations();
+  let metricsListener: MetricsListener | null = null;
   try {
     await store.ping();
     const report = await store.migrate();
@@ -73,11 +99,23 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
     await resolveAppKey(config.appKey, store, clock());
     if (config.communities === null) {
       const gate = new CheckoutGate();
-      const meta = await startMetaService({ config, store, log, clock, exclusive: (update) => gate.write(update) });
+      const meta = await startMetaService({ config, store, log, clock, metrics, exclusive: (update) => gate.write(update) });
       kept.set(null, { community: null, meta, gate, closes: null, told: '' });
     } else {
       await adoptIntoDefault(store, config.communities, log, clock());
-      await keepCommunities(config, config.communities, { store, log, clock, kept, options });
+      await keepCommunities(config, config.communities, { store, log, clock, kept, options, metrics });
+    }
+    if (config.metrics.port !== null) {
+      // One listener for the instance, with every process's figures (the workers start none).
+      metricsListener = await startMetricsListener({
+        metrics: gatherer,
+        host: config.host,
+        port: config.metrics.port,
+        token: config.metrics.token,
+        log,
+        timeouts: httpTimeouts(config.timeouts),
+      });
+      log.info({ address: metricsListener.address }, 'metrics listener started');
     }
   } catch (error) {
     await Promise.all([...kept.values()].map((k) => k.meta?.stop().catch(() => undefined) ?? Promise.resolve()));
@@ -147,6 +185,7 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
       onMessage(worker, raw);
     });
     worker.once('listening', () => {
+      listeners.add(worker.id);
       // The socket the workers share is made by the primary; group access as in one process.
       if (!everListened && config.connect === 'socket') chmodSync(config.socketPath, 0o660);
       everListened = true;
@@ -159,7 +198,32 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
     const message = toPrimary(raw);
     if (message === null) return;
     const held = leases.get(worker.id);
-    if (message.scrutin === 'hello') {
+    const reply = (answer: ToWorker): void => {
+      if (worker.isConnected()) worker.send(answer);
+    };
+    if (message.scrutin === 'derive-take') {
+      const { scrutin: _take, id, ...place } = message;
+      reply(derivations.take(id, place));
+    } else if (message.scrutin === 'derive-give') {
+      const { scrutin: _give, ...place } = message;
+      derivations.giveBack(place);
+    } else if (message.scrutin === 'metrics-told') {
+      gatherer.told(worker.id, message.id, message.metrics);
+    } else if (message.scrutin === 'metrics-want') {
+      void gatherer.scrape().then(
+        (scrape) => {
+          reply(
+            scrape.ok
+              ? { scrutin: 'metrics-text', id: message.id, text: scrape.text }
+              : { scrutin: 'metrics-text', id: message.id, text: null, reason: scrape.reason },
+          );
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 'metrics: could not gather the instance');
+          reply({ scrutin: 'metrics-text', id: message.id, text: null, reason: 'the metrics could not be merged' });
+        },
+      );
+    } else if (message.scrutin === 'hello') {
       for (const k of kept.values()) {
         const state = syncState(k);
         if (state !== null) worker.send(state);
@@ -188,6 +252,8 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
   };
 
   cluster.on('exit', (worker, code, signal) => {
+    listeners.delete(worker.id);
+    gatherer.gone(worker.id);
     for (const release of leases.get(worker.id)?.values() ?? []) release();
     leases.delete(worker.id);
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
@@ -225,6 +291,7 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
     if (stopping) return stopped;
     stopping = true;
     clearInterval(stateTimer);
+    await metricsListener?.close();
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     await Promise.all(
       workers.map(
@@ -270,7 +337,14 @@ export async function startPrimary(config: Config, options: PrimaryOptions = {})
 async function keepCommunities(
   config: Config,
   communities: readonly CommunityConfig[],
-  deps: { store: Store; log: pino.Logger; clock: () => Date; kept: Map<string | null, Kept>; options: PrimaryOptions },
+  deps: {
+    store: Store;
+    log: pino.Logger;
+    clock: () => Date;
+    kept: Map<string | null, Kept>;
+    options: PrimaryOptions;
+    metrics: ReturnType<typeof createMetrics>;
+  },
 ): Promise<void> {
   let next = 0;
   const startOne = async (c: CommunityConfig): Promise<void> => {
@@ -283,6 +357,7 @@ async function keepCommunities(
         store: deps.store.forCommunity(c.key),
         log,
         clock: deps.clock,
+        metrics: deps.metrics.forCommunity(c.key),
         exclusive: (update) => gate.write(update),
         firstSyncWaitMs: deps.options.communityFirstSyncWaitMs ?? COMMUNITY_FIRST_SYNC_WAIT_MS,
       });

@@ -2,13 +2,19 @@
 // writes the election table: the primary does both, once for the instance. The worker
 // reads the primary's checkout into its own snapshot — under a read lease, so never
 // while git rewrites it — at start-up and each time the primary says it swapped, and
-// passes the webhook's sync requests on to the primary.
+// passes the webhook's sync requests on to the primary. It also asks the primary for
+// places in the instance's derivation throttle (derivations.ts) and for the instance's
+// metrics, and answers the primary's requests for its own (instanceMetrics.ts).
+import cluster from 'node:cluster';
+import type { DerivationLimit, DerivationLimiter } from '../app/ballots/derivationThrottle.js';
 import type { Config } from '../config.js';
 import { folderModeAvailable } from '../app/metaService.js';
 import type { MetaSnapshot } from '../core/meta/types.js';
 import { Catalogue, emptySnapshot, type CatalogueLogger, type SyncSource } from '../metarepo/catalogue.js';
 import { createMetaSource, describeSyncError } from '../metarepo/source.js';
 import type { CatalogueStatus } from '../metarepo/catalogue.js';
+import { derivationsOverIpc } from './derivations.js';
+import { metricsOverIpc, type MetricsOverIpc } from './instanceMetrics.js';
 import { toWorker, type PrimarySync, type ToPrimary } from './messages.js';
 
 /** One meta repository as a worker follows it: the single one, or one community's. */
@@ -24,6 +30,14 @@ interface FollowedMeta {
 export interface WorkerLink extends FollowedMeta {
   /** How many workers share the machine (limits and pools are divided by it). */
   workers: number;
+  /** This worker's cluster id, as its process metrics are labelled (`worker`). */
+  id: string;
+  /** The derivation throttle of the whole instance, counted by the primary (community: the ballot service's, or null). */
+  derivationLimiter: (limit: DerivationLimit, community: string | null) => DerivationLimiter;
+  /** This worker's figures for the primary, and the instance's for a scrape of this worker. */
+  metrics: Pick<MetricsOverIpc, 'report' | 'scrape'>;
+  /** Where the link logs its own troubles (the service's logger, once it has one). */
+  useLog: (log: CatalogueLogger) => void;
   /** With COMMUNITIES: each community's repository, by key (the single one above is then null). */
   communities: ReadonlyMap<string, FollowedMeta>;
   /** Stops listening to the primary. */
@@ -158,9 +172,29 @@ function follow(
  */
 export function linkToPrimary(config: Config, workers: number, clock: () => Date, log?: CatalogueLogger): WorkerLink {
   const send: Send = (message) => {
-    process.send?.(message);
+    // Throws when the primary is gone, so that waiting callers fall back at once.
+    if (process.send === undefined || !process.connected) throw new Error('no channel to the primary');
+    process.send(message);
   };
-  const leases = leasesOver(send);
+  const leases = leasesOver((message) => {
+    try {
+      send(message);
+    } catch {
+      // The primary is gone: this worker is stopping too.
+    }
+  });
+  let logTo = log;
+  let fellBack = 0;
+  const derivations = derivationsOverIpc({
+    send,
+    workers,
+    onFallback: () => {
+      // Logged now and then, not per request, if the primary stays silent.
+      if (fellBack++ % 100 === 0)
+        logTo?.warn({ times: fellBack }, "the primary did not answer for the derivation throttle: counting this worker's share here");
+    },
+  });
+  const metrics = metricsOverIpc(send);
   const single =
     config.communities === null
       ? follow(config.meta, null, clock, send, leases, log)
@@ -173,13 +207,25 @@ export function linkToPrimary(config: Config, workers: number, clock: () => Date
     const message = toWorker(raw);
     if (message === null) return;
     if (message.scrutin === 'leased') leases.granted(message.id);
+    else if (message.scrutin === 'derive-answer') derivations.answered(message);
+    else if (message.scrutin === 'metrics-ask' || message.scrutin === 'metrics-text') metrics.received(message);
     else if (message.scrutin === 'sync-state') followerOf(message.community)?.primarySays(message);
     else followerOf(message.community)?.swapped();
   };
   process.on('message', onMessage);
-  send({ scrutin: 'hello' });
+  try {
+    send({ scrutin: 'hello' });
+  } catch {
+    // Not forked by a primary: nothing will answer (the limiter and metrics fall back).
+  }
   return {
     workers,
+    id: String(cluster.worker?.id ?? process.pid),
+    derivationLimiter: derivations.limiter,
+    metrics,
+    useLog: (l) => {
+      logTo = l;
+    },
     catalogue: single.catalogue,
     requestSync: single.requestSync,
     status: single.status,

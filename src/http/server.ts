@@ -2,12 +2,10 @@
 // sessions, CSRF, rate limits, forms, static files), then one route module per
 // area, and one error handler that gives every error a page with the right status.
 import { randomUUID } from 'node:crypto';
-import type { ServerOptions } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import { Refused } from '../app/refusals.js';
-import type { Config } from '../config.js';
 import type { DbFault } from '../storage/errors.js';
 import { ErrorPage } from '../views/ErrorPage.js';
 import type { PageContext } from '../views/page.js';
@@ -15,6 +13,7 @@ import { explain } from './answers.js';
 import { assetUrls, publicDir, type AssetUrls } from './assets.js';
 import type { AppContext } from './context.js';
 import { HttpError, refusalError, unavailableAnswer } from './errors.js';
+import { httpTimeouts } from './timeouts.js';
 import { registerResilience } from './resilience.js';
 import { registerSecurity } from './security.js';
 import { pageContext, registerSessions, sendPage } from './session.js';
@@ -104,26 +103,6 @@ function describe(error: FastifyError | HttpError | Error): Described {
     title: 'Something went wrong on our side',
     message:
       'The server could not complete your request. Nothing you did caused this. Please try again in a moment; if it keeps happening, tell the election officers.',
-  };
-}
-
-/**
- * node:http's limits on slow clients, from HTTP_*_TIMEOUT (seconds): the headers, and
- * the whole request with its body, must arrive in time, or the client gets 408 and the
- * connection is closed; idle keep-alive connections are closed too. Nothing limits the
- * answer (a vote waits for its key derivation): no socket idle timeout is set, since
- * it would also cut a connection whose answer is still being computed. Node checks the
- * limits every `connectionsCheckingInterval` (30 s by default, far coarser than the
- * limits themselves), so every second here. The metrics listener uses the same.
- */
-export function httpTimeouts(
-  timeouts: Config['timeouts'],
-): Pick<ServerOptions, 'headersTimeout' | 'requestTimeout' | 'keepAliveTimeout' | 'connectionsCheckingInterval'> {
-  return {
-    headersTimeout: timeouts.headers * 1000,
-    requestTimeout: timeouts.request * 1000,
-    keepAliveTimeout: timeouts.keepAlive * 1000,
-    connectionsCheckingInterval: 1000,
   };
 }
 

@@ -1,9 +1,10 @@
 // A listener of its own for /metrics (METRICS_PORT), so Prometheus can scrape a port
 // that the Ingress or the reverse proxy never exposes. Plain node:http: it serves
-// one path and must stay up even if the main application is busy.
+// one path and must stay up even if the main application is busy. Under the cluster
+// (WORKERS > 1) the primary runs it and serves the whole instance's figures.
 import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { scrapeAllowed, type Metrics } from './metrics.js';
+import { scrapeAllowed, type MetricsSource } from './metrics.js';
 
 export interface MetricsListener {
   address: string;
@@ -11,7 +12,8 @@ export interface MetricsListener {
 }
 
 export interface MetricsListenerOptions {
-  metrics: Metrics;
+  /** This process's metrics, or (in a cluster's primary) the instance's. */
+  metrics: MetricsSource;
   host: string;
   port: number;
   token: string | null;
@@ -37,9 +39,15 @@ export async function startMetricsListener(options: MetricsListenerOptions): Pro
       answer(res, 401, 'Unauthorized: send Authorization: Bearer <METRICS_TOKEN>\n', { 'www-authenticate': 'Bearer realm="metrics"' });
       return;
     }
-    const text = await metrics.render();
+    const scrape = await metrics.scrape();
+    if (!scrape.ok) {
+      // Part of the instance's figures would read as counter resets: nothing rather than a part.
+      log.warn({ reason: scrape.reason }, 'metrics: the scrape could not gather every process');
+      answer(res, 503, `Service Unavailable: ${scrape.reason}; scrape again\n`, { 'retry-after': '5' });
+      return;
+    }
     res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
-    res.end(req.method === 'HEAD' ? undefined : text);
+    res.end(req.method === 'HEAD' ? undefined : scrape.text);
   };
   const server = createServer(options.timeouts ?? {}, (req, res) => {
     handle(req, res).catch((error: unknown) => {

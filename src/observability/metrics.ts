@@ -2,6 +2,12 @@
 // prom-client's global one, so several apps can live in one process (tests) without
 // mixing their counts.
 //
+// Under the cluster (WORKERS > 1) every process keeps its own registry and a scrape
+// merges them (src/cluster/instanceMetrics.ts): counters and histograms are summed;
+// each gauge names its `aggregator` here (a worker's readiness is the minimum, the
+// served revision and the snapshot's age the maximum, not N times the figure); the
+// process_* and nodejs_* series carry a `worker` label instead of being merged.
+//
 // Privacy rule: nothing here may identify a voter or order ballots. Labels are route
 // patterns (never raw URLs, which could hold a login or a query string), status
 // codes, methods and election keys; the vote counter is a bare count per election.
@@ -41,6 +47,23 @@ export interface MetricsOptions {
   pool?: () => PoolStats;
   /** Process metrics (memory, event loop lag, GC); off in tests that count series. */
   processMetrics?: boolean;
+  /** Labels on the process metrics: `{ worker: '1' }` in a cluster, `primary` for the primary. */
+  processLabels?: Record<string, string>;
+  /**
+   * False for a cluster's primary, which serves no requests: the request, vote, key
+   * derivation and readiness metrics are left out of its registry, so that its zeros do
+   * not enter the instance's figures (its readiness, a minimum, would read 0).
+   */
+  serving?: boolean;
+}
+
+/** One scrape's answer: the exposition text, or why the figures could not all be gathered. */
+export type Scrape = { ok: true; text: string } | { ok: false; reason: string };
+
+/** What a /metrics endpoint serves: this process's figures, or a cluster instance's. */
+export interface MetricsSource {
+  readonly contentType: string;
+  scrape: () => Promise<Scrape>;
 }
 
 /** The label given to requests that matched no route: never the raw URL. */
@@ -49,8 +72,10 @@ export const UNMATCHED_ROUTE = 'unmatched';
 /** Latency buckets (seconds): pages take milliseconds, a vote's key derivation seconds. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-export class Metrics {
+export class Metrics implements MetricsSource {
   readonly registry = new Registry();
+  /** In a cluster worker: the instance's figures, through the primary. */
+  private instance: (() => Promise<Scrape>) | null = null;
   private kdf: (() => KdfLoad) | null = null;
   private sync: (() => SyncState) | null = null;
   private readiness: (() => Promise<ReadinessState>) | null = null;
@@ -70,26 +95,29 @@ export class Metrics {
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    // Unregistered in a cluster's primary (still counted into, never shown).
+    const serving = options.serving === false ? [] : registers;
+    if (options.processMetrics !== false)
+      collectDefaultMetrics({ register: this.registry, ...(options.processLabels !== undefined ? { labels: options.processLabels } : {}) });
 
     this.httpRequests = new Counter({
       name: 'scrutin_http_requests_total',
       help: 'HTTP requests answered, by route pattern and status code',
       labelNames: ['method', 'route', 'status'],
-      registers,
+      registers: serving,
     });
     this.httpDuration = new Histogram({
       name: 'scrutin_http_request_duration_seconds',
       help: 'Time to answer an HTTP request, by route pattern',
       labelNames: ['method', 'route'],
       buckets: LATENCY_BUCKETS,
-      registers,
+      registers: serving,
     });
     this.votes = new Counter({
       name: 'scrutin_votes_cast_total',
       help: 'Ballots cast (or re-cast) since this process started, by election; a count only',
       labelNames: ['election'],
-      registers,
+      registers: serving,
     });
     this.syncRuns = new Counter({
       name: 'scrutin_meta_sync_runs_total',
@@ -107,7 +135,7 @@ export class Metrics {
     const kdfQueued = new Gauge({
       name: 'scrutin_kdf_queued',
       help: 'Passphrase key derivations waiting for a slot',
-      registers,
+      registers: serving,
       collect: () => {
         kdfQueued.set(kdfValue((l) => l.queued));
       },
@@ -115,7 +143,7 @@ export class Metrics {
     const kdfRunning = new Gauge({
       name: 'scrutin_kdf_running',
       help: 'Passphrase key derivations in progress',
-      registers,
+      registers: serving,
       collect: () => {
         kdfRunning.set(kdfValue((l) => l.running));
       },
@@ -125,13 +153,14 @@ export class Metrics {
       name: 'scrutin_kdf_refused_total',
       help: 'Passphrase requests refused before any derivation: queue-full, waited-too-long, abandoned (the client left)',
       labelNames: ['reason'],
-      registers,
+      registers: serving,
     });
 
     const ready = new Gauge({
       name: 'scrutin_ready',
       help: 'Whether this process should receive voters (1) or not (0), as /health/ready answers',
-      registers,
+      registers: serving,
+      aggregator: 'min',
       collect: async () => {
         if (this.readiness !== null) ready.set((await this.readiness()).ready ? 1 : 0);
       },
@@ -140,7 +169,8 @@ export class Metrics {
       name: 'scrutin_ready_check',
       help: 'Each readiness check: 1 passing, 0 failing (the logs say why)',
       labelNames: ['check'],
-      registers,
+      registers: serving,
+      aggregator: 'min',
       collect: async () => {
         if (this.readiness === null) return;
         for (const [check, result] of Object.entries((await this.readiness()).checks)) readyChecks.set({ check }, result.ok ? 1 : 0);
@@ -161,6 +191,7 @@ export class Metrics {
       name: 'scrutin_meta_snapshot_age_seconds',
       help: 'Seconds since the meta repository was last synced successfully by this process',
       registers,
+      aggregator: 'max',
       collect: () => {
         const at = this.sync?.().lastSuccessAt ?? null;
         if (at === null) age.reset();
@@ -172,6 +203,7 @@ export class Metrics {
       help: 'Elections in the served meta snapshot: ok, or broken (their files have errors; voters see them as unavailable)',
       labelNames: ['state'],
       registers,
+      aggregator: 'max',
       collect: () => {
         if (this.elections === null) return;
         elections.set({ state: 'ok' }, this.elections.ok);
@@ -184,6 +216,7 @@ export class Metrics {
       help: 'The meta repository revision this process serves (value is always 1)',
       labelNames: ['revision', 'state'],
       registers,
+      aggregator: 'max',
       collect: () => {
         revision.reset();
         if (this.sync === null) return;
@@ -205,6 +238,7 @@ export class Metrics {
       help: "Elections in each community's served meta snapshot: ok, or broken",
       labelNames: ['community', 'state'],
       registers,
+      aggregator: 'max',
       collect: () => {
         for (const [community, e] of this.communityElections) {
           communityElections.set({ community, state: 'ok' }, e.ok);
@@ -217,6 +251,7 @@ export class Metrics {
       help: "Seconds since each community's meta repository was last synced successfully by this process",
       labelNames: ['community'],
       registers,
+      aggregator: 'max',
       collect: () => {
         communityAge.reset();
         for (const [community, read] of this.communitySync) {
@@ -230,6 +265,7 @@ export class Metrics {
       help: 'The meta repository revision this process serves for each community (value is always 1)',
       labelNames: ['community', 'revision', 'state'],
       registers,
+      aggregator: 'max',
       collect: () => {
         communityRevision.reset();
         for (const [community, read] of this.communitySync) {
@@ -332,12 +368,24 @@ export class Metrics {
     this.sync = read;
   }
 
+  /** In a cluster worker: scrapes answer with the instance's figures, gathered by the primary. */
+  attachInstance(scrape: () => Promise<Scrape>): void {
+    this.instance = scrape;
+  }
+
   get contentType(): string {
     return this.registry.contentType;
   }
 
+  /** This process's figures. */
   render(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** What a scrape answers: this process's figures, or in a cluster worker the instance's. */
+  async scrape(): Promise<Scrape> {
+    if (this.instance !== null) return this.instance();
+    return { ok: true, text: await this.render() };
   }
 }
 

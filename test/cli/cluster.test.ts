@@ -6,6 +6,9 @@
 // a worker that dies is replaced. SQLite: the database every worker shares is a file.
 // With COMMUNITIES the primary syncs each community and a community's webhook, reaching
 // either worker, updates that community (and only it) on both.
+// What must be counted once for the instance is: a scrape of METRICS_PORT (served by the
+// primary) or of the main listener (reaching either worker) sums both workers' requests;
+// a voter's derivations are counted by the primary, so alternating workers gains nothing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,6 +16,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { binPath, repoRoot } from '../helpers/cli.js';
+import { fileURLToPath } from 'node:url';
 import { freePort, waitFor } from '../helpers/net.js';
 import { GOOD_VOTERS, candidateFile, tempDir } from '../metarepo/fixture.js';
 import { makeUpstream, type Upstream } from '../metarepo/gitRepo.js';
@@ -63,6 +67,35 @@ function cookieFrom(answer: Answer, jar: Map<string, string>): string {
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
+/** The samples of `name` in an exposition text whose labels include `labels`. */
+function samples(text: string, name: string, labels: Record<string, string> = {}): { labels: Record<string, string>; value: number }[] {
+  const found: { labels: Record<string, string>; value: number }[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (m?.[1] !== name) continue;
+    const have: Record<string, string> = {};
+    for (const pair of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) have[pair[1] ?? ''] = pair[2] ?? '';
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) found.push({ labels: have, value: Number(m[3]) });
+  }
+  return found;
+}
+
+/** The one sample of `name` with `labels` (0 when there is none yet: a counter not yet incremented). */
+function sampleOf(text: string, name: string, labels: Record<string, string> = {}): number {
+  const found = samples(text, name, labels);
+  assert.ok(found.length <= 1, `one series of ${name} ${JSON.stringify(labels)}: ${JSON.stringify(found)}`);
+  return found[0]?.value ?? 0;
+}
+
+async function scrape(url: string, token: string): Promise<string> {
+  const res = await fetch(url, { headers: { connection: 'close', authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  assert.equal(res.status, 200, text);
+  return text;
+}
+
+const METRICS_TOKEN = 'cluster-metrics-token-0123456789';
+
 function csrfOf(body: string): string {
   const token = /name="_csrf" value="([^"]+)"/.exec(body)?.[1];
   assert.ok(token !== undefined, `a CSRF token in: ${body.slice(0, 300)}`);
@@ -89,6 +122,7 @@ describe('scrutin serve with two workers', () => {
   let out = '';
   let exited: Promise<number | null>;
   let dbPath: string;
+  let metricsPort: number;
 
   before(async () => {
     upstream = makeUpstream();
@@ -99,6 +133,7 @@ describe('scrutin serve with two workers', () => {
     upstream.commit('a running election');
     upstream.push();
     port = await freePort();
+    metricsPort = await freePort();
     dbPath = join(upstream.root, 'scrutin.db');
     child = spawn(process.execPath, [binPath, 'serve'], {
       cwd: repoRoot,
@@ -117,6 +152,8 @@ describe('scrutin serve with two workers', () => {
         LOG_LEVEL: 'info',
         RATE_LIMIT_PER_MINUTE: '0',
         WORKERS: '2',
+        METRICS_TOKEN,
+        METRICS_PORT: String(metricsPort),
         // Readiness fails one second after a failed sync: the last test makes one fail.
         META_MAX_AGE: '1',
       },
@@ -149,6 +186,33 @@ describe('scrutin serve with two workers', () => {
       assert.match(page.body, /Hello, alice/);
     }
     await waitFor(() => Promise.resolve(answeredBy(out, '/app', since).size === 2 ? true : undefined), 5_000, 'both workers in the log');
+  });
+
+  test("METRICS_PORT, served by the primary, sums both workers' figures", async () => {
+    const url = `http://127.0.0.1:${metricsPort}/metrics`;
+    const series = { method: 'GET', route: '/elections', status: '200' };
+    const before = sampleOf(await scrape(url, METRICS_TOKEN), 'scrutin_http_requests_total', series);
+    const since = out.length;
+    for (let i = 0; i < 6; i++) assert.equal((await fresh(port, '/elections')).status, 200);
+    await waitFor(
+      () => Promise.resolve(answeredBy(out, '/elections', since).size === 2 ? true : undefined),
+      5_000,
+      'both workers answered',
+    );
+    const text = await scrape(url, METRICS_TOKEN);
+    assert.equal(sampleOf(text, 'scrutin_http_requests_total', series) - before, 6, 'the six requests, whichever worker answered');
+    // Gauges are not multiplied by the workers: readiness is the least of theirs, the revision one series of 1.
+    assert.equal(sampleOf(text, 'scrutin_ready'), 1);
+    const revisions = samples(text, 'scrutin_meta_revision_info');
+    assert.equal(revisions.length, 1, JSON.stringify(revisions));
+    assert.equal(revisions[0]?.value, 1);
+    // The primary's sync is counted, once; each process keeps its own process metrics.
+    assert.ok(sampleOf(text, 'scrutin_meta_sync_runs_total') >= 1);
+    const processes = samples(text, 'process_resident_memory_bytes').map((s) => s.labels.worker);
+    assert.equal(processes.length, 3, `the primary and two workers: ${processes.join(' ')}`);
+    assert.ok(processes.includes('primary'));
+    // The main listener does not serve /metrics when METRICS_PORT is set.
+    assert.equal((await fresh(port, '/metrics')).status, 404);
   });
 
   test('two ballots sent at once through both workers store one', async () => {
@@ -433,5 +497,124 @@ describe('scrutin serve with two workers and two communities', () => {
       'beta synced',
     );
     assert.ok(!syncs.some((l) => l.includes('"community":"alpha"')), 'alpha did not');
+  });
+});
+
+// The real primary and workers, with cheap derivations and a limit of 3 per voter
+// (test/helpers/clusterServe.ts), and /metrics on the main listener (METRICS_TOKEN only).
+describe('two workers sharing the derivation throttle and the metrics of the main listener', () => {
+  const harness = fileURLToPath(new URL('../helpers/clusterServe.ts', import.meta.url));
+  let upstream: Upstream;
+  let child: ChildProcess;
+  let port: number;
+  let out = '';
+  let exited: Promise<number | null>;
+
+  before(async () => {
+    upstream = makeUpstream();
+    upstream.write('elections/2026/live/election.yaml', RUNNING);
+    upstream.write('elections/2026/live/voters.yaml', GOOD_VOTERS);
+    upstream.write('elections/2026/live/candidate-ann.md', candidateFile('ann'));
+    upstream.write('elections/2026/live/candidate-ben.md', candidateFile('ben'));
+    upstream.commit('a running election');
+    upstream.push();
+    port = await freePort();
+    child = spawn(process.execPath, ['--import', 'tsx', harness], {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        APP_ENV: 'development',
+        APP_KEY: 'cluster-test-app-key-0123456789',
+        APP_PORT: String(port),
+        DB_CONNECTION: 'sqlite',
+        DB_PATH: join(upstream.root, 'scrutin.db'),
+        META_REPO: upstream.bare,
+        META_PATH: join(upstream.root, 'checkout'),
+        META_BRANCH: 'main',
+        META_SECRET: SECRET,
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_PER_MINUTE: '0',
+        WORKERS: '2',
+        METRICS_TOKEN,
+        SCRUTIN_TEST_DERIVATIONS: '3',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    exited = new Promise((resolve) => child.on('exit', resolve));
+    await waitFor(() => Promise.resolve(out.includes('with 2 workers') ? true : undefined), 90_000, `two workers listening: ${out}`);
+  });
+
+  after(async () => {
+    child.kill('SIGTERM');
+    const code = await exited;
+    upstream.cleanup();
+    assert.equal(code, 0, `the primary stops cleanly after its workers:\n${out.slice(-3000)}`);
+  });
+
+  test('the 4th derivation of a voter is refused though the requests alternate between the workers', async () => {
+    const jar = new Map<string, string>();
+    const login = await fresh(port, '/login');
+    let cookie = cookieFrom(login, jar);
+    cookie = cookieFrom(await fresh(port, '/login/dev', cookie, { _csrf: csrfOf(login.body), username: 'alice' }), jar);
+    const ballot = await fresh(port, '/app/elections/2026---live/vote', cookie);
+    assert.equal(ballot.status, 200);
+    cookie = cookieFrom(ballot, jar);
+    const password = 'alice has a passphrase';
+    // The cast derives once.
+    const cast = await fresh(port, '/app/elections/2026---live/vote', cookie, {
+      _csrf: csrfOf(ballot.body),
+      password,
+      'candidate@ann': '1',
+      'candidate@ben': '2',
+    });
+    assert.equal(cast.status, 303, cast.body.slice(0, 500));
+    cookie = cookieFrom(cast, jar);
+    const page = await fresh(port, '/app/elections/2026---live', cookie);
+    cookie = cookieFrom(page, jar);
+    const form = { _csrf: csrfOf(page.body), password };
+    const since = out.length;
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const view = await fresh(port, '/app/elections/2026---live/vote/view', cookie, form);
+      statuses.push(view.status);
+      if (i === 2) assert.match(view.body, /used 3 times in the last 15 minutes/);
+    }
+    // Two views fit (derivations 2 and 3); the third is the 4th derivation in the window.
+    assert.deepEqual(statuses, [200, 200, 429]);
+    await waitFor(
+      () => Promise.resolve(answeredBy(out, '/app/elections/2026---live/vote/view', since).size === 2 ? true : undefined),
+      5_000,
+      'the views went through both workers',
+    );
+  });
+
+  test('a scrape of the main listener, whichever worker answers it, sums both workers', async () => {
+    const url = `http://127.0.0.1:${port}/metrics`;
+    const series = { method: 'GET', route: '/elections', status: '200' };
+    const before = sampleOf(await scrape(url, METRICS_TOKEN), 'scrutin_http_requests_total', series);
+    const since = out.length;
+    for (let i = 0; i < 6; i++) assert.equal((await fresh(port, '/elections')).status, 200);
+    await waitFor(
+      () => Promise.resolve(answeredBy(out, '/elections', since).size === 2 ? true : undefined),
+      5_000,
+      'both workers answered',
+    );
+    const scrapedAt = out.length;
+    // Four scrapes on fresh connections: both workers answer some, and all say the same.
+    for (let i = 0; i < 4; i++) {
+      const text = await scrape(url, METRICS_TOKEN);
+      assert.equal(sampleOf(text, 'scrutin_http_requests_total', series) - before, 6, `scrape ${String(i)}`);
+      assert.equal(sampleOf(text, 'scrutin_ready'), 1);
+    }
+    await waitFor(
+      () => Promise.resolve(answeredBy(out, '/metrics', scrapedAt).size === 2 ? true : undefined),
+      5_000,
+      'both workers scraped',
+    );
+    const refused = await fetch(url, { headers: { connection: 'close', authorization: 'Bearer wrong' } });
+    assert.equal(refused.status, 401);
   });
 });

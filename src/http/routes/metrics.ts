@@ -4,6 +4,8 @@
 //                        here, with the token (METRICS_PORT without one stops startup);
 //   METRICS_TOKEN only → here, with `Authorization: Bearer <token>`;
 //   neither            → nowhere: 404, so an unconfigured site never publishes it.
+// In a cluster worker the answer is the whole instance's (gathered by the primary), or
+// 503 when a process did not answer in time.
 import type { FastifyInstance } from 'fastify';
 import { scrapeAllowed } from '../../observability/metrics.js';
 import type { RouteDeps } from './deps.js';
@@ -28,7 +30,15 @@ export function metricsRoutes(app: FastifyInstance, { ctx }: RouteDeps): void {
         .header('www-authenticate', 'Bearer realm="metrics"')
         .send({ error: 'Unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>.' });
     }
-    const text = await metrics.render();
-    return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(text);
+    const scrape = await metrics.scrape();
+    if (!scrape.ok) {
+      req.log.warn({ reason: scrape.reason }, 'metrics: the scrape could not gather every process');
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .header('cache-control', 'no-store')
+        .send({ error: 'Service Unavailable', message: `${scrape.reason}; scrape again.` });
+    }
+    return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(scrape.text);
   });
 }
