@@ -1,5 +1,5 @@
 // `scrutin serve` with WORKERS > 1: the primary process of a Node cluster. It serves no
-// HTTP itself. Once for the whole instance it migrates the database, settles the
+// pages itself (only METRICS_PORT, when set). Once for the whole instance it migrates the database, settles the
 // application key, syncs the meta repository (git, the election table, the recorded
 // revision other replicas follow) and watches elections close; then it starts one
 // worker per WORKERS, which share the listening socket and serve requests (Node hands
