@@ -32,26 +32,39 @@ async function serve(env: Record<string, string>): Promise<Running> {
       resolve(code);
     }),
   );
-  await waitFor(
-    async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined),
-    30_000,
-    `scrutin serve on ${port}: ${out}`,
-  );
+  try {
+    await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 30_000, `scrutin serve on ${port}`);
+  } catch (error) {
+    // A server that never answered is stopped here (its workers leave with the primary's
+    // channel), so that a failed start fails this test instead of holding the suite open.
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`${(error as Error).message}\n--- its output ---\n${out}`);
+  }
   return { child, port, output: () => out, exited };
+}
+
+/** Stops a server the test did not stop itself (an assertion failed first). */
+async function stopped(s: Running | undefined): Promise<void> {
+  if (s === undefined || s.child.exitCode !== null || s.child.signalCode !== null) return;
+  s.child.kill('SIGKILL');
+  await s.exited;
 }
 
 for (const kind of dialects()) {
   describe(`scrutin serve on ${kind}`, () => {
     test('migrates an empty database, serves /health with 200, stops on SIGTERM with exit 0', async () => {
       const database = await freshDatabase(kind);
+      let s: Running | undefined;
       try {
-        const s = await serve({ DATABASE_URL: database.url });
+        s = await serve({ DATABASE_URL: database.url });
         const health = await fetch(`http://127.0.0.1:${s.port}/health`);
         assert.equal(health.status, 200);
         assert.deepEqual(await health.json(), { status: 'ok' });
         s.child.kill('SIGTERM');
         assert.equal(await s.exited, 0, s.output());
       } finally {
+        await stopped(s);
         await database.drop();
       }
     });
@@ -61,8 +74,9 @@ for (const kind of dialects()) {
 test('with APP_KEY blank, two processes on one database share the generated key: a session from one is valid on the other', async () => {
   const database = await freshDatabase('sqlite');
   const a = await serve({ DATABASE_URL: database.url });
-  const b = await serve({ DATABASE_URL: database.url });
+  let b: Running | undefined;
   try {
+    b = await serve({ DATABASE_URL: database.url });
     const loginPage = await fetch(`http://127.0.0.1:${a.port}/login`);
     const cookie = (loginPage.headers.get('set-cookie') ?? '').split(';')[0]!;
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())?.[1] ?? '';
@@ -79,8 +93,8 @@ test('with APP_KEY blank, two processes on one database share the generated key:
     assert.equal(back.status, 303, 'A sees the session B created: signed in');
   } finally {
     a.child.kill('SIGTERM');
-    b.child.kill('SIGTERM');
-    await Promise.all([a.exited, b.exited]);
+    b?.child.kill('SIGTERM');
+    await Promise.all([a.exited, b?.exited]);
     await database.drop();
   }
 });
