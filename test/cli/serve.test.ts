@@ -39,7 +39,7 @@ async function serve(env: Record<string, string>): Promise<Running> {
     // channel), so that a failed start fails this test instead of holding the suite open.
     child.kill('SIGKILL');
     await exited;
-    throw new Error(`${(error as Error).message}\n--- its output ---\n${out}`);
+    throw new Error(`${(error as Error).message}\n--- its output ---\n${out}`, { cause: error });
   }
   return { child, port, output: () => out, exited };
 }
