@@ -22,6 +22,12 @@ import { entryOf, makeCandidate, makeElection, snapshotOf } from '../test/helper
 import { freePort } from '../test/helpers/net.js';
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 2_000);
+/**
+ * Requests per page before measuring: V8 optimises a function only after many calls, so
+ * with a few hundred the first page measured still paid for compiling the shared path
+ * (hooks, session, rendering) and read about 0.3 ms above its steady state.
+ */
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 3_000);
 /** BENCH_ONLY=dashboard,election: only those pages; BENCH_SHAPES=500: only that repository size. */
 const only = process.env.BENCH_ONLY?.split(',');
 const shapes = process.env.BENCH_SHAPES?.split(',').map(Number);
@@ -185,7 +191,7 @@ async function measure(elections: number, voters: number): Promise<PageFigure[]>
       const check = await get(agent, port, path, cookie());
       remember(check);
       if (check.status !== 200) throw new Error(`${path} answered ${check.status}: ${check.body.slice(0, 200)}`);
-      for (let i = 0; i < Math.min(300, requests); i++) remember(await get(agent, port, path, cookie()));
+      for (let i = 0; i < WARM_UP; i++) remember(await get(agent, port, path, cookie()));
       const times: number[] = [];
       const before = await cpuMs();
       for (let i = 0; i < requests; i++) {
