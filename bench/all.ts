@@ -8,7 +8,7 @@
 //
 // What it runs: the CLI's start-up (measured here), bench/pages.ts (server CPU per
 // request), bench/http.ts (throughput with the default workers), bench/passphraseRush.ts
-// (100 passphrase voters at once), bench/meta.ts (parse), bench/vote.ts (shortened:
+// (100 passphrase voters arriving within a minute), bench/meta.ts (parse), bench/vote.ts (shortened:
 // 300 votes, 20 with a passphrase) and bench/tally.ts (one run, no Python reference).
 // Only when asked (`--with communities`, it takes minutes): bench/communities.ts (100
 // communities' start-up sync, memory and pages; PostgreSQL when TEST_POSTGRES_URL is set).
@@ -180,7 +180,7 @@ async function rush(): Promise<void> {
     return;
   }
   add(
-    `passphrase rush, ${r.voters} voters at once: time to confirmation p50 / p99 / max`,
+    `passphrase rush, ${r.voters} voters arriving within a minute: time to confirmation p50 / p99 / max`,
     `${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} / ${r.max.toFixed(1)} s (${r.confirmed} confirmed)`,
   );
   add('passphrase rush: server peak memory', `${r.peakMiB.toFixed(0)} MiB`);

@@ -183,7 +183,7 @@ try {
     async ([c, i]) => c.signIn(benchLogin(i), BENCH_ELECTION),
   );
   console.log(
-    `bench:rush on ${kind}: ${voters} passphrase voters at once through ${proxy.what}, Node ${process.version}, load ${(loadavg()[0] ?? 0).toFixed(1)}`,
+    `bench:rush on ${kind}: ${voters} passphrase voters${spreadSeconds > 0 ? ` arriving within ${spreadSeconds} s` : ' at once'} through ${proxy.what}, Node ${process.version}, load ${(loadavg()[0] ?? 0).toFixed(1)}`,
   );
   console.log(`arrivals spread over ${spreadSeconds} s; a voter told "sealing" reloads that page every ${SEALING_RELOAD_MS / 1000} s`);
   console.log('wave  voters  confirmed  (after sealing)  try again  gateway error  other  answers checked');
