@@ -115,61 +115,95 @@ function answeredBy(output: string, url: string, since = 0): Set<number> {
   return pids;
 }
 
+/** `scrutin serve` (or another entry point) as a primary with two workers; its output is kept. */
+class TwoWorkers {
+  out = '';
+  readonly exited: Promise<number | null>;
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (d: Buffer) => (this.out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (this.out += d.toString()));
+    this.exited = new Promise((resolve) => child.on('exit', resolve));
+  }
+
+  /** Starts `args` with the settings every cluster test shares and `env`, until both workers listen. */
+  static async start(args: string[], env: Record<string, string>): Promise<TwoWorkers> {
+    const server = new TwoWorkers(
+      spawn(process.execPath, args, {
+        cwd: repoRoot,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          APP_ENV: 'development',
+          APP_KEY: 'cluster-test-app-key-0123456789',
+          DB_CONNECTION: 'sqlite',
+          LOG_LEVEL: 'info',
+          RATE_LIMIT_PER_MINUTE: '0',
+          WORKERS: '2',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    await waitFor(
+      () => Promise.resolve(server.out.includes('with 2 workers') ? true : undefined),
+      90_000,
+      `two workers listening: ${server.out}`,
+    );
+    return server;
+  }
+
+  /** Stops the primary: it must exit cleanly after its workers. */
+  async stop(): Promise<void> {
+    this.child.kill('SIGTERM');
+    const code = await this.exited;
+    assert.equal(code, 0, `the primary stops cleanly after its workers:\n${this.out.slice(-3000)}`);
+  }
+}
+
+/** The running election the single-repository clusters serve, committed and pushed. */
+function pushRunningElection(upstream: Upstream): void {
+  upstream.write('elections/2026/live/election.yaml', RUNNING);
+  upstream.write('elections/2026/live/voters.yaml', GOOD_VOTERS);
+  upstream.write('elections/2026/live/candidate-ann.md', candidateFile('ann'));
+  upstream.write('elections/2026/live/candidate-ben.md', candidateFile('ben'));
+  upstream.commit('a running election');
+  upstream.push();
+}
+
 describe('scrutin serve with two workers', () => {
   let upstream: Upstream;
-  let child: ChildProcess;
+  let server: TwoWorkers;
   let port: number;
-  let out = '';
-  let exited: Promise<number | null>;
   let dbPath: string;
   let metricsPort: number;
 
   before(async () => {
     upstream = makeUpstream();
-    upstream.write('elections/2026/live/election.yaml', RUNNING);
-    upstream.write('elections/2026/live/voters.yaml', GOOD_VOTERS);
-    upstream.write('elections/2026/live/candidate-ann.md', candidateFile('ann'));
-    upstream.write('elections/2026/live/candidate-ben.md', candidateFile('ben'));
-    upstream.commit('a running election');
-    upstream.push();
+    pushRunningElection(upstream);
     port = await freePort();
     metricsPort = await freePort();
     dbPath = join(upstream.root, 'scrutin.db');
-    child = spawn(process.execPath, [binPath, 'serve'], {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        APP_ENV: 'development',
-        APP_KEY: 'cluster-test-app-key-0123456789',
-        APP_PORT: String(port),
-        DB_CONNECTION: 'sqlite',
-        DB_PATH: dbPath,
-        META_REPO: upstream.bare,
-        META_PATH: join(upstream.root, 'checkout'),
-        META_BRANCH: 'main',
-        META_SECRET: SECRET,
-        LOG_LEVEL: 'info',
-        RATE_LIMIT_PER_MINUTE: '0',
-        WORKERS: '2',
-        METRICS_TOKEN,
-        METRICS_PORT: String(metricsPort),
-        // Readiness fails one second after a failed sync: the last test makes one fail.
-        META_MAX_AGE: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await TwoWorkers.start([binPath, 'serve'], {
+      APP_PORT: String(port),
+      DB_PATH: dbPath,
+      META_REPO: upstream.bare,
+      META_PATH: join(upstream.root, 'checkout'),
+      META_BRANCH: 'main',
+      META_SECRET: SECRET,
+      METRICS_TOKEN,
+      METRICS_PORT: String(metricsPort),
+      // Readiness fails one second after a failed sync: the last test makes one fail.
+      META_MAX_AGE: '1',
     });
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(() => Promise.resolve(out.includes('with 2 workers') ? true : undefined), 90_000, `two workers listening: ${out}`);
   });
 
   after(async () => {
-    child.kill('SIGTERM');
-    const code = await exited;
-    upstream.cleanup();
-    assert.equal(code, 0, `the primary stops cleanly after its workers:\n${out.slice(-3000)}`);
+    try {
+      await server.stop();
+    } finally {
+      upstream.cleanup();
+    }
   });
 
   test('a voter signed in through one worker is signed in on the other', async () => {
@@ -179,23 +213,27 @@ describe('scrutin serve with two workers', () => {
     const signed = await fresh(port, '/login/dev', cookie, { _csrf: csrfOf(login.body), username: 'alice' });
     assert.equal(signed.status, 303);
     cookie = cookieFrom(signed, jar);
-    const since = out.length;
+    const since = server.out.length;
     for (let i = 0; i < 6; i++) {
       const page = await fresh(port, '/app', cookie);
       assert.equal(page.status, 200, `request ${i}`);
       assert.match(page.body, /Hello, alice/);
     }
-    await waitFor(() => Promise.resolve(answeredBy(out, '/app', since).size === 2 ? true : undefined), 5_000, 'both workers in the log');
+    await waitFor(
+      () => Promise.resolve(answeredBy(server.out, '/app', since).size === 2 ? true : undefined),
+      5_000,
+      'both workers in the log',
+    );
   });
 
   test("METRICS_PORT, served by the primary, sums both workers' figures", async () => {
     const url = `http://127.0.0.1:${metricsPort}/metrics`;
     const series = { method: 'GET', route: '/elections', status: '200' };
     const before = sampleOf(await scrape(url, METRICS_TOKEN), 'scrutin_http_requests_total', series);
-    const since = out.length;
+    const since = server.out.length;
     for (let i = 0; i < 6; i++) assert.equal((await fresh(port, '/elections')).status, 200);
     await waitFor(
-      () => Promise.resolve(answeredBy(out, '/elections', since).size === 2 ? true : undefined),
+      () => Promise.resolve(answeredBy(server.out, '/elections', since).size === 2 ? true : undefined),
       5_000,
       'both workers answered',
     );
@@ -224,7 +262,7 @@ describe('scrutin serve with two workers', () => {
     assert.equal(ballot.status, 200);
     cookie = cookieFrom(ballot, jar);
     const form = { _csrf: csrfOf(ballot.body), password: '', 'candidate@ann': '1', 'candidate@ben': '2' };
-    const since = out.length;
+    const since = server.out.length;
     const answers = await Promise.all([1, 2, 3, 4].map(() => fresh(port, '/app/elections/2026---live/vote', cookie, form)));
     assert.ok(
       answers.every((a) => a.status === 303 || a.status === 409 || a.status === 429 || a.status === 503),
@@ -232,7 +270,7 @@ describe('scrutin serve with two workers', () => {
     );
     const statuses = answers.map((a) => a.status).join(' ');
     await waitFor(
-      () => Promise.resolve(answeredBy(out, '/app/elections/2026---live/vote', since).size === 2 ? true : undefined),
+      () => Promise.resolve(answeredBy(server.out, '/app/elections/2026---live/vote', since).size === 2 ? true : undefined),
       5_000,
       `the ballots went through both workers (${statuses})`,
     );
@@ -269,7 +307,7 @@ describe('scrutin serve with two workers', () => {
       body,
     });
     assert.equal(res.status, 202);
-    const since = out.length;
+    const since = server.out.length;
     // Every answer, whichever worker gives it, shows the new election (four in a row alternate).
     await waitFor(
       async () => {
@@ -277,16 +315,16 @@ describe('scrutin serve with two workers', () => {
         return pages.every((p) => p.status === 200 && p.body.includes('The later election')) ? true : undefined;
       },
       20_000,
-      `both workers to serve the new election:\n${out.slice(-2000)}`,
+      `both workers to serve the new election:\n${server.out.slice(-2000)}`,
     );
     for (let i = 0; i < 4; i++) assert.equal((await fresh(port, '/elections/2026---later')).status, 200);
     await waitFor(
-      () => Promise.resolve(answeredBy(out, '/elections/2026---later', since).size === 2 ? true : undefined),
+      () => Promise.resolve(answeredBy(server.out, '/elections/2026---later', since).size === 2 ? true : undefined),
       5_000,
       'both workers answered',
     );
-    assert.equal((out.match(/"msg":"meta repository synced"/g) ?? []).filter(Boolean).length >= 2, true);
-    assert.doesNotMatch(out.slice(since), /"role":"primary"[^\n]*"msg":"meta repository sync failed/);
+    assert.equal((server.out.match(/"msg":"meta repository synced"/g) ?? []).filter(Boolean).length >= 2, true);
+    assert.doesNotMatch(server.out.slice(since), /"role":"primary"[^\n]*"msg":"meta repository sync failed/);
   });
 
   test("the primary's failing sync makes every worker not ready", async () => {
@@ -306,7 +344,7 @@ describe('scrutin serve with two workers', () => {
           return answers.every((a) => a.status === 503) ? true : undefined;
         },
         20_000,
-        `every worker not ready:\n${out.slice(-2000)}`,
+        `every worker not ready:\n${server.out.slice(-2000)}`,
       );
       assert.equal((await fresh(port, '/elections')).status, 200, 'still serving the last good elections');
     } finally {
@@ -315,26 +353,30 @@ describe('scrutin serve with two workers', () => {
   });
 
   test('a worker that dies is replaced, and the service keeps answering', async () => {
-    const since = out.length;
+    const since = server.out.length;
     for (let i = 0; i < 4; i++) await fresh(port, '/elections');
-    await waitFor(() => Promise.resolve(answeredBy(out, '/elections', since).size > 0 ? true : undefined), 5_000, 'a logged answer');
-    const [victim] = [...answeredBy(out, '/elections', since)];
+    await waitFor(() => Promise.resolve(answeredBy(server.out, '/elections', since).size > 0 ? true : undefined), 5_000, 'a logged answer');
+    const [victim] = [...answeredBy(server.out, '/elections', since)];
     assert.ok(victim !== undefined);
     process.kill(victim, 'SIGKILL');
     await waitFor(
-      () => Promise.resolve(/a worker stopped; starting another/.test(out.slice(since)) ? true : undefined),
+      () => Promise.resolve(/a worker stopped; starting another/.test(server.out.slice(since)) ? true : undefined),
       10_000,
       'the primary notices',
     );
     await waitFor(
-      () => Promise.resolve(/"msg":"Server listening at/.test(out.slice(since)) ? true : undefined),
+      () => Promise.resolve(/"msg":"Server listening at/.test(server.out.slice(since)) ? true : undefined),
       60_000,
-      `a new worker listening:\n${out.slice(-2000)}`,
+      `a new worker listening:\n${server.out.slice(-2000)}`,
     );
-    const after = out.length;
+    const after = server.out.length;
     for (let i = 0; i < 4; i++) assert.equal((await fresh(port, '/elections')).status, 200);
-    await waitFor(() => Promise.resolve(answeredBy(out, '/elections', after).size === 2 ? true : undefined), 5_000, 'two workers again');
-    const pids = answeredBy(out, '/elections', after);
+    await waitFor(
+      () => Promise.resolve(answeredBy(server.out, '/elections', after).size === 2 ? true : undefined),
+      5_000,
+      'two workers again',
+    );
+    const pids = answeredBy(server.out, '/elections', after);
     assert.ok(!pids.has(victim), 'the dead one is not among them');
   });
 });
@@ -344,10 +386,8 @@ const COMMUNITY_SECRETS = { alpha: 'alpha-cluster-secret-0123456789', beta: 'bet
 describe('scrutin serve with two workers and two communities', () => {
   const upstreams = { alpha: makeUpstream(), beta: makeUpstream() };
   const dir = tempDir('scrutin-cluster-communities-');
-  let child: ChildProcess;
+  let server: TwoWorkers;
   let port: number;
-  let out = '';
-  let exited: Promise<number | null>;
 
   const addElection = (key: 'alpha' | 'beta', folder: string, name: string): string => {
     const upstream = upstreams[key];
@@ -380,43 +420,28 @@ describe('scrutin serve with two workers and two communities', () => {
 `,
     );
     port = await freePort();
-    child = spawn(process.execPath, [binPath, 'serve'], {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        APP_ENV: 'development',
-        APP_KEY: 'cluster-test-app-key-0123456789',
-        APP_PORT: String(port),
-        DB_CONNECTION: 'sqlite',
-        DB_PATH: join(dir.path, 'scrutin.db'),
-        COMMUNITIES: file,
-        META_PATH: join(dir.path, 'meta'),
-        ALPHA_SECRET: COMMUNITY_SECRETS.alpha,
-        BETA_SECRET: COMMUNITY_SECRETS.beta,
-        LOG_LEVEL: 'info',
-        RATE_LIMIT_PER_MINUTE: '0',
-        WORKERS: '2',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await TwoWorkers.start([binPath, 'serve'], {
+      APP_PORT: String(port),
+      DB_PATH: join(dir.path, 'scrutin.db'),
+      COMMUNITIES: file,
+      META_PATH: join(dir.path, 'meta'),
+      ALPHA_SECRET: COMMUNITY_SECRETS.alpha,
+      BETA_SECRET: COMMUNITY_SECRETS.beta,
     });
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(() => Promise.resolve(out.includes('with 2 workers') ? true : undefined), 90_000, `two workers listening: ${out}`);
   });
 
   after(async () => {
-    child.kill('SIGTERM');
-    const code = await exited;
-    upstreams.alpha.cleanup();
-    upstreams.beta.cleanup();
-    dir.cleanup();
-    assert.equal(code, 0, `the primary stops cleanly after its workers:\n${out.slice(-3000)}`);
+    try {
+      await server.stop();
+    } finally {
+      upstreams.alpha.cleanup();
+      upstreams.beta.cleanup();
+      dir.cleanup();
+    }
   });
 
   test('both workers serve both communities, synced once each by the primary', async () => {
-    const since = out.length;
+    const since = server.out.length;
     for (const [path, name] of [
       ['/c/alpha/elections/live', 'Alpha live'],
       ['/c/beta/elections/live', 'Beta live'],
@@ -427,13 +452,15 @@ describe('scrutin serve with two workers and two communities', () => {
       }
     }
     await waitFor(
-      () => Promise.resolve(answeredBy(out, '/c/beta/elections/live', since).size === 2 ? true : undefined),
+      () => Promise.resolve(answeredBy(server.out, '/c/beta/elections/live', since).size === 2 ? true : undefined),
       5_000,
       'both workers answered',
     );
     // The primary cloned each community once; the workers never ran git.
     for (const key of ['alpha', 'beta']) {
-      const synced = out.split('\n').filter((l) => l.includes('"msg":"meta repository synced"') && l.includes(`"community":"${key}"`));
+      const synced = server.out
+        .split('\n')
+        .filter((l) => l.includes('"msg":"meta repository synced"') && l.includes(`"community":"${key}"`));
       assert.ok(synced.length >= 1, `${key} synced`);
       assert.ok(
         synced.every((l) => l.includes('"role":"primary"')),
@@ -460,7 +487,7 @@ describe('scrutin serve with two workers and two communities', () => {
       body,
     });
     assert.equal(wrong.status, 401);
-    const since = out.length;
+    const since = server.out.length;
     const res = await fetch(`http://127.0.0.1:${port}/c/beta/v1/webhooks/meta/sync`, {
       method: 'POST',
       headers: {
@@ -478,17 +505,17 @@ describe('scrutin serve with two workers and two communities', () => {
         return pages.every((p) => p.status === 200 && p.body.includes('Beta later')) ? true : undefined;
       },
       20_000,
-      `both workers to serve beta's new election:\n${out.slice(-2000)}`,
+      `both workers to serve beta's new election:\n${server.out.slice(-2000)}`,
     );
     for (let i = 0; i < 4; i++) assert.equal((await fresh(port, '/c/beta/elections/later')).status, 200);
     await waitFor(
-      () => Promise.resolve(answeredBy(out, '/c/beta/elections/later', since).size === 2 ? true : undefined),
+      () => Promise.resolve(answeredBy(server.out, '/c/beta/elections/later', since).size === 2 ? true : undefined),
       5_000,
       'both workers answered',
     );
     for (const page of await fourTimes('/c/alpha/elections/later')) assert.equal(page.status, 404, "alpha's push was not announced");
     for (const page of await fourTimes('/c/alpha/elections/live')) assert.equal(page.status, 200);
-    const syncs = out
+    const syncs = server.out
       .slice(since)
       .split('\n')
       .filter((l) => l.includes('"msg":"meta repository synced"'));
@@ -505,53 +532,31 @@ describe('scrutin serve with two workers and two communities', () => {
 describe('two workers sharing the derivation throttle and the metrics of the main listener', () => {
   const harness = fileURLToPath(new URL('../helpers/clusterServe.ts', import.meta.url));
   let upstream: Upstream;
-  let child: ChildProcess;
+  let server: TwoWorkers;
   let port: number;
-  let out = '';
-  let exited: Promise<number | null>;
 
   before(async () => {
     upstream = makeUpstream();
-    upstream.write('elections/2026/live/election.yaml', RUNNING);
-    upstream.write('elections/2026/live/voters.yaml', GOOD_VOTERS);
-    upstream.write('elections/2026/live/candidate-ann.md', candidateFile('ann'));
-    upstream.write('elections/2026/live/candidate-ben.md', candidateFile('ben'));
-    upstream.commit('a running election');
-    upstream.push();
+    pushRunningElection(upstream);
     port = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', harness], {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        APP_ENV: 'development',
-        APP_KEY: 'cluster-test-app-key-0123456789',
-        APP_PORT: String(port),
-        DB_CONNECTION: 'sqlite',
-        DB_PATH: join(upstream.root, 'scrutin.db'),
-        META_REPO: upstream.bare,
-        META_PATH: join(upstream.root, 'checkout'),
-        META_BRANCH: 'main',
-        META_SECRET: SECRET,
-        LOG_LEVEL: 'info',
-        RATE_LIMIT_PER_MINUTE: '0',
-        WORKERS: '2',
-        METRICS_TOKEN,
-        SCRUTIN_TEST_DERIVATIONS: '3',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await TwoWorkers.start(['--import', 'tsx', harness], {
+      APP_PORT: String(port),
+      DB_PATH: join(upstream.root, 'scrutin.db'),
+      META_REPO: upstream.bare,
+      META_PATH: join(upstream.root, 'checkout'),
+      META_BRANCH: 'main',
+      META_SECRET: SECRET,
+      METRICS_TOKEN,
+      SCRUTIN_TEST_DERIVATIONS: '3',
     });
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(() => Promise.resolve(out.includes('with 2 workers') ? true : undefined), 90_000, `two workers listening: ${out}`);
   });
 
   after(async () => {
-    child.kill('SIGTERM');
-    const code = await exited;
-    upstream.cleanup();
-    assert.equal(code, 0, `the primary stops cleanly after its workers:\n${out.slice(-3000)}`);
+    try {
+      await server.stop();
+    } finally {
+      upstream.cleanup();
+    }
   });
 
   test('the 4th derivation of a voter is refused though the requests alternate between the workers', async () => {
@@ -575,7 +580,7 @@ describe('two workers sharing the derivation throttle and the metrics of the mai
     const page = await fresh(port, '/app/elections/2026---live', cookie);
     cookie = cookieFrom(page, jar);
     const form = { _csrf: csrfOf(page.body), password };
-    const since = out.length;
+    const since = server.out.length;
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
       const view = await fresh(port, '/app/elections/2026---live/vote/view', cookie, form);
@@ -585,7 +590,7 @@ describe('two workers sharing the derivation throttle and the metrics of the mai
     // Two views fit (derivations 2 and 3); the third is the 4th derivation in the window.
     assert.deepEqual(statuses, [200, 200, 429]);
     await waitFor(
-      () => Promise.resolve(answeredBy(out, '/app/elections/2026---live/vote/view', since).size === 2 ? true : undefined),
+      () => Promise.resolve(answeredBy(server.out, '/app/elections/2026---live/vote/view', since).size === 2 ? true : undefined),
       5_000,
       'the views went through both workers',
     );
@@ -595,14 +600,14 @@ describe('two workers sharing the derivation throttle and the metrics of the mai
     const url = `http://127.0.0.1:${port}/metrics`;
     const series = { method: 'GET', route: '/elections', status: '200' };
     const before = sampleOf(await scrape(url, METRICS_TOKEN), 'scrutin_http_requests_total', series);
-    const since = out.length;
+    const since = server.out.length;
     for (let i = 0; i < 6; i++) assert.equal((await fresh(port, '/elections')).status, 200);
     await waitFor(
-      () => Promise.resolve(answeredBy(out, '/elections', since).size === 2 ? true : undefined),
+      () => Promise.resolve(answeredBy(server.out, '/elections', since).size === 2 ? true : undefined),
       5_000,
       'both workers answered',
     );
-    const scrapedAt = out.length;
+    const scrapedAt = server.out.length;
     // Four scrapes on fresh connections: both workers answer some, and all say the same.
     for (let i = 0; i < 4; i++) {
       const text = await scrape(url, METRICS_TOKEN);
@@ -610,7 +615,7 @@ describe('two workers sharing the derivation throttle and the metrics of the mai
       assert.equal(sampleOf(text, 'scrutin_ready'), 1);
     }
     await waitFor(
-      () => Promise.resolve(answeredBy(out, '/metrics', scrapedAt).size === 2 ? true : undefined),
+      () => Promise.resolve(answeredBy(server.out, '/metrics', scrapedAt).size === 2 ? true : undefined),
       5_000,
       'both workers scraped',
     );
