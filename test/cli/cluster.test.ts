@@ -153,6 +153,11 @@ class TwoWorkers {
     return server;
   }
 
+  /** Waits until both workers have logged an answer to `url` after offset `since` of the output. */
+  async bothAnswered(url: string, since: number, what: string): Promise<void> {
+    await waitFor(() => Promise.resolve(answeredBy(this.out, url, since).size === 2 ? true : undefined), 5_000, what);
+  }
+
   /** Stops the primary: it must exit cleanly after its workers. */
   async stop(): Promise<void> {
     this.child.kill('SIGTERM');
@@ -219,11 +224,7 @@ describe('scrutin serve with two workers', () => {
       assert.equal(page.status, 200, `request ${i}`);
       assert.match(page.body, /Hello, alice/);
     }
-    await waitFor(
-      () => Promise.resolve(answeredBy(server.out, '/app', since).size === 2 ? true : undefined),
-      5_000,
-      'both workers in the log',
-    );
+    await server.bothAnswered('/app', since, 'both workers in the log');
   });
 
   test("METRICS_PORT, served by the primary, sums both workers' figures", async () => {
@@ -232,11 +233,7 @@ describe('scrutin serve with two workers', () => {
     const before = sampleOf(await scrape(url, METRICS_TOKEN), 'scrutin_http_requests_total', series);
     const since = server.out.length;
     for (let i = 0; i < 6; i++) assert.equal((await fresh(port, '/elections')).status, 200);
-    await waitFor(
-      () => Promise.resolve(answeredBy(server.out, '/elections', since).size === 2 ? true : undefined),
-      5_000,
-      'both workers answered',
-    );
+    await server.bothAnswered('/elections', since, 'both workers answered');
     const text = await scrape(url, METRICS_TOKEN);
     assert.equal(sampleOf(text, 'scrutin_http_requests_total', series) - before, 6, 'the six requests, whichever worker answered');
     // Gauges are not multiplied by the workers: readiness is the least of theirs, the revision one series of 1.
@@ -269,11 +266,7 @@ describe('scrutin serve with two workers', () => {
       answers.map((a) => a.status).join(' '),
     );
     const statuses = answers.map((a) => a.status).join(' ');
-    await waitFor(
-      () => Promise.resolve(answeredBy(server.out, '/app/elections/2026---live/vote', since).size === 2 ? true : undefined),
-      5_000,
-      `the ballots went through both workers (${statuses})`,
-    );
+    await server.bothAnswered('/app/elections/2026---live/vote', since, `the ballots went through both workers (${statuses})`);
     // Issue 15: a repeated cast lands on the confirmation (303) instead of a 409, so the
     // answers may all be 303; the database says that one ballot was stored.
     assert.ok(
@@ -318,11 +311,7 @@ describe('scrutin serve with two workers', () => {
       `both workers to serve the new election:\n${server.out.slice(-2000)}`,
     );
     for (let i = 0; i < 4; i++) assert.equal((await fresh(port, '/elections/2026---later')).status, 200);
-    await waitFor(
-      () => Promise.resolve(answeredBy(server.out, '/elections/2026---later', since).size === 2 ? true : undefined),
-      5_000,
-      'both workers answered',
-    );
+    await server.bothAnswered('/elections/2026---later', since, 'both workers answered');
     assert.equal((server.out.match(/"msg":"meta repository synced"/g) ?? []).filter(Boolean).length >= 2, true);
     assert.doesNotMatch(server.out.slice(since), /"role":"primary"[^\n]*"msg":"meta repository sync failed/);
   });
@@ -371,11 +360,7 @@ describe('scrutin serve with two workers', () => {
     );
     const after = server.out.length;
     for (let i = 0; i < 4; i++) assert.equal((await fresh(port, '/elections')).status, 200);
-    await waitFor(
-      () => Promise.resolve(answeredBy(server.out, '/elections', after).size === 2 ? true : undefined),
-      5_000,
-      'two workers again',
-    );
+    await server.bothAnswered('/elections', after, 'two workers again');
     const pids = answeredBy(server.out, '/elections', after);
     assert.ok(!pids.has(victim), 'the dead one is not among them');
   });
@@ -451,11 +436,7 @@ describe('scrutin serve with two workers and two communities', () => {
         assert.ok(page.body.includes(name), `${path} shows ${name}`);
       }
     }
-    await waitFor(
-      () => Promise.resolve(answeredBy(server.out, '/c/beta/elections/live', since).size === 2 ? true : undefined),
-      5_000,
-      'both workers answered',
-    );
+    await server.bothAnswered('/c/beta/elections/live', since, 'both workers answered');
     // The primary cloned each community once; the workers never ran git.
     for (const key of ['alpha', 'beta']) {
       const synced = server.out
@@ -508,11 +489,7 @@ describe('scrutin serve with two workers and two communities', () => {
       `both workers to serve beta's new election:\n${server.out.slice(-2000)}`,
     );
     for (let i = 0; i < 4; i++) assert.equal((await fresh(port, '/c/beta/elections/later')).status, 200);
-    await waitFor(
-      () => Promise.resolve(answeredBy(server.out, '/c/beta/elections/later', since).size === 2 ? true : undefined),
-      5_000,
-      'both workers answered',
-    );
+    await server.bothAnswered('/c/beta/elections/later', since, 'both workers answered');
     for (const page of await fourTimes('/c/alpha/elections/later')) assert.equal(page.status, 404, "alpha's push was not announced");
     for (const page of await fourTimes('/c/alpha/elections/live')) assert.equal(page.status, 200);
     const syncs = server.out
@@ -589,11 +566,7 @@ describe('two workers sharing the derivation throttle and the metrics of the mai
     }
     // Two views fit (derivations 2 and 3); the third is the 4th derivation in the window.
     assert.deepEqual(statuses, [200, 200, 429]);
-    await waitFor(
-      () => Promise.resolve(answeredBy(server.out, '/app/elections/2026---live/vote/view', since).size === 2 ? true : undefined),
-      5_000,
-      'the views went through both workers',
-    );
+    await server.bothAnswered('/app/elections/2026---live/vote/view', since, 'the views went through both workers');
   });
 
   test('a scrape of the main listener, whichever worker answers it, sums both workers', async () => {
@@ -602,11 +575,7 @@ describe('two workers sharing the derivation throttle and the metrics of the mai
     const before = sampleOf(await scrape(url, METRICS_TOKEN), 'scrutin_http_requests_total', series);
     const since = server.out.length;
     for (let i = 0; i < 6; i++) assert.equal((await fresh(port, '/elections')).status, 200);
-    await waitFor(
-      () => Promise.resolve(answeredBy(server.out, '/elections', since).size === 2 ? true : undefined),
-      5_000,
-      'both workers answered',
-    );
+    await server.bothAnswered('/elections', since, 'both workers answered');
     const scrapedAt = server.out.length;
     // Four scrapes on fresh connections: both workers answer some, and all say the same.
     for (let i = 0; i < 4; i++) {
@@ -614,11 +583,7 @@ describe('two workers sharing the derivation throttle and the metrics of the mai
       assert.equal(sampleOf(text, 'scrutin_http_requests_total', series) - before, 6, `scrape ${String(i)}`);
       assert.equal(sampleOf(text, 'scrutin_ready'), 1);
     }
-    await waitFor(
-      () => Promise.resolve(answeredBy(server.out, '/metrics', scrapedAt).size === 2 ? true : undefined),
-      5_000,
-      'both workers scraped',
-    );
+    await server.bothAnswered('/metrics', scrapedAt, 'both workers scraped');
     const refused = await fetch(url, { headers: { connection: 'close', authorization: 'Bearer wrong' } });
     assert.equal(refused.status, 401);
   });
