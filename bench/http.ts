@@ -13,10 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { Writable } from 'node:stream';
-import { parseConfig } from '../src/config.js';
-import { FixedCatalogue } from '../src/metarepo/catalogue.js';
-import { startService } from '../src/main.js';
+import { serveSnapshot } from './support.js';
 import type { Candidate } from '../src/core/meta/types.js';
 import { freshDatabase } from '../test/helpers/db.js';
 import { entryOf, makeCandidate, makeElection, snapshotOf } from '../test/helpers/meta.js';
@@ -171,32 +168,9 @@ async function serve(): Promise<void> {
     ? { url: process.env.BENCH_DATABASE_URL ?? '', drop: () => Promise.resolve() }
     : await freshDatabase('sqlite');
   const port = cluster.isWorker ? Number(process.env.BENCH_PORT) : await freePort();
-  const config = parseConfig(
-    {
-      APP_ENV: 'development',
-      APP_KEY: 'bench-key-0123456789abcdef',
-      APP_HOST: '127.0.0.1',
-      APP_PORT: String(port),
-      DATABASE_URL: database.url,
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    },
-    process.cwd(),
-  );
-  const catalogue = new FixedCatalogue(snapshot());
-  const clock = () => new Date();
-  const sink = new Writable({
-    write(_chunk, _enc, cb) {
-      cb();
-    },
-  });
-  const service = await startService(config, { listen: true, clock, catalogue, logDestination: sink });
-  process.send?.({ url: `http://127.0.0.1:${port}`, logLevel: config.logLevel, workers: 1 });
-  // The parent asks for the server's CPU time around each run: a figure the busy
-  // shared machine distorts far less than latency.
-  process.on('message', (m) => {
-    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
-  });
+  const logLevel = process.env.LOG_LEVEL ?? 'warn';
+  const service = await serveSnapshot(snapshot(), { port, databaseUrl: database.url, logLevel, clock: () => new Date() });
+  process.send?.({ url: `http://127.0.0.1:${port}`, logLevel, workers: 1 });
   if (cluster.isWorker) {
     process.once('SIGTERM', () => {
       void service.stop().then(() => process.exit(0));

@@ -12,11 +12,8 @@ import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
-import { Writable } from 'node:stream';
-import { parseConfig } from '../src/config.js';
 import type { Candidate, ElectionEntry } from '../src/core/meta/types.js';
-import { FixedCatalogue } from '../src/metarepo/catalogue.js';
-import { startService } from '../src/main.js';
+import { serveSnapshot } from './support.js';
 import { freshDatabase } from '../test/helpers/db.js';
 import { entryOf, makeCandidate, makeElection, snapshotOf } from '../test/helpers/meta.js';
 import { freePort } from '../test/helpers/net.js';
@@ -72,30 +69,8 @@ function snapshot(elections: number, voters: number, now: Date) {
 async function serve(elections: number, voters: number): Promise<void> {
   const database = await freshDatabase('sqlite');
   const port = await freePort();
-  const config = parseConfig(
-    {
-      APP_ENV: 'development',
-      APP_KEY: 'bench-key-0123456789abcdef',
-      APP_HOST: '127.0.0.1',
-      APP_PORT: String(port),
-      DATABASE_URL: database.url,
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'warn',
-    },
-    process.cwd(),
-  );
-  const now = new Date();
-  const catalogue = new FixedCatalogue(snapshot(elections, voters, now));
-  const sink = new Writable({
-    write(_chunk, _enc, cb) {
-      cb();
-    },
-  });
-  const service = await startService(config, { listen: true, catalogue, logDestination: sink });
+  const service = await serveSnapshot(snapshot(elections, voters, new Date()), { port, databaseUrl: database.url });
   process.send?.({ port });
-  process.on('message', (m) => {
-    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
-  });
   process.once('disconnect', () => {
     void service
       .stop()

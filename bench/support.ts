@@ -3,7 +3,12 @@
 // signs in with the development form, a worker pool and a percentile.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../src/config.js';
+import type { MetaSnapshot } from '../src/core/meta/types.js';
+import { startService, type Service } from '../src/main.js';
+import { FixedCatalogue } from '../src/metarepo/catalogue.js';
 import type { TestDatabase } from '../test/helpers/db.js';
 import { freePort, waitFor } from '../test/helpers/net.js';
 
@@ -142,4 +147,42 @@ export async function startVoteServer(
       await exited;
     },
   };
+}
+
+/**
+ * In a bench's server child: the real service on `port` over `databaseUrl`, serving
+ * `snapshot` (a fixed catalogue), logs discarded; it answers the parent's 'cpu' message
+ * with its CPU time, the figure a busy shared machine distorts far less than latency.
+ */
+export async function serveSnapshot(
+  snapshot: MetaSnapshot,
+  options: { port: number; databaseUrl: string; logLevel?: string; clock?: () => Date },
+): Promise<Service> {
+  const config = parseConfig(
+    {
+      APP_ENV: 'development',
+      APP_KEY: 'bench-key-0123456789abcdef',
+      APP_HOST: '127.0.0.1',
+      APP_PORT: String(options.port),
+      DATABASE_URL: options.databaseUrl,
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: options.logLevel ?? 'warn',
+    },
+    process.cwd(),
+  );
+  const sink = new Writable({
+    write(_chunk, _enc, cb) {
+      cb();
+    },
+  });
+  const service = await startService(config, {
+    listen: true,
+    catalogue: new FixedCatalogue(snapshot),
+    logDestination: sink,
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
+  });
+  process.on('message', (m) => {
+    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  });
+  return service;
 }
