@@ -1,6 +1,5 @@
 // An application built in-process on a fresh database, driven through Fastify's
 // inject (no sockets), with a cookie jar and CSRF-aware form posts.
-import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { BallotServiceOptions } from '../../src/app/ballots/service.js';
@@ -11,6 +10,7 @@ import { startService, type Service } from '../../src/main.js';
 import { CHEAP_KDF } from './ballotHarness.js';
 import { freshDatabase, type TestDatabase } from './db.js';
 import type { DbKind } from '../../src/config.js';
+import { logSink } from './logs.js';
 
 export interface TestApp {
   service: Service;
@@ -75,13 +75,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = parseConfig(env, process.cwd());
   let now = options.now ?? new Date();
   const catalogue = new FixedCatalogue(options.snapshot ?? emptySnapshot(now));
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logs.push(chunk.toString());
-      cb();
-    },
-  });
+  const { logs, sink } = logSink();
   const clock = () => now;
   const ballots = options.ballots ?? { newParams: CHEAP_KDF };
   const service = await startService(config, {

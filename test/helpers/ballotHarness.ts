@@ -1,7 +1,6 @@
 // The real ballot service (src/app/ballots/) on a fresh database of any engine, with
 // a fixed catalogue, a clock the test moves, cheap KDF parameters and a log it can read.
 // Several services can share one database, like replicas of one deployment.
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { AttemptLimit } from '../../src/app/ballots/attemptLimiter.js';
 import type { BallotPorts } from '../../src/app/ballots/context.js';
@@ -16,6 +15,7 @@ import { FixedCatalogue } from '../../src/metarepo/catalogue.js';
 import type { Store } from '../../src/storage/store.js';
 import { freshStore, type TestDatabase } from './db.js';
 import { entryOf, snapshotOf } from './meta.js';
+import { logSink } from './logs.js';
 
 /** Cheap enough for hundreds of derivations in a test; the record format is the real one. */
 export const CHEAP_KDF: KdfParams = Object.freeze({ algorithm: 'argon2id', version: 19, memoryKiB: 64, passes: 1, parallelism: 1 });
@@ -70,13 +70,7 @@ export async function ballotHarness(kind: DbKind, options: HarnessOptions): Prom
   let now = options.now;
   const clock = () => now;
   const catalogue = new FixedCatalogue(snapshotOf(options.elections.map(entryOf), 'abc123', now));
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logs.push(chunk.toString());
-      callback();
-    },
-  });
+  const { logs, sink } = logSink();
   const log = pino({ level: 'info' }, sink);
   let derivations = 0;
   let held: Promise<void> | null = null;

@@ -4,7 +4,6 @@
 // Chromium is missing (and fail under REQUIRE_TOOLS=1: helpers/tools.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { MetaSnapshot } from '../../src/core/meta/types.js';
@@ -15,6 +14,7 @@ import { CHEAP_KDF } from './ballotHarness.js';
 import { freshDatabase, type TestDatabase } from './db.js';
 import { githubEnv, startFakeGitHub, type FakeAccount, type FakeGitHub } from './fakeGithub.js';
 import { freePort } from './net.js';
+import { logSink } from './logs.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -80,13 +80,7 @@ export async function startBrowserApp(options: BrowserAppOptions): Promise<Brows
   let now = options.now;
   const clock = () => now;
   const catalogue = new FixedCatalogue(options.snapshot);
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logs.push(chunk.toString());
-      cb();
-    },
-  });
+  const { logs, sink } = logSink();
   // The real ballot service, as the server builds it, but with cheap key derivation so a test takes seconds.
   const service = await startService(config, {
     listen: true,

@@ -2,10 +2,10 @@
 // socket), free ports, plain HTTP requests, and a reader of Prometheus text.
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
 import { parseConfig } from '../../src/config.js';
 import { startService, type Service } from '../../src/main.js';
 import { freshDatabase, type TestDatabase } from '../helpers/db.js';
+import { logSink } from '../helpers/logs.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,13 +34,7 @@ export async function startListening(env: Record<string, string>): Promise<Liste
     { APP_ENV: 'development', APP_KEY: 'test-key-0123456789abcdef', DATABASE_URL: database.url, LOG_LEVEL: 'info', ...env },
     process.cwd(),
   );
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logs.push(chunk.toString());
-      cb();
-    },
-  });
+  const { logs, sink } = logSink();
   const service = await startService(config, { logDestination: sink });
   return {
     service,

@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { parseConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/http/context.js';
@@ -22,6 +21,7 @@ import { waitFor } from '../helpers/net.js';
 import { candidateFile, tempDir } from '../metarepo/fixture.js';
 import { makeUpstream, type Upstream } from '../metarepo/gitRepo.js';
 import { sign } from './harness.js';
+import { logSink } from '../helpers/logs.js';
 
 const SECRETS = {
   alpha: 'alpha-webhook-secret-0123456789',
@@ -85,13 +85,7 @@ async function startInstance(
     process.cwd(),
     { purpose: 'serve' },
   );
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logs.push(chunk.toString());
-      cb();
-    },
-  });
+  const { logs, sink } = logSink();
   const service = await startService(config, { listen: false, logDestination: sink, ballots: { newParams: CHEAP_KDF } });
   const ctxOf = (key: Key): AppContext => {
     const entry = service.ctx.communities().find((c) => c.info.key === key);

@@ -2,7 +2,6 @@
 // repository, on a fresh database, driven with inject; and GitHub-style webhook
 // deliveries signed with the test secret.
 import { createHmac, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import type { MetaService } from '../../src/app/metaService.js';
 import { parseConfig, type Config, type DbKind } from '../../src/config.js';
@@ -12,6 +11,7 @@ import { freshDatabase, type TestDatabase } from '../helpers/db.js';
 import { waitFor } from '../helpers/net.js';
 import type { Upstream } from '../metarepo/gitRepo.js';
 import { CHEAP_KDF } from '../helpers/ballotHarness.js';
+import { logSink } from '../helpers/logs.js';
 
 export const SECRET = 'webhook-secret-for-tests-0123';
 
@@ -66,13 +66,7 @@ export async function startMetaServer(
     process.cwd(),
     { purpose: 'serve' },
   );
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logs.push(chunk.toString());
-      cb();
-    },
-  });
+  const { logs, sink } = logSink();
   // The real ballot service, with cheap key derivation for new links.
   const service = await startService(config, { listen: false, logDestination: sink, ballots: { newParams: CHEAP_KDF } });
   const meta = service.ctx.meta;

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { parseConfig } from '../../src/config.js';
 import { startService } from '../../src/main.js';
 import { freshDatabase } from '../helpers/db.js';
@@ -13,6 +12,7 @@ import { waitFor } from '../helpers/net.js';
 import { copyFixture, tempDir } from '../metarepo/fixture.js';
 import { makeUpstream } from '../metarepo/gitRepo.js';
 import { SECRET, sign } from './harness.js';
+import { logSink } from '../helpers/logs.js';
 
 async function start(env: Record<string, string>, cwd: string) {
   const database = await freshDatabase('sqlite');
@@ -21,13 +21,7 @@ async function start(env: Record<string, string>, cwd: string) {
     cwd,
     { purpose: 'serve' },
   );
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logs.push(chunk.toString());
-      cb();
-    },
-  });
+  const { logs, sink } = logSink();
   const service = await startService(config, { listen: false, logDestination: sink });
   const deliver = () => {
     const body = JSON.stringify({ ref: 'refs/heads/main' });
